@@ -1,0 +1,85 @@
+"""Where coopstats finds its package data and writes its caches and output.
+
+Package data (the raw corpus, reference tables, notebooks) is read with
+:mod:`importlib.resources`. In a built wheel it lives in ``coopstats/_data`` and
+``coopstats/_notebooks`` (hatchling's ``force-include`` maps the top-level
+``data/`` and ``notebooks/`` folders there). In a source checkout used through an
+editable install those folders are not copied, so the checkout's own folders
+are used; they are recognised by the manifest they hold, never guessed.
+
+User folders come from :mod:`platformdirs`; the environment variable
+``COOPSTATS_HOME`` moves all of them under one folder.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["cache_dir", "checkout_root", "data_dir", "notebooks_dir", "output_dir", "user_dir"]
+
+HOME_ENV = "COOPSTATS_HOME"
+
+
+def checkout_root() -> Path | None:
+    """The source checkout this package runs from, if it runs from one.
+
+    A checkout is recognised by ``pyproject.toml`` and ``data/raw/manifest.csv``
+    two levels above the package (the ``src`` layout); an installed wheel has
+    neither.
+    """
+    package = Path(str(files("coopstats")))
+    root = package.parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "data" / "raw" / "manifest.csv").is_file():
+        return root
+    return None
+
+
+def data_dir() -> Traversable:
+    """The folder holding ``raw/`` and ``reference/``."""
+    packaged = files("coopstats").joinpath("_data")
+    if packaged.is_dir():
+        return packaged
+    root = checkout_root()
+    if root is None:
+        raise FileNotFoundError("coopstats package data is missing: reinstall the package")
+    return root / "data"
+
+
+def notebooks_dir() -> Traversable:
+    """The folder holding the report notebooks."""
+    packaged = files("coopstats").joinpath("_notebooks")
+    if packaged.is_dir():
+        return packaged
+    root = checkout_root()
+    if root is None:
+        raise FileNotFoundError("coopstats notebooks are missing: reinstall the package")
+    return root / "notebooks"
+
+
+def user_dir() -> Path:
+    """The user's coopstats folder (``$COOPSTATS_HOME`` or the platform's data folder)."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("coopstats", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Where parsed frames are cached (``$COOPSTATS_HOME/cache`` when set)."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "cache"
+    return Path(platformdirs.user_cache_dir("coopstats", appauthor=False))
+
+
+def output_dir() -> Path:
+    """Where ``coopstats build`` writes frames: ``data/processed`` in a checkout, else the user folder."""
+    root = checkout_root()
+    if root is not None and os.environ.get(HOME_ENV) is None:
+        return root / "data" / "processed"
+    return user_dir() / "processed"

@@ -1,0 +1,132 @@
+"""Exceptions and warnings raised by coopstats.
+
+Every problem the library detects in its input is reported with one of these
+classes, carrying the data a caller needs to act on it (the file, the line, the
+known alternatives). Problems that should not stop a run are warnings
+(subclasses of :class:`CoopstatsWarning`), issued with ``warnings.warn``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from os import PathLike
+
+__all__ = [
+    "CoopstatsError",
+    "CoopstatsWarning",
+    "CorpusIntegrityError",
+    "DecodingError",
+    "ExchangeRateError",
+    "FigureWarning",
+    "ParseError",
+    "ParseWarning",
+    "ReportError",
+    "ReportParameterError",
+    "UnknownDocumentError",
+    "UnknownAgencyWarning",
+    "UnsupportedFormatError",
+]
+
+
+def _where(path: str | PathLike[str] | None, line: int | None) -> str:
+    if path is None and line is None:
+        return ""
+    place = str(path) if path is not None else "<text>"
+    return f"{place}:{line}: " if line is not None else f"{place}: "
+
+
+class CoopstatsError(Exception):
+    """Base class of every error raised by coopstats."""
+
+
+class ParseError(CoopstatsError, ValueError):
+    """A text could not be read as a document of the genre.
+
+    Attributes
+    ----------
+    path : str or None
+        The file (``None`` for text passed as a string).
+    line : int or None
+        1-based line number in the file where the problem was found.
+    expected : str
+        What the parser expected to find there.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | PathLike[str] | None = None,
+        line: int | None = None,
+        expected: str = "",
+    ) -> None:
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.expected = expected
+        detail = f" (expected {expected})" if expected else ""
+        super().__init__(f"{_where(path, line)}{message}{detail}")
+
+
+class DecodingError(ParseError):
+    """The bytes are in no encoding coopstats accepts, or decode to implausible text."""
+
+
+class UnsupportedFormatError(ParseError):
+    """The file is a binary format (PDF, Word, a zip archive, an image …), not text."""
+
+
+class CorpusIntegrityError(CoopstatsError):
+    """An embedded raw file is missing or differs from the checksum in the manifest."""
+
+    def __init__(self, message: str, *, path: str, expected_sha256: str | None = None) -> None:
+        self.path = path
+        self.expected_sha256 = expected_sha256
+        super().__init__(f"{path}: {message}")
+
+
+class UnknownDocumentError(CoopstatsError, LookupError):
+    """A ``doc_id`` that the corpus does not hold.
+
+    Attributes
+    ----------
+    doc_id : str
+        The identifier asked for.
+    known : list of str
+        The identifiers the corpus holds.
+    """
+
+    def __init__(self, doc_id: str, known: Iterable[str]) -> None:
+        self.doc_id = doc_id
+        self.known = sorted(known)
+        super().__init__(f"unknown doc_id {doc_id!r}; known documents: {', '.join(self.known)}")
+
+    def __str__(self) -> str:  # LookupError would repr() the message
+        return str(self.args[0])
+
+
+class ExchangeRateError(CoopstatsError, LookupError):
+    """No exchange rate is known for a currency and period."""
+
+
+class ReportError(CoopstatsError):
+    """A report notebook failed or could not be written."""
+
+
+class ReportParameterError(ReportError, ValueError):
+    """A report was given a parameter its notebook does not declare, or a value of the wrong type."""
+
+
+class CoopstatsWarning(UserWarning):
+    """Base class of every warning issued by coopstats."""
+
+
+class ParseWarning(CoopstatsWarning):
+    """Something in a text was skipped, repaired or found missing, and the parse went on."""
+
+
+class UnknownAgencyWarning(CoopstatsWarning):
+    """An agency name that the registry does not hold; the name is kept and flagged."""
+
+
+class FigureWarning(CoopstatsWarning):
+    """A number-like string that could not be read as a figure and was skipped."""

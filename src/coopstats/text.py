@@ -1,0 +1,505 @@
+"""Text stage: decoding bytes, normalising for matching, and repairing page breaks.
+
+Everything the later stages match against goes through this module, and every
+position they report is an offset into the *source text*: the decoded file with
+its newlines normalised to ``\\n``. Three views of a stretch of source are used:
+
+- the **source** itself, which frames slice to show the original wording;
+- the **normalised view** (:class:`TextView`): Unicode NFKC applied character by
+  character (full-width digits and punctuation become half-width, CJK
+  compatibility ideographs such as U+F98E become the unified 年), with a map
+  from every normalised character back to its source offset;
+- the **simplified-script view** (:func:`to_simplified`), OpenCC's ``hk2s``
+  conversion, used to compare traditional and simplified wording.
+
+``hk2s`` is used rather than ``t2s`` because ``t2s`` leaves Hong Kong variants
+such as 衞 unconverted, so 衞生 would not match 卫生.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from os import PathLike
+from typing import TYPE_CHECKING
+
+from coopstats.errors import DecodingError, ParseError, UnsupportedFormatError
+
+if TYPE_CHECKING:
+    import opencc
+
+__all__ = [
+    "Decoded",
+    "PhysicalLine",
+    "TextView",
+    "clean_wording",
+    "decode",
+    "detect_script",
+    "is_page_header",
+    "normalize",
+    "normalize_newlines",
+    "physical_lines",
+    "to_simplified",
+]
+
+# ---------------------------------------------------------------------------
+# Decoding
+# ---------------------------------------------------------------------------
+
+# Signatures of binary formats a user may hand over by mistake.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "a zip archive (Word .docx, Excel .xlsx or similar)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE file (Word .doc, Excel .xls or similar)"),
+    (b"{\\rtf", "RTF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+# About 400 of the most frequent Chinese characters in both scripts. A correct
+# decoding of Chinese prose uses them for most of its ideographs; a wrong one
+# (Big5 bytes read as GB18030 or the reverse) gives rare characters instead.
+_COMMON_HANZI = frozenset(
+    "一三上下不与业两並个中为主么义之九也了事二于五些产人从他代以们件任会但位体作你使來信個們做先党入內"
+    "全兩公关其内军农决几出分则別利别到制則前力加动動化区區十原去又及反发取变只可各合同后向员命和品員問四"
+    "回因国图國圖在地基处外多大天头她好如子学學它定实家實对将將對小少就展山工已常干平年并幹幾应府度建开式"
+    "強强当形很後得從心必性总情想意應成我或战戰所手把指据接提據放政数數文料新方於无日时明是時最會月有期本"
+    "机条来果样根條業樣機次正此比民气氣水求決沒没法活流点為無然物特现現理生產用由电當發的直相看着知研社种"
+    "程種立第等管系級組結統經線總级线组经结统義老者而能自與處行表被裏西要見见角解計設説論變计论设说象資質"
+    "质资起路軍較较農边过运还这进這通進運過道還邊那部都里重量長长開間關问间電面革頭題题體高麼點黨"
+    "省港澳粤粵廣广香合作區域務务金融貿贸易投資资協协議议推進"
+)
+_MIN_COMMON_SHARE = 0.25  # share of ideographs that must be common for Chinese text
+_MIN_TEXT_SHARE = 0.95  # share of characters that must be printable text
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text and the encoding it was read with."""
+
+    text: str
+    encoding: str
+
+
+def _plausibility(text: str) -> tuple[float, float]:
+    """Return (share of printable text characters, share of common ideographs)."""
+    if not text:
+        return 0.0, 0.0
+    bad = 0
+    ideographs = 0
+    common = 0
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f":
+            bad += 1
+        elif "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
+            ideographs += 1
+            if ch in _COMMON_HANZI:
+                common += 1
+        elif ch >= "\U00020000":  # supplementary ideographs: rare in government prose
+            ideographs += 1
+    text_share = 1 - bad / len(text)
+    common_share = common / ideographs if ideographs else 1.0
+    return text_share, common_share
+
+
+def _is_plausible(text: str) -> bool:
+    text_share, common_share = _plausibility(text)
+    return text_share >= _MIN_TEXT_SHARE and common_share >= _MIN_COMMON_SHARE
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """Guess UTF-16 without a BOM from the pattern of zero bytes."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_zero = sample[0::2].count(0) / len(sample[0::2])
+    odd_zero = sample[1::2].count(0) / len(sample[1::2])
+    if odd_zero > 0.3 and even_zero < 0.05:
+        return "utf-16-le"
+    if even_zero > 0.3 and odd_zero < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode(
+    data: bytes,
+    *,
+    encoding: str = "auto",
+    path: str | PathLike[str] | None = None,
+) -> Decoded:
+    """Decode the bytes of a text document, detecting the encoding.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw bytes.
+    encoding : str, default "auto"
+        A Python codec name to force, or ``"auto"`` to detect UTF-8 (with or
+        without BOM), UTF-16 (with or without BOM), GB18030 and Big5.
+    path : path-like, optional
+        Used in error messages only.
+
+    Returns
+    -------
+    Decoded
+        ``text`` (newlines normalised to ``\\n``) and the ``encoding`` used.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        The bytes are a PDF, Word, zip, image or other binary file.
+    DecodingError
+        The bytes are empty after decoding, cannot be decoded with the forced
+        encoding, or no candidate encoding gives plausible text.
+
+    Examples
+    --------
+    >>> decode("粤港合作".encode("gb18030")).encoding
+    'gb18030'
+    >>> decode("粵港合作框架協議".encode("big5")).text
+    '粵港合作框架協議'
+    """
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise UnsupportedFormatError(
+                f"this is {kind}, not a text file",
+                path=path,
+                line=None,
+                expected="plain text (convert the document to .txt first)",
+            )
+    if encoding != "auto":
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise DecodingError(
+                f"cannot decode as {encoding}: {exc}", path=path, expected="text in that encoding"
+            ) from None
+        return Decoded(_check_nonempty(normalize_newlines(text.lstrip("\ufeff")), path), encoding)
+
+    candidates: list[str] = []
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif (guess := _looks_utf16(data)) is not None:
+        candidates = [guess]
+    else:
+        if b"\x00" in data[:4000]:
+            raise UnsupportedFormatError(
+                "the file holds NUL bytes: a binary file, not text",
+                path=path,
+                expected="plain text",
+            )
+        candidates = ["utf-8", "gb18030", "big5"]
+
+    best: tuple[float, str, str] | None = None
+    for name in candidates:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if name == "utf-8" and not data.isascii() or len(candidates) == 1:
+            # Valid UTF-8 with non-ASCII bytes is practically never an accident.
+            if _plausibility(text)[0] >= _MIN_TEXT_SHARE:
+                return Decoded(_check_nonempty(normalize_newlines(text), path), name)
+        text_share, common_share = _plausibility(text)
+        if text_share >= _MIN_TEXT_SHARE and common_share >= _MIN_COMMON_SHARE:
+            score = common_share + text_share
+            if best is None or score > best[0]:
+                best = (score, name, text)
+        if name == "utf-8":  # pure ASCII
+            return Decoded(_check_nonempty(normalize_newlines(text), path), name)
+    if best is None:
+        raise DecodingError(
+            "the bytes decode to implausible text in every candidate encoding "
+            f"({', '.join(candidates)})",
+            path=path,
+            expected="Chinese text in UTF-8, UTF-16, GB18030 or Big5; pass encoding= to force one",
+        )
+    return Decoded(_check_nonempty(normalize_newlines(best[2]), path), best[1])
+
+
+def _check_nonempty(text: str, path: str | PathLike[str] | None) -> str:
+    if not text.strip():
+        raise ParseError("the file is empty", path=path, line=1, expected="some text")
+    return text
+
+
+def normalize_newlines(text: str) -> str:
+    r"""Turn ``\r\n`` and lone ``\r`` into ``\n``.
+
+    Examples
+    --------
+    >>> normalize_newlines("a\r\nb\rc")
+    'a\nb\nc'
+    """
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------
+
+
+class _NFKCTable(dict[str, str]):
+    """Per-character NFKC, computed once per distinct character."""
+
+    def __missing__(self, ch: str) -> str:
+        value = unicodedata.normalize("NFKC", ch)
+        self[ch] = value
+        return value
+
+
+_NFKC = _NFKCTable()
+
+
+def normalize(text: str) -> str:
+    """Normalise text for matching: NFKC, character by character.
+
+    Full-width digits, letters and punctuation become half-width and CJK
+    compatibility ideographs become their unified forms, so a heading that
+    looks right also compares right.
+
+    Examples
+    --------
+    >>> normalize("（一）１．\\uf98e")
+    '(一)1.年'
+    """
+    return "".join(map(_NFKC.__getitem__, text))
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    import opencc
+
+    return opencc.OpenCC("hk2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional-script text to simplified script (OpenCC ``hk2s``).
+
+    The result has the same length as the input, so offsets carry over; where
+    a phrase conversion would change the length, characters are converted one
+    by one instead.
+
+    Examples
+    --------
+    >>> to_simplified("粵港合作框架協議：衞生")
+    '粤港合作框架协议：卫生'
+    """
+    if not text:
+        return text
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    convert = _converter().convert
+    return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
+
+
+# A handful of characters that exist only in traditional script; enough to tell
+# the scripts apart in a paragraph of government prose.
+_TRADITIONAL_MARKERS = frozenset("與為國會發開關過這進們個來對時說經樣區務廣粵協議資貿實體關係環於")
+_SIMPLIFIED_MARKERS = frozenset("与为国会发开关过这进们个来对时说经样区务广粤协议资贸实体系环于")
+
+
+def detect_script(text: str) -> str:
+    """Return ``"hant"`` or ``"hans"`` for the script a text is mostly written in.
+
+    Examples
+    --------
+    >>> detect_script("粵港合作框架協議")
+    'hant'
+    >>> detect_script("粤港合作框架协议")
+    'hans'
+    """
+    normal = normalize(text)
+    hant = sum(ch in _TRADITIONAL_MARKERS for ch in normal)
+    hans = sum(ch in _SIMPLIFIED_MARKERS for ch in normal)
+    return "hant" if hant > hans else "hans"
+
+
+@dataclass(frozen=True)
+class TextView:
+    """A normalised view of (part of) a source text, with a map back to it.
+
+    Attributes
+    ----------
+    source : str
+        The whole source text.
+    text : str
+        The normalised text of the view.
+    positions : tuple of int
+        ``positions[i]`` is the source offset of the character ``text[i]``
+        came from. Characters inserted by page-break repair (a space joining two
+        Latin words) map to the line break they replace.
+
+    Examples
+    --------
+    >>> v = TextView.of("約港幣\\n\\n１２億元")
+    >>> v.text
+    '約港幣12億元'
+    >>> v.source_span(3, 5)
+    (5, 7)
+    """
+
+    source: str
+    text: str
+    positions: tuple[int, ...]
+
+    @classmethod
+    def of(cls, source: str, start: int = 0, end: int | None = None) -> TextView:
+        """Normalised, page-break-repaired view of ``source[start:end]``.
+
+        Line breaks, blank lines, page headers and the indentation of
+        continuation lines are removed; two Latin letters or digits that a line
+        break separated are joined by a space.
+        """
+        end = len(source) if end is None else end
+        pieces: list[str] = []
+        positions: list[int] = []
+        previous: str = ""
+        for line in physical_lines(source, start, end):
+            if line.is_blank or line.is_page_header:
+                continue
+            first = line.content_start
+            content = source[first : line.content_end]
+            if previous and content and _is_latin(previous) and _is_latin(content[0]):
+                pieces.append(" ")
+                positions.append(first - 1)
+            for offset, ch in enumerate(content, start=first):
+                normal = _NFKC[ch]
+                pieces.append(normal)
+                positions.extend([offset] * len(normal))
+            if content:
+                previous = content[-1]
+        return cls(source, "".join(pieces), tuple(positions))
+
+    def source_span(self, i: int, j: int) -> tuple[int, int]:
+        """Source offsets ``(start, end)`` of the view's characters ``i`` to ``j``."""
+        if not 0 <= i < j <= len(self.text):
+            raise IndexError(f"span {i}:{j} outside a view of length {len(self.text)}")
+        return self.positions[i], self.positions[j - 1] + 1
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+# ---------------------------------------------------------------------------
+# Physical lines and page-break artefacts
+# ---------------------------------------------------------------------------
+
+# " - 5 -", "－ 12 －", "— 3 —", "第 5 页", "5/12": page numbers printed by a PDF export.
+_PAGE_HEADER = re.compile(
+    r"""^\s*(?:
+        [-－—–]\s*\d{1,3}\s*[-－—–]       # - 5 -
+      | 第\s*\d{1,3}\s*[页頁]             # 第5页
+      | \d{1,3}\s*/\s*\d{1,3}             # 5/12
+    )\s*$""",
+    re.VERBOSE,
+)
+
+
+def is_page_header(line: str) -> bool:
+    """Whether a line is a page number left by a PDF export (`` - 5 -``).
+
+    Examples
+    --------
+    >>> is_page_header(" - 5 - ")
+    True
+    >>> is_page_header("5. 粤港合作")
+    False
+    """
+    return _PAGE_HEADER.match(line) is not None
+
+
+@dataclass(frozen=True)
+class PhysicalLine:
+    """One line of the source text, located by offsets.
+
+    ``start``/``end`` delimit the line without its newline;
+    ``content_start``/``content_end`` the line without its leading and trailing
+    whitespace.
+    """
+
+    number: int
+    start: int
+    end: int
+    content_start: int
+    content_end: int
+    is_page_header: bool
+
+    @property
+    def is_blank(self) -> bool:
+        return self.content_start == self.content_end
+
+
+def physical_lines(source: str, start: int = 0, end: int | None = None) -> Iterator[PhysicalLine]:
+    """The lines of ``source`` that overlap ``[start, end)``, clipped to it.
+
+    Line numbers are 1-based and count from the beginning of ``source``.
+
+    Examples
+    --------
+    >>> [(ln.number, ln.is_blank) for ln in physical_lines("a\\n\\n - 5 -\\nb")]
+    [(1, False), (2, True), (3, False), (4, False)]
+    """
+    end = len(source) if end is None else end
+    number = source.count("\n", 0, start) + 1
+    position = source.rfind("\n", 0, start) + 1
+    while position <= end and position <= len(source):
+        newline = source.find("\n", position)
+        line_end = len(source) if newline == -1 else newline
+        lo, hi = max(position, start), min(line_end, end)
+        text = source[lo:hi]
+        stripped_left = len(text) - len(text.lstrip())
+        stripped_right = len(text.rstrip())
+        content_start = lo + stripped_left
+        content_end = max(lo + stripped_right, content_start)
+        if hi >= lo:
+            yield PhysicalLine(
+                number,
+                lo,
+                hi,
+                content_start,
+                content_end,
+                is_page_header(text),
+            )
+        if newline == -1:
+            break
+        position = newline + 1
+        number += 1
+
+
+def clean_wording(source: str, start: int, end: int) -> str:
+    """The original wording of ``source[start:end]`` with page-break whitespace removed.
+
+    Line breaks, blank lines, page headers and indentation go; characters are
+    kept as written (no normalisation), so the result can be found in the
+    source once its whitespace is removed.
+
+    Examples
+    --------
+    >>> clean_wording("促进粤\\n\\n港跨境电子商务", 0, 13)
+    '促进粤港跨境电子商务'
+    """
+    parts: list[str] = []
+    previous = ""
+    for line in physical_lines(source, start, end):
+        if line.is_blank or line.is_page_header:
+            continue
+        content = source[line.content_start : line.content_end]
+        if previous and _is_latin(previous) and _is_latin(content[0]):
+            parts.append(" ")
+        parts.append(content)
+        previous = content[-1]
+    return "".join(parts)
