@@ -1,0 +1,625 @@
+"""Frames stage: tidy pandas frames of the corpus and of any document a user parses.
+
+The corpus frames are built once from the embedded raw files and cached on disk
+(Parquet, under :func:`coopstats._resources.cache_dir`), keyed by the raw files'
+checksums, the reference tables, the package version and its source code; a
+fresh process that finds the cache reads it without parsing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from coopstats import corpus
+from coopstats._resources import cache_dir, data_dir
+from coopstats.schemas import conform
+
+if TYPE_CHECKING:
+    from coopstats.outline import Node, Outline
+
+__all__ = [
+    "ParsedDocument",
+    "assignments",
+    "cache_key",
+    "documents",
+    "figures",
+    "parse_document",
+    "parse_notes",
+    "provisions",
+    "source_text",
+    "tasks",
+]
+
+logger = logging.getLogger(__name__)
+
+_CORPUS_FRAMES = ("provisions", "tasks", "assignments", "figures", "notes")
+DocIds = str | Iterable[str] | None
+
+
+# ---------------------------------------------------------------------------
+# Building frames from an outline
+# ---------------------------------------------------------------------------
+
+
+def _provisions_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
+    rows = [
+        {
+            "doc_id": doc_id,
+            "node_id": n.node_id,
+            "parent_id": n.parent_id,
+            "level": n.level,
+            "label": n.label,
+            "chapter_no": n.chapter_no,
+            "section_no": n.section_no,
+            "item_no": n.item_no,
+            "para_no": n.para_no,
+            "heading": n.heading,
+            "text": n.text,
+            "line": n.line,
+            "start": n.start,
+            "end": n.end,
+            "annex": n.annex,
+        }
+        for n in outline.nodes
+    ]
+    return conform("provisions", pd.DataFrame(rows, columns=[c for c in rows[0]] if rows else None))
+
+
+def _task_nodes(outline: Outline) -> list[Node]:
+    """Lowest numbered units that carry text of their own."""
+    out = []
+    for node in outline.nodes:
+        if node.level in ("item", "subitem"):
+            out.append(node)
+        elif node.level == "section":
+            numbered_below = any(child.level in ("item", "subitem") for child in node.children)
+            own_text = bool(node.text.strip()) and node.text.strip().rstrip("。") != (node.heading or "")
+            has_paragraphs = any(child.level == "paragraph" for child in node.children)
+            if not numbered_below and (own_text or has_paragraphs):
+                out.append(node)
+    return out
+
+
+def _task_parts(source: str, node: Node) -> list[tuple[str, str | None, int]]:
+    """(wording without clause, clause or None, end offset) for the task's own text and its paragraphs."""
+    from coopstats.outline import split_agency_clause
+    from coopstats.text import TextView, clean_wording
+
+    parts = []
+    pieces = [(node.body_start or node.start, node.end)] + [
+        (child.start, child.end) for child in node.children if child.level == "paragraph"
+    ]
+    for start, end in pieces:
+        view = TextView.of(source, start, end)
+        clause_span = split_agency_clause(view.text)
+        if clause_span is None:
+            parts.append((clean_wording(source, start, end).replace("**", ""), None, end))
+            continue
+        open_at, close_at = view.source_span(*clause_span)
+        wording = clean_wording(source, start, open_at).replace("**", "")
+        clause = clean_wording(source, open_at + 1, close_at - 1)
+        parts.append((wording, clause, end))
+    return parts
+
+
+def _tasks_frame(doc_id: str, source: str, outline: Outline) -> pd.DataFrame:
+    nodes = outline.by_id()
+    rows = []
+    for node in _task_nodes(outline):
+        chapter = _ancestor(nodes, node, "chapter")
+        section = node if node.level == "section" else _ancestor(nodes, node, "section")
+        parts = _task_parts(source, node)
+        clauses = [clause for _, clause, _ in parts if clause]
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "task_id": f"{doc_id}/{node.node_id}",
+                "chapter_no": chapter.chapter_no if chapter else None,
+                "chapter_title": (chapter.heading or chapter.text) if chapter else None,
+                "section_no": section.section_no if section else None,
+                "section_title": section.heading if section else None,
+                "item_no": node.item_no,
+                "text": "\n".join(wording for wording, _, _ in parts if wording),
+                "agency_clause": "\n".join(clauses) if clauses else None,
+                "line": node.line,
+                "start": node.start,
+                "end": max(end for _, _, end in parts),
+                "node_id": node.node_id,
+                "level": node.level,
+            }
+        )
+    return conform("tasks", pd.DataFrame(rows))
+
+
+def _ancestor(nodes: dict[str, Node], node: Node, level: str) -> Node | None:
+    current = nodes.get(node.parent_id) if node.parent_id else None
+    while current is not None:
+        if current.level == level:
+            return current
+        current = nodes.get(current.parent_id) if current.parent_id else None
+    return None
+
+
+def _notes_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
+    rows = [{"doc_id": doc_id, "line": n.line, "kind": n.kind, "message": n.message} for n in outline.notes]
+    return conform("notes", pd.DataFrame(rows, columns=["doc_id", "line", "kind", "message"]))
+
+
+def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> pd.DataFrame:
+    try:
+        from coopstats import agency_resolution as agencies
+    except ImportError:  # INTERIM until the agencies stage lands
+        return conform("assignments", pd.DataFrame())
+    return conform("assignments", agencies.assign(task_frame, lead_rule=lead_rule))
+
+
+def _figures_frame(provision_frame: pd.DataFrame, source: str, default_currency: str | None) -> pd.DataFrame:
+    try:
+        from coopstats import figure_extraction as figures_stage
+    except ImportError:  # INTERIM until the figures stage lands
+        return conform("figures", pd.DataFrame())
+    return conform(
+        "figures", figures_stage.document_figures(provision_frame, source, default_currency=default_currency)
+    )
+
+
+def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame) -> pd.DataFrame:
+    counts = assignment_frame.groupby("task_id")["name"].nunique()
+    out = task_frame.copy()
+    has_clause = out["agency_clause"].notna()
+    out["n_agencies"] = out["task_id"].map(counts).where(has_clause, pd.NA).astype("Int64")
+    out.loc[has_clause & out["n_agencies"].isna(), "n_agencies"] = 0
+    return out
+
+
+def _resolve_lead_rule(lead_rule: str, text: str) -> str:
+    if lead_rule != "auto":
+        return lead_rule
+    try:
+        from coopstats import agency_resolution as agencies
+    except ImportError:  # INTERIM until the agencies stage lands
+        return "marker"
+    return agencies.detect_lead_rule(text)
+
+
+def _build_document(
+    doc_id: str, source: str, start: int, end: int, *, lead_rule: str, default_currency: str | None, path: Any = None
+) -> dict[str, pd.DataFrame]:
+    from coopstats.outline import parse_outline
+
+    outline = parse_outline(source, start, end, path=path)
+    provision_frame = _provisions_frame(doc_id, outline)
+    task_frame = _tasks_frame(doc_id, source, outline)
+    rule = _resolve_lead_rule(lead_rule, source[start:end])
+    assignment_frame = _assignments_frame(task_frame, rule)
+    task_frame = _with_agency_counts(task_frame, assignment_frame)
+    return {
+        "provisions": provision_frame,
+        "tasks": task_frame,
+        "assignments": assignment_frame,
+        "figures": _figures_frame(provision_frame, source, default_currency),
+        "notes": _notes_frame(doc_id, outline),
+    }
+
+
+# ---------------------------------------------------------------------------
+# The corpus, cached
+# ---------------------------------------------------------------------------
+
+
+def cache_key() -> str:
+    """Hash of everything the corpus frames depend on.
+
+    The raw files' checksums, the manifest, the reference tables, the package
+    version and the package's source code.
+    """
+    from coopstats import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(data_dir().joinpath("raw", corpus.MANIFEST).read_bytes())
+    reference = data_dir().joinpath("reference")
+    if reference.is_dir():
+        for resource in sorted(reference.iterdir(), key=lambda r: r.name):
+            if resource.name.endswith(".csv"):
+                digest.update(resource.name.encode())
+                digest.update(resource.read_bytes())
+    for resource in sorted(files("coopstats").iterdir(), key=lambda r: r.name):
+        if resource.name.endswith(".py"):
+            digest.update(resource.name.encode())
+            digest.update(resource.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _cache_path() -> Path:
+    return cache_dir() / f"frames-{cache_key()}"
+
+
+def _read_cache(folder: Path) -> dict[str, pd.DataFrame] | None:
+    paths = {name: folder / f"{name}.parquet" for name in _CORPUS_FRAMES}
+    if not all(path.is_file() for path in paths.values()):
+        return None
+    try:
+        frames = {name: pd.read_parquet(path) for name, path in paths.items()}
+    except (OSError, ValueError) as exc:  # a damaged cache is rebuilt, not fatal
+        logger.warning("ignoring unreadable cache %s: %s", folder, exc)
+        return None
+    return {name: conform(name, frame) for name, frame in frames.items()}
+
+
+def _write_cache(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in frames.items():
+            tmp = folder / f".{name}.{os.getpid()}.parquet"
+            frame.to_parquet(tmp, index=False)
+            tmp.replace(folder / f"{name}.parquet")
+    except OSError as exc:  # a read-only home is not an error: the frames are still returned
+        logger.warning("could not write the frame cache to %s: %s", folder, exc)
+
+
+def build_corpus() -> dict[str, pd.DataFrame]:
+    """Parse every corpus document (no cache): frames keyed by name."""
+    corpus.check_integrity()
+    built: dict[str, list[pd.DataFrame]] = {name: [] for name in _CORPUS_FRAMES}
+    for row in corpus.manifest():
+        source = corpus.source_text(row.doc_id)
+        start, end = corpus.span(row.doc_id)
+        frames = _build_document(
+            row.doc_id,
+            source,
+            start,
+            end,
+            lead_rule=row.lead_rule,
+            default_currency=row.default_currency or None,
+            path=row.source_file,
+        )
+        for name, frame in frames.items():
+            built[name].append(frame)
+    return {name: conform(name, pd.concat(parts, ignore_index=True)) for name, parts in built.items()}
+
+
+@cache
+def _corpus_frames() -> dict[str, pd.DataFrame]:
+    folder = _cache_path()
+    cached = _read_cache(folder)
+    if cached is not None:
+        return cached
+    frames = build_corpus()
+    _write_cache(folder, frames)
+    return frames
+
+
+def _select(name: str, doc_id: DocIds) -> pd.DataFrame:
+    wanted = corpus.select(doc_id)
+    frame = _corpus_frames()[name]
+    if doc_id is None:
+        return frame.copy()
+    order = {d: i for i, d in enumerate(wanted)}
+    out = frame[frame["doc_id"].isin(wanted)]
+    out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# Public frames
+# ---------------------------------------------------------------------------
+
+
+def documents() -> pd.DataFrame:
+    """The corpus documents and their metadata.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per logical document: ``doc_id, title, title_en, issuer,
+        doc_number, issued, script, kind, lead_rule, source_file, sha256`` and
+        ``line_start, line_end, default_currency, issued_note``. ``lead_rule``
+        is the rule in force: the manifest's value, or, where it says ``auto``,
+        what the document's own text states.
+
+    Examples
+    --------
+    >>> docs = documents()
+    >>> docs.loc[docs["doc_id"] == "legco-cb-trade-2011", ["script", "kind"]].values.tolist()
+    [['hant', 'briefing']]
+    """
+    rows = []
+    for row in corpus.manifest():
+        record = {key: getattr(row, key) for key in row.__dataclass_fields__}
+        start, end = corpus.span(row.doc_id)
+        record["lead_rule"] = _resolve_lead_rule(row.lead_rule, corpus.source_text(row.doc_id)[start:end])
+        rows.append(record)
+    return conform("documents", pd.DataFrame(rows))
+
+
+def source_text(doc_id: str) -> str:
+    """The decoded source file that holds ``doc_id``; frame offsets index into it.
+
+    Examples
+    --------
+    >>> t = tasks("gdhk-keywork-2017").iloc[0]
+    >>> source_text("gdhk-keywork-2017")[t.start : t.start + 2]
+    '1.'
+    """
+    return corpus.source_text(doc_id)
+
+
+def provisions(doc_id: DocIds = None) -> pd.DataFrame:
+    """Headings, numbered units and paragraphs in document order.
+
+    Parameters
+    ----------
+    doc_id : str or list of str, optional
+        Documents to return; all when omitted. An unknown id raises
+        :class:`~coopstats.errors.UnknownDocumentError`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id, node_id, parent_id, level, label, chapter_no, section_no,
+        item_no, para_no, heading, text, line, start, end, annex, theme``.
+
+    See Also
+    --------
+    tasks : the numbered units that carry text of their own.
+
+    Examples
+    --------
+    >>> p = provisions("panprd-guidance-2016")
+    >>> int((p["level"] == "chapter").sum()), int((p["level"] == "section").sum())
+    (10, 35)
+    """
+    return _select("provisions", doc_id)
+
+
+def tasks(doc_id: DocIds = None) -> pd.DataFrame:
+    """Tasks: the lowest numbered units that carry text of their own.
+
+    An Arabic-numbered item where there is one, otherwise a section with text
+    of its own (``item_no`` missing). ``text`` is the task's wording without
+    its trailing agency clause(s), which are in ``agency_clause``.
+
+    Parameters
+    ----------
+    doc_id : str or list of str, optional
+        Documents to return; all when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id, task_id, chapter_no, chapter_title, section_no,
+        section_title, item_no, text, agency_clause, line, start, end, theme,
+        n_agencies, node_id, level``.
+
+    Examples
+    --------
+    >>> t = tasks("gdhk-keywork-2017")
+    >>> len(t), t["item_no"].min(), t["item_no"].max()
+    (77, 1, 77)
+    >>> t.iloc[0]["agency_clause"]
+    '省发展改革委、公安厅、交通运输厅、口岸办，珠海市政府，海关广东分署，珠海边检总站，珠海出入境检验检疫局'
+    """
+    return _select("tasks", doc_id)
+
+
+def assignments(doc_id: DocIds = None) -> pd.DataFrame:
+    """One row per task × clause × agency, with the agency's role.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id, task_id, clause_no, position, name, agency_id, name_en,
+        level, role, raw_clause, known``.
+    """
+    return _select("assignments", doc_id)
+
+
+def figures(doc_id: DocIds = None) -> pd.DataFrame:
+    """Numeric mentions (amounts, counts, shares, growth rates …) in the documents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id, para_no, start, end, surface, value, unit, measure, period,
+        approx, subject, sentence`` and extras.
+    """
+    return _select("figures", doc_id)
+
+
+def parse_notes(doc_id: DocIds = None) -> pd.DataFrame:
+    """What the parser repaired, skipped or found missing, by document and line.
+
+    Examples
+    --------
+    >>> n = parse_notes("panprd-gd-opinions-2017")
+    >>> n.loc[n["kind"] == "missing-section", "line"].tolist()
+    [10]
+    """
+    return _select("notes", doc_id)
+
+
+# ---------------------------------------------------------------------------
+# Any document of the genre
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedDocument:
+    """A document parsed into frames.
+
+    Attributes
+    ----------
+    meta : dict
+        ``doc_id, title, script, kind, lead_rule, encoding, path, sha256``.
+    source : str
+        The decoded text; every offset in the frames indexes into it.
+    provisions, tasks, assignments, figures, notes : pandas.DataFrame
+        As :func:`coopstats.provisions` and friends.
+    """
+
+    meta: dict[str, Any]
+    source: str = field(repr=False)
+    provisions: pd.DataFrame = field(repr=False)
+    tasks: pd.DataFrame = field(repr=False)
+    assignments: pd.DataFrame = field(repr=False)
+    figures: pd.DataFrame = field(repr=False)
+    notes: pd.DataFrame = field(repr=False)
+
+    @classmethod
+    def from_path(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        doc_id: str | None = None,
+        lead_rule: str = "auto",
+        script: str = "auto",
+        encoding: str = "auto",
+    ) -> ParsedDocument:
+        """Parse a text file (encoding detected unless given)."""
+        from coopstats.errors import ParseError
+
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ParseError("no such file", path=path, expected="an existing text file") from None
+        except IsADirectoryError:
+            raise ParseError("this is a folder, not a file", path=path, expected="a text file") from None
+        return cls.from_bytes(
+            data, doc_id=doc_id or path.stem, lead_rule=lead_rule, script=script, encoding=encoding, path=path
+        )
+
+    @classmethod
+    def from_bytes(
+        cls,
+        data: bytes,
+        *,
+        doc_id: str | None = None,
+        lead_rule: str = "auto",
+        script: str = "auto",
+        encoding: str = "auto",
+        path: str | os.PathLike[str] | None = None,
+    ) -> ParsedDocument:
+        """Parse raw bytes (encoding detected unless given)."""
+        from coopstats.text import decode
+
+        decoded = decode(data, encoding=encoding, path=path)
+        parsed = cls.from_text(decoded.text, doc_id=doc_id, lead_rule=lead_rule, script=script, path=path)
+        parsed.meta["encoding"] = decoded.encoding
+        parsed.meta["sha256"] = hashlib.sha256(data).hexdigest()
+        return parsed
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        doc_id: str | None = None,
+        lead_rule: str = "auto",
+        script: str = "auto",
+        path: str | os.PathLike[str] | None = None,
+    ) -> ParsedDocument:
+        """Parse text already decoded."""
+        from coopstats.errors import ParseError
+        from coopstats.text import detect_script, normalize_newlines
+
+        if lead_rule not in ("auto", "marker", "first-listed", "none"):
+            raise ValueError(f"lead_rule must be 'auto', 'marker', 'first-listed' or 'none', not {lead_rule!r}")
+        if script not in ("auto", "hans", "hant"):
+            raise ValueError(f"script must be 'auto', 'hans' or 'hant', not {script!r}")
+        source = normalize_newlines(text)
+        if not source.strip():
+            raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
+        doc_id = doc_id or "document"
+        resolved_script = detect_script(source) if script == "auto" else script
+        currency = "HKD" if resolved_script == "hant" else "CNY"
+        frames = _build_document(
+            doc_id, source, 0, len(source), lead_rule=lead_rule, default_currency=currency, path=path
+        )
+        provision_frame, task_frame = frames["provisions"], frames["tasks"]
+        if task_frame["agency_clause"].notna().any():
+            kind = "task-list"
+        elif len(task_frame):
+            kind = "policy"
+        else:
+            kind = "briefing"
+        headings = provision_frame.loc[provision_frame["level"] == "heading", "text"]
+        meta = {
+            "doc_id": doc_id,
+            "title": headings.iloc[0] if len(headings) else None,
+            "script": resolved_script,
+            "kind": kind,
+            "lead_rule": _resolve_lead_rule(lead_rule, source),
+            "default_currency": currency,
+            "encoding": None,
+            "path": None if path is None else str(path),
+            "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
+        }
+        return cls(meta=meta, source=source, **frames)
+
+
+def parse_document(
+    source: str | bytes | os.PathLike[str],
+    *,
+    doc_id: str | None = None,
+    lead_rule: str = "auto",
+    script: str = "auto",
+    encoding: str = "auto",
+) -> ParsedDocument:
+    """Parse any document of the genre into frames.
+
+    Parameters
+    ----------
+    source : path-like, bytes or str
+        A file (``pathlib.Path`` or another ``os.PathLike``), raw bytes, or the
+        text itself. A ``str`` is always text, never taken for a path: pass
+        ``pathlib.Path("file.txt")`` for a file.
+    doc_id : str, optional
+        Identifier used in the frames (default: the file's stem, or ``"document"``).
+    lead_rule : {"auto", "marker", "first-listed", "none"}
+        How lead agencies are marked; ``"auto"`` reads the document's own
+        statement (e.g. 列在任务分工首位的为牵头单位) and otherwise uses ``"marker"``.
+    script : {"auto", "hans", "hant"}
+        Script of the text; detected by default.
+    encoding : str
+        Codec of a file or bytes; ``"auto"`` detects UTF-8 (with or without
+        BOM), UTF-16, GB18030 and Big5.
+
+    Returns
+    -------
+    ParsedDocument
+        ``.meta``, ``.provisions``, ``.tasks``, ``.assignments``, ``.figures``,
+        ``.notes``.
+
+    Raises
+    ------
+    coopstats.errors.ParseError
+        Empty, binary, undecodable text, or text with no recognisable structure.
+
+    Examples
+    --------
+    >>> doc = parse_document("一、合作机制\\n1. 完善联席会议机制。（省港澳办牵头，省商务厅等按职责分工负责）")
+    >>> doc.tasks[["item_no", "text"]].values.tolist()
+    [[1, '完善联席会议机制。']]
+    >>> doc.tasks["agency_clause"].iloc[0]
+    '省港澳办牵头，省商务厅等按职责分工负责'
+    """
+    if isinstance(source, (bytes, bytearray)):
+        return ParsedDocument.from_bytes(
+            bytes(source), doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding
+        )
+    if isinstance(source, str):
+        return ParsedDocument.from_text(source, doc_id=doc_id, lead_rule=lead_rule, script=script)
+    if isinstance(source, os.PathLike):
+        return ParsedDocument.from_path(source, doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding)
+    raise TypeError(f"source must be a path, bytes or str, not {type(source).__name__}")

@@ -1,0 +1,791 @@
+"""Outline stage: the numbered structure of a document of the genre.
+
+Government documents on regional cooperation share one outline grammar:
+
+- chapters ``一、`` (or ``第一章``), sections ``（一）`` / ``(一)`` (or ``第一节``), Arabic-numbered
+  items ``1.`` / ``1、`` / ``１．`` (or articles ``第一条``), sub-items whose numbering restarts in
+  every section;
+- a briefing paper's numbered paragraphs ``2.`` (the first paragraph is often unnumbered),
+  footnotes ``1  …`` and unnumbered topic headings;
+- annexes ``附件一``;
+- a trailing parenthesised agency clause after an item's sentence, ``（省发展改革委牵头，…）``.
+
+The source text arrives hard-wrapped (a paragraph broken over lines of equal
+width, blank lines between them, page numbers such as `` - 5 -``) or one
+paragraph per line. :func:`parse_outline` first rebuilds logical units from the
+physical lines, then reads the numbered structure from them. Nothing here knows
+a particular document: per-document facts (which lines belong to which logical
+document, its kind) come from the manifest.
+
+Every node keeps its first line number and the offsets ``[start, end)`` of its
+own wording in the source; spans of different nodes never overlap.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from os import PathLike
+
+from coopstats.errors import ParseError
+from coopstats.text import TextView, clean_wording, normalize, physical_lines
+
+__all__ = ["Node", "Note", "Outline", "parse_chinese_numeral", "parse_outline", "split_agency_clause"]
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMERAL = "零〇一二两三四五六七八九十百"
+
+
+def parse_chinese_numeral(numeral: str) -> int:
+    """Value of a Chinese numeral up to 999 as used in outline numbers.
+
+    Examples
+    --------
+    >>> [parse_chinese_numeral(n) for n in ["一", "十", "十六", "二十", "三十五", "一百零三"]]
+    [1, 10, 16, 20, 35, 103]
+    """
+    if numeral.isdigit():
+        return int(numeral)
+    total = 0
+    current = 0
+    for ch in numeral:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        else:
+            raise ValueError(f"not a Chinese numeral: {numeral!r}")
+    return total + current
+
+
+# ---------------------------------------------------------------------------
+# Markers (matched against the NFKC-normalised line, so full-width forms are covered)
+# ---------------------------------------------------------------------------
+
+_ANNEX_LABEL = re.compile(r"^附件\s*(?P<no>[一二三四五六七八九十\d]*)\s*[:：]?$")
+_CHAPTER_ARTICLE = re.compile(rf"^第(?P<no>[{_CN_NUMERAL}\d]+)(?P<kind>[章节節条條])\s*")
+_CHAPTER = re.compile(rf"^(?P<no>[{_CN_NUMERAL}]+)[、.]\s*")
+_SECTION = re.compile(rf"^\((?P<no>[{_CN_NUMERAL}]+)\)\s*")
+# "1." "1、" "12 ." but not "2.5", "33.7%" or "1.5倍"
+_ITEM = re.compile(r"^(?P<no>\d{1,3})\s*[.、](?!\d)\s*")
+# "1  不包括…": a footnote number followed by spaces; not "48 個國家", "2011 年", "12 月"
+_FOOTNOTE = re.compile(r"^(?P<no>\d{1,2})\s+(?![年月日号號个個家项項名种種类類%.万萬亿億千百多余餘])(?=\S)")
+_BOLD = re.compile(r"\*\*(?P<heading>[^*]+)\*\*")
+# Back matter of a government document: how it is published, who receives copies, the date.
+_BACK_MATTER = re.compile(r"^(?:公开方式|公開方式|抄送|抄报|抄報|印发|印發|主题词|主題詞|联系人|聯系人)[:：]")
+_DATE_LINE = re.compile(
+    r"^(?:\d{4}年\d{1,2}月(?:\d{1,2}日)?|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?)$"
+)
+
+_TERMINATORS = "。！？；:：!?;"
+_OPEN_ENDINGS = "，,、"
+_SENTENCE_PUNCT = re.compile(r"[，,。；;：:！？!?]")
+_BRACKETS = {"(": ")", "《": "》", "【": "】", "「": "」", "『": "』", "〔": "〕", "[": "]"}
+_CLOSERS = {v: k for k, v in _BRACKETS.items()}
+
+_MAX_HEADING_CHARS = 40
+_MAX_SHORT_HEADING_CHARS = 30
+
+
+def _balance(text: str) -> int:
+    """Open brackets minus closed brackets (all kinds together)."""
+    depth = 0
+    for ch in text:
+        if ch in _BRACKETS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth -= 1
+    return depth
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "FW" else 1 for ch in text)
+
+
+def _is_heading_like(norm: str) -> bool:
+    """Short, without sentence punctuation and with balanced brackets: a heading or title."""
+    return (
+        0 < len(norm) <= _MAX_HEADING_CHARS
+        and _SENTENCE_PUNCT.search(norm) is None
+        and _balance(norm) == 0
+        and norm.rstrip("*")[-1:] not in _OPEN_ENDINGS
+    )
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Note:
+    """Something the parser repaired, skipped or found missing."""
+
+    line: int
+    kind: str
+    message: str
+
+
+@dataclass
+class Node:
+    """One provision: a heading, a numbered unit or a paragraph."""
+
+    node_id: str
+    parent_id: str | None
+    level: str
+    label: str
+    line: int
+    start: int
+    end: int
+    text: str
+    heading: str | None = None
+    chapter_no: int | None = None
+    section_no: int | None = None
+    item_no: int | None = None
+    para_no: int | None = None
+    annex: str | None = None
+    body_start: int = 0
+    children: list[Node] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Outline:
+    """The nodes of one document in document order, and the parser's notes."""
+
+    nodes: list[Node]
+    notes: list[Note]
+
+    def by_id(self) -> dict[str, Node]:
+        """Nodes keyed by ``node_id``."""
+        return {node.node_id: node for node in self.nodes}
+
+
+# ---------------------------------------------------------------------------
+# Logical units
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    kind: str  # annex / chapter / section / item / footnote / text
+    number: int | None
+    label: str
+    line: int
+    start: int
+    end: int
+    body_start: int
+    norm: str  # normalised text of the whole unit (page breaks repaired)
+    article: bool = False  # 第一条 / 第一章 forms
+
+    @property
+    def body_norm(self) -> str:
+        return self.norm[len(self.norm) - len(self._body) :] if self._body else ""
+
+    _body: str = ""
+
+
+def _classify(norm: str) -> tuple[str, int | None, str, int, bool]:
+    """(kind, number, label, length of the marker in the normalised line, article form)."""
+    if match := _ANNEX_LABEL.match(norm):
+        no = match["no"]
+        return "annex", parse_chinese_numeral(no) if no else None, norm, len(norm), False
+    if match := _CHAPTER_ARTICLE.match(norm):
+        kind = {"章": "chapter", "节": "section", "節": "section", "条": "item", "條": "item"}[match["kind"]]
+        return kind, parse_chinese_numeral(match["no"]), match.group().strip(), match.end(), True
+    if match := _CHAPTER.match(norm):
+        return "chapter", parse_chinese_numeral(match["no"]), match.group().strip(), match.end(), False
+    if match := _SECTION.match(norm):
+        return "section", parse_chinese_numeral(match["no"]), match.group().strip(), match.end(), False
+    if match := _ITEM.match(norm):
+        return "item", int(match["no"]), match.group().strip(), match.end(), False
+    if match := _FOOTNOTE.match(norm):
+        return "footnote", int(match["no"]), match["no"], match.end(), False
+    return "text", None, "", 0, False
+
+
+class _WrapProfile:
+    """Whether a text is hard-wrapped, and at what width."""
+
+    def __init__(self, widths: list[int]) -> None:
+        long_lines = [w for w in widths if w >= 20]
+        self.hard_wrapped = False
+        self.full_width = 0
+        if len(long_lines) >= 10:
+            median = statistics.median(long_lines)
+            near = sum(abs(w - median) <= 8 for w in long_lines)
+            if median <= 90 and near >= 0.6 * len(long_lines):
+                self.hard_wrapped = True
+                self.full_width = int(0.8 * sorted(long_lines)[int(0.9 * (len(long_lines) - 1))])
+
+    def is_full(self, width: int) -> bool:
+        return self.hard_wrapped and width >= self.full_width
+
+
+def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Unit]:
+    """Rebuild logical units from physical lines, repairing page breaks."""
+    lines = [ln for ln in physical_lines(source, start, end) if not ln.is_blank]
+    for ln in lines:
+        if ln.is_page_header:
+            notes.append(Note(ln.number, "page-header", f"page header {source[ln.content_start:ln.content_end]!r} removed"))
+    lines = [ln for ln in lines if not ln.is_page_header]
+    profile = _WrapProfile([_display_width(source[ln.start : ln.content_end]) for ln in lines])
+    expected: dict[str, int] = {}
+    current: _Unit | None = None
+    current_open = False
+    for index, ln in enumerate(lines):
+        raw_line = source[ln.content_start : ln.content_end]
+        norm_line = normalize(raw_line)
+        kind, number, label, marker_len, article = _classify(norm_line)
+        if current is not None and current_open:
+            # Inside an unfinished sentence only a marker with the expected number opens a unit.
+            starts_unit = kind in ("chapter", "section", "item", "annex") and (
+                number is None or number == expected.get(kind, 0) + 1 or (kind != "chapter" and number == 1)
+            )
+            if not starts_unit:
+                current.end = ln.content_end
+                current.norm += norm_line
+                current_open = _is_open(current.norm, profile, source, ln, lines, index)
+                continue
+        if current is not None:
+            yield current
+        if kind != "text":
+            expected[kind] = number or 0
+        body_offset = _source_offset_after(raw_line, marker_len)
+        current = _Unit(
+            kind=kind,
+            number=number,
+            label=source[ln.content_start : ln.content_start + body_offset].strip() if marker_len else "",
+            line=ln.number,
+            start=ln.content_start,
+            end=ln.content_end,
+            body_start=ln.content_start + body_offset,
+            norm=norm_line,
+            article=article,
+        )
+        if kind == "annex":
+            current_open = False
+        elif kind in ("chapter", "section") and _is_heading_like(norm_line[marker_len:]):
+            current_open = profile.is_full(_display_width(source[ln.start : ln.content_end])) and _next_is_text(
+                lines, index, source
+            )
+        else:
+            current_open = _is_open(norm_line, profile, source, ln, lines, index)
+    if current is not None:
+        yield current
+
+
+def _source_offset_after(raw_line: str, marker_len: int) -> int:
+    """Offset in the raw line after the first ``marker_len`` normalised characters."""
+    if marker_len == 0:
+        return 0
+    consumed = 0
+    for offset, ch in enumerate(raw_line):
+        if consumed >= marker_len:
+            return offset
+        consumed += len(normalize(ch))
+    return len(raw_line)
+
+
+def _next_is_text(lines: list, index: int, source: str) -> bool:
+    if index + 1 >= len(lines):
+        return False
+    nxt = lines[index + 1]
+    return _classify(normalize(source[nxt.content_start : nxt.content_end]))[0] == "text"
+
+
+def _is_open(norm: str, profile: _WrapProfile, source: str, ln, lines: list, index: int) -> bool:
+    """Whether the unit ending with this line continues on the next line."""
+    tail = norm.rstrip("* ")
+    if not tail:
+        return False
+    if _balance(norm) > 0 or tail[-1] in _OPEN_ENDINGS:
+        return True
+    if tail[-1] in _TERMINATORS:
+        return False
+    if tail[-1] in _CLOSERS or tail[-1] in "”\"'":
+        return False
+    if profile.hard_wrapped:
+        return profile.is_full(_display_width(source[ln.start : ln.content_end]))
+    # One paragraph per line: an unterminated line runs on unless it is a heading or title.
+    if _is_heading_like(norm):
+        return False
+    return _next_is_text(lines, index, source)
+
+
+# ---------------------------------------------------------------------------
+# Agency clauses
+# ---------------------------------------------------------------------------
+
+# A trailing parenthetical, possibly with one level of nested parentheses inside.
+_TRAILING_PARENTHETICAL = re.compile(r"\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)\s*$")
+# Parentheticals that are never agency clauses.
+_NOT_A_CLAUSE = re.compile(r"^\s*(?:以下简称|以下簡稱|以下称|以下稱|下同|此件|注|註|略|摘要|[\d\s\-–—~～/.,、年月日]*)\s*")
+
+
+def split_agency_clause(norm: str) -> tuple[int, int] | None:
+    """Span ``(open, close)`` of a trailing agency clause in normalised paragraph text.
+
+    The clause is the parenthetical that ends the paragraph right after a sentence
+    (``…通行政策。（省发展改革委、公安厅）``); the span covers the parentheses.
+    Returns ``None`` when the paragraph has no such clause.
+
+    Examples
+    --------
+    >>> text = normalize("加快协商通行政策。（省发展改革委、公安厅）")
+    >>> span = split_agency_clause(text)
+    >>> text[span[0] : span[1]]
+    '(省发展改革委、公安厅)'
+    >>> split_agency_clause(normalize("关于安排(以下简称CEPA)")) is None
+    True
+    """
+    match = _TRAILING_PARENTHETICAL.search(norm)
+    if match is None:
+        return None
+    inner = match["inner"]
+    before = norm[: match.start()].rstrip()
+    if not inner.strip() or "。" in inner or _NOT_A_CLAUSE.fullmatch(inner) or re.match(r"^(?:以下|下同|此件)", inner):
+        return None
+    if before and before[-1] not in "。！？；!?;":
+        return None
+    return match.start(), match.end()
+
+
+# ---------------------------------------------------------------------------
+# The outline
+# ---------------------------------------------------------------------------
+
+
+def _short_heading(body: str) -> str | None:
+    """The short heading of a section: bold text, or the words before the first 。."""
+    if match := _BOLD.search(body):
+        return match["heading"].strip()
+    before, stop, _ = body.partition("。")
+    before = before.strip()
+    if stop and before and len(before) <= _MAX_SHORT_HEADING_CHARS and not re.search(r"[，,；;：:]", before):
+        return before
+    if not stop and _is_heading_like(body):
+        return body.strip()
+    return None
+
+
+class _Builder:
+    def __init__(self, source: str, path: str | PathLike[str] | None) -> None:
+        self.source = source
+        self.path = path
+        self.nodes: list[Node] = []
+        self.notes: list[Note] = []
+        self.ids: set[str] = set()
+        self.annex: Node | None = None
+        self.chapter: Node | None = None
+        self.section: Node | None = None
+        self.item: Node | None = None
+        self.paragraph: Node | None = None  # current numbered paragraph of a briefing
+        self.topic: str | None = None
+        self.back_matter = False
+        self.annex_counter = 0
+
+    # -- helpers -------------------------------------------------------
+    def _id(self, *parts: str) -> str:
+        base = ".".join(parts) if parts else "root"
+        node_id, n = base, 1
+        while node_id in self.ids:
+            n += 1
+            node_id = f"{base}~{n}"
+        self.ids.add(node_id)
+        return node_id
+
+    def _scope(self) -> list[str]:
+        parts = []
+        if self.annex is not None:
+            parts.append(f"a{self.annex_counter}")
+        return parts
+
+    def _wording(self, start: int, end: int) -> str:
+        return clean_wording(self.source, start, end).replace("**", "")
+
+    def _add(self, node: Node, parent: Node | None) -> Node:
+        node.parent_id = parent.node_id if parent is not None else None
+        node.annex = self.annex.label if self.annex is not None else None
+        if parent is not None:
+            parent.children.append(node)
+        self.nodes.append(node)
+        return node
+
+    # -- units ---------------------------------------------------------
+    def feed(self, unit: _Unit, next_unit: _Unit | None) -> None:
+        if unit.kind == "annex":
+            self._annex(unit, next_unit)
+        elif unit.kind == "chapter":
+            self._chapter(unit)
+        elif unit.kind == "section":
+            self._section(unit)
+        elif unit.kind == "item" and (self.chapter is not None or unit.article):
+            self._item(unit)
+        elif unit.kind == "item":
+            self._numbered_paragraph(unit)
+        elif unit.kind == "footnote" and self.chapter is None and self.paragraph is not None:
+            self._footnote(unit)
+        else:
+            self._text(unit)
+
+    def _annex(self, unit: _Unit, next_unit: _Unit | None) -> None:
+        if (
+            self.item is not None
+            and next_unit is not None
+            and next_unit.kind == "item"
+            and next_unit.number == (self.item.item_no or 0) + 1
+        ):
+            self.notes.append(
+                Note(
+                    unit.line,
+                    "displaced-annex-label",
+                    f"annex label {unit.norm!r} sits inside a numbered list (item {self.item.item_no} is "
+                    f"followed by {next_unit.number}): a page-break artefact, not the start of an annex",
+                )
+            )
+            return
+        self.annex_counter += 1
+        self.annex = None
+        self.chapter = self.section = self.item = self.paragraph = None
+        self.topic = None
+        self.back_matter = False
+        node = Node(
+            node_id=self._id(f"a{self.annex_counter}"),
+            parent_id=None,
+            level="annex",
+            label=unit.label or self.source[unit.start : unit.end].strip(),
+            line=unit.line,
+            start=unit.start,
+            end=unit.end,
+            text="",
+        )
+        self._add(node, None)
+        self.annex = node
+
+    def _chapter(self, unit: _Unit) -> None:
+        if self.chapter is not None and unit.number is not None and self.chapter.chapter_no is not None:
+            if unit.number != self.chapter.chapter_no + 1:
+                self.notes.append(
+                    Note(unit.line, "numbering", f"chapter {unit.number} follows chapter {self.chapter.chapter_no}")
+                )
+        body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
+        heading_like = _is_heading_like(body)
+        node = Node(
+            node_id=self._id(*self._scope(), f"c{unit.number}"),
+            parent_id=None,
+            level="chapter",
+            label=unit.label,
+            line=unit.line,
+            start=unit.start,
+            end=unit.end,
+            text=self._wording(unit.body_start, unit.end),
+            heading=self._wording(unit.body_start, unit.end) if heading_like else _short_heading(body),
+            chapter_no=unit.number,
+        )
+        self.chapter = self._add(node, self.annex)
+        self.section = self.item = self.paragraph = None
+        self.back_matter = False
+
+    def _section(self, unit: _Unit) -> None:
+        chapter = self.chapter
+        previous = self.section
+        expected_first = previous is None and chapter is not None
+        if expected_first and unit.number not in (1, None) and not self._sections_continue(unit):
+            self.notes.append(
+                Note(
+                    unit.line,
+                    "missing-section",
+                    f"the first section of chapter {chapter.chapter_no} is numbered ({unit.number}): "
+                    f"section(s) 1–{unit.number - 1} are missing from the text; the paragraphs before it "
+                    "stay with the chapter",
+                )
+            )
+        body = normalize(self.source[unit.body_start : unit.end])
+        scope = [*self._scope()] + ([f"c{chapter.chapter_no}"] if chapter is not None else [])
+        node = Node(
+            node_id=self._id(*scope, f"s{unit.number}"),
+            parent_id=None,
+            level="section",
+            label=unit.label,
+            line=unit.line,
+            start=unit.start,
+            end=unit.end,
+            text=self._wording(unit.body_start, unit.end),
+            heading=_short_heading(body),
+            chapter_no=chapter.chapter_no if chapter is not None else None,
+            section_no=unit.number,
+            body_start=unit.body_start,
+        )
+        self.section = self._add(node, chapter or self.annex)
+        self.item = self.paragraph = None
+
+    def _sections_continue(self, unit: _Unit) -> bool:
+        """Whether section numbers run on across chapters (（四） in chapter 二 after （三） in chapter 一)."""
+        previous_sections = [n.section_no for n in self.nodes if n.level == "section" and n.annex == self._annex_label()]
+        return bool(previous_sections) and unit.number == (previous_sections[-1] or 0) + 1
+
+    def _annex_label(self) -> str | None:
+        return self.annex.label if self.annex is not None else None
+
+    def _item(self, unit: _Unit) -> None:
+        parent = self.section or self.chapter or self.annex
+        scope = [*self._scope()]
+        if self.chapter is not None:
+            scope.append(f"c{self.chapter.chapter_no}")
+        if self.section is not None:
+            scope.append(f"s{self.section.section_no}")
+        node = Node(
+            node_id=self._id(*scope, f"i{unit.number}"),
+            parent_id=None,
+            level="item",
+            label=unit.label,
+            line=unit.line,
+            start=unit.start,
+            end=unit.end,
+            text=self._wording(unit.body_start, unit.end),
+            heading=None,
+            chapter_no=self.chapter.chapter_no if self.chapter is not None else None,
+            section_no=self.section.section_no if self.section is not None else None,
+            item_no=unit.number,
+            body_start=unit.body_start,
+        )
+        self.item = self._add(node, parent)
+
+    def _numbered_paragraph(self, unit: _Unit) -> None:
+        node = Node(
+            node_id=self._id(*self._scope(), f"p{unit.number}"),
+            parent_id=None,
+            level="paragraph",
+            label=unit.label,
+            line=unit.line,
+            start=unit.start,
+            end=unit.end,
+            text=self._wording(unit.body_start, unit.end),
+            heading=self.topic,
+            para_no=unit.number,
+            body_start=unit.body_start,
+        )
+        if unit.number == 2:
+            self._imply_first_paragraph(unit)
+        self.paragraph = self._add(node, self.annex)
+
+    def _imply_first_paragraph(self, unit: _Unit) -> None:
+        """An unnumbered paragraph before paragraph 2 of the same block is paragraph 1."""
+        block = [n for n in self.nodes if n.annex == self._annex_label() and n.level in ("paragraph",)]
+        if any(n.para_no is not None for n in block):
+            return
+        unnumbered = [n for n in block if n.para_no is None and n.parent_id == (self.annex.node_id if self.annex else None)]
+        for node in unnumbered:
+            node.para_no = 1
+        if unnumbered:
+            self.notes.append(
+                Note(
+                    unnumbered[0].line,
+                    "implied-paragraph-number",
+                    "the unnumbered paragraph before paragraph 2 is taken as paragraph 1",
+                )
+            )
+
+    def _footnote(self, unit: _Unit) -> None:
+        node = Node(
+            node_id=self._id(*self._scope(), f"fn{unit.number}"),
+            parent_id=None,
+            level="footnote",
+            label=unit.label,
+            line=unit.line,
+            start=unit.start,
+            end=unit.end,
+            text=self._wording(unit.body_start, unit.end),
+            body_start=unit.body_start,
+        )
+        self._add(node, self.paragraph)
+
+    def _text(self, unit: _Unit) -> None:
+        norm = unit.norm
+        is_heading = _is_heading_like(norm) and unit.kind != "footnote"
+        if _BACK_MATTER.match(norm) or _DATE_LINE.match(norm.replace(" ", "")):
+            self._enter_back_matter(unit)
+        if is_heading and not self.back_matter and self.chapter is None:
+            # A topic heading of a briefing, a title line or a signature line.
+            node = Node(
+                node_id=self._id(*self._scope(), f"h{unit.line}"),
+                parent_id=None,
+                level="heading",
+                label="",
+                line=unit.line,
+                start=unit.start,
+                end=unit.end,
+                text=self._wording(unit.start, unit.end),
+                heading=self._wording(unit.start, unit.end),
+            )
+            self._add(node, self.annex)
+            if self.annex is not None and self.annex.heading is None and not any(
+                n.parent_id == self.annex.node_id and n.level != "heading" for n in self.nodes
+            ):
+                pass
+            self.topic = node.heading
+            self.paragraph = None
+            return
+        if self.back_matter:
+            parent: Node | None = self.annex
+        elif self.chapter is not None:
+            parent = self.item or self.section or self.chapter
+        else:
+            parent = self.paragraph or self.annex
+        node = Node(
+            node_id=self._id(*([parent.node_id] if parent is not None else self._scope()), f"t{unit.line}"),
+            parent_id=None,
+            level="heading" if is_heading else "paragraph",
+            label="",
+            line=unit.line,
+            start=unit.start,
+            end=unit.end,
+            text=self._wording(unit.start, unit.end),
+            heading=self.topic if self.chapter is None and not is_heading else None,
+            chapter_no=parent.chapter_no if parent is not None else None,
+            section_no=parent.section_no if parent is not None else None,
+            item_no=parent.item_no if parent is not None else None,
+            para_no=parent.para_no if parent is not None else None,
+            body_start=unit.start,
+        )
+        if is_heading:
+            node.heading = node.text
+        self._add(node, parent)
+
+    def _enter_back_matter(self, unit: _Unit) -> None:
+        if self.back_matter:
+            return
+        self.back_matter = True
+        self.chapter = self.section = self.item = self.paragraph = None
+        # A signature line (issuer) right before the date belongs to the back matter too.
+        if _DATE_LINE.match(unit.norm.replace(" ", "")) and self.nodes:
+            last = self.nodes[-1]
+            if last.level == "heading" or (_is_heading_like(normalize(last.text)) and last.level == "paragraph"):
+                self._reparent(last, self.annex)
+
+    def _reparent(self, node: Node, parent: Node | None) -> None:
+        for other in self.nodes:
+            if node in other.children:
+                other.children.remove(node)
+        node.parent_id = parent.node_id if parent is not None else None
+        node.level = "heading"
+        node.heading = node.text
+        node.chapter_no = node.section_no = node.item_no = node.para_no = None
+        if parent is not None:
+            parent.children.append(node)
+
+    def finish(self) -> None:
+        self._mark_subitems()
+        self._fill_annex_titles()
+
+    def _mark_subitems(self) -> None:
+        """Items whose numbering restarts in every section are sub-items."""
+        by_annex: dict[str | None, list[Node]] = {}
+        for node in self.nodes:
+            if node.level == "item":
+                by_annex.setdefault(node.annex, []).append(node)
+        for items in by_annex.values():
+            restarts = any(
+                later.item_no == 1 and earlier.section_no != later.section_no and earlier.section_no is not None
+                for earlier, later in zip(items, items[1:], strict=False)
+            )
+            if restarts:
+                for node in items:
+                    if node.section_no is not None:
+                        node.level = "subitem"
+
+    def _fill_annex_titles(self) -> None:
+        for annex in (n for n in self.nodes if n.level == "annex"):
+            titles = []
+            for child in annex.children:
+                if child.level != "heading" or child.line - (titles[-1].line if titles else annex.line) > 4:
+                    break
+                titles.append(child)
+            if titles:
+                annex.heading = "".join(t.text for t in titles[:2])
+
+
+def parse_outline(
+    source: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    path: str | PathLike[str] | None = None,
+) -> Outline:
+    """Read the numbered structure of ``source[start:end]``.
+
+    Parameters
+    ----------
+    source : str
+        The whole decoded source text; offsets of the result index into it.
+    start, end : int, optional
+        The part of the source that holds the document.
+    path : path-like, optional
+        Named in errors.
+
+    Returns
+    -------
+    Outline
+        Nodes in document order (annexes, chapters, sections, items, sub-items,
+        paragraphs, headings, footnotes) and notes on what was repaired or missing.
+
+    Raises
+    ------
+    ParseError
+        The text has no recognisable structure: no chapter, section, numbered
+        item or numbered paragraph.
+
+    Examples
+    --------
+    >>> text = "一、跨界基础设施\\n\\n1. 加快协商通行政策。（省发展改革委）\\n\\n2. 力争建成\\n\\n通车。（广铁集团）"
+    >>> outline = parse_outline(text)
+    >>> [(n.level, n.item_no, n.text) for n in outline.nodes]
+    [('chapter', None, '跨界基础设施'), ('item', 1, '加快协商通行政策。（省发展改革委）'), ('item', 2, '力争建成通车。（广铁集团）')]
+    """
+    end = len(source) if end is None else end
+    notes: list[Note] = []
+    units = list(_units(source, start, end, notes))
+    if not units:
+        raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
+    builder = _Builder(source, path)
+    builder.notes = notes
+    for index, unit in enumerate(units):
+        builder.feed(unit, units[index + 1] if index + 1 < len(units) else None)
+    builder.finish()
+    numbered = [n for n in builder.nodes if n.level in ("chapter", "section", "item", "subitem") or n.para_no]
+    if not numbered:
+        raise ParseError(
+            "no recognisable structure",
+            path=path,
+            line=units[0].line,
+            expected="chapters (一、), sections ((一)), numbered items (1.) or numbered paragraphs",
+        )
+    _check_truncation(builder, source, end, path)
+    return Outline(builder.nodes, builder.notes)
+
+
+def _check_truncation(builder: _Builder, source: str, end: int, path: str | PathLike[str] | None) -> None:
+    """Note a document that ends inside an unfinished sentence or clause."""
+    last = builder.nodes[-1]
+    tail = normalize(source[last.start : last.end]).rstrip()
+    if _balance(tail) > 0 or (tail and tail[-1] in _OPEN_ENDINGS):
+        builder.notes.append(
+            Note(
+                last.line,
+                "truncated",
+                "the text ends inside an unfinished sentence or an unclosed parenthesis: "
+                "the document may be truncated",
+            )
+        )
+
+
+def own_view(source: str, node: Node) -> TextView:
+    """Normalised view of a node's own wording after its number marker."""
+    return TextView.of(source, node.body_start or node.start, node.end)

@@ -1,0 +1,193 @@
+"""Frame schemas, declared once.
+
+Each public frame's columns are declared here with their dtype and meaning. The
+declaration is used three ways: :func:`conform` gives a frame its column order
+and dtypes, :func:`validate` checks it with a pandera schema, and
+:func:`data_dictionary` writes ``docs/data-dictionary.md``. pandera is imported
+only when a frame is validated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
+__all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "validate"]
+
+LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
+ROLES = ("lead", "co", "responsible", "listed")
+MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple", "change")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a frame: name, pandas dtype, meaning, allowed values."""
+
+    name: str
+    dtype: str
+    description: str
+    nullable: bool = True
+    values: tuple[str, ...] | None = None
+
+
+def _c(name: str, dtype: str, description: str, *, nullable: bool = True, values: tuple[str, ...] | None = None) -> Column:
+    return Column(name, dtype, description, nullable, values)
+
+
+_DOC_ID = _c("doc_id", "string", "Document identifier (see `cs.documents()`).", nullable=False)
+_LINE = _c("line", "Int64", "1-based line number in the raw source file where the unit starts.")
+_START = _c("start", "Int64", "Offset of the first character in the decoded source file (`cs.source_text`).")
+_END = _c("end", "Int64", "Offset after the last character; `source[start:end]` is the unit as printed.")
+_THEME = _c("theme", "string", "Theme code from `data/reference/themes.csv` (the nearest heading's theme).")
+
+FRAMES: dict[str, tuple[Column, ...]] = {
+    "documents": (
+        _DOC_ID,
+        _c("title", "string", "Title in the document's own script."),
+        _c("title_en", "string", "English title."),
+        _c("issuer", "string", "Issuing body or bodies."),
+        _c("doc_number", "string", "Official document number (发文字号), where there is one."),
+        _c("issued", "string", "Date of issue or publication (ISO 8601, as precise as known)."),
+        _c("script", "category", "Script of the text: `hans` (simplified) or `hant` (traditional).", values=("hans", "hant")),
+        _c("kind", "category", "`task-list`, `policy` or `briefing`.", values=("task-list", "policy", "briefing")),
+        _c("lead_rule", "category", "How lead agencies are marked: `marker`, `first-listed` or `none`.",
+           values=("marker", "first-listed", "none")),
+        _c("source_file", "string", "Raw file in `data/raw/` that holds the document."),
+        _c("sha256", "string", "sha256 of the raw file."),
+        _c("line_start", "Int64", "First line of the document in its raw file."),
+        _c("line_end", "Int64", "Last line of the document in its raw file."),
+        _c("default_currency", "string", "Currency of amounts with no currency marker."),
+        _c("issued_note", "string", "Where the date of issue comes from."),
+    ),
+    "provisions": (
+        _DOC_ID,
+        _c("node_id", "string", "Identifier of the unit within the document (path such as `c2.s1.i8`).", nullable=False),
+        _c("parent_id", "string", "`node_id` of the enclosing unit; missing at the top."),
+        _c("level", "category", "Kind of unit.", values=LEVELS),
+        _c("label", "string", "Number marker as printed (`一、`, `（二）`, `8.`)."),
+        _c("chapter_no", "Int64", "Chapter number (一、 = 1)."),
+        _c("section_no", "Int64", "Section number ((一) = 1)."),
+        _c("item_no", "Int64", "Arabic item or sub-item number."),
+        _c("para_no", "Int64", "Numbered paragraph of a briefing paper (an unnumbered first paragraph is 1)."),
+        _c("heading", "string", "Heading: a chapter's title, a section's short heading, a briefing's topic."),
+        _c("text", "string", "Original wording of the unit, page-break whitespace removed."),
+        _LINE,
+        _START,
+        _END,
+        _c("annex", "string", "Annex label (`附件一`) when the unit is in an annex."),
+        _THEME,
+    ),
+    "tasks": (
+        _DOC_ID,
+        _c("task_id", "string", "Task identifier, unique in the corpus: `doc_id/node_id`.", nullable=False),
+        _c("chapter_no", "Int64", "Chapter number."),
+        _c("chapter_title", "string", "Chapter heading."),
+        _c("section_no", "Int64", "Section number, where the task is in a section."),
+        _c("section_title", "string", "Section short heading."),
+        _c("item_no", "Int64", "Item number; missing for a section-level task."),
+        _c("text", "string", "Task wording without its agency clause(s); paragraphs joined by a newline."),
+        _c("agency_clause", "string", "Raw agency clause(s) without parentheses, one per line."),
+        _LINE,
+        _START,
+        _END,
+        _THEME,
+        _c("n_agencies", "Int64", "Distinct agencies named in the task's clauses."),
+        _c("node_id", "string", "`node_id` of the task's unit in `provisions`."),
+        _c("level", "category", "Level of the task's unit (`item`, `subitem` or `section`).", values=LEVELS),
+    ),
+    "assignments": (
+        _DOC_ID,
+        _c("task_id", "string", "Task (see `cs.tasks()`).", nullable=False),
+        _c("clause_no", "Int64", "Clause within the task (1 = the task's first paragraph with a clause)."),
+        _c("position", "Int64", "Position of the agency within its clause (1-based)."),
+        _c("name", "string", "Agency written out in full, simplified script."),
+        _c("agency_id", "string", "Registry key (stable ASCII); missing when the registry lacks the name."),
+        _c("name_en", "string", "English name from the registry."),
+        _c("level", "string", "Administrative level from the registry."),
+        _c("role", "category", "`lead`, `co`, `responsible` or `listed`.", values=ROLES),
+        _c("raw_clause", "string", "The clause as printed."),
+        _c("known", "boolean", "Whether the registry holds the name."),
+    ),
+    "notes": (
+        _DOC_ID,
+        _LINE,
+        _c("kind", "string", "What the parser noticed (`missing-section`, `page-header`, …)."),
+        _c("message", "string", "Explanation."),
+    ),
+    "figures": (
+        _DOC_ID,
+        _c("para_no", "Int64", "Numbered paragraph the mention is in (briefings)."),
+        _START,
+        _END,
+        _c("surface", "string", "The mention as printed: `source[start:end]`."),
+        _c("value", "float64", "Value in base units (億 = 1e8); a percentage as written."),
+        _c("unit", "string", "`HKD`, `CNY`, `USD`, `MOP`, `percent`, `pp`, `count`, `times`, physical units."),
+        _c("measure", "string", "`amount`, `count`, `share`, `growth`, `percent`, `volume`, `multiple`."),
+        _c("period", "string", "Period: `2010`, `2010-06`, `2017-01/2017-05`, `2008/2011`, `end-2009`."),
+        _c("approx", "boolean", "Whether the text marks the value as approximate (約, 逾, 超過, 多, 近, 以上)."),
+        _c("subject", "string", "Short phrase the number describes."),
+        _c("sentence", "string", "The sentence the mention is in."),
+    ),
+}
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Order a frame's declared columns first (adding missing ones, empty) and set their dtypes.
+
+    Extra columns are kept after the declared ones.
+    """
+    import pandas as pd
+
+    columns = FRAMES[name]
+    out = frame.copy()
+    for column in columns:
+        if column.name not in out.columns:
+            out[column.name] = pd.Series(pd.NA, index=out.index, dtype="object")
+        if column.dtype == "category" and column.values is not None:
+            out[column.name] = pd.Categorical(out[column.name], categories=list(column.values))
+        else:
+            out[column.name] = out[column.name].astype(column.dtype)
+    declared = [c.name for c in columns]
+    extras = [c for c in out.columns if c not in declared]
+    return out[declared + extras].reset_index(drop=True)
+
+
+def pandera_schema(name: str) -> pa.DataFrameSchema:
+    """The pandera schema of a frame (declared columns; extra columns allowed)."""
+    import pandera.pandas as pa
+
+    columns = {}
+    for column in FRAMES[name]:
+        checks = [pa.Check.isin(list(column.values))] if column.values is not None else None
+        dtype = "category" if column.dtype == "category" else column.dtype
+        columns[column.name] = pa.Column(
+            dtype, checks=checks, nullable=column.nullable, description=column.description, coerce=False
+        )
+    return pa.DataFrameSchema(columns, strict=False, ordered=False, name=name)
+
+
+def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate a frame against its schema (raises pandera's ``SchemaError``)."""
+    return pandera_schema(name).validate(frame)
+
+
+def data_dictionary() -> str:
+    """Markdown data dictionary of every frame, generated from the declarations."""
+    lines = [
+        "# coopstats data dictionary",
+        "",
+        "Generated by `coopstats build` from `src/coopstats/schemas.py`; do not edit by hand.",
+        "",
+    ]
+    for name, columns in FRAMES.items():
+        lines += [f"## `cs.{name}()`", "", "| column | dtype | meaning |", "|---|---|---|"]
+        for column in columns:
+            values = f" One of: {', '.join(f'`{v}`' for v in column.values)}." if column.values else ""
+            required = "" if column.nullable else " Never missing."
+            lines.append(f"| `{column.name}` | {column.dtype} | {column.description}{values}{required} |")
+        lines.append("")
+    return "\n".join(lines)
