@@ -82,10 +82,11 @@ def _task_nodes(outline: Outline) -> list[Node]:
         if node.level in ("item", "subitem"):
             out.append(node)
         elif node.level == "section":
+            # A section with no numbered units below it is the task, even when its one
+            # sentence doubles as its heading ("（二）推进深港西部快速轨道交通专题研究。").
             numbered_below = any(child.level in ("item", "subitem") for child in node.children)
-            own_text = bool(node.text.strip()) and node.text.strip().rstrip("。") != (node.heading or "")
             has_paragraphs = any(child.level == "paragraph" for child in node.children)
-            if not numbered_below and (own_text or has_paragraphs):
+            if not numbered_below and (node.text.strip() or has_paragraphs):
                 out.append(node)
     return out
 
@@ -177,8 +178,9 @@ def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame
     counts = assignment_frame.groupby("task_id")["name"].nunique()
     out = task_frame.copy()
     has_clause = out["agency_clause"].notna()
-    out["n_agencies"] = out["task_id"].map(counts).where(has_clause, pd.NA).astype("Int64")
-    out.loc[has_clause & out["n_agencies"].isna(), "n_agencies"] = 0
+    # pandas 3: build the column in one go (a .loc write into the mapped array hits a read-only buffer)
+    mapped = out["task_id"].map(counts).astype("Int64").fillna(0)
+    out["n_agencies"] = mapped.where(has_clause, pd.NA).astype("Int64")
     return out
 
 

@@ -205,7 +205,7 @@ def decode(
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        if name == "utf-8" and not data.isascii() or len(candidates) == 1:
+        if (name == "utf-8" and not data.isascii()) or name in ("utf-8-sig", "utf-16"):
             # Valid UTF-8 with non-ASCII bytes is practically never an accident.
             if _plausibility(text)[0] >= _MIN_TEXT_SHARE:
                 return Decoded(_check_nonempty(normalize_newlines(text), path), name)
@@ -216,6 +216,12 @@ def decode(
                 best = (score, name, text)
         if name == "utf-8":  # pure ASCII
             return Decoded(_check_nonempty(normalize_newlines(text), path), name)
+    if best is None and b"\x00" in data[:4000]:
+        raise UnsupportedFormatError(
+            "the file holds NUL bytes and is not plausible UTF-16 text: a binary file",
+            path=path,
+            expected="plain text",
+        )
     if best is None:
         raise DecodingError(
             "the bytes decode to implausible text in every candidate encoding "

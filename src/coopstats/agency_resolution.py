@@ -1,0 +1,947 @@
+"""Agencies stage: resolve the agency clauses of tasks into named agencies with roles.
+
+A task of a Guangdong key-work list or implementation opinion ends with a
+parenthesised clause naming the units responsible for it::
+
+    （省发展改革委、公安厅牵头，有关地级以上市政府等按职责分工负责）
+    （广州、深圳、珠海市政府，省住房城乡建设厅）
+
+This module turns such a clause into one row per agency:
+
+- **separators** ``、 ， , ； ; 及 以及`` split names (``和`` never does: it is
+  part of names such as 省经济和信息化委); separators inside parentheses do not
+  split;
+- a **jurisdiction prefix** (省, 省委, 广东省, 广州市, 广东, …) distributes
+  forward along a ``、``/``及`` chain to names written without one
+  (省发展改革委、公安厅 → 省公安厅); a name with a jurisdiction or parent of its
+  own (水利部珠江水利委员会, 海关广东分署, 团省委) or one the registry holds as
+  written is left as written; a ``，`` starts a new group with its own prefix;
+- a **suffix** distributes backwards over bare place names
+  (深圳、珠海市政府 → 深圳市政府, 珠海市政府);
+- **roles** come from the words of the clause: names before 牵头 lead, the
+  others of a clause with a lead are ``co``, names before (等)按职责分工负责 in a
+  clause without a lead are ``responsible``, and a clause without role words is
+  ``listed``. Under ``lead_rule="first-listed"`` (a document that says the
+  first-listed unit leads) the first name of a clause without a 牵头 leads and
+  the rest are ``co``;
+- the clause is normalised (NFKC) and converted to simplified script before
+  matching, so traditional-script clauses resolve to the same names and ids.
+
+Names are matched against the registry (``data/reference/agencies.csv`` plus
+an optional ``agencies.csv`` in the user folder). Names the registry lacks are
+kept, with ``known`` false and a flag, never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from coopstats import _resources
+from coopstats.errors import ParseError, ParseWarning, UnknownAgencyWarning
+from coopstats.text import normalize, to_simplified
+
+__all__ = [
+    "LEAD_RULES",
+    "ROLES",
+    "agencies",
+    "assign",
+    "clause_leftovers",
+    "detect_lead_rule",
+    "load_registry",
+    "resolve_agencies",
+]
+
+logger = logging.getLogger(__name__)
+
+ROLES: tuple[str, ...] = ("lead", "co", "responsible", "listed")
+LEAD_RULES: tuple[str, ...] = ("marker", "first-listed", "none")
+REGISTRY_COLUMNS: tuple[str, ...] = (
+    "agency_id",
+    "name",
+    "name_en",
+    "level",
+    "aliases",
+    "successor",
+    "source",
+    "verified",
+)
+USER_REGISTRY_FILE = "agencies.csv"
+
+# A name longer than this is almost certainly two names run together or prose.
+_MAX_NAME_CHARS = 40
+
+# ---------------------------------------------------------------------------
+# Genre knowledge: place names, jurisdiction prefixes, role words
+# ---------------------------------------------------------------------------
+
+# Places that head agency names in the genre: Guangdong and its 21
+# prefecture-level cities, districts and cooperation zones that act as
+# jurisdictions, the two SARs and the provinces of the Pan-PRD region.
+# (Administrative divisions of the People's Republic of China, 2017.)
+PLACES: tuple[str, ...] = (
+    # province and prefecture-level cities of Guangdong
+    "广东", "广州", "深圳", "珠海", "汕头", "佛山", "韶关", "湛江", "肇庆", "江门", "茂名", "惠州",
+    "梅州", "汕尾", "河源", "阳江", "清远", "东莞", "中山", "潮州", "揭阳", "云浮",
+    # districts and zones that act as jurisdictions
+    "顺德", "南沙", "前海", "横琴",
+    # special administrative regions
+    "香港", "澳门",
+    # the other Pan-PRD provinces and regions, and the two largest municipalities
+    "福建", "江西", "湖南", "广西", "海南", "四川", "贵州", "云南", "北京", "上海",
+)  # fmt: skip
+
+_PLACE_ALTERNATION = "|".join(sorted(PLACES, key=len, reverse=True))
+
+# The jurisdiction a name starts with: this is what distributes along a 、 chain.
+_JURISDICTION_PREFIX = re.compile(
+    rf"""^(?:
+        广东省委 | 广东省 | 省委 | 省             # the province and its party committee
+      | 国家 | 中央                              # the central level
+      | (?:{_PLACE_ALTERNATION})(?:省|市|区|县)?  # a place, with or without its level
+    )""",
+    re.VERBOSE,
+)
+
+# A parent or jurisdiction inside a name that does not start with one:
+# 水利部珠江水利委员会 (a ministry), 海关广东分署 / 人民银行广州分行 (a place),
+# 民航中南管理局 (a region), 团省委 (the provincial youth league).
+_OWN_PARENT = re.compile(
+    rf"""(?:
+        (?:{_PLACE_ALTERNATION})          # a place anywhere in the name
+      | 中南 | 华南 | 珠江 | 南方          # a region
+      | ^团省委 | ^有关                     # youth league; generic groups
+      | 部(?=.)                           # a ministry followed by its unit
+      | 总局 | 总署
+    )""",
+    re.VERBOSE,
+)
+
+# A bare department name waiting for a prefix ends like an institution.
+_INSTITUTION_ENDING = re.compile(r"(?:厅|委|办|局|部|院|会|中心|集团|公司|行|署|站|处|所|组|单位|政府)$")
+
+# The administrative level a bare place may carry before a shared suffix
+# (广州市、深圳市政府): it is dropped so that 市 is not doubled.
+_PLACE_LEVEL_ENDING = re.compile(r"(?:省|市|区|县)$")
+
+# Separators between names, at parenthesis depth 0. 以及 before 及.
+_SEPARATOR = re.compile(
+    r"""
+    (?P<chain>以及|及|、)      # joins names of one chain: a prefix distributes over it
+  | (?P<group>[,，;；])       # starts a new group with its own prefix
+    """,
+    re.VERBOSE,
+)
+
+# Role words that close a run of names: "…牵头", "…等按职责分工负责", "…配合".
+_ROLE_TAIL = re.compile(
+    r"""
+    (?P<etc>等)?
+    (?P<marker>
+        按职责分工负责 | 按职责分工 | 分工负责 | 分别负责 | 共同负责 | 负责   # responsible
+      | 共同牵头 | 牵头                                                    # lead
+      | 配合 | 参与 | 协助 | 协办                                          # co
+    )$
+    """,
+    re.VERBOSE,
+)
+# A trailing 等 ("and others") with no role word after it.
+_TRAILING_ETC = re.compile(r"等$")
+# A label that opens a run of names: "牵头单位：", "配合单位:".
+_ROLE_LABEL = re.compile(
+    r"""^(?P<label>
+        (?:牵头|主办|责任|配合|参与|协办)(?:单位|部门)
+    )[:：]""",
+    re.VERBOSE,
+)
+# "由省发展改革委牵头": a leading 由 is a role word.
+_LEADING_BY = re.compile(r"^由")
+
+_MARKER_KIND: dict[str, str] = {
+    "牵头": "lead",
+    "共同牵头": "lead",
+    "配合": "co",
+    "参与": "co",
+    "协助": "co",
+    "协办": "co",
+}
+_LABEL_KIND: dict[str, str] = {
+    "牵头": "lead",
+    "主办": "lead",
+    "责任": "responsible",
+    "配合": "co",
+    "参与": "co",
+    "协办": "co",
+}
+
+# A document's statement that the first-listed unit leads:
+# "列在任务分工首位的为牵头单位", "排在第一位的为牵头单位", "第一个单位为牵头单位".
+_FIRST_LISTED_STATEMENT = re.compile(
+    r"""
+    (?:首位|第一位|排名第一|排在第一|列第一|第一个|首个|第一家)   # the first-listed unit …
+    [^。；;]{0,10}?
+    (?:为|是|作为)                                             # … is …
+    (?:牵头|主办|责任)(?:单位|部门)                             # … the lead unit
+    """,
+    re.VERBOSE,
+)
+
+_OPENERS = "([{【《〈"
+_CLOSERS = ")]}】》〉"
+
+# ---------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    """Matching key of a name: NFKC, simplified script, no whitespace."""
+    return "".join(to_simplified(normalize(name)).split())
+
+
+def _read_registry_csv(path: Any, *, origin: str) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False, comment=None)
+    missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns and c not in ("verified", "source")]
+    if missing:
+        raise ParseError(
+            f"the agency registry {origin} lacks the columns {', '.join(missing)}",
+            path=str(path),
+            line=1,
+            expected="a header with " + ", ".join(REGISTRY_COLUMNS),
+        )
+    for column in REGISTRY_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[list(REGISTRY_COLUMNS)].copy()
+    for column in REGISTRY_COLUMNS:
+        frame[column] = frame[column].fillna("").str.strip()
+    bad_ids = frame.loc[~frame["agency_id"].str.fullmatch(r"[a-z0-9][a-z0-9-]*"), "agency_id"]
+    if len(bad_ids):
+        raise ParseError(
+            f"the agency registry {origin} has invalid agency_id values: {', '.join(map(repr, bad_ids))}",
+            path=str(path),
+            expected="lower-case ASCII keys of letters, digits and hyphens, e.g. gd-drc",
+        )
+    frame["origin"] = origin
+    return frame
+
+
+@cache
+def _registry_cached(user_file: str | None, user_mtime: float | None) -> pd.DataFrame:
+    package = _read_registry_csv(
+        _resources.data_dir().joinpath("reference", "agencies.csv").open("rb"), origin="package"
+    )
+    frames = [package]
+    if user_file is not None:
+        frames.append(_read_registry_csv(user_file, origin="user"))
+    registry = pd.concat(frames, ignore_index=True)
+    # a user row replaces the package row with the same agency_id
+    registry = registry.drop_duplicates("agency_id", keep="last").reset_index(drop=True)
+    registry["verified"] = registry["verified"].str.lower().isin(["true", "1", "yes"]).astype("boolean")
+    for column in REGISTRY_COLUMNS:
+        if column != "verified":
+            registry[column] = registry[column].astype("string")
+    registry["origin"] = registry["origin"].astype("string")
+    return registry
+
+
+def load_registry(*, user: bool = True) -> pd.DataFrame:
+    """The agency registry: the package's table plus the user's own entries.
+
+    Parameters
+    ----------
+    user : bool, default True
+        Also read ``agencies.csv`` in the user folder
+        (:func:`coopstats._resources.user_dir`), whose rows are added to the
+        package's and replace package rows with the same ``agency_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency: ``agency_id, name, name_en, level, aliases``
+        (``|``-separated), ``successor`` (names, ``|``-separated, after the 2018
+        institutional reforms), ``source``, ``verified`` and ``origin``
+        (``package`` or ``user``).
+
+    Raises
+    ------
+    ParseError
+        A registry file lacks required columns or has invalid ids.
+
+    Examples
+    --------
+    >>> reg = load_registry(user=False)
+    >>> reg.set_index("name").loc["省经济和信息化委", "successor"]
+    '省工业和信息化厅'
+    """
+    user_path: Path | None = _resources.user_dir() / USER_REGISTRY_FILE if user else None
+    if user_path is not None and user_path.is_file():
+        return _registry_cached(str(user_path), user_path.stat().st_mtime).copy()
+    return _registry_cached(None, None).copy()
+
+
+def agencies() -> pd.DataFrame:
+    """The agency registry (``cs.agencies()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``agency_id, name, name_en, level, aliases, successor, source, verified``
+        (see :func:`load_registry`).
+
+    Examples
+    --------
+    >>> reg = agencies()
+    >>> reg.set_index("agency_id").loc["pboc-gz", ["name", "aliases"]].tolist()
+    ['人民银行广州分行', '人行广州分行']
+    """
+    return load_registry().drop(columns="origin")
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Registry lookups by matching key."""
+
+    by_key: Mapping[str, str]  # key of name or alias -> agency_id
+    rows: Mapping[str, Mapping[str, Any]]  # agency_id -> registry row
+
+
+def _index(registry: pd.DataFrame) -> _Index:
+    by_key: dict[str, str] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    for row in registry.to_dict("records"):
+        agency_id = str(row["agency_id"])
+        rows[agency_id] = row
+        names = [str(row["name"]), *[a for a in str(row["aliases"] or "").split("|") if a.strip()]]
+        for name in names:
+            by_key.setdefault(_key(name), agency_id)
+    return _Index(by_key, rows)
+
+
+@cache
+def _package_index() -> _Index:
+    return _index(load_registry())
+
+
+def _index_for(registry: pd.DataFrame | None) -> _Index:
+    return _package_index() if registry is None else _index(registry)
+
+
+def _lookup(name: str, index: _Index) -> str | None:
+    """agency_id of a name (matching key), trying the long forms of the genre too."""
+    key = _key(name)
+    for candidate in (
+        key,
+        re.sub(r"^广东省", "省", key),  # 广东省财政厅 = 省财政厅
+        key.replace("人民政府", "政府"),  # 广州市人民政府 = 广州市政府
+        re.sub(r"^广东省", "省", key).replace("人民政府", "政府"),
+    ):
+        if candidate in index.by_key:
+            return index.by_key[candidate]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Tokenising a clause
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Token:
+    """One name of a clause, before expansion."""
+
+    text: str  # normalised simplified wording of the name
+    start: int  # offsets into the compact clause
+    end: int
+    joined_by: str  # "chain" (、及), "group" (，；) or "start": the separator before it
+    marker: str | None = None  # role word after it ("lead", "responsible", "co")
+    label: str | None = None  # role label before it ("牵头单位：")
+    expanded: str = ""
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Clause:
+    """A clause normalised for matching, with a map back to the raw text."""
+
+    raw: str
+    text: str  # compact normalised simplified text (whitespace and control characters removed)
+    positions: list[int]  # raw offset of every character of ``text``
+    covered: list[bool]  # characters accounted for as separators, role words or 等
+    control_characters: bool
+    balanced: bool
+
+
+def _prepare(clause: str) -> _Clause:
+    chars: list[str] = []
+    positions: list[int] = []
+    control = False
+    for i, ch in enumerate(clause):
+        category = unicodedata.category(ch)
+        if ch.isspace():
+            continue
+        if category in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            control = True
+            continue
+        for normal in normalize(ch):
+            if normal.isspace():
+                continue
+            chars.append(normal)
+            positions.append(i)
+    text = to_simplified("".join(chars))
+    depth = 0
+    balanced = True
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth -= 1
+            if depth < 0:
+                balanced = False
+                break
+    balanced = balanced and depth == 0
+    return _Clause(clause, text, positions, [False] * len(text), control, balanced)
+
+
+def _strip_enclosing_parentheses(clause: _Clause) -> None:
+    """A clause passed with its parentheses: （省发展改革委牵头） → 省发展改革委牵头."""
+    text = clause.text
+    if len(text) >= 2 and text[0] == "(" and text[-1] == ")":
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += ch in _OPENERS
+            depth -= ch in _CLOSERS
+            if depth == 0 and i < len(text) - 1:
+                return  # "(A)、(B)": not one enclosing pair
+        clause.covered[0] = clause.covered[-1] = True
+
+
+def _split(clause: _Clause) -> list[_Token]:
+    """Split at separators of depth 0 (all separators when parentheses are unbalanced)."""
+    text = clause.text
+    tokens: list[_Token] = []
+    depth = 0
+    start = 0
+    joined_by = "start"
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if clause.covered[i]:  # an enclosing parenthesis
+            if i == 0:
+                start = 1
+            i += 1
+            continue
+        if clause.balanced and ch in _OPENERS:
+            depth += 1
+        elif clause.balanced and ch in _CLOSERS:
+            depth -= 1
+        elif depth == 0 and (match := _SEPARATOR.match(text, i)):
+            tokens.append(_Token(text[start:i], start, i, joined_by))
+            for j in range(match.start(), match.end()):
+                clause.covered[j] = True
+            joined_by = "chain" if match["chain"] else "group"
+            i = match.end()
+            start = i
+            continue
+        i += 1
+    end = len(text) - 1 if len(text) and clause.covered[-1] and len(text) > 1 else len(text)
+    tokens.append(_Token(text[start:end], start, end, joined_by))
+    return tokens
+
+
+def _strip_role_words(token: _Token, clause: _Clause) -> None:
+    """Remove role labels, role words and 等 around a name, marking them as accounted for."""
+    if match := _ROLE_LABEL.match(token.text):
+        token.label = _LABEL_KIND[match["label"][:2]]
+        _cover(clause, token.start, token.start + match.end())
+        token.start += match.end()
+        token.text = token.text[match.end() :]
+    if match := _LEADING_BY.match(token.text):
+        _cover(clause, token.start, token.start + match.end())
+        token.start += match.end()
+        token.text = token.text[match.end() :]
+    while True:
+        if match := _ROLE_TAIL.search(token.text):
+            marker = match["marker"]
+            kind = _MARKER_KIND.get(marker, "responsible")
+            # the last role word of a run wins: "牵头负责" would be odd, keep the first seen from the end
+            token.marker = token.marker or kind
+        elif not (match := _TRAILING_ETC.search(token.text)):
+            break
+        _cover(clause, token.start + match.start(), token.end)
+        token.end = token.start + match.start()
+        token.text = token.text[: match.start()]
+
+
+def _cover(clause: _Clause, start: int, end: int) -> None:
+    for j in range(start, end):
+        clause.covered[j] = True
+
+
+# ---------------------------------------------------------------------------
+# Expanding names
+# ---------------------------------------------------------------------------
+
+
+def _place_split(name: str) -> tuple[str, str] | None:
+    """Split 珠海市政府 into (珠海, 市政府) at the longest leading place name."""
+    for place in sorted(PLACES, key=len, reverse=True):
+        if name.startswith(place) and len(name) > len(place):
+            return place, name[len(place) :]
+    return None
+
+
+def _is_bare_place(name: str) -> bool:
+    return _PLACE_LEVEL_ENDING.sub("", name) in PLACES
+
+
+def _distribute_suffixes(tokens: list[_Token]) -> None:
+    """深圳、珠海市政府 → 深圳市政府, 珠海市政府 (backwards along a 、 chain)."""
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        if _is_bare_place(token.expanded):
+            continue
+        split = _place_split(token.expanded)
+        if split is None:
+            continue
+        suffix = split[1]
+        j = i
+        while j > 0 and tokens[j].joined_by == "chain" and _is_bare_place(tokens[j - 1].expanded):
+            j -= 1
+            place = _PLACE_LEVEL_ENDING.sub("", tokens[j].expanded)
+            tokens[j].expanded = place + suffix
+
+
+def _jurisdiction_prefix(name: str) -> str | None:
+    match = _JURISDICTION_PREFIX.match(name)
+    if match is None or match.end() == len(name):
+        return None
+    return match.group(0)
+
+
+def _distribute_prefixes(tokens: list[_Token], index: _Index) -> None:
+    """省发展改革委、公安厅 → 省发展改革委, 省公安厅 (forwards along a 、/及 chain)."""
+    prefix: str | None = None
+    for token in tokens:
+        if token.joined_by in ("group", "start") or token.label is not None:
+            prefix = None
+        name = token.expanded
+        own = _jurisdiction_prefix(name)
+        if _lookup(name, index) is not None or _is_bare_place(name):
+            prefix = own or prefix
+            continue
+        if own is not None:
+            prefix = own
+            continue
+        if prefix is not None and _lookup(prefix + name, index) is not None:
+            token.expanded = prefix + name
+            continue
+        if prefix is not None and not _OWN_PARENT.search(name) and _INSTITUTION_ENDING.search(name):
+            token.expanded = prefix + name
+
+
+def _assign_roles(tokens: list[_Token], lead_rule: str) -> list[str]:
+    """Roles of the names of one clause, from role words and the document's lead rule."""
+    explicit: list[str | None] = [None] * len(tokens)
+    pending: list[int] = []
+    label_role: str | None = None
+    for i, token in enumerate(tokens):
+        if token.label is not None:
+            label_role = token.label
+            pending = []
+        elif token.joined_by == "group" and label_role is not None and not pending:
+            pass  # a label runs on over "，" until the next label
+        if label_role is not None:
+            explicit[i] = label_role
+            continue
+        pending.append(i)
+        if token.marker is not None:
+            for j in pending:
+                explicit[j] = token.marker
+            pending = []
+    if lead_rule == "none":
+        return ["listed"] * len(tokens)
+    has_lead = "lead" in explicit
+    if not has_lead and lead_rule == "first-listed" and tokens:
+        return ["lead"] + ["co"] * (len(tokens) - 1)
+    roles: list[str] = []
+    for role in explicit:
+        if role == "responsible" and has_lead:
+            roles.append("co")
+        elif role is None:
+            roles.append("co" if has_lead else "listed")
+        else:
+            roles.append(role)
+    return roles
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------
+
+_RESOLVED_COLUMNS: dict[str, str] = {
+    "position": "Int64",
+    "name": "string",
+    "role": "string",
+    "agency_id": "string",
+    "known": "boolean",
+    "expanded": "string",
+    "name_en": "string",
+    "level": "string",
+    "raw": "string",
+    "raw_start": "Int64",
+    "raw_end": "Int64",
+    "flag": "string",
+}
+
+
+def _check_lead_rule(lead_rule: str) -> str:
+    if lead_rule == "auto":
+        return "marker"
+    if lead_rule not in LEAD_RULES:
+        raise ValueError(f"lead_rule must be one of {', '.join(LEAD_RULES)} or 'auto', not {lead_rule!r}")
+    return lead_rule
+
+
+def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[pd.DataFrame, _Clause]:
+    if not isinstance(clause, str):
+        raise TypeError(f"an agency clause must be a str, not {type(clause).__name__}")
+    rule = _check_lead_rule(lead_rule)
+    prepared = _prepare(clause)
+    _strip_enclosing_parentheses(prepared)
+    if not prepared.text.strip("()"):
+        raise ParseError(
+            f"empty agency clause {clause!r}",
+            expected="agency names separated by 、，,；及, e.g. 省发展改革委牵头，省财政厅等按职责分工负责",
+        )
+    tokens = _split(prepared)
+    for token in tokens:
+        _strip_role_words(token, prepared)
+    # a role word that stands alone ("…，牵头") closes the names before it
+    kept: list[_Token] = []
+    for token in tokens:
+        if token.text:
+            kept.append(token)
+        elif token.marker is not None and kept and kept[-1].marker is None:
+            kept[-1].marker = token.marker
+        elif token.label is not None and kept is not None:
+            pass
+    if len(kept) < len(tokens) and not any(t.marker or t.label for t in tokens if not t.text) and kept:
+        kept[0].flags.append("empty-name")
+    tokens = kept
+    for token in tokens:
+        token.expanded = token.text
+    _distribute_suffixes(tokens)
+    _distribute_prefixes(tokens, index)
+    roles = _assign_roles(tokens, rule)
+    records: list[dict[str, Any]] = []
+    for position, (token, role) in enumerate(zip(tokens, roles, strict=True), start=1):
+        agency_id = _lookup(token.expanded, index)
+        row = index.rows.get(agency_id) if agency_id is not None else None
+        flags = list(token.flags)
+        if row is None:
+            flags.append("unknown-name")
+        if len(token.expanded) > _MAX_NAME_CHARS:
+            flags.append("implausibly-long-name")
+        if not prepared.balanced:
+            flags.append("unbalanced-parenthesis")
+        if prepared.control_characters:
+            flags.append("control-characters-removed")
+        raw_start = prepared.positions[token.start]
+        raw_end = prepared.positions[token.end - 1] + 1
+        records.append(
+            {
+                "position": position,
+                "name": row["name"] if row is not None else token.expanded,
+                "role": role,
+                "agency_id": agency_id,
+                "known": row is not None,
+                "expanded": token.expanded,
+                "name_en": row["name_en"] if row is not None else None,
+                "level": row["level"] if row is not None else None,
+                "raw": clause[raw_start:raw_end],
+                "raw_start": raw_start,
+                "raw_end": raw_end,
+                "flag": ";".join(flags) or None,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=list(_RESOLVED_COLUMNS))
+    frame = frame.astype(_RESOLVED_COLUMNS)
+    # name spans of known agencies count as accounted for
+    for token, known in zip(tokens, frame["known"], strict=True):
+        if known:
+            _cover(prepared, token.start, token.end)
+    return frame, prepared
+
+
+def resolve_agencies(
+    clause: str, lead_rule: str = "marker", *, registry: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Resolve one agency clause into one row per agency, with its role.
+
+    Parameters
+    ----------
+    clause : str
+        The text inside one agency parenthesis, in simplified or traditional
+        script, with full- or half-width punctuation; enclosing parentheses are
+        allowed.
+    lead_rule : {"marker", "first-listed", "none", "auto"}, default "marker"
+        How roles are read: ``"marker"`` from the role words of the clause;
+        ``"first-listed"`` makes the first name lead (and the rest ``co``) in a
+        clause without 牵头; ``"none"`` lists every name without a role.
+        ``"auto"`` needs a document and means ``"marker"`` here (see
+        :func:`detect_lead_rule`).
+    registry : pandas.DataFrame, optional
+        A registry frame (:func:`load_registry`); the package's and the user's
+        by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per agency in clause order: ``position`` (1-based), ``name``
+        (the registry's canonical name, or the expanded name when unknown),
+        ``role`` (``lead``/``co``/``responsible``/``listed``), ``agency_id``,
+        ``known``, ``expanded`` (the name written out in full as worded in the
+        clause, simplified script), ``name_en``, ``level``, ``raw`` (the span of
+        the clause the name came from, as printed), ``raw_start``/``raw_end``
+        (its offsets in ``clause``) and ``flag`` (``;``-separated:
+        ``unknown-name``, ``unbalanced-parenthesis``,
+        ``control-characters-removed``, ``implausibly-long-name``,
+        ``empty-name``).
+
+    Raises
+    ------
+    ParseError
+        The clause is empty.
+    TypeError
+        The clause is not a string.
+    ValueError
+        Unknown ``lead_rule``.
+
+    Warns
+    -----
+    UnknownAgencyWarning
+        Some names are not in the registry (they are kept, flagged).
+
+    See Also
+    --------
+    assign : the same for every clause of a tasks frame.
+
+    Examples
+    --------
+    >>> r = resolve_agencies("省发展改革委、公安厅牵头，深圳、珠海市政府等按职责分工负责")
+    >>> print(r[["position", "name", "role", "agency_id"]].to_string(index=False))
+    position   name role agency_id
+           1 省发展改革委 lead gd-drc
+           2   省公安厅 lead gd-public-security
+           3  深圳市政府   co sz-gov
+           4  珠海市政府   co zh-gov
+    >>> resolve_agencies("省發展改革委牽頭，省港澳辦等按職責分工負責")["agency_id"].tolist()
+    ['gd-drc', 'gd-hkmao']
+    """
+    frame, _ = _resolve(clause, lead_rule, _index_for(registry))
+    unknown = frame.loc[~frame["known"], "name"].tolist()
+    if unknown:
+        warnings.warn(
+            f"agencies not in the registry (kept, flagged): {', '.join(unknown)}",
+            UnknownAgencyWarning,
+            stacklevel=2,
+        )
+    return frame
+
+
+def clause_leftovers(clause: str, *, registry: pd.DataFrame | None = None) -> list[str]:
+    """The parts of a clause that are not accounted for.
+
+    Every character of a clause should be inside the name of a *known* agency
+    (the registry holds it), a separator, a role word, 等 or whitespace. What
+    is left (runs of characters, in clause order) points at an unknown name, a
+    stray parenthesis or prose inside the clause. ``coopstats validate``
+    reports clauses whose leftovers are not empty.
+
+    Parameters
+    ----------
+    clause : str
+        One agency clause.
+    registry : pandas.DataFrame, optional
+        Registry to resolve names against (package and user by default).
+
+    Returns
+    -------
+    list of str
+        The leftover runs, as printed in ``clause``; empty when nothing is left.
+
+    Examples
+    --------
+    >>> clause_leftovers("省发展改革委牵头，有关地级以上市政府等按职责分工负责")
+    []
+    >>> clause_leftovers("省发展改革委、发展和改革局牵头")
+    ['发展和改革局']
+    """
+    _, prepared = _resolve(clause, "marker", _index_for(registry))
+    runs: list[str] = []
+    current: list[int] = []
+    for i, covered in enumerate(prepared.covered):
+        if covered:
+            if current:
+                runs.append(clause[prepared.positions[current[0]] : prepared.positions[current[-1]] + 1])
+                current = []
+        else:
+            current.append(i)
+    if current:
+        runs.append(clause[prepared.positions[current[0]] : prepared.positions[current[-1]] + 1])
+    return runs
+
+
+def detect_lead_rule(text: str) -> str:
+    """The lead rule a document states: ``"first-listed"`` or ``"marker"``.
+
+    Some key-work lists say that the unit listed first in each clause leads
+    ("列在任务分工首位的为牵头单位，其他为主要参加单位"); their clauses carry
+    no 牵头 and the rule must come from that statement.
+
+    Parameters
+    ----------
+    text : str
+        The document text (either script).
+
+    Returns
+    -------
+    str
+        ``"first-listed"`` when the document states the rule, else ``"marker"``.
+
+    Examples
+    --------
+    >>> detect_lead_rule("各项工作中，列在任务分工首位的为牵头单位，其他为主要参加单位。")
+    'first-listed'
+    >>> detect_lead_rule("列在任務分工首位的為牽頭單位")
+    'first-listed'
+    >>> detect_lead_rule("（省发展改革委牵头，省财政厅等按职责分工负责）")
+    'marker'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    simplified = to_simplified(normalize(text))
+    return "first-listed" if _FIRST_LISTED_STATEMENT.search(simplified) else "marker"
+
+
+_ASSIGNMENT_COLUMNS: dict[str, str] = {
+    "doc_id": "string",
+    "task_id": "string",
+    "clause_no": "Int64",
+    "position": "Int64",
+    "name": "string",
+    "agency_id": "string",
+    "name_en": "string",
+    "level": "string",
+    "role": "string",
+    "raw_clause": "string",
+    "known": "boolean",
+    "expanded": "string",
+    "raw": "string",
+    "flag": "string",
+}
+
+
+def assign(
+    tasks: pd.DataFrame,
+    *,
+    lead_rule: str | Mapping[str, str] = "marker",
+    registry: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    r"""Resolve the agency clauses of a tasks frame into the assignments frame.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Needs ``doc_id, task_id, agency_clause`` (clauses of a task joined by
+        ``"\n"``, missing when the task has none), as :func:`coopstats.tasks`
+        returns.
+    lead_rule : str or mapping of doc_id to str, default "marker"
+        ``"marker"``, ``"first-listed"`` or ``"none"`` (see
+        :func:`resolve_agencies`), one for all documents or one per ``doc_id``
+        (documents missing from the mapping use ``"marker"``). Call
+        :func:`detect_lead_rule` on a document's text to get its rule.
+    registry : pandas.DataFrame, optional
+        Registry frame; the package's and the user's by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per task × clause × agency: ``doc_id, task_id, clause_no,
+        position, name, agency_id, name_en, level, role, raw_clause, known,
+        expanded, raw, flag`` (see :func:`resolve_agencies`).
+
+    Raises
+    ------
+    ValueError
+        ``tasks`` lacks a required column, or a lead rule is unknown.
+
+    Warns
+    -----
+    UnknownAgencyWarning
+        Some names are not in the registry (one warning listing them).
+    ParseWarning
+        A clause line is empty (it is skipped, naming the task).
+
+    Examples
+    --------
+    >>> tasks = pd.DataFrame({"doc_id": ["d"], "task_id": ["d/1"],
+    ...     "agency_clause": ["省商务厅牵头，省港澳办等按职责分工负责\n省旅游局"]})
+    >>> print(assign(tasks)[["clause_no", "name", "role"]].to_string(index=False))
+    clause_no name role
+            1 省商务厅 lead
+            1 省港澳办 co
+            2 省旅游局 listed
+    """
+    missing = [c for c in ("doc_id", "task_id", "agency_clause") if c not in tasks.columns]
+    if missing:
+        raise ValueError(f"the tasks frame lacks the columns {', '.join(missing)} (see coopstats.tasks())")
+    rules: Mapping[str, str] = lead_rule if isinstance(lead_rule, Mapping) else {}
+    default_rule = "marker" if isinstance(lead_rule, Mapping) else lead_rule
+    if default_rule == "auto" or "auto" in rules.values():
+        raise ValueError(
+            "assign() needs a resolved lead rule; call detect_lead_rule(document_text) for 'auto'"
+        )
+    index = _index_for(registry)
+    frames: list[pd.DataFrame] = []
+    unknown: list[str] = []
+    for doc_id, task_id, clauses in tasks[["doc_id", "task_id", "agency_clause"]].itertuples(index=False):
+        if clauses is None or clauses is pd.NA or (isinstance(clauses, float) and pd.isna(clauses)):
+            continue
+        rule = rules.get(str(doc_id), default_rule)
+        for clause_no, clause in enumerate(str(clauses).split("\n"), start=1):
+            if not clause.strip():
+                warnings.warn(
+                    f"task {task_id}: clause {clause_no} is empty and was skipped",
+                    ParseWarning,
+                    stacklevel=2,
+                )
+                continue
+            frame, _ = _resolve(clause, rule, index)
+            frame.insert(0, "doc_id", doc_id)
+            frame.insert(1, "task_id", task_id)
+            frame.insert(2, "clause_no", clause_no)
+            frame["raw_clause"] = clause
+            frames.append(frame)
+            unknown.extend(frame.loc[~frame["known"], "name"].tolist())
+    if unknown:
+        warnings.warn(
+            f"{len(unknown)} agency names not in the registry (kept, flagged): "
+            + ", ".join(dict.fromkeys(unknown)),
+            UnknownAgencyWarning,
+            stacklevel=2,
+        )
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _ASSIGNMENT_COLUMNS.items()})
+    out = pd.concat(frames, ignore_index=True)
+    return out[list(_ASSIGNMENT_COLUMNS)].astype(_ASSIGNMENT_COLUMNS)

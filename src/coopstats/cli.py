@@ -1,0 +1,172 @@
+"""Command line: ``coopstats build | list | export | parse | validate | report``.
+
+Each subcommand is a thin wrapper over the library with the same parameter
+names. The ``report`` subcommand lives with the reports stage and is loaded
+only when used, so ``coopstats list`` does not import papermill.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import click
+
+__all__ = ["cli", "main"]
+
+# subcommands defined in other modules: name -> "module:attribute"
+_LAZY_COMMANDS = {"report": "coopstats.reports:report_command"}
+
+
+class _LazyGroup(click.Group):
+    """A click group that imports some subcommands only when they are invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *_LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS:
+            module_name, attribute = _LAZY_COMMANDS[cmd_name].split(":")
+            return getattr(import_module(module_name), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup)
+@click.option("-v", "--verbose", is_flag=True, help="Log what is being done.")
+@click.version_option(package_name="coopstats")
+def cli(verbose: bool) -> None:
+    """Tidy frames of tasks, agencies and trade figures from cooperation documents."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command("list")
+def list_documents() -> None:
+    """List the documents of the embedded corpus."""
+    from coopstats.frames import documents, tasks
+
+    docs = documents()
+    counts = tasks().groupby("doc_id").size()
+    for row in docs.itertuples():
+        click.echo(
+            f"{row.doc_id:26} {row.kind:9} {row.script} {row.issued:10} "
+            f"{int(counts.get(row.doc_id, 0)):3d} tasks  {row.title}"
+        )
+
+
+@cli.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the frames (default: data/processed in a checkout, else the user folder).")
+@click.option("--reports/--no-reports", default=False, help="Also run the default report grid.")
+@click.option("--jobs", default=2, show_default=True, help="Notebooks run in parallel with --reports.")
+def build(out: Path | None, reports: bool, jobs: int) -> None:
+    """Parse the corpus and write every frame as Parquet and CSV (and the reports)."""
+    from coopstats import export
+    from coopstats._resources import checkout_root, output_dir
+
+    target = out or output_dir()
+    written = export.export_frames(target, formats=("parquet", "csv"))
+    click.echo(f"wrote {len(written)} files to {target}")
+    root = checkout_root()
+    if root is not None:
+        dictionary = export.write_data_dictionary(root / "docs" / "data-dictionary.md")
+        click.echo(f"wrote {dictionary}")
+    if reports:
+        from coopstats.reports import build_reports
+
+        failed = build_reports(jobs=jobs)
+        if failed:
+            sys.exit(1)
+
+
+@cli.command("export")
+@click.option("--format", "format_", type=click.Choice(["csv", "parquet", "dta"]), multiple=True,
+              default=("csv",), show_default=True, help="File format; repeat for several.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write to.")
+def export_command(format_: tuple[str, ...], out: Path) -> None:
+    """Export every frame for Stata, R and Excel users, with a datapackage.json."""
+    from coopstats import export
+
+    written = export.export_frames(out, formats=format_)
+    click.echo(f"wrote {len(written)} files to {out}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write one sub-folder of frames per parsed file.")
+@click.option("--encoding", default="auto", show_default=True, help="Codec of the files, or auto-detect.")
+@click.option("--lead-rule", "lead_rule", default="auto", show_default=True,
+              type=click.Choice(["auto", "marker", "first-listed", "none"]))
+def parse(paths: tuple[Path, ...], out: Path, encoding: str, lead_rule: str) -> None:
+    """Parse your own documents of the genre and write their frames."""
+    import warnings
+
+    from coopstats import export
+    from coopstats.errors import CoopstatsError
+    from coopstats.frames import parse_document
+
+    refused = 0
+    for path in paths:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                doc = parse_document(path, encoding=encoding, lead_rule=lead_rule)
+            except CoopstatsError as exc:
+                refused += 1
+                click.echo(f"REFUSED {path}: {exc}", err=True)
+                continue
+        folder = out / path.stem
+        export.write_parsed(doc, folder)
+        unknown = int((~doc.assignments["known"].astype(bool)).sum()) if len(doc.assignments) else 0
+        click.echo(
+            f"parsed  {path}: {doc.meta['encoding']}, {doc.meta['script']}, {doc.meta['kind']}; "
+            f"{len(doc.provisions)} provisions, {len(doc.tasks)} tasks, {len(doc.assignments)} assignments "
+            f"({unknown} unknown agencies), {len(doc.figures)} figures; {len(doc.notes)} notes → {folder}"
+        )
+        for note in doc.notes.itertuples():
+            click.echo(f"  flagged line {note.line}: {note.kind}: {note.message}")
+        for warning in caught:
+            click.echo(f"  warning: {warning.message}")
+    if refused:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def validate(as_json: bool) -> None:
+    """Check the corpus: checksums, frame schemas, agency clauses with leftovers, unknown agencies."""
+    from coopstats import validation
+
+    findings = validation.validate_corpus()
+    if as_json:
+        click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(f"{finding['severity']:7} {finding['doc_id'] or '-':26} line {finding['line'] or '-'}: "
+                       f"{finding['message']}")
+        click.echo(f"{sum(f['severity'] == 'error' for f in findings)} errors, "
+                   f"{sum(f['severity'] == 'warning' for f in findings)} warnings")
+    if any(f["severity"] == "error" for f in findings):
+        sys.exit(1)
+
+
+def main() -> None:
+    """Entry point of the ``coopstats`` command: library errors become one clear line and exit code 2."""
+    from coopstats.errors import CoopstatsError
+
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except CoopstatsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,9 @@
+"""Shared test set-up: one cache folder for the whole session, outside the user's home."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Set before coopstats is imported anywhere, so no test touches the real user folders.
+os.environ.setdefault("COOPSTATS_HOME", tempfile.mkdtemp(prefix="coopstats-tests-"))
