@@ -193,8 +193,28 @@ _CLASSIFIERS = (
 )
 
 # What after a classifier or a number makes it a duration or a date, not a figure.
-_TIME_WORDS = ("年", "月", "日", "號", "号", "天", "週", "周", "星期", "小時", "小时", "分鐘", "分钟", "秒",
-               "季度", "工作日", "歲", "岁", "世紀", "世纪")
+_TIME_WORDS = (
+    "年",
+    "月",
+    "日",
+    "號",
+    "号",
+    "天",
+    "週",
+    "周",
+    "星期",
+    "小時",
+    "小时",
+    "分鐘",
+    "分钟",
+    "秒",
+    "季度",
+    "工作日",
+    "歲",
+    "岁",
+    "世紀",
+    "世纪",
+)
 
 # 成 that begins a word (成為, 成立 …) rather than meaning "tenths".
 _CHENG_WORD_STARTS = "為为立果功本員员熟效交績绩就長长型品份都"
@@ -229,7 +249,21 @@ _APPROX_AFTER: tuple[tuple[str, str], ...] = (
 # Words between an approximation word and the number: 約為港幣, 超過了.
 _LINK_WORDS = ("為", "为", "是", "達", "达", "了", "有", "共")
 
-_DECLINE_WORDS = ("負增長", "负增长", "下降", "減少", "减少", "下跌", "回落", "降低", "萎縮", "萎缩", "跌", "減", "减")
+_DECLINE_WORDS = (
+    "負增長",
+    "负增长",
+    "下降",
+    "減少",
+    "减少",
+    "下跌",
+    "回落",
+    "降低",
+    "萎縮",
+    "萎缩",
+    "跌",
+    "減",
+    "减",
+)
 _GROWTH_WORDS = ("增長", "增长", "上升", "增加", "上漲", "上涨", "提高", "增幅", "升幅", "增")
 _SHARE_WORDS = ("佔", "占", "比重", "份額", "份额", "佔比", "占比")
 
@@ -290,17 +324,29 @@ _BOOK_TITLE = re.compile(r"《[^《》]*》")
 # Periods stated in a sentence, most specific first. Each names what it matches.
 _YEAR = r"(?P<y>(?:19|20)[0-9]{2})\s*年"
 _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("end-month", re.compile(r"截至\s*(?:(?P<y>(?:19|20)[0-9]{2})\s*年)\s*(?P<m>[0-9]{1,2})\s*月\s*(?:底|末)?")),
+    (
+        "end-month",
+        re.compile(r"截至\s*(?:(?P<y>(?:19|20)[0-9]{2})\s*年)\s*(?P<m>[0-9]{1,2})\s*月\s*(?:底|末)?"),
+    ),
     ("end-year", re.compile(rf"(?:截至|截止|到)\s*{_YEAR}\s*(?:年)?\s*(?:底|末|終|终)")),
-    ("month-span", re.compile(
-        rf"(?:自\s*)?{_YEAR}\s*(?P<m1>[0-9]{{1,2}})\s*(?:月)?\s*(?:-|–|—|至|到)\s*(?P<m2>[0-9]{{1,2}})\s*月"
-    )),
-    ("first-months", re.compile(
-        rf"{_YEAR}\s*(?:的)?\s*前\s*(?P<n>[0-9]{{1,2}}|[一二三四五六七八九十兩两]+)\s*(?:個|个)?\s*月"
-    )),
-    ("year-span", re.compile(
-        r"(?P<y1>(?:19|20)[0-9]{2})\s*(?:年)?\s*(?:-|–|—|至|到)\s*(?P<y2>(?:19|20)?[0-9]{2})\s*年(?:度)?"
-    )),
+    (
+        "month-span",
+        re.compile(
+            rf"(?:自\s*)?{_YEAR}\s*(?P<m1>[0-9]{{1,2}})\s*(?:月)?\s*(?:-|–|—|至|到)\s*(?P<m2>[0-9]{{1,2}})\s*月"
+        ),
+    ),
+    (
+        "first-months",
+        re.compile(
+            rf"{_YEAR}\s*(?:的)?\s*前\s*(?P<n>[0-9]{{1,2}}|[一二三四五六七八九十兩两]+)\s*(?:個|个)?\s*月"
+        ),
+    ),
+    (
+        "year-span",
+        re.compile(
+            r"(?P<y1>(?:19|20)[0-9]{2})\s*(?:年)?\s*(?:-|–|—|至|到)\s*(?P<y2>(?:19|20)?[0-9]{2})\s*年(?:度)?"
+        ),
+    ),
     ("month", re.compile(rf"{_YEAR}\s*(?P<m>[0-9]{{1,2}})\s*月")),
     ("year", re.compile(rf"{_YEAR}")),
 )
@@ -308,6 +354,11 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # start (自2008年以來, 自2002年起) or a target (至2030年).
 _NOT_A_PERIOD_BEFORE = ("比", "較", "较", "同比", "以來", "以来", "與", "与")
 _NOT_A_PERIOD_PREFIX = re.compile(r"(?:比|較|较|自|從|从|至|到)\s*$")
+# 由 … (時的|原來的) X … 增至 Y: X is the value before a change, of another period.
+_CHANGE_FROM = re.compile(r"由[^,，]*$")
+_CHANGE_TO = re.compile(
+    r"[^,，]{0,12}?(?:增至|增加到|增加至|擴展至|扩展至|擴大至|扩大至|升至|降至|減至|减至|提高到|提高至)"
+)
 # Sentences that continue the period of the previous one.
 _PERIOD_CARRY_WORDS = ("其中", "同期", "當中", "当中", "同年", "該年", "该年")
 
@@ -575,7 +626,9 @@ def _period_in(text: str, lo: int, hi: int) -> str | None:
                 _NOT_A_PERIOD_PREFIX.search(before) and not m.group().startswith("自")
             ):
                 continue
-            if kind in ("year", "month") and (after.startswith(("以來", "以来", "起")) or before.endswith("自")):
+            if kind in ("year", "month") and (
+                after.startswith(("以來", "以来", "起")) or before.endswith("自")
+            ):
                 continue
             if kind == "month-span" and before.rstrip().endswith("至"):
                 continue
@@ -727,7 +780,9 @@ def _extract_view(
 ) -> tuple[list[dict[str, object]], str | None]:
     text = view.text
     stop_spans = [(m.start(), m.end()) for m in _stop_pattern().finditer(text)]
-    notes = [(m.start(), m.end(), _CURRENCY_NAMES[m["currency"]]) for m in _CURRENCY_CARRY_NOTE.finditer(text)]
+    notes = [
+        (m.start(), m.end(), _CURRENCY_NAMES[m["currency"]]) for m in _CURRENCY_CARRY_NOTE.finditer(text)
+    ]
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     rows: list[dict[str, object]] = []
     previous_sentence_period: tuple[int, str | None] = (-1, None)
@@ -783,7 +838,9 @@ def _extract_view(
                 else:
                     unit, currency_source, flag = None, None, "currency-unknown"
         if value != value or value in (float("inf"), float("-inf")):
-            warnings.warn(f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=3)
+            warnings.warn(
+                f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=3
+            )
             continue
         mention = _Mention(i, end, value, unit, "", approx, bound, currency_source, flag, resolution)
         sentence = _sentence_bounds(sentence_ends, i, len(text))
@@ -799,6 +856,8 @@ def _extract_view(
                 period = previous_sentence_period[1]
             else:
                 period = _period_in(text, i, sentence[1])
+        if _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause[1]):
+            period, flag = None, "change-from"  # 由5個城市擴展至20個省市: the value before the change
         if period is not None:
             previous_sentence_period = (sentence[0], period)
         elif previous_sentence_period[0] != sentence[0]:
@@ -847,7 +906,7 @@ def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.Dat
 
 
 def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFrame:
-    """Every money amount, count, share, growth rate, multiple and volume in a text.
+    r"""Every money amount, count, share, growth rate, multiple and volume in a text.
 
     Parameters
     ----------
@@ -879,10 +938,12 @@ def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFr
 
     Examples
     --------
-    >>> f = extract_figures("在2010年，廣東省與香港的進出口總額約為港幣\\n\\n12,334億元，比去年增長32.4%。")
-    >>> f[["surface", "value", "unit", "measure", "period", "approx"]].to_string(index=False)
-    '   surface        value    unit measure period  approx\\n12,334億元 1.233400e+12     HKD  amount   2010    True\\n     32.4% 3.240000e+01 percent  growth   2010   False'
-    >>> extract_figures("今年前5个月出口下降3.2%，为去年同期的两倍").loc[:, ["value", "measure"]].values.tolist()
+    >>> f = extract_figures("在2010年，廣東省與香港的進出口總額約為港幣\n\n12,334億元，比去年增長32.4%。")
+    >>> f[["surface", "value", "unit", "measure", "period", "approx"]].values.tolist()
+    [['12,334億元', 1233400000000.0, 'HKD', 'amount', '2010', True],
+     ['32.4%', 32.4, 'percent', 'growth', '2010', False]]
+    >>> text = "今年前5个月出口下降3.2%，为去年同期的两倍"
+    >>> extract_figures(text).loc[:, ["value", "measure"]].values.tolist()
     [[-3.2, 'growth'], [2.0, 'multiple']]
     """
     view = TextView.of(text)
@@ -890,10 +951,8 @@ def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFr
     return _frame(rows)
 
 
-def document_figures(
-    provisions: pd.DataFrame, source: str, *, default_currency: str | None
-) -> pd.DataFrame:
-    """The figures of one document, from its provisions, with offsets into its source.
+def document_figures(provisions: pd.DataFrame, source: str, *, default_currency: str | None) -> pd.DataFrame:
+    r"""The figures of one document, from its provisions, with offsets into its source.
 
     Parameters
     ----------
@@ -915,9 +974,10 @@ def document_figures(
     Examples
     --------
     >>> import pandas as pd
-    >>> src = "1. 出口額達300億元(人民幣，下同)。\\n2. 進口額為200億元。"
+    >>> src = "1. 出口額達300億元(人民幣，下同)。\n2. 進口額為200億元。"
     >>> prov = pd.DataFrame({"doc_id": ["d", "d"], "node_id": ["p1", "p2"], "level": ["paragraph"] * 2,
-    ...     "para_no": [1, 2], "start": [0, 22], "end": [21, 33], "text": ["", ""]})
+    ...     "para_no": [1, 2], "start": [0, src.index("2.")], "end": [src.index("\n"), len(src)],
+    ...     "text": ["", ""]})
     >>> document_figures(prov, src, default_currency="HKD")[["para_no", "surface", "unit"]].values.tolist()
     [[1, '300億元', 'CNY'], [2, '200億元', 'CNY']]
     """
