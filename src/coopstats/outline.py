@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from os import PathLike
 
 from coopstats.errors import ParseError
-from coopstats.text import TextView, clean_wording, normalize, physical_lines
+from coopstats.text import PhysicalLine, TextView, clean_wording, normalize, physical_lines
 
 __all__ = ["Node", "Note", "Outline", "parse_chinese_numeral", "parse_outline", "split_agency_clause"]
 
@@ -251,7 +251,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             if not starts_unit:
                 current.end = ln.content_end
                 current.norm += norm_line
-                current_open = _is_open(current.norm, profile, source, ln, lines, index)
+                current_open = _is_open(current.norm, profile, source, ln, lines, index, numbered=current.kind == "item")
                 continue
         if current is not None:
             yield current
@@ -276,7 +276,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
                 lines, index, source
             )
         else:
-            current_open = _is_open(norm_line, profile, source, ln, lines, index)
+            current_open = _is_open(norm_line, profile, source, ln, lines, index, numbered=kind == "item")
     if current is not None:
         yield current
 
@@ -293,14 +293,17 @@ def _source_offset_after(raw_line: str, marker_len: int) -> int:
     return len(raw_line)
 
 
-def _next_is_text(lines: list, index: int, source: str) -> bool:
+def _next_is_text(lines: list[PhysicalLine], index: int, source: str) -> bool:
     if index + 1 >= len(lines):
         return False
     nxt = lines[index + 1]
     return _classify(normalize(source[nxt.content_start : nxt.content_end]))[0] == "text"
 
 
-def _is_open(norm: str, profile: _WrapProfile, source: str, ln, lines: list, index: int) -> bool:
+def _is_open(
+    norm: str, profile: _WrapProfile, source: str, ln: PhysicalLine, lines: list[PhysicalLine], index: int,
+    *, numbered: bool = False,
+) -> bool:
     """Whether the unit ending with this line continues on the next line."""
     tail = norm.rstrip("* ")
     if not tail:
@@ -313,8 +316,9 @@ def _is_open(norm: str, profile: _WrapProfile, source: str, ln, lines: list, ind
         return False
     if profile.hard_wrapped:
         return profile.is_full(_display_width(source[ln.start : ln.content_end]))
-    # One paragraph per line: an unterminated line runs on unless it is a heading or title.
-    if _is_heading_like(norm):
+    # One paragraph per line: an unterminated line runs on unless it is a heading or title
+    # (a numbered item is never a heading).
+    if not numbered and _is_heading_like(norm):
         return False
     return _next_is_text(lines, index, source)
 
