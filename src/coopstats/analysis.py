@@ -105,12 +105,14 @@ def workload_table(
     >>> asg = pd.DataFrame({"doc_id": "d", "task_id": ["t1", "t1", "t2", "t2"],
     ...     "name": ["甲厅", "乙厅", "甲厅", "丙厅"], "agency_id": ["a", "b", "a", "c"],
     ...     "role": ["lead", "co", "co", "lead"]})
-    >>> print(workload_table(asg, reg)[["name", "tasks", "lead", "co", "primary_role"]].to_string(index=False))
+    >>> cols = ["name", "tasks", "lead", "co", "primary_role"]
+    >>> print(workload_table(asg, reg)[cols].to_string(index=False))
     name  tasks  lead  co primary_role
       甲厅      2     1   1         lead
       丙厅      1     1   0         lead
       乙厅      1     0   1           co
-    >>> print(workload_table(asg, reg, fold_successors=True)[["name", "tasks", "lead", "co"]].to_string(index=False))
+    >>> folded = workload_table(asg, reg, fold_successors=True)
+    >>> print(folded[["name", "tasks", "lead", "co"]].to_string(index=False))
     name  tasks  lead  co
       丙厅      2     1   1
       甲厅      2     1   1
