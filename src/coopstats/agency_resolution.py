@@ -328,12 +328,18 @@ def _index(registry: pd.DataFrame) -> _Index:
 
 
 @cache
-def _package_index() -> _Index:
-    return _index(load_registry())
+def _index_cached(user_file: str | None, user_mtime: float | None) -> _Index:
+    return _index(_registry_cached(user_file, user_mtime))
 
 
 def _index_for(registry: pd.DataFrame | None) -> _Index:
-    return _package_index() if registry is None else _index(registry)
+    """The index of a registry frame, or of the package's and user's registry (cached)."""
+    if registry is not None:
+        return _index(registry)
+    user_path = _resources.user_dir() / USER_REGISTRY_FILE
+    if user_path.is_file():
+        return _index_cached(str(user_path), user_path.stat().st_mtime)
+    return _index_cached(None, None)
 
 
 def _lookup(name: str, index: _Index) -> str | None:
@@ -456,6 +462,15 @@ def _split(clause: _Clause) -> list[_Token]:
     end = len(text) - 1 if len(text) and clause.covered[-1] and len(text) > 1 else len(text)
     tokens.append(_Token(text[start:end], start, end, joined_by))
     return tokens
+
+
+def _trim_stray_parentheses(tokens: list[_Token]) -> None:
+    """A stray parenthesis at the edge of a name is not part of it (it stays a leftover)."""
+    for token in tokens:
+        while token.text and token.text[0] in _OPENERS + _CLOSERS:
+            token.text, token.start = token.text[1:], token.start + 1
+        while token.text and token.text[-1] in _OPENERS + _CLOSERS:
+            token.text, token.end = token.text[:-1], token.end - 1
 
 
 def _strip_role_words(token: _Token, clause: _Clause) -> None:
@@ -626,17 +641,31 @@ def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[pd.DataFrame, 
     tokens = _split(prepared)
     for token in tokens:
         _strip_role_words(token, prepared)
-    # a role word that stands alone ("…，牵头") closes the names before it
+    if not prepared.balanced:
+        _trim_stray_parentheses(tokens)
+        for token in tokens:
+            _strip_role_words(token, prepared)
+    # a role word that stands alone ("…，牵头") closes the names before it; an empty
+    # name between two separators ("省财政厅、、省商务厅") flags the name after it
     kept: list[_Token] = []
+    empty_before = False
     for token in tokens:
         if token.text:
+            if empty_before:
+                token.flags.append("empty-name")
+                empty_before = False
             kept.append(token)
         elif token.marker is not None and kept and kept[-1].marker is None:
             kept[-1].marker = token.marker
-        elif token.label is not None and kept is not None:
-            pass
-    if len(kept) < len(tokens) and not any(t.marker or t.label for t in tokens if not t.text) and kept:
-        kept[0].flags.append("empty-name")
+        elif token.marker is None and token.label is None:
+            empty_before = True
+    if empty_before and kept:
+        kept[-1].flags.append("empty-name")
+    if not kept:
+        raise ParseError(
+            f"agency clause {clause!r} names no agency",
+            expected="agency names besides the role words, e.g. 省发展改革委牵头",
+        )
     tokens = kept
     for token in tokens:
         token.expanded = token.text
