@@ -54,6 +54,7 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "resolution",
     "clause",
     "lead_in",
+    "context",
 )
 
 _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
@@ -247,7 +248,7 @@ _APPROX_AFTER: tuple[tuple[str, str], ...] = (
     ("以内", "under"),
 )
 # Words between an approximation word and the number: 約為港幣, 超過了.
-_LINK_WORDS = ("為", "为", "是", "達", "达", "了", "有", "共")
+_LINK_WORDS = ("為", "为", "是", "達", "达", "了", "有", "共", "佔", "占")
 
 _DECLINE_WORDS = (
     "負增長",
@@ -338,7 +339,7 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "first-months",
         re.compile(
-            rf"{_YEAR}\s*(?:的)?\s*前\s*(?P<n>[0-9]{{1,2}}|[一二三四五六七八九十兩两]+)\s*(?:個|个)?\s*月"
+            rf"{_YEAR}\s*(?:的)?\s*[前首]\s*(?P<n>[0-9]{{1,2}}|[一二三四五六七八九十兩两]+)\s*(?:個|个)?\s*月"
         ),
     ),
     (
@@ -350,6 +351,8 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(rf"{_YEAR}\s*(?P<m>[0-9]{{1,2}})\s*月")),
     ("year", re.compile(rf"{_YEAR}")),
 )
+# A year written digit by digit in Chinese numerals (二零一六年), read as digits.
+_CHINESE_YEAR = re.compile(r"(?P<digits>[〇零一二三四五六七八九]{4})年")
 # Years that are not the period of the figures: a comparison base (比2008年), a
 # start (自2008年以來, 自2002年起) or a target (至2030年).
 _NOT_A_PERIOD_BEFORE = ("比", "較", "较", "同比", "以來", "以来", "與", "与")
@@ -614,6 +617,9 @@ def _period_in(text: str, lo: int, hi: int) -> str | None:
     """The period stated in ``text[lo:hi]`` nearest its end, or None."""
     best: tuple[int, str] | None = None
     segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), text[lo:hi])
+    segment = _CHINESE_YEAR.sub(
+        lambda m: "".join(str(_CHINESE_DIGITS[ch]) for ch in m["digits"]) + "年", segment
+    )
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PERIOD_PATTERNS:
         for m in pattern.finditer(segment):
@@ -881,6 +887,7 @@ def _extract_view(
                 "resolution": mention.resolution,
                 "clause": text[clause[0] : clause[1]].strip(),
                 "lead_in": lead_in.strip(),
+                "context": (lead_in + "#" + text[end : clause[1]]).strip(),
             }
         )
     if notes:
@@ -927,8 +934,8 @@ def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFr
         ``subject``, ``sentence``, and extras ``bound`` (about, over, at-least,
         under), ``currency_source`` (explicit, carried, default), ``flag``,
         ``resolution`` (the place value of the last written digit, in base
-        units), ``clause`` and ``lead_in`` (the clause, and its words before the
-        number).
+        units), ``clause``, ``lead_in`` and ``context`` (the clause; its words
+        before the number; the clause with the mention replaced by ``#``).
 
     Warns
     -----
