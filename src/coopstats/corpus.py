@@ -131,7 +131,7 @@ def source_text(doc_id: str) -> str:
     Examples
     --------
     >>> text = source_text("gdhk-keywork-2017")
-    >>> text[text.index("粤府函") : text.index("粤府函") + 13]
+    >>> text[text.index("粤府函") : text.index("粤府函") + 12]
     '粤府函〔2017〕38号'
     """
     row = entry(doc_id)

@@ -406,7 +406,7 @@ def tasks(doc_id: DocIds = None) -> pd.DataFrame:
     Examples
     --------
     >>> t = tasks("gdhk-keywork-2017")
-    >>> len(t), t["item_no"].min(), t["item_no"].max()
+    >>> len(t), int(t["item_no"].min()), int(t["item_no"].max())
     (77, 1, 77)
     >>> t.iloc[0]["agency_clause"]
     '省发展改革委、公安厅、交通运输厅、口岸办，珠海市政府，海关广东分署，珠海边检总站，珠海出入境检验检疫局'
