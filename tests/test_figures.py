@@ -255,11 +255,15 @@ def test_annex_ii_has_no_year_or_ordinal_figures() -> None:
     for s, e in frame[["start", "end"]].itertuples(index=False):
         after = unicodedata.normalize("NFKC", source[e : e + 1])
         assert after not in ("年", "月", "日")
-        assert not unicodedata.normalize("NFKC", source[max(0, s - 1) : s]) == "第"
+        assert unicodedata.normalize("NFKC", source[max(0, s - 1) : s]) != "第"
 
 
 def test_currency_note_carries_through_the_document() -> None:
-    source = "一、2016年出口額達300億元（人民幣，下同）。\n二、2016年進口額為200億元，另有港幣50億元。\n三、投資額為10億元。"
+    source = (
+        "一、2016年出口額達300億元（人民幣，下同）。\n"
+        "二、2016年進口額為200億元，另有港幣50億元。\n"
+        "三、投資額為10億元。"
+    )
     cuts = [0, source.index("二、"), source.index("三、"), len(source)]
     provisions = pd.DataFrame(
         {
@@ -470,7 +474,9 @@ def test_good_figure_beside_bad_one_is_kept() -> None:
 
 GENRE_ALPHABET = st.sampled_from(
     list(
-        "0123456789０１２３４５６７８９,，.．% ％\n\n  億亿萬万千百十一二三四五六七八九兩两零元港幣人民币美年月底第家個项成倍約逾多以上佔增長下降（）()-+±"
+        "0123456789０１２３４５６７８９,，.．% ％\n\n  億亿萬万千百十"
+        "一二三四五六七八九兩两零元港幣人民币美年月底第"
+        "家個项成倍約逾多以上佔增長下降（）()-+±"
     )
 )
 
