@@ -40,7 +40,7 @@ import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +203,7 @@ _CLOSERS = ")]}】》〉"
 # ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _key(name: str) -> str:
     """Matching key of a name: NFKC, simplified script, no whitespace."""
     return "".join(to_simplified(normalize(name)).split())
@@ -627,7 +628,7 @@ def _check_lead_rule(lead_rule: str) -> str:
     return lead_rule
 
 
-def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[pd.DataFrame, _Clause]:
+def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[list[dict[str, Any]], _Clause]:
     if not isinstance(clause, str):
         raise TypeError(f"an agency clause must be a str, not {type(clause).__name__}")
     rule = _check_lead_rule(lead_rule)
@@ -703,13 +704,15 @@ def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[pd.DataFrame, 
                 "flag": ";".join(flags) or None,
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=list(_RESOLVED_COLUMNS))
-    frame = frame.astype(_RESOLVED_COLUMNS)
     # name spans of known agencies count as accounted for
-    for token, known in zip(tokens, frame["known"], strict=True):
-        if known:
+    for token, record in zip(tokens, records, strict=True):
+        if record["known"]:
             _cover(prepared, token.start, token.end)
-    return frame, prepared
+    return records, prepared
+
+
+def _resolved_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(records, columns=list(_RESOLVED_COLUMNS)).astype(_RESOLVED_COLUMNS)
 
 
 def resolve_agencies(
@@ -777,7 +780,8 @@ def resolve_agencies(
     >>> resolve_agencies("省發展改革委牽頭，省港澳辦等按職責分工負責")["agency_id"].tolist()
     ['gd-drc', 'gd-hkmao']
     """
-    frame, _ = _resolve(clause, lead_rule, _index_for(registry))
+    records, _ = _resolve(clause, lead_rule, _index_for(registry))
+    frame = _resolved_frame(records)
     unknown = frame.loc[~frame["known"], "name"].tolist()
     if unknown:
         warnings.warn(
@@ -942,8 +946,7 @@ def assign(
             "assign() needs a resolved lead rule; call detect_lead_rule(document_text) for 'auto'"
         )
     index = _index_for(registry)
-    frames: list[pd.DataFrame] = []
-    unknown: list[str] = []
+    records: list[dict[str, Any]] = []
     for doc_id, task_id, clauses in tasks[["doc_id", "task_id", "agency_clause"]].itertuples(index=False):
         if clauses is None or clauses is pd.NA or (isinstance(clauses, float) and pd.isna(clauses)):
             continue
@@ -956,13 +959,11 @@ def assign(
                     stacklevel=2,
                 )
                 continue
-            frame, _ = _resolve(clause, rule, index)
-            frame.insert(0, "doc_id", doc_id)
-            frame.insert(1, "task_id", task_id)
-            frame.insert(2, "clause_no", clause_no)
-            frame["raw_clause"] = clause
-            frames.append(frame)
-            unknown.extend(frame.loc[~frame["known"], "name"].tolist())
+            clause_records, _ = _resolve(clause, rule, index)
+            for record in clause_records:
+                record.update(doc_id=doc_id, task_id=task_id, clause_no=clause_no, raw_clause=clause)
+            records.extend(clause_records)
+    unknown = [record["name"] for record in records if not record["known"]]
     if unknown:
         warnings.warn(
             f"{len(unknown)} agency names not in the registry (kept, flagged): "
@@ -970,7 +971,5 @@ def assign(
             UnknownAgencyWarning,
             stacklevel=2,
         )
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _ASSIGNMENT_COLUMNS.items()})
-    out = pd.concat(frames, ignore_index=True)
-    return out[list(_ASSIGNMENT_COLUMNS)].astype(_ASSIGNMENT_COLUMNS)
+    out = pd.DataFrame.from_records(records, columns=list(_ASSIGNMENT_COLUMNS))
+    return out.astype(_ASSIGNMENT_COLUMNS)
