@@ -34,7 +34,9 @@ def timed(function, repeat: int = 3) -> float:
 
 def floor() -> None:
     """Read the raw bytes, decode them and run one regex pass: the least any parser must do."""
-    pattern = re.compile(r"^\s*(?:\d+[.、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)", re.M)
+    pattern = re.compile(
+        r"^\s*(?:\d+[.、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)", re.M
+    )
     for row in corpus.manifest():
         data = corpus.data_dir().joinpath("raw", row.source_file).read_bytes()
         pattern.findall(data.decode("utf-8"))
@@ -64,10 +66,16 @@ def main() -> None:
     cold = timed(frames.build_corpus, repeat=3)
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "COOPSTATS_HOME": home}
-        code = "import time, coopstats as cs; t = time.perf_counter(); cs.tasks(); print(time.perf_counter() - t)"
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fills the cache
+        code = "import time, coopstats as cs\nt = time.perf_counter()\ncs.tasks()\nprint(time.perf_counter() - t)"
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, check=True, capture_output=True
+        )  # fills the cache
         warm = min(
-            float(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout)
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+                ).stdout
+            )
             for _ in range(3)
         )
     bottom = timed(floor, repeat=5)
@@ -80,8 +88,12 @@ def main() -> None:
     t_small = timed(lambda: [cs.parse_document(d) for d in small], repeat=1)
     t_large = timed(lambda: [cs.parse_document(d) for d in large], repeat=1)
     chars_small, chars_large = sum(map(len, small)), sum(map(len, large))
-    print(f"synthetic 100 documents:   {t_small:7.2f} s  {chars_small / t_small:10,.0f} chars/s  {100 / t_small:6.1f} docs/s")
-    print(f"synthetic 1,000 documents: {t_large:7.2f} s  {chars_large / t_large:10,.0f} chars/s  {1000 / t_large:6.1f} docs/s")
+    for label, seconds, chars, count in (
+        ("100", t_small, chars_small, 100),
+        ("1,000", t_large, chars_large, 1000),
+    ):
+        rate = f"{chars / seconds:10,.0f} chars/s  {count / seconds:6.1f} docs/s"
+        print(f"synthetic {label:>5} documents: {seconds:7.2f} s  {rate}")
     print(f"time ratio 1,000 / 100: {t_large / t_small:.1f} (10 = linear)")
 
 

@@ -17,7 +17,9 @@ def test_list_shows_every_document_with_its_task_count():
 
 def test_parse_reports_parsed_flagged_and_refused_files(tmp_path):
     good = tmp_path / "good.txt"
-    good.write_text("一、合作机制\n\n1. 完善联席会议机制。（省港澳办）\n\n3. 跳号的任务。（省商务厅）\n", encoding="utf-8")
+    good.write_text(
+        "一、合作机制\n\n1. 完善联席会议机制。（省港澳办）\n\n3. 跳号的任务。（省商务厅）\n", encoding="utf-8"
+    )
     binary = tmp_path / "paper.pdf"
     binary.write_bytes(b"%PDF-1.5 binary")
     result = CliRunner().invoke(cli, ["parse", str(good), str(binary), "--out", str(tmp_path / "out")])

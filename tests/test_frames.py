@@ -25,14 +25,28 @@ RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 def test_documents_frame_follows_the_manifest():
     docs = cs.documents()
     assert docs["doc_id"].tolist() == [
-        "gd-hkmo-decision-2009", "gdhk-keywork-2017", "panprd-gd-opinions-2017",
-        "legco-cb-trade-2011", "gdhk-keywork-2011", "panprd-guidance-2016",
+        "gd-hkmo-decision-2009",
+        "gdhk-keywork-2017",
+        "panprd-gd-opinions-2017",
+        "legco-cb-trade-2011",
+        "gdhk-keywork-2011",
+        "panprd-guidance-2016",
     ]
     row = docs.set_index("doc_id").loc["panprd-guidance-2016"]
-    assert (row["doc_number"], row["issued"], row["script"], row["kind"]) == ("国发〔2016〕18号", "2016-03-03", "hans", "policy")
+    assert (row["doc_number"], row["issued"], row["script"], row["kind"]) == (
+        "国发〔2016〕18号",
+        "2016-03-03",
+        "hans",
+        "policy",
+    )
     # one raw file holds two documents, split by line
-    split = docs.set_index("doc_id").loc[["legco-cb-trade-2011", "gdhk-keywork-2011"], ["source_file", "line_start", "line_end"]]
-    assert split.values.tolist() == [["legco-cb-trade-2011.txt", 1, 592], ["legco-cb-trade-2011.txt", 593, 1063]]
+    split = docs.set_index("doc_id").loc[
+        ["legco-cb-trade-2011", "gdhk-keywork-2011"], ["source_file", "line_start", "line_end"]
+    ]
+    assert split.values.tolist() == [
+        ["legco-cb-trade-2011.txt", 1, 592],
+        ["legco-cb-trade-2011.txt", 593, 1063],
+    ]
 
 
 @pytest.mark.parametrize("name", ["documents", "provisions", "tasks", "assignments", "figures", "notes"])
@@ -65,7 +79,7 @@ def test_changed_raw_file_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus, "data_dir", lambda: copy)
     corpus._decoded.cache_clear()
     try:
-        with pytest.raises(CorpusIntegrityError, match="gdhk-keywork-2017.txt"):
+        with pytest.raises(CorpusIntegrityError, match=r"gdhk-keywork-2017\.txt"):
             corpus.source_text("gdhk-keywork-2017")
         (copy / "raw" / "gdhk-keywork-2017.txt").unlink()
         with pytest.raises(CorpusIntegrityError, match="missing"):
@@ -77,7 +91,10 @@ def test_changed_raw_file_is_refused(tmp_path, monkeypatch):
 
 def test_import_is_light():
     out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import coopstats"], capture_output=True, text=True, check=True
+        [sys.executable, "-X", "importtime", "-c", "import coopstats"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
     loaded = {line.rsplit("|", 1)[-1].strip() for line in out.splitlines()}
     assert not loaded & {"matplotlib", "seaborn", "statsmodels", "papermill", "pandas", "pandera"}
@@ -86,8 +103,12 @@ def test_import_is_light():
 def test_a_second_process_reads_the_cache_without_parsing(tmp_path):
     env = {**os.environ, "COOPSTATS_HOME": str(tmp_path)}
     script = "import sys, coopstats as cs; n = len(cs.tasks()); print(n, 'coopstats.outline' in sys.modules)"
-    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    second = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    first = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
     assert first.stdout.split() == ["250", "True"]  # 31 + 77 + 36 + 71 + 35 tasks, parsed
     assert second.stdout.split() == ["250", "False"]  # read from the cache: the parser never loaded
     assert list(tmp_path.glob("cache/frames-*/tasks.parquet"))
@@ -100,7 +121,8 @@ KEYWORK_2018_STYLE = """实施《粤澳合作框架协议》2018年重点工作
 
 一、跨境基础设施
 
-1. 加快推进港珠澳大桥珠澳口岸配套工程建设。（省发展改革委牵头，省交通运输厅、口岸办，珠海市政府等按职责分工负责）
+1. 加快推进港珠澳大桥珠澳口岸配套工程建设。（省发展改革委牵头，省交通运输厅、口岸办，\
+珠海市政府等按职责分工负责）
 
 2. 推进横琴口岸
 （金融岛）改造。（珠海市政府）
@@ -117,7 +139,9 @@ def test_parse_document_of_an_unseen_key_work_list():
     doc = cs.parse_document(KEYWORK_2018_STYLE, doc_id="gdmo-keywork-2018")
     assert doc.tasks["item_no"].tolist() == [1, 2, 3]
     assert doc.tasks["agency_clause"].tolist() == [
-        "省发展改革委牵头，省交通运输厅、口岸办，珠海市政府等按职责分工负责", "珠海市政府", "人民银行广州分行、省金融办",
+        "省发展改革委牵头，省交通运输厅、口岸办，珠海市政府等按职责分工负责",
+        "珠海市政府",
+        "人民银行广州分行、省金融办",
     ]
     assert doc.tasks.loc[1, "text"] == "推进横琴口岸（金融岛）改造。"
     assert doc.tasks.loc[2, "section_title"] == "金融合作"
@@ -127,11 +151,20 @@ def test_parse_document_of_an_unseen_key_work_list():
 def test_parse_document_traditional_big5_file(tmp_path):
     path = tmp_path / "keywork-trad.txt"
     path.write_bytes(
-        "一、跨界基礎設施\n\n（一）按照國家批准的方案，加快推進港珠澳大橋主體\n\n工程建設。\n\n（二）推進深港西部快速軌道交通專題研究。\n".encode("big5")
+        "一、跨界基礎設施\n\n（一）按照國家批准的方案，加快推進港珠澳大橋主體\n\n工程建設。\n\n（二）推進深港西部快速軌道交通專題研究。\n".encode(
+            "big5"
+        )
     )
     doc = cs.parse_document(path)
-    assert doc.meta["encoding"] == "big5" and doc.meta["script"] == "hant" and doc.meta["doc_id"] == "keywork-trad"
-    assert doc.tasks["text"].tolist() == ["按照國家批准的方案，加快推進港珠澳大橋主體工程建設。", "推進深港西部快速軌道交通專題研究。"]
+    assert (
+        doc.meta["encoding"] == "big5"
+        and doc.meta["script"] == "hant"
+        and doc.meta["doc_id"] == "keywork-trad"
+    )
+    assert doc.tasks["text"].tolist() == [
+        "按照國家批准的方案，加快推進港珠澳大橋主體工程建設。",
+        "推進深港西部快速軌道交通專題研究。",
+    ]
 
 
 def test_a_str_is_text_never_a_path(tmp_path):
@@ -164,7 +197,9 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 
 def test_truncated_task_list_gives_frames_and_a_note():
-    truncated = "一、跨界基础设施\n\n1. 加快协商通行政策。（省发展改革委）\n\n2. 力争工程建成通车。（广铁集团，省口"
+    truncated = (
+        "一、跨界基础设施\n\n1. 加快协商通行政策。（省发展改革委）\n\n2. 力争工程建成通车。（广铁集团，省口"
+    )
     doc = cs.parse_document(truncated)
     assert doc.tasks["item_no"].tolist() == [1, 2]
     notes = doc.notes.set_index("kind")
@@ -175,8 +210,22 @@ def test_truncated_task_list_gives_frames_and_a_note():
 @given(
     st.lists(
         st.sampled_from(
-            ["一、合作", "（二）金融。", "(三) **旅游**。", "1. 推进合作。（省港澳办）", "2、完善机制",
-             "33.7%。", "附件一", " - 5 -", "", "\u3000", "ﬁ㈠¼\uf98e", "1  注释。", "１．全角", "第三章 总则"]
+            [
+                "一、合作",
+                "（二）金融。",
+                "(三) **旅游**。",
+                "1. 推进合作。（省港澳办）",
+                "2、完善机制",
+                "33.7%。",
+                "附件一",
+                " - 5 -",
+                "",
+                "\u3000",
+                "ﬁ㈠¼\uf98e",
+                "1  注释。",
+                "１．全角",
+                "第三章 总则",
+            ]
         ),
         max_size=12,
     )
@@ -210,15 +259,24 @@ def test_export_stata_keeps_chinese_text_and_csv_opens_in_excel(tmp_path):
     assert back["chapter_title"].iloc[0] == "跨界基础设施"
     assert back["text"].tolist() == frames["tasks"]["text"].tolist()
     assert (tmp_path / "tasks.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
-    assert pd.read_csv(tmp_path / "tasks.csv", encoding="utf-8-sig")["agency_clause"].iloc[1] == "广铁集团，省口岸办"
+    assert (
+        pd.read_csv(tmp_path / "tasks.csv", encoding="utf-8-sig")["agency_clause"].iloc[1]
+        == "广铁集团，省口岸办"
+    )
     package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
     names = {r["name"] for r in package["resources"]}
     assert {"tasks-csv", "tasks-dta", "documents-parquet"} <= names
     assert {s["sha256"] for s in package["sources"]} == set(cs.documents()["sha256"])
     fields = next(r for r in package["resources"] if r["name"] == "tasks-csv")["schema"]["fields"]
-    assert fields[0] == {"name": "doc_id", "type": "string", "description": schemas.FRAMES["tasks"][0].description}
+    assert fields[0] == {
+        "name": "doc_id",
+        "type": "string",
+        "description": schemas.FRAMES["tasks"][0].description,
+    }
 
 
 def test_committed_data_dictionary_is_the_generated_one():
-    committed = (Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    committed = (Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md").read_text(
+        encoding="utf-8"
+    )
     assert committed == schemas.data_dictionary()

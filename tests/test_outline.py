@@ -6,6 +6,7 @@ of the raw file), not from parser output.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -38,15 +39,23 @@ def test_keywork_2017_chapters_and_sections():
     # chapter headings 一、…八、 on lines 17, 33, 99, 125, 149, 205, 223, 233
     titles = tasks.groupby("chapter_no")["chapter_title"].first().tolist()
     assert titles == [
-        "跨界基础设施", "现代服务业", "创新及科技", "国际化营商环境",
-        "优质生活圈", "教育、人才和青年合作", "重点合作区域", "合作机制",
+        "跨界基础设施",
+        "现代服务业",
+        "创新及科技",
+        "国际化营商环境",
+        "优质生活圈",
+        "教育、人才和青年合作",
+        "重点合作区域",
+        "合作机制",
     ]
     first_items = tasks.groupby("chapter_no")["item_no"].min().tolist()
     assert first_items == [1, 8, 31, 41, 48, 65, 73, 76]
     # sections: chapter 二 has six (items 8–30), 四 three (41–47), 五 six (48–64); the rest have none
     in_section = tasks[tasks["section_no"].notna()]
     assert sorted(in_section["item_no"]) == list(range(8, 31)) + list(range(41, 48)) + list(range(48, 65))
-    sections = tasks.dropna(subset=["section_no"]).groupby(["chapter_no", "section_no"])["section_title"].first()
+    sections = (
+        tasks.dropna(subset=["section_no"]).groupby(["chapter_no", "section_no"])["section_title"].first()
+    )
     assert sections.loc[(2, 2)] == "金融合作"
     assert sections.loc[(4, 1)] == "贸易投资促进"  # half-width "(一) 贸易投资促进。" on line 127
     assert sections.loc[(5, 4)] == "食品安全及检验检疫"
@@ -56,7 +65,9 @@ def test_keywork_2017_chapters_and_sections():
 def test_keywork_2017_task_text_and_clause():
     tasks = cs.tasks("gdhk-keywork-2017").set_index("item_no")
     # line 47–49: the sentence is split by a page break
-    assert tasks.loc[12, "text"].startswith("推动粤港两地金融机构及非银行支付机构合作，促进粤港跨境电子商务业务发展。")
+    assert tasks.loc[12, "text"].startswith(
+        "推动粤港两地金融机构及非银行支付机构合作，促进粤港跨境电子商务业务发展。"
+    )
     assert tasks.loc[12, "agency_clause"] == "人行广州分行"
     assert tasks.loc[12, "line"] == 47
     # line 229–231: the clause itself is split by a page break and closed with a half-width parenthesis
@@ -76,7 +87,9 @@ def test_every_task_text_is_in_the_source_and_offsets_slice_it(doc_id):
         assert task.line == source.count("\n", 0, task.start) + 1
         for paragraph in task.text.split("\n"):
             assert re.sub(r"\s+", "", paragraph) in squeezed
-            assert normalize(re.sub(r"\s+", "", paragraph))[:10] in normalize(re.sub(r"\s+", "", clean_wording(source, task.start, task.end))).replace("**", "")
+            assert normalize(re.sub(r"\s+", "", paragraph))[:10] in normalize(
+                re.sub(r"\s+", "", clean_wording(source, task.start, task.end))
+            ).replace("**", "")
         assert unit.strip() == unit  # offsets cover the unit, not surrounding whitespace
 
 
@@ -90,10 +103,20 @@ def test_opinions_2017_has_30_numbered_tasks_and_6_section_tasks():
     sections = tasks[tasks["item_no"].isna()]
     # (二)战略定位 and (三)合作目标 of 一、总体要求 (lines 10, 16); (一)…(四) of 三、保障措施 (lines 79–85)
     assert list(zip(sections["chapter_no"], sections["section_no"], sections["line"], strict=True)) == [
-        (1, 2, 10), (1, 3, 16), (3, 1, 79), (3, 2, 81), (3, 3, 83), (3, 4, 85),
+        (1, 2, 10),
+        (1, 3, 16),
+        (3, 1, 79),
+        (3, 2, 81),
+        (3, 3, 83),
+        (3, 4, 85),
     ]
     assert sections["section_title"].tolist() == [
-        "战略定位", "合作目标", "加强统筹协调", "创新合作机制", "建立合作资金支持机制", "强化督促落实",
+        "战略定位",
+        "合作目标",
+        "加强统筹协调",
+        "创新合作机制",
+        "建立合作资金支持机制",
+        "强化督促落实",
     ]
 
 
@@ -105,7 +128,10 @@ def test_opinions_2017_multi_paragraph_task_keeps_its_paragraphs_and_clauses():
     assert len(clauses) == 3
     assert clauses[2] == "省发展改革委牵头,有关地级以上市政府等按职责分工负责"
     # task 27 has five paragraphs (lines 70–74)
-    assert len(cs.tasks("panprd-gd-opinions-2017").set_index("item_no").loc[27, "agency_clause"].split("\n")) == 5
+    assert (
+        len(cs.tasks("panprd-gd-opinions-2017").set_index("item_no").loc[27, "agency_clause"].split("\n"))
+        == 5
+    )
 
 
 def test_opinions_2017_missing_first_section_is_reported_not_invented():
@@ -160,8 +186,15 @@ def test_keywork_2011_chapters_equal_their_simplified_forms():
     provisions = cs.provisions("gdhk-keywork-2011")
     chapters = provisions[provisions["level"] == "chapter"]
     assert [to_simplified(normalize(h)) for h in chapters["heading"]] == [
-        "跨界基础设施", "现代服务业", "制造业及科技创新", "国际化营商环境", "优质生活圈",
-        "教育与人才", "重点合作区域", "区域合作规划", "合作机制",
+        "跨界基础设施",
+        "现代服务业",
+        "制造业及科技创新",
+        "国际化营商环境",
+        "优质生活圈",
+        "教育与人才",
+        "重点合作区域",
+        "区域合作规划",
+        "合作机制",
     ]
 
 
@@ -193,7 +226,9 @@ def test_keywork_2011_displaced_annex_label_is_noted_not_a_new_annex():
     assert not (provisions["level"] == "annex").any()
     notes = cs.parse_notes("gdhk-keywork-2011")
     assert notes.loc[notes["kind"] == "displaced-annex-label", "line"].tolist() == [639]
-    item_2 = provisions[(provisions["chapter_no"] == 2) & (provisions["section_no"] == 2) & (provisions["item_no"] == 2)]
+    item_2 = provisions[
+        (provisions["chapter_no"] == 2) & (provisions["section_no"] == 2) & (provisions["item_no"] == 2)
+    ]
     assert item_2.iloc[0]["line"] == 640
 
 
@@ -239,7 +274,7 @@ def test_provision_spans_do_not_overlap_and_slice_back(doc_id):
     provisions = cs.provisions(doc_id)
     source = cs.source_text(doc_id)
     spans = sorted(zip(provisions["start"], provisions["end"], strict=True))
-    for (s1, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
         assert e1 <= s2
     for row in provisions.itertuples():
         assert 0 <= row.start <= row.end <= len(source)

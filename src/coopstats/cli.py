@@ -39,7 +39,9 @@ class _LazyGroup(click.Group):
 @click.version_option(package_name="coopstats")
 def cli(verbose: bool) -> None:
     """Tidy frames of tasks, agencies and trade figures from cooperation documents."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @cli.command("list")
@@ -57,8 +59,13 @@ def list_documents() -> None:
 
 
 @cli.command()
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the frames (default: data/processed in a checkout, else the user folder).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the frames (default: data/processed in a checkout, else the user folder).",
+)
 @click.option("--reports/--no-reports", default=False, help="Also run the default report grid.")
 @click.option("--jobs", default=2, show_default=True, help="Notebooks run in parallel with --reports.")
 def build(out: Path | None, reports: bool, jobs: int) -> None:
@@ -82,10 +89,22 @@ def build(out: Path | None, reports: bool, jobs: int) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "format_", type=click.Choice(["csv", "parquet", "dta"]), multiple=True,
-              default=("csv",), show_default=True, help="File format; repeat for several.")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write to.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["csv", "parquet", "dta"]),
+    multiple=True,
+    default=("csv",),
+    show_default=True,
+    help="File format; repeat for several.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write to.",
+)
 def export_command(format_: tuple[str, ...], out: Path) -> None:
     """Export every frame for Stata, R and Excel users, with a datapackage.json."""
     from coopstats import export
@@ -96,11 +115,21 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write one sub-folder of frames per parsed file.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write one sub-folder of frames per parsed file.",
+)
 @click.option("--encoding", default="auto", show_default=True, help="Codec of the files, or auto-detect.")
-@click.option("--lead-rule", "lead_rule", default="auto", show_default=True,
-              type=click.Choice(["auto", "marker", "first-listed", "none"]))
+@click.option(
+    "--lead-rule",
+    "lead_rule",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "marker", "first-listed", "none"]),
+)
 def parse(paths: tuple[Path, ...], out: Path, encoding: str, lead_rule: str) -> None:
     """Parse your own documents of the genre and write their frames."""
     import warnings
@@ -146,10 +175,14 @@ def validate(as_json: bool) -> None:
         click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
-            click.echo(f"{finding['severity']:7} {finding['doc_id'] or '-':26} line {finding['line'] or '-'}: "
-                       f"{finding['message']}")
-        click.echo(f"{sum(f['severity'] == 'error' for f in findings)} errors, "
-                   f"{sum(f['severity'] == 'warning' for f in findings)} warnings")
+            click.echo(
+                f"{finding['severity']:7} {finding['doc_id'] or '-':26} line {finding['line'] or '-'}: "
+                f"{finding['message']}"
+            )
+        click.echo(
+            f"{sum(f['severity'] == 'error' for f in findings)} errors, "
+            f"{sum(f['severity'] == 'warning' for f in findings)} warnings"
+        )
     if any(f["severity"] == "error" for f in findings):
         sys.exit(1)
 

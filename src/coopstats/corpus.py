@@ -21,7 +21,16 @@ from coopstats._resources import data_dir
 from coopstats.errors import CorpusIntegrityError, UnknownDocumentError
 from coopstats.text import decode
 
-__all__ = ["DocumentEntry", "check_integrity", "doc_ids", "entry", "manifest", "raw_checksums", "select", "source_text"]
+__all__ = [
+    "DocumentEntry",
+    "check_integrity",
+    "doc_ids",
+    "entry",
+    "manifest",
+    "raw_checksums",
+    "select",
+    "source_text",
+]
 
 MANIFEST = "manifest.csv"
 

@@ -22,8 +22,8 @@ __all__ = [
     "ParseWarning",
     "ReportError",
     "ReportParameterError",
-    "UnknownDocumentError",
     "UnknownAgencyWarning",
+    "UnknownDocumentError",
     "UnsupportedFormatError",
 ]
 

@@ -19,8 +19,13 @@ if TYPE_CHECKING:
 
 __all__ = ["corpus_frames", "export_frames", "to_stata", "write_data_dictionary", "write_parsed"]
 
-_FRICTIONLESS_TYPES = {"string": "string", "Int64": "integer", "float64": "number", "boolean": "boolean",
-                       "category": "string"}
+_FRICTIONLESS_TYPES = {
+    "string": "string",
+    "Int64": "integer",
+    "float64": "number",
+    "boolean": "boolean",
+    "category": "string",
+}
 STATA_VERSION = 14  # pyreadstat writes dta format 118 (Stata 14+; UTF-8 text) for version 14
 
 
@@ -57,9 +62,7 @@ def to_stata(frame: pd.DataFrame, path: str | Path) -> None:
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(column.dtype):
             out[name] = column.astype("object").where(column.notna(), "").astype(str)
-        elif pd.api.types.is_bool_dtype(column.dtype):
-            out[name] = column.astype("Float64").astype(float)
-        elif pd.api.types.is_numeric_dtype(column.dtype):
+        elif pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_numeric_dtype(column.dtype):
             out[name] = column.astype("Float64").astype(float)
         else:
             out[name] = column.astype(str)
@@ -141,7 +144,12 @@ def _write_datapackage(out: Path, frames: dict[str, pd.DataFrame], formats: tupl
         "title": "coopstats frames: tasks, agencies and trade figures from cooperation documents",
         "version": __version__,
         "sources": [
-            {"title": row.title, "path": f"data/raw/{row.source_file}", "doc_id": row.doc_id, "sha256": row.sha256}
+            {
+                "title": row.title,
+                "path": f"data/raw/{row.source_file}",
+                "doc_id": row.doc_id,
+                "sha256": row.sha256,
+            }
             for row in corpus.manifest()
         ],
         "resources": resources,

@@ -195,7 +195,14 @@ def _resolve_lead_rule(lead_rule: str, text: str) -> str:
 
 
 def _build_document(
-    doc_id: str, source: str, start: int, end: int, *, lead_rule: str, default_currency: str | None, path: Any = None
+    doc_id: str,
+    source: str,
+    start: int,
+    end: int,
+    *,
+    lead_rule: str,
+    default_currency: str | None,
+    path: Any = None,
 ) -> dict[str, pd.DataFrame]:
     from coopstats.outline import parse_outline
 
@@ -536,7 +543,9 @@ class ParsedDocument:
         from coopstats.text import detect_script, normalize_newlines
 
         if lead_rule not in ("auto", "marker", "first-listed", "none"):
-            raise ValueError(f"lead_rule must be 'auto', 'marker', 'first-listed' or 'none', not {lead_rule!r}")
+            raise ValueError(
+                f"lead_rule must be 'auto', 'marker', 'first-listed' or 'none', not {lead_rule!r}"
+            )
         if script not in ("auto", "hans", "hant"):
             raise ValueError(f"script must be 'auto', 'hans' or 'hant', not {script!r}")
         source = normalize_newlines(text)
@@ -623,5 +632,7 @@ def parse_document(
     if isinstance(source, str):
         return ParsedDocument.from_text(source, doc_id=doc_id, lead_rule=lead_rule, script=script)
     if isinstance(source, os.PathLike):
-        return ParsedDocument.from_path(source, doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding)
+        return ParsedDocument.from_path(
+            source, doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding
+        )
     raise TypeError(f"source must be a path, bytes or str, not {type(source).__name__}")

@@ -23,6 +23,7 @@ own wording in the source; spans of different nodes never overlap.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import unicodedata
@@ -35,7 +36,20 @@ from coopstats.text import PhysicalLine, TextView, clean_wording, normalize, phy
 
 __all__ = ["Node", "Note", "Outline", "parse_chinese_numeral", "parse_outline", "split_agency_clause"]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUMERAL = "零〇一二两三四五六七八九十百"
 
 
@@ -184,12 +198,6 @@ class _Unit:
     norm: str  # normalised text of the whole unit (page breaks repaired)
     article: bool = False  # 第一条 / 第一章 forms
 
-    @property
-    def body_norm(self) -> str:
-        return self.norm[len(self.norm) - len(self._body) :] if self._body else ""
-
-    _body: str = ""
-
 
 def _classify(norm: str) -> tuple[str, int | None, str, int, bool]:
     """(kind, number, label, length of the marker in the normalised line, article form)."""
@@ -233,7 +241,13 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     lines = [ln for ln in physical_lines(source, start, end) if not ln.is_blank]
     for ln in lines:
         if ln.is_page_header:
-            notes.append(Note(ln.number, "page-header", f"page header {source[ln.content_start:ln.content_end]!r} removed"))
+            notes.append(
+                Note(
+                    ln.number,
+                    "page-header",
+                    f"page header {source[ln.content_start : ln.content_end]!r} removed",
+                )
+            )
     lines = [ln for ln in lines if not ln.is_page_header]
     profile = _WrapProfile([_display_width(source[ln.start : ln.content_end]) for ln in lines])
     expected: dict[str, int] = {}
@@ -242,7 +256,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     for index, ln in enumerate(lines):
         raw_line = source[ln.content_start : ln.content_end]
         norm_line = normalize(raw_line)
-        kind, number, label, marker_len, article = _classify(norm_line)
+        kind, number, _label, marker_len, article = _classify(norm_line)
         if current is not None and current_open:
             # Inside an unfinished sentence only a marker with the expected number opens a unit.
             starts_unit = kind in ("chapter", "section", "item", "annex") and (
@@ -251,7 +265,9 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             if not starts_unit:
                 current.end = ln.content_end
                 current.norm += norm_line
-                current_open = _is_open(current.norm, profile, source, ln, lines, index, numbered=current.kind == "item")
+                current_open = _is_open(
+                    current.norm, profile, source, ln, lines, index, numbered=current.kind == "item"
+                )
                 continue
         if current is not None:
             yield current
@@ -272,9 +288,9 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
         if kind == "annex":
             current_open = False
         elif kind in ("chapter", "section") and _is_heading_like(norm_line[marker_len:]):
-            current_open = profile.is_full(_display_width(source[ln.start : ln.content_end])) and _next_is_text(
-                lines, index, source
-            )
+            current_open = profile.is_full(
+                _display_width(source[ln.start : ln.content_end])
+            ) and _next_is_text(lines, index, source)
         else:
             current_open = _is_open(norm_line, profile, source, ln, lines, index, numbered=kind == "item")
     if current is not None:
@@ -301,8 +317,14 @@ def _next_is_text(lines: list[PhysicalLine], index: int, source: str) -> bool:
 
 
 def _is_open(
-    norm: str, profile: _WrapProfile, source: str, ln: PhysicalLine, lines: list[PhysicalLine], index: int,
-    *, numbered: bool = False,
+    norm: str,
+    profile: _WrapProfile,
+    source: str,
+    ln: PhysicalLine,
+    lines: list[PhysicalLine],
+    index: int,
+    *,
+    numbered: bool = False,
 ) -> bool:
     """Whether the unit ending with this line continues on the next line."""
     tail = norm.rstrip("* ")
@@ -330,7 +352,9 @@ def _is_open(
 # A trailing parenthetical, possibly with one level of nested parentheses inside.
 _TRAILING_PARENTHETICAL = re.compile(r"\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)\s*$")
 # Parentheticals that are never agency clauses.
-_NOT_A_CLAUSE = re.compile(r"^\s*(?:以下简称|以下簡稱|以下称|以下稱|下同|此件|注|註|略|摘要|[\d\s\-–—~～/.,、年月日]*)\s*")
+_NOT_A_CLAUSE = re.compile(
+    r"^\s*(?:以下简称|以下簡稱|以下称|以下稱|下同|此件|注|註|略|摘要|[\d\s\-–—~～/.,、年月日]*)\s*"
+)
 
 
 def split_agency_clause(norm: str) -> tuple[int, int] | None:
@@ -354,7 +378,12 @@ def split_agency_clause(norm: str) -> tuple[int, int] | None:
         return None
     inner = match["inner"]
     before = norm[: match.start()].rstrip()
-    if not inner.strip() or "。" in inner or _NOT_A_CLAUSE.fullmatch(inner) or re.match(r"^(?:以下|下同|此件)", inner):
+    if (
+        not inner.strip()
+        or "。" in inner
+        or _NOT_A_CLAUSE.fullmatch(inner)
+        or re.match(r"^(?:以下|下同|此件)", inner)
+    ):
         return None
     if before and before[-1] not in "。！？；!?;":
         return None
@@ -474,11 +503,11 @@ class _Builder:
         self.annex = node
 
     def _chapter(self, unit: _Unit) -> None:
-        if self.chapter is not None and unit.number is not None and self.chapter.chapter_no is not None:
-            if unit.number != self.chapter.chapter_no + 1:
-                self.notes.append(
-                    Note(unit.line, "numbering", f"chapter {unit.number} follows chapter {self.chapter.chapter_no}")
-                )
+        previous = self.chapter.chapter_no if self.chapter is not None else None
+        if previous is not None and unit.number is not None and unit.number != previous + 1:
+            self.notes.append(
+                Note(unit.line, "numbering", f"chapter {unit.number} follows chapter {previous}")
+            )
         body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
         heading_like = _is_heading_like(body)
         node = Node(
@@ -531,8 +560,10 @@ class _Builder:
         self.item = self.paragraph = None
 
     def _sections_continue(self, unit: _Unit) -> bool:
-        """Whether section numbers run on across chapters (（四） in chapter 二 after （三） in chapter 一)."""
-        previous_sections = [n.section_no for n in self.nodes if n.level == "section" and n.annex == self._annex_label()]
+        """Whether section numbers run on across chapters ((四) in chapter 二 after (三) in chapter 一)."""
+        previous_sections = [
+            n.section_no for n in self.nodes if n.level == "section" and n.annex == self._annex_label()
+        ]
         return bool(previous_sections) and unit.number == (previous_sections[-1] or 0) + 1
 
     def _annex_label(self) -> str | None:
@@ -585,7 +616,11 @@ class _Builder:
         block = [n for n in self.nodes if n.annex == self._annex_label() and n.level in ("paragraph",)]
         if any(n.para_no is not None for n in block):
             return
-        unnumbered = [n for n in block if n.para_no is None and n.parent_id == (self.annex.node_id if self.annex else None)]
+        unnumbered = [
+            n
+            for n in block
+            if n.para_no is None and n.parent_id == (self.annex.node_id if self.annex else None)
+        ]
         for node in unnumbered:
             node.para_no = 1
         if unnumbered:
@@ -630,8 +665,10 @@ class _Builder:
                 heading=self._wording(unit.start, unit.end),
             )
             self._add(node, self.annex)
-            if self.annex is not None and self.annex.heading is None and not any(
-                n.parent_id == self.annex.node_id and n.level != "heading" for n in self.nodes
+            if (
+                self.annex is not None
+                and self.annex.heading is None
+                and not any(n.parent_id == self.annex.node_id and n.level != "heading" for n in self.nodes)
             ):
                 pass
             self.topic = node.heading
@@ -671,7 +708,9 @@ class _Builder:
         # A signature line (issuer) right before the date belongs to the back matter too.
         if _DATE_LINE.match(unit.norm.replace(" ", "")) and self.nodes:
             last = self.nodes[-1]
-            if last.level == "heading" or (_is_heading_like(normalize(last.text)) and last.level == "paragraph"):
+            if last.level == "heading" or (
+                _is_heading_like(normalize(last.text)) and last.level == "paragraph"
+            ):
                 self._reparent(last, self.annex)
 
     def _reparent(self, node: Node, parent: Node | None) -> None:
@@ -697,8 +736,10 @@ class _Builder:
                 by_annex.setdefault(node.annex, []).append(node)
         for items in by_annex.values():
             restarts = any(
-                later.item_no == 1 and earlier.section_no != later.section_no and earlier.section_no is not None
-                for earlier, later in zip(items, items[1:], strict=False)
+                later.item_no == 1
+                and earlier.section_no != later.section_no
+                and earlier.section_no is not None
+                for earlier, later in itertools.pairwise(items)
             )
             if restarts:
                 for node in items:
@@ -748,10 +789,13 @@ def parse_outline(
 
     Examples
     --------
-    >>> text = "一、跨界基础设施\\n\\n1. 加快协商通行政策。（省发展改革委）\\n\\n2. 力争建成\\n\\n通车。（广铁集团）"
-    >>> outline = parse_outline(text)
-    >>> [(n.level, n.item_no, n.text) for n in outline.nodes]
-    [('chapter', None, '跨界基础设施'), ('item', 1, '加快协商通行政策。（省发展改革委）'), ('item', 2, '力争建成通车。（广铁集团）')]
+    >>> text = "一、跨界基础设施\\n\\n1. 加快协商通行政策。（省发展改革委）"
+    >>> text += "\\n\\n2. 力争建成\\n\\n通车。（广铁集团）"
+    >>> for node in parse_outline(text).nodes:
+    ...     print(node.level, node.item_no, node.text)
+    chapter None 跨界基础设施
+    item 1 加快协商通行政策。（省发展改革委）
+    item 2 力争建成通车。（广铁集团）
     """
     end = len(source) if end is None else end
     notes: list[Note] = []

@@ -34,7 +34,9 @@ class Column:
     values: tuple[str, ...] | None = None
 
 
-def _c(name: str, dtype: str, description: str, *, nullable: bool = True, values: tuple[str, ...] | None = None) -> Column:
+def _c(
+    name: str, dtype: str, description: str, *, nullable: bool = True, values: tuple[str, ...] | None = None
+) -> Column:
     return Column(name, dtype, description, nullable, values)
 
 
@@ -52,10 +54,24 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("issuer", "string", "Issuing body or bodies."),
         _c("doc_number", "string", "Official document number (发文字号), where there is one."),
         _c("issued", "string", "Date of issue or publication (ISO 8601, as precise as known)."),
-        _c("script", "category", "Script of the text: `hans` (simplified) or `hant` (traditional).", values=("hans", "hant")),
-        _c("kind", "category", "`task-list`, `policy` or `briefing`.", values=("task-list", "policy", "briefing")),
-        _c("lead_rule", "category", "How lead agencies are marked: `marker`, `first-listed` or `none`.",
-           values=("marker", "first-listed", "none")),
+        _c(
+            "script",
+            "category",
+            "Script of the text: `hans` (simplified) or `hant` (traditional).",
+            values=("hans", "hant"),
+        ),
+        _c(
+            "kind",
+            "category",
+            "`task-list`, `policy` or `briefing`.",
+            values=("task-list", "policy", "briefing"),
+        ),
+        _c(
+            "lead_rule",
+            "category",
+            "How lead agencies are marked: `marker`, `first-listed` or `none`.",
+            values=("marker", "first-listed", "none"),
+        ),
         _c("source_file", "string", "Raw file in `data/raw/` that holds the document."),
         _c("sha256", "string", "sha256 of the raw file."),
         _c("line_start", "Int64", "First line of the document in its raw file."),
@@ -65,14 +81,21 @@ FRAMES: dict[str, tuple[Column, ...]] = {
     ),
     "provisions": (
         _DOC_ID,
-        _c("node_id", "string", "Identifier of the unit within the document (path such as `c2.s1.i8`).", nullable=False),
+        _c(
+            "node_id",
+            "string",
+            "Identifier of the unit within the document (path such as `c2.s1.i8`).",
+            nullable=False,
+        ),
         _c("parent_id", "string", "`node_id` of the enclosing unit; missing at the top."),
         _c("level", "category", "Kind of unit.", values=LEVELS),
         _c("label", "string", "Number marker as printed (`一、`, `（二）`, `8.`)."),
         _c("chapter_no", "Int64", "Chapter number (一、 = 1)."),
         _c("section_no", "Int64", "Section number ((一) = 1)."),
         _c("item_no", "Int64", "Arabic item or sub-item number."),
-        _c("para_no", "Int64", "Numbered paragraph of a briefing paper (an unnumbered first paragraph is 1)."),
+        _c(
+            "para_no", "Int64", "Numbered paragraph of a briefing paper (an unnumbered first paragraph is 1)."
+        ),
         _c("heading", "string", "Heading: a chapter's title, a section's short heading, a briefing's topic."),
         _c("text", "string", "Original wording of the unit, page-break whitespace removed."),
         _LINE,
@@ -125,10 +148,16 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _END,
         _c("surface", "string", "The mention as printed: `source[start:end]`."),
         _c("value", "float64", "Value in base units (億 = 1e8); a percentage as written."),
-        _c("unit", "string", "`HKD`, `CNY`, `USD`, `MOP`, `percent`, `pp`, `count`, `times`, physical units."),
+        _c(
+            "unit", "string", "`HKD`, `CNY`, `USD`, `MOP`, `percent`, `pp`, `count`, `times`, physical units."
+        ),
         _c("measure", "string", "`amount`, `count`, `share`, `growth`, `percent`, `volume`, `multiple`."),
         _c("period", "string", "Period: `2010`, `2010-06`, `2017-01/2017-05`, `2008/2011`, `end-2009`."),
-        _c("approx", "boolean", "Whether the text marks the value as approximate (約, 逾, 超過, 多, 近, 以上)."),
+        _c(
+            "approx",
+            "boolean",
+            "Whether the text marks the value as approximate (約, 逾, 超過, 多, 近, 以上).",
+        ),
         _c("subject", "string", "Short phrase the number describes."),
         _c("sentence", "string", "The sentence the mention is in."),
     ),

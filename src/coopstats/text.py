@@ -205,10 +205,10 @@ def decode(
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        if (name == "utf-8" and not data.isascii()) or name in ("utf-8-sig", "utf-16"):
-            # Valid UTF-8 with non-ASCII bytes is practically never an accident.
-            if _plausibility(text)[0] >= _MIN_TEXT_SHARE:
-                return Decoded(_check_nonempty(normalize_newlines(text), path), name)
+        # Valid UTF-8 with non-ASCII bytes, or a byte-order mark, is practically never an accident.
+        sure = (name == "utf-8" and not data.isascii()) or name in ("utf-8-sig", "utf-16")
+        if sure and _plausibility(text)[0] >= _MIN_TEXT_SHARE:
+            return Decoded(_check_nonempty(normalize_newlines(text), path), name)
         text_share, common_share = _plausibility(text)
         if text_share >= _MIN_TEXT_SHARE and common_share >= _MIN_COMMON_SHARE:
             score = common_share + text_share
@@ -224,8 +224,7 @@ def decode(
         )
     if best is None:
         raise DecodingError(
-            "the bytes decode to implausible text in every candidate encoding "
-            f"({', '.join(candidates)})",
+            f"the bytes decode to implausible text in every candidate encoding ({', '.join(candidates)})",
             path=path,
             expected="Chinese text in UTF-8, UTF-16, GB18030 or Big5; pass encoding= to force one",
         )
@@ -446,6 +445,7 @@ class PhysicalLine:
 
     @property
     def is_blank(self) -> bool:
+        """Whether the line holds only whitespace."""
         return self.content_start == self.content_end
 
 

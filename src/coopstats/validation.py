@@ -7,7 +7,9 @@ from typing import Any
 __all__ = ["validate_corpus"]
 
 
-def _finding(severity: str, message: str, doc_id: str | None = None, line: int | None = None) -> dict[str, Any]:
+def _finding(
+    severity: str, message: str, doc_id: str | None = None, line: int | None = None
+) -> dict[str, Any]:
     return {"severity": severity, "doc_id": doc_id, "line": line, "message": message}
 
 
@@ -45,7 +47,9 @@ def validate_corpus() -> list[dict[str, Any]]:
     if len(assignments):
         unknown = assignments[~assignments["known"].astype(bool)]
         for row in unknown.itertuples():
-            findings.append(_finding("warning", f"agency not in the registry: {row.name} ({row.task_id})", row.doc_id))
+            findings.append(
+                _finding("warning", f"agency not in the registry: {row.name} ({row.task_id})", row.doc_id)
+            )
     for note in frames.parse_notes().itertuples():
         findings.append(_finding("info", f"{note.kind}: {note.message}", note.doc_id, int(note.line)))
     return findings
@@ -62,6 +66,11 @@ def _clause_findings(tasks: Any) -> list[dict[str, Any]]:
             leftover = clause_leftovers(clause)
             if leftover:
                 findings.append(
-                    _finding("error", f"clause {clause!r} leaves {leftover!r} unresolved", task.doc_id, int(task.line))
+                    _finding(
+                        "error",
+                        f"clause {clause!r} leaves {leftover!r} unresolved",
+                        task.doc_id,
+                        int(task.line),
+                    )
                 )
     return findings
