@@ -66,7 +66,14 @@ def main() -> None:
     cold = timed(frames.build_corpus, repeat=3)
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "COOPSTATS_HOME": home}
-        code = "import time, coopstats as cs\nt = time.perf_counter()\ncs.tasks()\nprint(time.perf_counter() - t)"
+        code = "\n".join(
+            [
+                "import time, coopstats as cs",
+                "t = time.perf_counter()",
+                "cs.tasks()",
+                "print(time.perf_counter() - t)",
+            ]
+        )
         subprocess.run(
             [sys.executable, "-c", code], env=env, check=True, capture_output=True
         )  # fills the cache
