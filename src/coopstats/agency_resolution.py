@@ -571,11 +571,9 @@ def _assign_roles(tokens: list[_Token], lead_rule: str) -> list[str]:
     pending: list[int] = []
     label_role: str | None = None
     for i, token in enumerate(tokens):
-        if token.label is not None:
+        if token.label is not None:  # a label runs on until the next label
             label_role = token.label
             pending = []
-        elif token.joined_by == "group" and label_role is not None and not pending:
-            pass  # a label runs on over "，" until the next label
         if label_role is not None:
             explicit[i] = label_role
             continue
