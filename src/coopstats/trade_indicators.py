@@ -223,7 +223,9 @@ def indicators() -> pd.DataFrame:
     rules = _rules()
     for doc_id, doc_rules in rules.groupby("doc_id", sort=False):
         parts.append(match_indicators(figures(str(doc_id)), doc_rules))
-    return pd.concat(parts, ignore_index=True) if parts else match_indicators(figures([]), rules)
+    if not parts:
+        return pd.DataFrame(columns=list(INDICATOR_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
 
 
 # ---------------------------------------------------------------------------
