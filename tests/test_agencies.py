@@ -144,6 +144,7 @@ SEED_CLAUSES = [
     ("省发展改革委、交通运输厅牵头", [("省发展改革委", "lead"), ("省交通运输厅", "lead")]),
     ("省经济和信息化委", [("省经济和信息化委", "listed")]),
     ("深圳市政府)", [("深圳市政府", "listed")]),
+    ("深圳市\n\n政府)", [("深圳市政府", "listed")]),
 ]
 
 
@@ -657,6 +658,15 @@ def test_user_registry_adds_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert frame["agency_id"].tolist()[0] == "gd-huizhou-gov"
     assert frame["known"].tolist() == [True, False]
     assert "gd-huizhou-gov" in set(agencies()["agency_id"])
+
+
+def test_user_registry_needs_only_id_and_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COOPSTATS_HOME", str(tmp_path))
+    (tmp_path / "agencies.csv").write_text("agency_id,name\ngd-huizhou-gov,惠州市政府\n", encoding="utf-8")
+    assert resolve_agencies("惠州市政府")["agency_id"].tolist() == ["gd-huizhou-gov"]
+    (tmp_path / "agencies.csv").write_text("id,name\nx,惠州市政府\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="lacks the columns agency_id"):
+        load_registry()
 
 
 def test_user_registry_with_bad_ids_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

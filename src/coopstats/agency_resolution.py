@@ -211,13 +211,13 @@ def _key(name: str) -> str:
 
 def _read_registry_csv(path: Any, *, origin: str) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype="string", keep_default_na=False, comment=None)
-    missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns and c not in ("verified", "source")]
+    missing = [c for c in ("agency_id", "name") if c not in frame.columns]
     if missing:
         raise ParseError(
             f"the agency registry {origin} lacks the columns {', '.join(missing)}",
             path=str(path),
             line=1,
-            expected="a header with " + ", ".join(REGISTRY_COLUMNS),
+            expected="a header with agency_id and name (optionally " + ", ".join(REGISTRY_COLUMNS[2:]) + ")",
         )
     for column in REGISTRY_COLUMNS:
         if column not in frame.columns:
