@@ -280,3 +280,45 @@ def test_provision_spans_do_not_overlap_and_slice_back(doc_id):
         assert 0 <= row.start <= row.end <= len(source)
         if row.text:
             assert row.text in clean_wording(source, row.start, row.end).replace("**", "")
+
+
+# --- documents of the genre that are not in the corpus ---------------------------------------------
+
+
+ACTION_PLAN_WITH_ARTICLES = """广东省推进粤港澳大湾区建设三年行动计划
+
+第一章 总体要求
+
+第一条 为推进大湾区建设，制定本计划。
+
+第二章 重点任务
+
+第一节 基础设施
+
+第二条 加快建设港珠澳大桥配套工程。（省交通运输厅牵头）
+
+第三条 推进深中通道建设。
+"""
+
+
+def test_chapter_section_article_forms():
+    doc = cs.parse_document(ACTION_PLAN_WITH_ARTICLES)
+    p = doc.provisions
+    assert p.loc[p["level"] == "chapter", "heading"].tolist() == ["总体要求", "重点任务"]
+    assert p.loc[p["level"] == "section", ["chapter_no", "section_no", "heading"]].values.tolist() == [
+        [2, 1, "基础设施"]
+    ]
+    assert doc.tasks["item_no"].tolist() == [1, 2, 3]
+    assert doc.tasks["level"].tolist() == ["item", "item", "item"]
+    assert doc.tasks["agency_clause"].tolist()[1] == "省交通运输厅牵头"
+
+
+def test_full_width_numbers_and_restarting_sub_items_in_traditional_script():
+    text = "一、金融合作\n（一）跨境人民幣\n１．擴大結算。\n２、推動債券發行。\n（二）保險\n１．保險互通。\n"
+    doc = cs.parse_document(text)
+    assert doc.tasks[["section_no", "item_no", "level"]].values.tolist() == [
+        [1, 1, "subitem"],
+        [1, 2, "subitem"],
+        [2, 1, "subitem"],
+    ]
+    assert doc.tasks["section_title"].tolist() == ["跨境人民幣", "跨境人民幣", "保險"]

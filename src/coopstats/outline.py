@@ -732,7 +732,7 @@ class _Builder:
         """Items whose numbering restarts in every section are sub-items."""
         by_annex: dict[str | None, list[Node]] = {}
         for node in self.nodes:
-            if node.level == "item":
+            if node.level == "item" and not node.label.startswith("第"):  # articles (第三条) never restart
                 by_annex.setdefault(node.annex, []).append(node)
         for items in by_annex.values():
             restarts = any(
