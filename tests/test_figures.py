@@ -163,6 +163,9 @@ NOT_FIGURES = [
     "由於政府統計處於每年12月發布前一年的數字，有關2010年的數字會\n\n於2011年年底公布。",
     "2.  內地是香港最大的貿易夥伴。\n\n - 5 -\n\n22.  特區政府",
     "大珠三角商務委員會；第六屆「國際環保博覽會」；首屆",
+    "全面贯彻党的十八大和十八届三中、四中、五中全会精神，按照“五位一体”总体布局和“四个全面”战略布局",
+    "更好利用国际国内两个市场、两种资源；关检合作“三个一”；畅通“最后一公里”；三条红线",
+    "建设500千伏金中直流输电工程，打造“中国制造 2025”，21 世纪海上丝绸之路",
 ]
 
 
@@ -249,13 +252,24 @@ def test_public_figures_frame_is_wired() -> None:
     assert frame.set_index("surface").loc["12,334億元", "value"] == 1.2334e12
 
 
-def test_annex_ii_has_no_year_or_ordinal_figures() -> None:
-    frame = cs.figures("gdhk-keywork-2011")
-    source = cs.source_text("gdhk-keywork-2011")
-    for s, e in frame[["start", "end"]].itertuples(index=False):
-        after = unicodedata.normalize("NFKC", source[e : e + 1])
-        assert after not in ("年", "月", "日")
-        assert unicodedata.normalize("NFKC", source[max(0, s - 1) : s]) != "第"
+@pytest.mark.parametrize("doc_id", cs.documents()["doc_id"].tolist())
+def test_no_year_date_or_ordinal_in_any_document(doc_id: str) -> None:
+    frame = cs.figures(doc_id)
+    source = cs.source_text(doc_id)
+    for s, e, surface in frame[["start", "end", "surface"]].itertuples(index=False):
+        assert source[s:e] == surface
+        after = unicodedata.normalize("NFKC", source[e : e + 2]).lstrip()
+        assert not after.startswith(("年", "月", "日", "号", "號"))
+        before = unicodedata.normalize("NFKC", source[max(0, s - 2) : s]).rstrip()
+        assert not before.endswith("第")
+
+
+def test_level_reached_is_not_a_growth() -> None:
+    found = extract_figures("到2020年海堤标准化率提高至80%以上，出口增长80%。")
+    assert rows(found, ["surface", "measure", "bound"]) == [
+        ("80%", "percent", "at-least"),
+        ("80%", "growth", None),
+    ]
 
 
 def test_currency_note_carries_through_the_document() -> None:

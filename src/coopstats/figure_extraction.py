@@ -185,8 +185,6 @@ _CLASSIFIERS = (
     "人",
     "團",
     "团",
-    "屆",
-    "届",
     "款",
     "張",
     "张",
@@ -266,6 +264,8 @@ _DECLINE_WORDS = (
     "减",
 )
 _GROWTH_WORDS = ("增長", "增长", "上升", "增加", "上漲", "上涨", "提高", "增幅", "升幅", "增")
+# 提高至, 下降到: the number after is the level reached.
+_TO_A_LEVEL = re.compile(r"\s*(?:了)?\s*(?:至|到)")
 _SHARE_WORDS = ("佔", "占", "比重", "份額", "份额", "佔比", "占比")
 
 # ---------------------------------------------------------------------------
@@ -468,22 +468,16 @@ def _parse_place_value(text: str) -> float | None:
 
 
 def _chinese_resolution(text: str) -> float:
-    """Place value of the last written digit of a Chinese numeral (八百三十 → 10)."""
-    last = 1.0
-    pending_digit = False
-    groups: list[float] = []
+    """Place value of the last written digit of a Chinese numeral (八百三十 → 10, 十二 → 1)."""
+    resolution = 1.0
     for ch in text:
         if ch in _CHINESE_DIGITS:
-            pending_digit = _CHINESE_DIGITS[ch] != 0
-            last = 1.0
+            resolution = 1.0
         elif ch in _CHINESE_PLACES:
-            last = float(_CHINESE_PLACES[ch])
-            pending_digit = False
+            resolution = float(_CHINESE_PLACES[ch])
         elif ch in _CHINESE_GROUPS:
-            groups.append(float(_CHINESE_GROUPS[ch]))
-            last = float(_CHINESE_GROUPS[ch]) * (last if not pending_digit else 1.0)
-    del groups
-    return last
+            resolution *= float(_CHINESE_GROUPS[ch])
+    return resolution
 
 
 # ---------------------------------------------------------------------------
@@ -576,8 +570,8 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, float, int, str | None] 
         return "multiple", "times", multiplier, pos_unit + 1, bound
     if text.startswith("成", pos_unit) and not _match_any(text, pos_unit + 1, tuple(_CHENG_WORD_STARTS)):
         return "tenths", "percent", multiplier, pos_unit + 1, bound
-    if text.startswith(("千伏", "伏", "kV")):
-        return None
+    if text.startswith(("千伏", "伏", "kV"), pos_unit):
+        return None  # ±800千伏, 500千伏: a rating, not a quantity
     if word := _match_any(text, pos_unit, tuple(sorted(_PHYSICAL_UNITS, key=len, reverse=True))):
         return "physical", _PHYSICAL_UNITS[word], multiplier, pos_unit + len(word), bound
     if _match_any(text, pos_unit, _TIME_WORDS):
@@ -588,8 +582,6 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, float, int, str | None] 
             _match_any(text, after, _TIME_WORDS) or _match_any(text, after, ("多月", "多小時", "多小时"))
         ):
             return None  # 兩個月, 三個工作日: durations
-        if bound is None and text.startswith(("多", "余", "餘"), after) and word in ("個", "个"):
-            pass
         return "count", "count", multiplier, after, bound
     if multiplier != 1.0:
         return "scale", "count", multiplier, pos, bound
@@ -687,8 +679,13 @@ def _measure(lead_in: str, kind: str) -> tuple[str, int]:
     ):
         for word in words:
             at = lead_in.rfind(word)
-            if at >= 0 and (best is None or at + len(word) > best[0]):
-                best = (at + len(word), measure, sign)
+            if at < 0:
+                continue
+            found = (at + len(word), measure, sign)
+            if measure == "growth" and _TO_A_LEVEL.match(lead_in, at + len(word)):
+                found = (at + len(word), "percent", 1)  # 提高至80%: a level reached, not a growth
+            if best is None or found[0] > best[0]:
+                best = found
     if best is None:
         return "percent", 1
     return best[1], best[2]
@@ -810,8 +807,6 @@ def _extract_view(
                 continue  # a bare Chinese numeral with a scale word is prose (萬一, 千百)
         if text[max(0, i - 2) : i].rstrip().endswith(("第", "首")):
             continue  # 第 5 項: an ordinal
-        if kind == "money" and not unit:
-            pass
         value = number * multiplier
         resolution = resolution * multiplier
         if kind == "tenths":
