@@ -16,6 +16,9 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "ParsedDocument": "coopstats.frames",
+    "agencies": "coopstats.agency_resolution",
+    "resolve_agencies": "coopstats.agency_resolution",
+    "workload": "coopstats.analysis",
     "assignments": "coopstats.frames",
     "documents": "coopstats.frames",
     "figures": "coopstats.frames",
