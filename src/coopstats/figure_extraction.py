@@ -698,6 +698,11 @@ _SUBJECT_TRIM_END = re.compile(
     r"(?:約|约|大約|大约|逾|超過|超过|近|接近|為|为|是|達|达|達到|达到|有|共有|共|了|已|至|增至|"
     r"港幣|港币|港元|人民幣|人民币|美元|澳門元|澳门元|的|\s)+$"
 )
+# What may stand before a rate without naming its subject: 比去年, 較去年同期, 同比, 按年實質.
+_COMPARISON_ONLY = re.compile(
+    r"(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
+    r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约"
+)
 _PERIOD_WORDS = re.compile(
     r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
 )
@@ -712,6 +717,15 @@ def _subject(text: str, m: _Mention, clause: tuple[int, int], kind: str) -> str:
     lead = text[clause[0] : m.i]
     lead = _PERIOD_WORDS.sub("", lead)
     lead = _SUBJECT_TRIM_START.sub("", lead.strip().lstrip("0123456789 "))
+    if m.measure in ("growth", "share", "multiple"):
+        # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
+        head = lead
+        for word in (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是"):
+            at = head.rfind(word)
+            if at >= 0 and m.measure != "share":
+                head = head[:at]
+        if not _COMPARISON_ONLY.sub("", head).strip():
+            return ""
     lead = _SUBJECT_TRIM_END.sub("", lead)
     return lead.strip()[-24:]
 
@@ -863,6 +877,9 @@ def _extract_view(
             previous_sentence_period = (sentence[0], period)
         elif previous_sentence_period[0] != sentence[0]:
             previous_sentence_period = (sentence[0], None)
+        subject = _subject(text, mention, clause, kind)
+        if not subject and rows and rows[-1]["sentence"] == text[sentence[0] : sentence[1]].strip():
+            subject = str(rows[-1]["subject"])
         start, stop = view.source_span(mention.i, mention.j)
         rows.append(
             {
@@ -874,7 +891,7 @@ def _extract_view(
                 "measure": mention.measure,
                 "period": period,
                 "approx": mention.approx,
-                "subject": _subject(text, mention, clause, kind),
+                "subject": subject,
                 "sentence": text[sentence[0] : sentence[1]].strip(),
                 "bound": mention.bound,
                 "currency_source": mention.currency_source,
