@@ -267,7 +267,8 @@ def test_no_year_date_or_ordinal_in_any_document(doc_id: str) -> None:
 def test_subjects() -> None:
     text = (
         "在2010年，廣東省與香港的進出口總額約為港幣12,334億元，比去年增長32.4%，佔全省總額20.2%。"
-        "2017年前5个月，广东省对香港进出口总额达3,580亿元，同比下降2.1%。目前，超過3 800家內地企業在香港營運。"
+        "2017年前5个月，广东省对香港进出口总额达3,580亿元，同比下降2.1%。"
+        "目前，超過3 800家內地企業在香港營運。"
     )
     assert extract_figures(text)["subject"].tolist() == [
         "廣東省與香港的進出口總額",
