@@ -280,6 +280,31 @@ def test_subjects() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("截至2010年年底，香港的資金佔內地外來投資總額43.4%", "end-2010"),
+        ("2009年底，累计批准港资项目10万个", "end-2009"),
+        ("截至2016年9月底，累計批准港資項目逾10萬個", "end-2016-09"),
+        ("2017年1-5月，出口增长3.2%", "2017-01/2017-05"),
+        ("2017年前5个月，出口增长3.2%", "2017-01/2017-05"),
+        ("二零一六年首五個月，出口增長3.2%", "2016-01/2016-05"),
+        ("自2010年1月至12月，結算總額達3,692億元人民幣", "2010-01/2010-12"),
+        ("於2010年6月擴展至20個省市", "2010-06"),
+        ("在2011-12年舉辦六個推介會", "2011/2012"),
+        ("2008至2011年共引進外資300億元", "2008/2011"),
+        ("比2008年增長12.6%", None),
+        ("自2008年以來，共41項", None),
+        ("今年前5個月，出口增長3.2%", None),
+        ("《2010年重點工作》共41項", None),
+    ],
+    ids=lambda v: str(v)[:14],
+)
+def test_periods(text: str, period: str | None) -> None:
+    found = extract_figures(text, default_currency="HKD")
+    assert [None if pd.isna(p) else p for p in found["period"]] == [period]
+
+
 def test_level_reached_is_not_a_growth() -> None:
     found = extract_figures("到2020年海堤标准化率提高至80%以上，出口增长80%。")
     assert rows(found, ["surface", "measure", "bound"]) == [

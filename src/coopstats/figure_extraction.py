@@ -216,7 +216,7 @@ _TIME_WORDS = (
 )
 
 # 成 that begins a word (成為, 成立 …) rather than meaning "tenths".
-_CHENG_WORD_STARTS = "為为立果功本員员熟效交績绩就長长型品份都"
+_CHENG_WORD_STARTS = "為为立果功本員员熟效交績绩就長长型品份都不"
 
 _APPROX_BEFORE: tuple[tuple[str, str], ...] = (
     ("大約", "about"),
@@ -329,7 +329,7 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "end-month",
         re.compile(r"截至\s*(?:(?P<y>(?:19|20)[0-9]{2})\s*年)\s*(?P<m>[0-9]{1,2})\s*月\s*(?:底|末)?"),
     ),
-    ("end-year", re.compile(rf"(?:截至|截止|到)\s*{_YEAR}\s*(?:年)?\s*(?:底|末|終|终)")),
+    ("end-year", re.compile(rf"(?:(?:截至|截止|到)\s*)?{_YEAR}\s*(?:年)?\s*(?:底|末)")),
     (
         "month-span",
         re.compile(
