@@ -521,6 +521,13 @@ def test_lone_percent_gives_empty_frame() -> None:
     ]
 
 
+def test_list_comma_between_numbers_is_punctuation() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = extract_figures("分為5，3,000家企業參展。港幣11,145億元1，2010年")
+    assert rows(found, ["surface", "value"]) == [("3,000家", 3000.0), ("11,145億元", 1.1145e12)]
+
+
 def test_good_figure_beside_bad_one_is_kept() -> None:
     with pytest.warns(FigureWarning):
         found = extract_figures("增長1..5%，佔全省總額20.2%。")

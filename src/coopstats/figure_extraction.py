@@ -541,8 +541,7 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, float, int, str | None] 
     """
     bound = None
     pos = _skip_spaces(text, pos)
-    over = _match_any(text, pos, ("多", "余", "餘"))
-    if over and _match_any(text, pos + 1, tuple(_SCALES)):
+    if _match_any(text, pos, ("多", "余", "餘")) and _match_any(text, pos + 1, tuple(_SCALES)):
         pos += 1
         bound = "over"
     multiplier = 1.0
@@ -550,7 +549,7 @@ def _unit_after(text: str, pos: int) -> tuple[str, str, float, int, str | None] 
     if scale and not _match_any(text, pos, ("千瓦", "千伏", "千克", "千米", "百分")):
         multiplier = _SCALES[scale]
         pos += len(scale)
-    if bound is None and (over := _match_any(text, pos, ("多", "余", "餘"))):
+    if bound is None and _match_any(text, pos, ("多", "余", "餘")):
         pos += 1
         bound = "over"
     pos_unit = _skip_spaces(text, pos, 1)
@@ -737,6 +736,14 @@ def _arabic_value(raw: str) -> tuple[float, float]:
     return float(digits), 10.0**-decimals
 
 
+def _split_at_list_comma(raw: str) -> tuple[str, str] | None:
+    """Split a malformed run at the one comma that leaves two well-formed numbers, if there is one."""
+    for k, ch in enumerate(raw):
+        if ch == "," and _WELL_FORMED_ARABIC.match(raw[:k]) and _WELL_FORMED_ARABIC.match(raw[k + 1 :]):
+            return raw[:k], raw[k + 1 :]
+    return None
+
+
 def _scan_numbers(text: str) -> list[tuple[int, int, float, float, str]]:
     """Candidate numbers in a view: (i, j, value, resolution, script), skipping bad ones with a warning."""
     found: list[tuple[int, int, float, float, str]] = []
@@ -752,8 +759,14 @@ def _scan_numbers(text: str) -> list[tuple[int, int, float, float, str]]:
             )
             continue
         if not _WELL_FORMED_ARABIC.match(raw):
-            # Space groups that follow a malformed head are not a number; a year
-            # followed by a date (2011 年) never reaches here.
+            pieces = _split_at_list_comma(raw)
+            if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
+                head, tail = pieces
+                for offset, piece in ((0, head), (len(head) + 1, tail)):
+                    value, resolution = _arabic_value(piece)
+                    i = m.start() + offset
+                    found.append((i, i + len(piece), value, resolution, "arabic"))
+                continue
             if _unit_after(text, m.end()) is not None or "," in raw or ".." in raw:
                 warnings.warn(
                     f"skipped the malformed number {raw!r} at offset {m.start()} "
