@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from coopstats._resources import data_dir
 from coopstats.errors import FigureWarning
-from coopstats.text import TextView
+from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,23 +63,9 @@ _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
 # Vocabulary
 # ---------------------------------------------------------------------------
 
-_CHINESE_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "兩": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CHINESE_PLACES = {"十": 10, "百": 100, "千": 1000}
-_CHINESE_GROUPS = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
+_CHINESE_DIGITS = CHINESE_DIGITS
+_CHINESE_PLACES = CHINESE_PLACES
+_CHINESE_GROUPS = CHINESE_GROUPS
 _CHINESE_NUMERAL_CHARS = "".join([*_CHINESE_DIGITS, *_CHINESE_PLACES, *_CHINESE_GROUPS])
 
 # Scale words after a number, longest first.
@@ -388,83 +374,6 @@ def _stop_pattern() -> re.Pattern[str]:
 # ---------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------
-
-
-def parse_chinese_numeral(text: str) -> float | None:
-    """Value of a number written in Chinese numerals, or ``None`` if it is not one.
-
-    Parameters
-    ----------
-    text : str
-        Chinese numerals, optionally with 萬/億 groups and a decimal part
-        after 點/点; digit-by-digit forms (二零一一) are read as digits.
-
-    Returns
-    -------
-    float or None
-
-    Examples
-    --------
-    >>> parse_chinese_numeral("八百三十億")
-    83000000000.0
-    >>> parse_chinese_numeral("四点三")
-    4.3
-    >>> parse_chinese_numeral("十六")
-    16.0
-    >>> parse_chinese_numeral("二零一一")
-    2011.0
-    >>> parse_chinese_numeral("萬") is None
-    True
-    """
-    if not text:
-        return None
-    integer, _, fraction = re.sub("[點点]", ".", text).partition(".")
-    if fraction and not all(ch in _CHINESE_DIGITS for ch in fraction):
-        return None
-    if integer and all(ch in _CHINESE_DIGITS for ch in integer):
-        if len(integer) == 1:
-            whole = float(_CHINESE_DIGITS[integer])
-        else:
-            whole = float("".join(str(_CHINESE_DIGITS[ch]) for ch in integer))
-    else:
-        whole = _parse_place_value(integer)
-        if whole is None:
-            return None
-    if fraction:
-        return float(f"{int(whole)}." + "".join(str(_CHINESE_DIGITS[ch]) for ch in fraction))
-    return whole
-
-
-def _parse_place_value(text: str) -> float | None:
-    total = 0
-    group = 0
-    digit: int | None = None
-    seen_any = False
-    for ch in text:
-        if ch in _CHINESE_DIGITS:
-            digit = _CHINESE_DIGITS[ch]
-            seen_any = True
-        elif ch in _CHINESE_PLACES:
-            group += (1 if digit is None else digit) * _CHINESE_PLACES[ch]
-            digit = None
-            seen_any = True
-        elif ch in _CHINESE_GROUPS:
-            if not seen_any and total == 0:
-                return None
-            group += digit or 0
-            multiplier = _CHINESE_GROUPS[ch]
-            if multiplier == 10**8:
-                total = (total + group) * multiplier
-            else:
-                total += group * multiplier
-            group = 0
-            digit = None
-        else:
-            return None
-    group += digit or 0
-    if not seen_any:
-        return None
-    return float(total + group)
 
 
 def _chinese_resolution(text: str) -> float:

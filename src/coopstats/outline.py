@@ -32,51 +32,23 @@ from dataclasses import dataclass, field
 from os import PathLike
 
 from coopstats.errors import ParseError
-from coopstats.text import PhysicalLine, TextView, clean_wording, normalize, physical_lines
+from coopstats.text import (
+    PhysicalLine,
+    TextView,
+    clean_wording,
+    normalize,
+    parse_chinese_numeral,
+    physical_lines,
+)
 
-__all__ = ["Node", "Note", "Outline", "parse_chinese_numeral", "parse_outline", "split_agency_clause"]
+__all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _CN_NUMERAL = "零〇一二两三四五六七八九十百"
 
 
-def parse_chinese_numeral(numeral: str) -> int:
-    """Value of a Chinese numeral up to 999 as used in outline numbers.
-
-    Examples
-    --------
-    >>> [parse_chinese_numeral(n) for n in ["一", "十", "十六", "二十", "三十五", "一百零三"]]
-    [1, 10, 16, 20, 35, 103]
-    """
-    if numeral.isdigit():
-        return int(numeral)
-    total = 0
-    current = 0
-    for ch in numeral:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        else:
-            raise ValueError(f"not a Chinese numeral: {numeral!r}")
-    return total + current
+def _outline_number(numeral: str) -> int:
+    """Value of an outline number: Arabic (第3条) or Chinese (三十五)."""
+    return int(numeral) if numeral.isdigit() else int(parse_chinese_numeral(numeral) or 0)
 
 
 # ---------------------------------------------------------------------------
@@ -203,14 +175,14 @@ def _classify(norm: str) -> tuple[str, int | None, str, int, bool]:
     """(kind, number, label, length of the marker in the normalised line, article form)."""
     if match := _ANNEX_LABEL.match(norm):
         no = match["no"]
-        return "annex", parse_chinese_numeral(no) if no else None, norm, len(norm), False
+        return "annex", _outline_number(no) if no else None, norm, len(norm), False
     if match := _CHAPTER_ARTICLE.match(norm):
         kind = {"章": "chapter", "节": "section", "節": "section", "条": "item", "條": "item"}[match["kind"]]
-        return kind, parse_chinese_numeral(match["no"]), match.group().strip(), match.end(), True
+        return kind, _outline_number(match["no"]), match.group().strip(), match.end(), True
     if match := _CHAPTER.match(norm):
-        return "chapter", parse_chinese_numeral(match["no"]), match.group().strip(), match.end(), False
+        return "chapter", _outline_number(match["no"]), match.group().strip(), match.end(), False
     if match := _SECTION.match(norm):
-        return "section", parse_chinese_numeral(match["no"]), match.group().strip(), match.end(), False
+        return "section", _outline_number(match["no"]), match.group().strip(), match.end(), False
     if match := _ITEM.match(norm):
         return "item", int(match["no"]), match.group().strip(), match.end(), False
     if match := _FOOTNOTE.match(norm):

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     import opencc
 
 __all__ = [
+    "CHINESE_DIGITS",
+    "CHINESE_GROUPS",
+    "CHINESE_PLACES",
     "Decoded",
     "PhysicalLine",
     "TextView",
@@ -42,6 +45,7 @@ __all__ = [
     "is_page_header",
     "normalize",
     "normalize_newlines",
+    "parse_chinese_numeral",
     "physical_lines",
     "to_simplified",
 ]
@@ -509,3 +513,103 @@ def clean_wording(source: str, start: int, end: int) -> str:
         parts.append(content)
         previous = content[-1]
     return "".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Chinese numerals
+# ---------------------------------------------------------------------------
+
+CHINESE_DIGITS: dict[str, int] = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CHINESE_PLACES: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+CHINESE_GROUPS: dict[str, int] = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
+
+
+def parse_chinese_numeral(text: str) -> float | None:
+    """Value of a number written in Chinese numerals, or ``None`` if it is not one.
+
+    Parameters
+    ----------
+    text : str
+        Chinese numerals, optionally with 萬/億 groups and a decimal part
+        after 點/点; digit-by-digit forms (二零一一) are read as digits.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> parse_chinese_numeral("八百三十億")
+    83000000000.0
+    >>> parse_chinese_numeral("四点三")
+    4.3
+    >>> parse_chinese_numeral("十六")
+    16.0
+    >>> parse_chinese_numeral("二零一一")
+    2011.0
+    >>> parse_chinese_numeral("萬") is None
+    True
+    """
+    if not text:
+        return None
+    integer, _, fraction = re.sub("[點点]", ".", text).partition(".")
+    if fraction and not all(ch in CHINESE_DIGITS for ch in fraction):
+        return None
+    if integer and all(ch in CHINESE_DIGITS for ch in integer):
+        if len(integer) == 1:
+            whole = float(CHINESE_DIGITS[integer])
+        else:
+            whole = float("".join(str(CHINESE_DIGITS[ch]) for ch in integer))
+    else:
+        whole = _parse_place_value(integer)
+        if whole is None:
+            return None
+    if fraction:
+        return float(f"{int(whole)}." + "".join(str(CHINESE_DIGITS[ch]) for ch in fraction))
+    return whole
+
+
+def _parse_place_value(text: str) -> float | None:
+    total = 0
+    group = 0
+    digit: int | None = None
+    seen_any = False
+    for ch in text:
+        if ch in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[ch]
+            seen_any = True
+        elif ch in CHINESE_PLACES:
+            group += (1 if digit is None else digit) * CHINESE_PLACES[ch]
+            digit = None
+            seen_any = True
+        elif ch in CHINESE_GROUPS:
+            if not seen_any and total == 0:
+                return None
+            group += digit or 0
+            multiplier = CHINESE_GROUPS[ch]
+            if multiplier == 10**8:
+                total = (total + group) * multiplier
+            else:
+                total += group * multiplier
+            group = 0
+            digit = None
+        else:
+            return None
+    group += digit or 0
+    if not seen_any:
+        return None
+    return float(total + group)
