@@ -49,7 +49,7 @@ def test_documents_frame_follows_the_manifest():
     ]
 
 
-@pytest.mark.parametrize("name", ["documents", "provisions", "tasks", "assignments", "figures", "notes"])
+@pytest.mark.parametrize("name", list(schemas.FRAMES))
 def test_frames_conform_to_their_declared_schema(name):
     frame = {"notes": cs.parse_notes}.get(name, getattr(cs, name, None))()
     schemas.validate(name, frame)

@@ -31,7 +31,7 @@ STATA_VERSION = 14  # pyreadstat writes dta format 118 (Stata 14+; UTF-8 text) f
 
 def corpus_frames() -> dict[str, pd.DataFrame]:
     """Every public corpus frame that can be built, keyed by name."""
-    from coopstats import frames
+    from coopstats import agency_resolution, analysis, frames, trade_indicators
 
     builders: dict[str, Callable[[], pd.DataFrame]] = {
         "documents": frames.documents,
@@ -40,6 +40,10 @@ def corpus_frames() -> dict[str, pd.DataFrame]:
         "assignments": frames.assignments,
         "figures": frames.figures,
         "notes": frames.parse_notes,
+        "agencies": agency_resolution.agencies,
+        "workload": analysis.workload,
+        "indicators": trade_indicators.indicators,
+        "derived_indicators": trade_indicators.derived_indicators,
     }
     return {name: build() for name, build in builders.items()}
 

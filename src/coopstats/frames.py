@@ -157,18 +157,14 @@ def _notes_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
 
 
 def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> pd.DataFrame:
-    try:
-        from coopstats import agency_resolution as agencies
-    except ImportError:  # INTERIM until the agencies stage lands
-        return conform("assignments", pd.DataFrame())
+    from coopstats import agency_resolution as agencies
+
     return conform("assignments", agencies.assign(task_frame, lead_rule=lead_rule))
 
 
 def _figures_frame(provision_frame: pd.DataFrame, source: str, default_currency: str | None) -> pd.DataFrame:
-    try:
-        from coopstats import figure_extraction as figures_stage
-    except ImportError:  # INTERIM until the figures stage lands
-        return conform("figures", pd.DataFrame())
+    from coopstats import figure_extraction as figures_stage
+
     return conform(
         "figures", figures_stage.document_figures(provision_frame, source, default_currency=default_currency)
     )
@@ -187,10 +183,8 @@ def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame
 def _resolve_lead_rule(lead_rule: str, text: str) -> str:
     if lead_rule != "auto":
         return lead_rule
-    try:
-        from coopstats import agency_resolution as agencies
-    except ImportError:  # INTERIM until the agencies stage lands
-        return "marker"
+    from coopstats import agency_resolution as agencies
+
     return agencies.detect_lead_rule(text)
 
 

@@ -22,7 +22,7 @@ def validate_corpus() -> list[dict[str, Any]]:
     - agencies the registry does not know (warnings);
     - what the outline parser noted (info).
     """
-    from coopstats import corpus, frames, schemas
+    from coopstats import corpus, export, frames, schemas
     from coopstats.errors import CorpusIntegrityError
 
     findings: list[dict[str, Any]] = []
@@ -30,16 +30,9 @@ def validate_corpus() -> list[dict[str, Any]]:
         corpus.check_integrity()
     except CorpusIntegrityError as exc:
         return [_finding("error", str(exc))]
-    for name, build in {
-        "documents": frames.documents,
-        "provisions": frames.provisions,
-        "tasks": frames.tasks,
-        "assignments": frames.assignments,
-        "figures": frames.figures,
-        "notes": frames.parse_notes,
-    }.items():
+    for name, frame in export.corpus_frames().items():
         try:
-            schemas.validate(name, build())
+            schemas.validate(name, frame)
         except Exception as exc:  # pandera's SchemaError(s): report, do not crash
             findings.append(_finding("error", f"frame {name} does not conform to its schema: {exc}"))
     findings += _clause_findings(frames.tasks())
@@ -56,10 +49,8 @@ def validate_corpus() -> list[dict[str, Any]]:
 
 
 def _clause_findings(tasks: Any) -> list[dict[str, Any]]:
-    try:
-        from coopstats.agency_resolution import clause_leftovers
-    except ImportError:  # INTERIM until the agencies stage lands
-        return []
+    from coopstats.agency_resolution import clause_leftovers
+
     findings = []
     for task in tasks[tasks["agency_clause"].notna()].itertuples():
         for clause in str(task.agency_clause).split("\n"):
