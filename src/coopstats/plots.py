@@ -1,0 +1,481 @@
+"""Charts of agency workload, co-assignment and trade indicators (seaborn/matplotlib).
+
+Labels are English by default, taken from the agency registry (``name_en``); an
+agency without an English name is labelled by its ``agency_id``, never left
+blank. ``lang="zh"`` labels agencies by their Chinese names when a CJK font is
+installed (e.g. Debian's ``fonts-noto-cjk``; the font file is registered with
+matplotlib even when matplotlib's font cache predates it); without one, a
+warning is issued once and the labels fall back to English, so a chart never
+shows empty boxes.
+
+matplotlib and seaborn are imported inside the functions, so ``import
+coopstats`` does not load them.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from coopstats.errors import CoopstatsWarning
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "ROLE_COLOURS",
+    "agency_labels",
+    "amounts_chart",
+    "cjk_font",
+    "coassignment_heatmap",
+    "coassignment_matrix",
+    "highest_roles",
+    "resolve_lang",
+    "shares_chart",
+    "theme_shares_chart",
+    "workload_chart",
+]
+
+ROLE_ORDER = ("lead", "co", "responsible", "listed")
+ROLE_LABELS_EN = {"lead": "lead", "co": "co-operating", "responsible": "responsible", "listed": "listed"}
+ROLE_LABELS_ZH = {"lead": "牵头", "co": "配合", "responsible": "负责", "listed": "列出"}
+ROLE_COLOURS = {"lead": "#1f5f99", "co": "#6fa8dc", "responsible": "#e69138", "listed": "#a6a6a6"}
+
+# File names of CJK fonts, best first: sans before serif, regular before bold.
+_CJK_FONT_FILE_HINTS = (
+    "NotoSansCJK-Regular",
+    "NotoSansCJKsc-Regular",
+    "NotoSansSC-Regular",
+    "SourceHanSans",
+    "NotoSansCJK",
+    "wqy-microhei",
+    "wqy-zenhei",
+    "DroidSansFallback",
+    "NotoSerifCJK-Regular",
+    "NotoSerifCJK",
+)
+_LABEL_WIDTH = 38  # characters per line of a wrapped English agency name
+
+_warned_no_cjk = False
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The family name of an installed CJK font, registered with matplotlib; ``None`` if none.
+
+    Fonts matplotlib already knows are used first; otherwise the system's font
+    files are searched and the best match is added to matplotlib's font manager
+    (its cache may have been built before the font was installed).
+
+    Examples
+    --------
+    >>> name = cjk_font()
+    >>> name is None or isinstance(name, str)
+    True
+    """
+    from matplotlib import font_manager
+
+    for entry in font_manager.fontManager.ttflist:
+        if "CJK" in entry.name and "Sans" in entry.name:
+            return str(entry.name)
+    files = font_manager.findSystemFonts()
+    for hint in _CJK_FONT_FILE_HINTS:
+        for path in sorted(files):
+            if hint.lower() in path.lower():
+                try:
+                    font_manager.fontManager.addfont(path)
+                    return str(font_manager.FontProperties(fname=path).get_name())
+                except (OSError, RuntimeError, ValueError):  # an unreadable font file: try the next
+                    continue
+    return None
+
+
+def resolve_lang(lang: str) -> str:
+    """The label language a chart can actually draw: ``"zh"`` needs a CJK font.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+        Requested language.
+
+    Returns
+    -------
+    str
+        ``lang``, or ``"en"`` when ``"zh"`` was asked for and no CJK font is
+        installed (a :class:`~coopstats.errors.CoopstatsWarning` is issued once).
+
+    Examples
+    --------
+    >>> resolve_lang("en")
+    'en'
+    """
+    global _warned_no_cjk
+    if lang not in {"en", "zh"}:
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    if lang == "zh" and cjk_font() is None:
+        if not _warned_no_cjk:
+            warnings.warn(
+                "no CJK font is installed (e.g. Debian's fonts-noto-cjk): charts use English labels",
+                CoopstatsWarning,
+                stacklevel=2,
+            )
+            _warned_no_cjk = True
+        return "en"
+    return lang
+
+
+def _font_kwargs(lang: str) -> dict[str, Any]:
+    """Text properties for labels in ``lang`` (a CJK family with a Latin fallback for ``zh``)."""
+    if lang == "zh":
+        return {"fontfamily": [cjk_font(), "DejaVu Sans"]}
+    return {}
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value)) or not str(value).strip()  # type: ignore[arg-type]
+
+
+def agency_labels(frame: pd.DataFrame, lang: str = "en", *, width: int = _LABEL_WIDTH) -> list[str]:
+    """Display labels of agencies: English registry names, Chinese names, or the ``agency_id``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``agency_id, name, name_en`` (a workload or registry frame).
+    lang : {"en", "zh"}, default "en"
+        ``"en"``: ``name_en`` wrapped to ``width`` characters a line;
+        ``"zh"``: ``name``. Either falls back to ``agency_id`` (then to
+        ``name``) when empty.
+    width : int, default 38
+        Characters per line of a wrapped English name.
+
+    Returns
+    -------
+    list of str
+        One non-empty label per row.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"agency_id": ["gd-drc", "x-1"], "name": ["省发展改革委", "某局"],
+    ...                   "name_en": ["Development and Reform Commission", None]})
+    >>> agency_labels(f)
+    ['Development and Reform Commission', 'x-1']
+    >>> agency_labels(f, "zh")
+    ['省发展改革委', '某局']
+    """
+    labels = []
+    for row in frame.itertuples(index=False):
+        primary = getattr(row, "name_en", None) if lang == "en" else getattr(row, "name", None)
+        label = None
+        for candidate in (primary, getattr(row, "agency_id", None), getattr(row, "name", None)):
+            if not _missing(candidate):
+                label = str(candidate).strip()
+                break
+        label = label or "(unnamed agency)"
+        if lang == "en":
+            label = "\n".join(textwrap.wrap(label, width)) or label
+        labels.append(label)
+    return labels
+
+
+def highest_roles(assignments: pd.DataFrame) -> pd.DataFrame:
+    """One row per task × agency with the agency's highest role in that task (pure).
+
+    Counting these rows gives a split of each agency's tasks by role that adds
+    up to its number of tasks (an agency that leads one paragraph of a task and
+    co-operates in another counts once, as lead).
+
+    Parameters
+    ----------
+    assignments : pandas.DataFrame
+        ``doc_id, task_id, agency_id, role`` at least (``cs.assignments()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The first assignment row of each ``(doc_id, task_id, agency_id)`` in
+        role order lead > co > responsible > listed.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"doc_id": ["d"] * 3, "task_id": ["t1", "t1", "t2"],
+    ...                   "agency_id": ["a", "a", "a"], "role": ["co", "lead", "co"]})
+    >>> highest_roles(a)[["task_id", "role"]].values.tolist()
+    [['t1', 'lead'], ['t2', 'co']]
+    """
+    rank = assignments["role"].astype("string").map({r: i for i, r in enumerate(ROLE_ORDER)})
+    ordered = assignments.assign(_rank=rank.fillna(len(ROLE_ORDER))).sort_values(
+        ["doc_id", "task_id", "agency_id", "_rank"], kind="stable"
+    )
+    key = ordered["agency_id"].astype("string").fillna(ordered.get("name", "").astype("string"))
+    kept = ordered.assign(_key=key).drop_duplicates(["doc_id", "task_id", "_key"])
+    return kept.drop(columns=["_rank", "_key"]).reset_index(drop=True)
+
+
+def workload_chart(
+    workload: pd.DataFrame, *, top_n: int = 15, lang: str = "en", title: str | None = None
+) -> Figure:
+    """Horizontal bars of distinct tasks per agency, split by role.
+
+    Parameters
+    ----------
+    workload : pandas.DataFrame
+        ``agency_id, name, name_en, tasks, lead, co, responsible, listed``
+        (``cs.workload()``; for role segments that add up to ``tasks``, count
+        :func:`highest_roles` of the assignments).
+    top_n : int, default 15
+        Agencies shown (the first rows).
+    lang : {"en", "zh"}, default "en"
+        Label language.
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    lang = resolve_lang(lang)
+    shown = workload.head(top_n).iloc[::-1]
+    labels = agency_labels(shown, lang)
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(10, max(2.5, 0.32 * lines + 1.4)), layout="constrained")
+    left = pd.Series(0.0, index=shown.index)
+    role_names = ROLE_LABELS_ZH if lang == "zh" else ROLE_LABELS_EN
+    for role in ROLE_ORDER:
+        if role not in shown or not shown[role].astype(float).any():
+            continue
+        values = shown[role].astype(float)
+        ax.barh(range(len(shown)), values, left=left, color=ROLE_COLOURS[role], label=role_names[role])
+        left += values
+    for y, total in enumerate(shown["tasks"].astype(int)):
+        ax.text(total + 0.2, y, str(total), va="center", fontsize=9)
+    ax.set_yticks(range(len(shown)), labels, fontsize=9, **_font_kwargs(lang))
+    ax.set_xlabel(
+        "distinct tasks naming the agency" if lang == "en" else "涉及的任务数（项）", **_font_kwargs(lang)
+    )
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlim(0, float(shown["tasks"].max() if len(shown) else 1) * 1.08 + 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    legend = ax.legend(loc="lower right", frameon=False, title="role" if lang == "en" else "角色")
+    for text in legend.get_texts():
+        text.set(**_font_kwargs(lang))
+    legend.get_title().set(**_font_kwargs(lang))
+    if title:
+        ax.set_title(title, loc="left", **_font_kwargs(lang))
+    return fig
+
+
+def coassignment_matrix(assignments: pd.DataFrame, agency_ids: list[str]) -> pd.DataFrame:
+    """Distinct tasks shared by each pair of agencies (pure).
+
+    Parameters
+    ----------
+    assignments : pandas.DataFrame
+        ``doc_id, task_id, agency_id`` at least.
+    agency_ids : list of str
+        Agencies to compare, in the order wanted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square, indexed and labelled by ``agency_ids``; the diagonal holds each
+        agency's own number of tasks.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"doc_id": "d", "task_id": ["t1", "t1", "t2", "t2"],
+    ...                   "agency_id": ["x", "y", "x", "z"]})
+    >>> coassignment_matrix(a, ["x", "y", "z"]).loc["x"].tolist()
+    [2, 1, 1]
+    """
+    pairs = assignments.loc[assignments["agency_id"].isin(agency_ids), ["doc_id", "task_id", "agency_id"]]
+    pairs = pairs.astype({"agency_id": "object"}).drop_duplicates()
+    indicator = pd.crosstab([pairs["doc_id"], pairs["task_id"]], pairs["agency_id"]).clip(upper=1)
+    indicator = indicator.reindex(columns=agency_ids, fill_value=0)
+    matrix = indicator.T @ indicator
+    matrix.index.name = matrix.columns.name = "agency_id"
+    return matrix.astype(int)
+
+
+def coassignment_heatmap(
+    matrix: pd.DataFrame, labels: list[str], *, lang: str = "en", title: str | None = None
+) -> Figure:
+    """Heatmap of tasks shared by pairs of agencies (from :func:`coassignment_matrix`).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Square frame of shared task counts.
+    labels : list of str
+        One label per row/column (:func:`agency_labels`; short ones read best).
+        The diagonal (each agency's own tasks) is left blank.
+    lang : {"en", "zh"}, default "en"
+        Label language (for the font).
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import seaborn as sns
+
+    lang = resolve_lang(lang)
+    n = len(matrix)
+    size = max(5.0, 0.45 * n + 3.5)
+    fig, ax = plt.subplots(figsize=(size + 1.5, size), layout="constrained")
+    sns.heatmap(
+        matrix,
+        mask=np.eye(n, dtype=bool),  # the diagonal (own tasks) would swamp the colour scale
+        annot=n <= 20,
+        fmt="d",
+        cmap="Blues",
+        square=True,
+        linewidths=0.5,
+        cbar_kws={"shrink": 0.6},
+        ax=ax,
+        annot_kws={"fontsize": 8},
+    )
+    # rows carry the names, numbered; columns only the numbers, so long names never overlap
+    numbered = [f"{label}  {i}" for i, label in enumerate(labels, start=1)]
+    ax.set_xticks([i + 0.5 for i in range(n)], [str(i) for i in range(1, n + 1)], rotation=0, fontsize=8)
+    ax.set_yticks([i + 0.5 for i in range(n)], numbered, rotation=0, fontsize=8, **_font_kwargs(lang))
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    fig.axes[-1].set_ylabel("shared tasks" if lang == "en" else "共同任务数（项）", **_font_kwargs(lang))
+    if title:
+        ax.set_title(title, loc="left", **_font_kwargs(lang))
+    return fig
+
+
+def _scale(values: pd.Series) -> tuple[float, str]:
+    largest = float(values.abs().max()) if len(values) else 0.0
+    for factor, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if largest >= factor:
+            return factor, word
+    return 1.0, ""
+
+
+def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: int = 46) -> Figure:
+    """Horizontal bars of money amounts (one bar per indicator row), labelled with period and unit.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        ``label_en, period, value, unit`` rows of one currency (``cs.indicators()``
+        or ``cs.derived_indicators()``, optionally ``cs.convert``-ed); ``low`` and
+        ``high`` are drawn as error bars when present.
+    title : str, optional
+        Chart title.
+    wrap : int, default 46
+        Characters per line of a label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    units = sorted(indicators["unit"].dropna().astype(str).unique())
+    if len(units) > 1:
+        raise ValueError(f"amounts_chart draws one unit at a time, got {', '.join(units)}")
+    unit = units[0] if units else ""
+    rows = indicators.iloc[::-1]
+    factor, word = _scale(rows["value"].astype(float))
+    labels = [
+        "\n".join(textwrap.wrap(f"{r.label_en} ({r.period})", wrap))
+        for r in rows[["label_en", "period"]].astype(str).itertuples()
+    ]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(10, max(2.5, 0.3 * lines + 1.5)), layout="constrained")
+    values = rows["value"].astype(float) / factor
+    error = None
+    if {"low", "high"} <= set(rows.columns):
+        low = rows["low"].astype(float) / factor
+        high = rows["high"].astype(float) / factor
+        error = [(values - low).clip(lower=0).fillna(0), (high - values).clip(lower=0).fillna(0)]
+    ax.barh(range(len(rows)), values, xerr=error, color="#1f5f99", capsize=3)
+    for y, value in enumerate(values):
+        ax.text(value, y, f" {value:,.1f}", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), labels, fontsize=9)
+    ax.set_xlabel(f"{word} {unit}".strip())
+    ax.set_xlim(0, float(values.max()) * 1.18 if len(values) else 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left")
+    return fig
+
+
+def shares_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: int = 46) -> Figure:
+    """Horizontal bars of shares in percent (one bar per indicator row), on a 0–100 axis.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        ``label_en, period, value`` rows whose ``unit`` is ``percent``.
+    title : str, optional
+        Chart title.
+    wrap : int, default 46
+        Characters per line of a label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    rows = indicators.iloc[::-1]
+    labels = [
+        "\n".join(textwrap.wrap(f"{r.label_en} ({r.period})", wrap))
+        for r in rows[["label_en", "period"]].astype(str).itertuples()
+    ]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, ax = plt.subplots(figsize=(10, max(2.5, 0.3 * lines + 1.5)), layout="constrained")
+    values = rows["value"].astype(float)
+    ax.barh(range(len(rows)), values, color="#6fa8dc")
+    for y, value in enumerate(values):
+        ax.text(value, y, f" {value:.1f}%", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), labels, fontsize=9)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("percent")
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left")
+    return fig
+
+
+def theme_shares_chart(tasks: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Bars of the share of tasks by theme (rows without a theme are counted as "unclassified").
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        ``theme`` at least (``cs.tasks()``).
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    themes = tasks["theme"].astype("string").fillna("unclassified")
+    shares = themes.value_counts(normalize=True).mul(100).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, max(2.5, 0.35 * len(shares) + 1.2)), layout="constrained")
+    ax.barh(range(len(shares)), shares.to_numpy(), color="#1f5f99")
+    ax.set_yticks(range(len(shares)), [str(t) for t in shares.index], fontsize=9)
+    ax.set_xlabel("share of tasks (percent)")
+    ax.set_xlim(0, 100)
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left")
+    return fig
