@@ -1,0 +1,367 @@
+"""Themes stage: a theme for every provision and task, from the headings above it.
+
+Runs between the outline and the public frames. The taxonomy
+(``data/reference/themes.csv``) has a dozen policy fields; every chapter and
+section heading of the corpus is mapped to one of them in
+``data/reference/theme_headings.csv`` (by reading the heading), and
+``data/reference/theme_keywords.csv`` maps keywords to finer *topics*, each
+belonging to one theme.
+
+How a unit gets its theme (:func:`assign_themes`):
+
+- a chapter, section, unnumbered heading or annex takes the theme of its own
+  heading; a briefing's paragraph takes the theme of the topic heading it
+  stands under (its ``heading`` column);
+- an item, sub-item, footnote or a paragraph inside a numbered unit takes the
+  theme of its nearest enclosing heading: its section, else its chapter;
+- a heading is matched on a script-independent key (NFKC, then OpenCC
+  ``hk2s``, whitespace, ``**`` and closing punctuation removed), so 跨界基礎設施
+  and 跨界基础设施 are one heading;
+- a heading the mapping lacks (a document a user parses) gets the theme its
+  keywords point to most often; with no keyword, it has no theme and the unit
+  falls back to the next heading up (section → chapter), else ``<NA>``;
+- front matter (titles, document numbers, signatures) has no theme.
+
+``topics`` lists, ``|``-joined and sorted, the topics whose keywords occur in
+the unit's own wording.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from coopstats._resources import data_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "ThemeTables",
+    "assign_themes",
+    "heading_key",
+    "heading_theme",
+    "match_form",
+    "tables",
+    "themes",
+    "topics_of",
+]
+
+logger = logging.getLogger(__name__)
+
+# Levels whose own `heading` names the field of what stands under them.
+_HEADING_LEVELS = frozenset({"chapter", "section", "heading", "annex"})
+# Numbered units: their theme comes from the section/chapter above, never from a heading of their own.
+_NUMBERED_LEVELS = frozenset({"item", "subitem"})
+
+_WHITESPACE_OR_BOLD = re.compile(r"[\s*]+")
+# Quotation marks of either script: "“湾区”重点行动计划" must match 湾区重点行动计划.
+_QUOTE_MARKS = re.compile(r"[\"'“”‘’「」『』＂]")
+_CLOSING_PUNCTUATION = "。.:：；;，,"
+
+
+def match_form(text: str) -> str:
+    """Script-independent form of a stretch of text, for matching.
+
+    NFKC (full-width forms, compatibility ideographs), then OpenCC ``hk2s``,
+    then whitespace (page breaks), bold markers and quotation marks removed.
+
+    Examples
+    --------
+    >>> match_form("港珠澳大橋 主體工程")
+    '港珠澳大桥主体工程'
+    >>> match_form("蓮塘／香園圍口岸")
+    '莲塘/香园围口岸'
+    """
+    from coopstats.text import normalize, to_simplified
+
+    simplified = to_simplified(normalize(text))
+    return _QUOTE_MARKS.sub("", _WHITESPACE_OR_BOLD.sub("", simplified))
+
+
+def heading_key(heading: str) -> str:
+    """Key a heading is matched on: :func:`match_form` without closing punctuation.
+
+    Examples
+    --------
+    >>> heading_key("**服務貿易自由化。**")
+    '服务贸易自由化'
+    """
+    return match_form(heading).rstrip(_CLOSING_PUNCTUATION)
+
+
+@dataclass(frozen=True)
+class ThemeTables:
+    """The three reference tables, loaded and checked."""
+
+    themes: pd.DataFrame
+    headings: pd.DataFrame
+    keywords: pd.DataFrame
+    theme_by_key: dict[str, str | None]
+    keyword_list: tuple[tuple[str, str, str], ...]  # (match form, topic, theme), longest first
+
+
+def _read_reference(name: str) -> pd.DataFrame:
+    import pandas as pd
+
+    with data_dir().joinpath("reference", name).open("rb") as handle:
+        return pd.read_csv(handle, dtype=str, keep_default_na=False)
+
+
+def _check_tables(themes: pd.DataFrame, headings: pd.DataFrame, keywords: pd.DataFrame) -> None:
+    from coopstats.errors import CoopstatsError
+
+    codes = set(themes["code"])
+    for name, frame in (("theme_headings.csv", headings), ("theme_keywords.csv", keywords)):
+        used = set(frame["theme"]) - {""}
+        unknown = sorted(used - codes)
+        if unknown:
+            raise CoopstatsError(
+                f"{name}: theme codes {unknown} are not in themes.csv (expected one of {sorted(codes)})"
+            )
+    topic_themes = keywords.groupby("topic")["theme"].nunique()
+    split = sorted(topic_themes[topic_themes > 1].index)
+    if split:
+        raise CoopstatsError(f"theme_keywords.csv: topics {split} belong to more than one theme")
+
+
+@cache
+def tables() -> ThemeTables:
+    """Load ``themes.csv``, ``theme_headings.csv`` and ``theme_keywords.csv``.
+
+    Raises
+    ------
+    coopstats.errors.CoopstatsError
+        A heading or keyword names a theme code missing from ``themes.csv``, two
+        readings of one heading disagree, or a topic belongs to two themes.
+
+    Examples
+    --------
+    >>> t = tables()
+    >>> t.theme_by_key["跨界基础设施"]
+    'infra'
+    """
+    from coopstats.errors import CoopstatsError
+
+    themes_frame = _read_reference("themes.csv")
+    headings = _read_reference("theme_headings.csv")
+    keywords = _read_reference("theme_keywords.csv")
+    _check_tables(themes_frame, headings, keywords)
+    theme_by_key: dict[str, str | None] = {}
+    for heading, theme in zip(headings["heading"], headings["theme"], strict=True):
+        key = heading_key(heading)
+        value = theme or None
+        if key in theme_by_key and theme_by_key[key] != value:
+            raise CoopstatsError(
+                f"theme_headings.csv maps the heading {heading!r} to both {theme_by_key[key]!r} and {value!r}"
+            )
+        theme_by_key[key] = value
+    keyword_list = tuple(
+        sorted(
+            (
+                (match_form(k), t, th)
+                for k, t, th in zip(keywords["keyword"], keywords["topic"], keywords["theme"], strict=True)
+            ),
+            key=lambda row: -len(row[0]),
+        )
+    )
+    return ThemeTables(themes_frame, headings, keywords, theme_by_key, keyword_list)
+
+
+def themes() -> pd.DataFrame:
+    """The theme taxonomy: ``code, label_en, label_zh, description, source``.
+
+    Examples
+    --------
+    >>> themes()["code"].head(3).tolist()
+    ['infra', 'finance', 'services']
+    """
+    return tables().themes.copy()
+
+
+def _keyword_hits(form: str) -> list[tuple[str, str]]:
+    """(topic, theme) of every keyword in a text already in match form, each keyword counted once."""
+    return [(topic, theme) for keyword, topic, theme in tables().keyword_list if keyword and keyword in form]
+
+
+def topics_of(text: str | None) -> str | None:
+    """Topics whose keywords occur in the text, sorted and ``|``-joined; ``None`` when there are none.
+
+    Examples
+    --------
+    >>> topics_of("繼續實施粵港“清潔生產夥伴計劃＂，支持企業節能減排。")
+    'air|cleaner-production'
+    >>> topics_of("") is None
+    True
+    """
+    if not text:
+        return None
+    found = sorted({topic for topic, _ in _keyword_hits(match_form(text))})
+    return "|".join(found) if found else None
+
+
+_UNMAPPED = object()
+
+
+def heading_theme(heading: str | None) -> str | None:
+    """Theme of one heading: from the mapping, else from its keywords, else ``None``.
+
+    Examples
+    --------
+    >>> heading_theme("跨界基礎設施")
+    'infra'
+    >>> heading_theme("深化與港澳旅遊合作")  # not in the mapping: keywords decide
+    'tourism'
+    >>> heading_theme("附则") is None
+    True
+    """
+    theme = _heading_theme(heading)
+    return None if theme is _UNMAPPED else theme  # type: ignore[return-value]
+
+
+def _heading_theme(heading: str | None) -> str | object | None:
+    """Like :func:`heading_theme`, but ``_UNMAPPED`` when nothing decides (so callers fall back)."""
+    if heading is None or not str(heading).strip():
+        return _UNMAPPED
+    key = heading_key(str(heading))
+    known = tables().theme_by_key
+    if key in known:
+        return known[key]  # None for front matter: a decided "no theme"
+    hits = _keyword_hits(key)
+    if not hits:
+        return _UNMAPPED
+    counts = Counter(theme for _, theme in hits)
+    best = max(counts.values())
+    # ties: the theme whose keyword comes first in the heading
+    tied = {theme for theme, n in counts.items() if n == best}
+    first = min(
+        (key.find(match_form(k)), th)
+        for k, _, th in tables().keyword_list
+        if th in tied and match_form(k) in key
+    )
+    return first[1]
+
+
+def _is_missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _provision_themes(provisions: pd.DataFrame) -> list[str | None]:
+    """Theme of every provision row, walking up the parent chain within its document."""
+    rows = provisions[["doc_id", "node_id", "parent_id", "level", "heading"]].astype(object)
+    records = {
+        (doc, node): (parent, str(level) if not _is_missing(level) else "", heading)
+        for doc, node, parent, level, heading in rows.itertuples(index=False)
+    }
+    memo: dict[tuple[object, object], str | None] = {}
+
+    def theme_of(doc: object, node: object, depth: int = 0) -> str | None:
+        if (doc, node) in memo:
+            return memo[(doc, node)]
+        record = records.get((doc, node))
+        if record is None or depth > 50:  # unknown parent or a cycle: no theme, never a crash
+            return None
+        parent, level, heading = record
+        result: str | object | None = _UNMAPPED
+        if level not in _NUMBERED_LEVELS and not _is_missing(heading):
+            result = _heading_theme(str(heading))
+        if result is _UNMAPPED:
+            result = None if _is_missing(parent) else theme_of(doc, parent, depth + 1)
+        memo[(doc, node)] = result  # type: ignore[assignment]
+        return result  # type: ignore[return-value]
+
+    return [theme_of(doc, node) for doc, node in zip(rows["doc_id"], rows["node_id"], strict=True)]
+
+
+def _task_theme_from_titles(section_title: object, chapter_title: object) -> str | None:
+    for title in (section_title, chapter_title):
+        if not _is_missing(title):
+            theme = _heading_theme(str(title))
+            if theme is not _UNMAPPED:
+                return theme  # type: ignore[return-value]
+    return None
+
+
+def assign_themes(provisions: pd.DataFrame, tasks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill the ``theme`` and ``topics`` columns of a provisions and a tasks frame.
+
+    Parameters
+    ----------
+    provisions : pandas.DataFrame
+        Provisions of one or more documents (``doc_id, node_id, parent_id,
+        level, heading, text``).
+    tasks : pandas.DataFrame
+        Tasks of the same documents (``doc_id, node_id, chapter_title,
+        section_title, text``).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        Copies of both frames with ``theme`` (theme code, ``string``, ``<NA>``
+        where no heading decides) and ``topics`` (``|``-joined topic codes,
+        ``string``, ``<NA>`` when no keyword occurs). A task takes the theme of
+        its unit in ``provisions``; a task whose unit is missing there takes
+        the theme of its section title, else its chapter title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> provisions = pd.DataFrame({
+    ...     "doc_id": ["d", "d", "d"], "node_id": ["c1", "c1.s1", "c1.s1.i1"],
+    ...     "parent_id": [None, "c1", "c1.s1"], "level": ["chapter", "section", "item"],
+    ...     "heading": ["現代服務業", "金融合作", None],
+    ...     "text": ["現代服務業", "金融合作。", "支持粵港保險業務創新合作。"]})
+    >>> tasks = pd.DataFrame({"doc_id": ["d"], "node_id": ["c1.s1.i1"], "chapter_title": ["現代服務業"],
+    ...     "section_title": ["金融合作"], "text": ["支持粵港保險業務創新合作。"]})
+    >>> p, t = assign_themes(provisions, tasks)
+    >>> p["theme"].tolist(), t[["theme", "topics"]].iloc[0].tolist()
+    (['services', 'finance', 'finance'], ['finance', 'insurance'])
+    """
+    import pandas as pd
+
+    provisions = provisions.copy()
+    tasks = tasks.copy()
+    if len(provisions):
+        provisions["theme"] = pd.array(_provision_themes(provisions), dtype="string")
+        provisions["topics"] = pd.array(
+            [topics_of(None if _is_missing(t) else str(t)) for t in provisions["text"]], dtype="string"
+        )
+    else:
+        provisions["theme"] = pd.array([], dtype="string")
+        provisions["topics"] = pd.array([], dtype="string")
+    by_node = dict(
+        zip(
+            zip(
+                provisions.get("doc_id", pd.Series(dtype=object)),
+                provisions.get("node_id", pd.Series(dtype=object)),
+                strict=True,
+            ),
+            provisions["theme"],
+            strict=True,
+        )
+    )
+    task_themes: list[str | None] = []
+    for row in tasks.itertuples(index=False):
+        key = (getattr(row, "doc_id", None), getattr(row, "node_id", None))
+        if key in by_node:
+            theme = by_node[key]
+            task_themes.append(None if _is_missing(theme) else str(theme))
+        else:
+            task_themes.append(
+                _task_theme_from_titles(
+                    getattr(row, "section_title", None), getattr(row, "chapter_title", None)
+                )
+            )
+    tasks["theme"] = pd.array(task_themes, dtype="string")
+    texts = tasks["text"] if "text" in tasks else pd.Series([None] * len(tasks), dtype=object)
+    tasks["topics"] = pd.array([topics_of(None if _is_missing(t) else str(t)) for t in texts], dtype="string")
+    unthemed = int(tasks["theme"].isna().sum())
+    if unthemed:
+        logger.info("%d of %d tasks have no theme (no heading above them maps to one)", unthemed, len(tasks))
+    return provisions, tasks
