@@ -33,8 +33,9 @@ __all__ = [
     "cjk_font",
     "coassignment_heatmap",
     "coassignment_matrix",
-    "highest_roles",
+    "font_kwargs",
     "resolve_lang",
+    "role_split",
     "shares_chart",
     "theme_shares_chart",
     "workload_chart",
@@ -128,8 +129,16 @@ def resolve_lang(lang: str) -> str:
     return lang
 
 
-def _font_kwargs(lang: str) -> dict[str, Any]:
-    """Text properties for labels in ``lang`` (a CJK family with a Latin fallback for ``zh``)."""
+def font_kwargs(lang: str) -> dict[str, Any]:
+    """Text properties for labels in ``lang`` (a CJK family with a Latin fallback for ``zh``).
+
+    Pass ``lang`` through :func:`resolve_lang` first.
+
+    Examples
+    --------
+    >>> font_kwargs("en")
+    {}
+    """
     if lang == "zh":
         return {"fontfamily": [cjk_font(), "DejaVu Sans"]}
     return {}
@@ -182,38 +191,58 @@ def agency_labels(frame: pd.DataFrame, lang: str = "en", *, width: int = _LABEL_
     return labels
 
 
-def highest_roles(assignments: pd.DataFrame) -> pd.DataFrame:
-    """One row per task × agency with the agency's highest role in that task (pure).
+def _agency_key(frame: pd.DataFrame) -> pd.Series:
+    """An agency's id, or ``?name`` for a name the registry lacks."""
+    return frame["agency_id"].astype("string").fillna("?" + frame["name"].astype("string"))
 
-    Counting these rows gives a split of each agency's tasks by role that adds
-    up to its number of tasks (an agency that leads one paragraph of a task and
-    co-operates in another counts once, as lead).
+
+def role_split(
+    assignments: pd.DataFrame, *, fold_successors: bool = False, include_groups: bool = False
+) -> pd.DataFrame:
+    """Each agency's distinct tasks split by its highest role in the task, so the roles add up.
+
+    ``cs.workload`` counts, per role, the tasks in which an agency had that
+    role at least once, so its role columns can add up to more than ``tasks``
+    (an agency that leads one paragraph of a task and co-operates in another).
+    Here each task counts once, under the agency's highest role in it (lead >
+    co > responsible > listed), after successors are folded when asked: the
+    role columns add up to ``tasks``.
 
     Parameters
     ----------
     assignments : pandas.DataFrame
-        ``doc_id, task_id, agency_id, role`` at least (``cs.assignments()``).
+        ``doc_id, task_id, name, agency_id, role`` (``cs.assignments()``).
+    fold_successors, include_groups : bool, default False
+        As in :func:`coopstats.workload`.
 
     Returns
     -------
     pandas.DataFrame
-        The first assignment row of each ``(doc_id, task_id, agency_id)`` in
-        role order lead > co > responsible > listed.
+        The columns and order of :func:`coopstats.workload`, role columns
+        exclusive.
 
     Examples
     --------
-    >>> a = pd.DataFrame({"doc_id": ["d"] * 3, "task_id": ["t1", "t1", "t2"],
-    ...                   "agency_id": ["a", "a", "a"], "role": ["co", "lead", "co"]})
-    >>> highest_roles(a)[["task_id", "role"]].values.tolist()
-    [['t1', 'lead'], ['t2', 'co']]
+    >>> a = pd.DataFrame({"doc_id": "d", "task_id": ["t1", "t1", "t2"], "name": "省商务厅",
+    ...                   "agency_id": "gd-commerce", "role": ["co", "lead", "co"]})
+    >>> role_split(a)[["agency_id", "tasks", "lead", "co"]].values.tolist()
+    [['gd-commerce', 2, 1, 1]]
     """
-    rank = assignments["role"].astype("string").map({r: i for i, r in enumerate(ROLE_ORDER)})
-    ordered = assignments.assign(_rank=rank.fillna(len(ROLE_ORDER))).sort_values(
-        ["doc_id", "task_id", "agency_id", "_rank"], kind="stable"
-    )
-    key = ordered["agency_id"].astype("string").fillna(ordered.get("name", "").astype("string"))
-    kept = ordered.assign(_key=key).drop_duplicates(["doc_id", "task_id", "_key"])
-    return kept.drop(columns=["_rank", "_key"]).reset_index(drop=True)
+    from coopstats.analysis import workload
+
+    options = {"fold_successors": fold_successors, "include_groups": include_groups}
+    total = workload(assignments=assignments, **options)
+    key = _agency_key(total)
+    split = total.copy()
+    reached = pd.Series(0, index=total.index, dtype="int64")
+    for depth, role in enumerate(ROLE_ORDER, start=1):
+        subset = assignments[assignments["role"].astype("string").isin(ROLE_ORDER[:depth])]
+        counted = workload(assignments=subset, **options) if len(subset) else total.iloc[:0]
+        cumulative = key.map(dict(zip(_agency_key(counted), counted["tasks"], strict=True)))
+        cumulative = cumulative.fillna(0).astype("int64")
+        split[role] = (cumulative - reached).to_numpy()
+        reached = cumulative
+    return split
 
 
 def workload_chart(
@@ -225,8 +254,8 @@ def workload_chart(
     ----------
     workload : pandas.DataFrame
         ``agency_id, name, name_en, tasks, lead, co, responsible, listed``
-        (``cs.workload()``; for role segments that add up to ``tasks``, count
-        :func:`highest_roles` of the assignments).
+        (:func:`role_split`, whose role columns add up to ``tasks``; a
+        ``cs.workload()`` frame draws its overlapping role counts as they are).
     top_n : int, default 15
         Agencies shown (the first rows).
     lang : {"en", "zh"}, default "en"
@@ -255,19 +284,19 @@ def workload_chart(
         left += values
     for y, total in enumerate(shown["tasks"].astype(int)):
         ax.text(total + 0.2, y, str(total), va="center", fontsize=9)
-    ax.set_yticks(range(len(shown)), labels, fontsize=9, **_font_kwargs(lang))
+    ax.set_yticks(range(len(shown)), labels, fontsize=9, **font_kwargs(lang))
     ax.set_xlabel(
-        "distinct tasks naming the agency" if lang == "en" else "涉及的任务数（项）", **_font_kwargs(lang)
+        "distinct tasks naming the agency" if lang == "en" else "涉及的任务数（项）", **font_kwargs(lang)
     )
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlim(0, float(shown["tasks"].max() if len(shown) else 1) * 1.08 + 1)
     ax.spines[["top", "right"]].set_visible(False)
     legend = ax.legend(loc="lower right", frameon=False, title="role" if lang == "en" else "角色")
     for text in legend.get_texts():
-        text.set(**_font_kwargs(lang))
-    legend.get_title().set(**_font_kwargs(lang))
+        text.set(**font_kwargs(lang))
+    legend.get_title().set(**font_kwargs(lang))
     if title:
-        ax.set_title(title, loc="left", **_font_kwargs(lang))
+        ax.set_title(title, loc="left", **font_kwargs(lang))
     return fig
 
 
@@ -335,8 +364,8 @@ def coassignment_heatmap(
     sns.heatmap(
         matrix,
         mask=np.eye(n, dtype=bool),  # the diagonal (own tasks) would swamp the colour scale
-        annot=n <= 20,
-        fmt="d",
+        annot=np.where(matrix.to_numpy() > 0, matrix.astype(str).to_numpy(), "") if n <= 20 else False,
+        fmt="",
         cmap="Blues",
         square=True,
         linewidths=0.5,
@@ -347,21 +376,30 @@ def coassignment_heatmap(
     # rows carry the names, numbered; columns only the numbers, so long names never overlap
     numbered = [f"{label}  {i}" for i, label in enumerate(labels, start=1)]
     ax.set_xticks([i + 0.5 for i in range(n)], [str(i) for i in range(1, n + 1)], rotation=0, fontsize=8)
-    ax.set_yticks([i + 0.5 for i in range(n)], numbered, rotation=0, fontsize=8, **_font_kwargs(lang))
+    ax.set_yticks([i + 0.5 for i in range(n)], numbered, rotation=0, fontsize=8, **font_kwargs(lang))
     ax.set_xlabel("")
     ax.set_ylabel("")
-    fig.axes[-1].set_ylabel("shared tasks" if lang == "en" else "共同任务数（项）", **_font_kwargs(lang))
+    fig.axes[-1].set_ylabel("shared tasks" if lang == "en" else "共同任务数（项）", **font_kwargs(lang))
     if title:
-        ax.set_title(title, loc="left", **_font_kwargs(lang))
+        ax.set_title(title, loc="left", **font_kwargs(lang))
     return fig
 
 
 def _scale(values: pd.Series) -> tuple[float, str]:
-    largest = float(values.abs().max()) if len(values) else 0.0
+    """A factor that makes the typical (median) value readable: billions for most trade flows."""
+    typical = float(values.abs().median()) if len(values) else 0.0
     for factor, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if largest >= factor:
+        if typical >= factor:
             return factor, word
     return 1.0, ""
+
+
+def _indicator_labels(rows: pd.DataFrame, wrap: int) -> list[str]:
+    labels = []
+    for label, period in zip(rows["label_en"], rows["period"], strict=True):
+        text = str(label) if _missing(period) else f"{label} ({period})"
+        labels.append("\n".join(textwrap.wrap(text, wrap)))
+    return labels
 
 
 def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: int = 46) -> Figure:
@@ -372,7 +410,8 @@ def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: i
     indicators : pandas.DataFrame
         ``label_en, period, value, unit`` rows of one currency (``cs.indicators()``
         or ``cs.derived_indicators()``, optionally ``cs.convert``-ed); ``low`` and
-        ``high`` are drawn as error bars when present.
+        ``high`` are drawn as error bars when present, and rows with a
+        ``formula`` (derived figures) in a lighter colour.
     title : str, optional
         Chart title.
     wrap : int, default 46
@@ -383,6 +422,7 @@ def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: i
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
+    import numpy as np
 
     units = sorted(indicators["unit"].dropna().astype(str).unique())
     if len(units) > 1:
@@ -390,10 +430,7 @@ def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: i
     unit = units[0] if units else ""
     rows = indicators.iloc[::-1]
     factor, word = _scale(rows["value"].astype(float))
-    labels = [
-        "\n".join(textwrap.wrap(f"{r.label_en} ({r.period})", wrap))
-        for r in rows[["label_en", "period"]].astype(str).itertuples()
-    ]
+    labels = _indicator_labels(rows, wrap)
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(10, max(2.5, 0.3 * lines + 1.5)), layout="constrained")
     values = rows["value"].astype(float) / factor
@@ -402,9 +439,20 @@ def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: i
         low = rows["low"].astype(float) / factor
         high = rows["high"].astype(float) / factor
         error = [(values - low).clip(lower=0).fillna(0), (high - values).clip(lower=0).fillna(0)]
-    ax.barh(range(len(rows)), values, xerr=error, color="#1f5f99", capsize=3)
-    for y, value in enumerate(values):
-        ax.text(value, y, f" {value:,.1f}", va="center", fontsize=8)
+    derived = rows["formula"].notna().to_numpy() if "formula" in rows else np.zeros(len(rows), dtype=bool)
+    colours = np.where(derived, "#9fc5e8", "#1f5f99")
+    ax.barh(range(len(rows)), values, xerr=error, color=colours, capsize=3)
+    beyond = error[1].to_numpy() if error is not None else np.zeros(len(rows))
+    for y, (value, extra) in enumerate(zip(values, beyond, strict=True)):
+        ax.text(value + extra, y, f" {value:,.1f}", va="center", fontsize=8)
+    if derived.any():
+        from matplotlib.patches import Patch
+
+        ax.legend(
+            handles=[Patch(color="#1f5f99", label="published"), Patch(color="#9fc5e8", label="derived")],
+            loc="lower right",
+            frameon=False,
+        )
     ax.set_yticks(range(len(rows)), labels, fontsize=9)
     ax.set_xlabel(f"{word} {unit}".strip())
     ax.set_xlim(0, float(values.max()) * 1.18 if len(values) else 1)
@@ -433,10 +481,7 @@ def shares_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: in
     import matplotlib.pyplot as plt
 
     rows = indicators.iloc[::-1]
-    labels = [
-        "\n".join(textwrap.wrap(f"{r.label_en} ({r.period})", wrap))
-        for r in rows[["label_en", "period"]].astype(str).itertuples()
-    ]
+    labels = _indicator_labels(rows, wrap)
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(10, max(2.5, 0.3 * lines + 1.5)), layout="constrained")
     values = rows["value"].astype(float)

@@ -95,15 +95,16 @@ _OFFLINE_TEMPLATE = """\
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{% block extra_css %}
+{%- block html_head_css -%}
 <style type="text/css">
   main { max-width: 1100px; margin: 0 auto; }
   .jp-RenderedHTMLCommon table { font-size: 12px; }
-  .jp-RenderedHTMLCommon td { max-width: 42em; white-space: normal; }
+  .jp-OutputArea-output.jp-RenderedHTMLCommon td,
+  .jp-OutputArea-output.jp-RenderedHTMLCommon th { text-align: left; vertical-align: top; max-width: 42em; }
   .jp-OutputArea-output { overflow-x: auto; }
   .jp-RenderedImage img { max-width: 100%; height: auto; }
 </style>
-{% endblock extra_css %}
+{%- endblock html_head_css -%}
 """.replace("CSP", _CONTENT_SECURITY_POLICY)
 
 _STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)  # an inline stylesheet
@@ -553,7 +554,8 @@ def _index_page(rows: Sequence[Mapping[str, Any]], generated: str) -> str:
         lines.append(
             f'<tr class="{escape(row["status"])}"><td>{title}</td><td>{escape(params)}</td>'
             f"<td>{status}</td><td>{escape(str(row['started']))}</td>"
-            f'<td class="num">{float(row["duration_s"]):.1f}</td><td>{escape(str(row.get("version", "")))}</td>'
+            f'<td class="num">{float(row["duration_s"]):.1f}</td>'
+            f"<td>{escape(str(row.get('version', '')))}</td>"
             f"<td>{docs}</td></tr>"
         )
     body = "\n".join(lines)

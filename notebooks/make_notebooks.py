@@ -1,0 +1,437 @@
+"""Write the report notebooks of this folder (run: python notebooks/make_notebooks.py).
+
+The notebooks are committed as .ipynb without outputs; this script is how they
+are written, so a change to one is a reviewable change here. Each notebook is a
+thin layer over ``coopstats``: a ``parameters`` cell papermill fills in, then
+calls into the library and its ``plots`` module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).parent
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+SETUP = """\
+import html
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, display
+
+import coopstats as cs
+from coopstats import plots
+
+%config InlineBackend.figure_formats = ["png"]
+plt.rcParams["figure.dpi"] = 96
+pd.set_option("display.max_colwidth", None)
+pd.set_option("display.max_rows", 200)
+
+
+def show(fig):
+    \"\"\"Display a figure once and free it.\"\"\"
+    display(fig)
+    plt.close(fig)
+
+
+def table(frame):
+    \"\"\"Display a frame without its index (cells escaped, missing values blank).\"\"\"
+    shown = frame.astype(object).where(frame.notna(), "")
+    display(HTML(shown.to_html(index=False, escape=True, border=0)))
+
+
+def say(text, tag="p"):
+    \"\"\"Display a line of text (escaped: document text never becomes markup).\"\"\"
+    display(HTML(f"<{tag}>{html.escape(str(text))}</{tag}>"))
+"""
+
+
+def markdown(text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def code(source: str, *, tags: list[str] | None = None) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source.strip("\n"))
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+def parameters(source: str) -> nbformat.NotebookNode:
+    return code(source, tags=["parameters"])
+
+
+def write(name: str, cells: list[nbformat.NotebookNode]) -> None:
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = {"name": "python"}
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"{name.replace('_', '-')}-{index}"
+    nbformat.validate(nb)
+    nbformat.write(nb, HERE / f"{name}.ipynb")
+
+
+write(
+    "agency_workload",
+    [
+        markdown(
+            "# Agency workload\n\n"
+            "Which agencies a task list names, how often and in which role. A task counts once per agency "
+            "however many of its paragraphs name it; the bars split each agency's tasks by its highest role "
+            "in the task (lead > co-operating > responsible > listed)."
+        ),
+        parameters(
+            'doc_id: str = "gdhk-keywork-2017"  # a task-list document (coopstats list)\n'
+            "top_n: int = 15  # agencies shown in the table and chart\n"
+            "fold_successors: bool = False  # count agencies under their post-2018 successors\n"
+            'lang: str = "en"  # agency labels: en (registry English names) or zh'
+        ),
+        code(SETUP),
+        code(
+            """
+document = cs.documents().set_index("doc_id").loc[doc_id]
+assignments = cs.assignments(doc_id)
+workload = cs.workload(doc_id, fold_successors=fold_successors)
+say(f"{document['title_en']} ({document['issued']})", "h2")
+say(f"{len(cs.tasks(doc_id))} tasks; {workload['agency_id'].nunique()} agencies named in "
+    f"{assignments['task_id'].nunique()} of them; successors folded: {fold_successors}.")
+"""
+        ),
+        markdown("## Distinct tasks per agency"),
+        code(
+            """
+if workload.empty:
+    say("This document names no agencies: there is no workload to show.")
+else:
+    top = workload[workload["tasks"] == workload["tasks"].max()]
+    names = " and ".join(plots.agency_labels(top, lang, width=10_000))
+    say(f"Named in most tasks: {names} ({int(top['tasks'].iloc[0])} tasks"
+        f"{' each' if len(top) > 1 else ''}).", "strong")
+    roles = [r for r in ("lead", "co", "responsible", "listed") if workload[r].any()]
+    if roles == ["listed"]:
+        say("The document gives no roles: every agency is listed.")
+    else:
+        say("A role column counts the tasks in which the agency had that role at least once.")
+    shown = workload.head(top_n).assign(rank=lambda f: range(1, len(f) + 1),
+                                        agency=lambda f: plots.agency_labels(f, lang, width=10_000))
+    columns = ["rank", "agency", "name", "level", "tasks"] + (roles if roles != ["listed"] else [])
+    table(shown[columns].rename(columns={"name": "name (as registered)"}))
+"""
+        ),
+        code(
+            """
+if not workload.empty:
+    split = plots.role_split(assignments, fold_successors=fold_successors)
+    show(plots.workload_chart(split, top_n=top_n, lang=lang,
+                              title=f"Top {min(top_n, len(split))} agencies by distinct tasks"))
+"""
+        ),
+        markdown("## Agencies by level"),
+        code(
+            """
+if not workload.empty:
+    by_level = (workload.groupby("level", observed=True)
+                .agg(agencies=("agency_id", "nunique"), tasks_named=("tasks", "sum"))
+                .sort_values("tasks_named", ascending=False).reset_index())
+    table(by_level.rename(columns={"tasks_named": "agency–task pairs"}))
+"""
+        ),
+        markdown(
+            "## Which agencies share tasks\n\n"
+            "Number of tasks that name both agencies, for the agencies of the chart above; "
+            "the diagonal is left blank."
+        ),
+        code(
+            """
+if len(workload) >= 2:
+    shown = workload.head(min(top_n, 15))
+    matrix = plots.coassignment_matrix(assignments, shown["agency_id"].tolist())
+    show(plots.coassignment_heatmap(matrix, plots.agency_labels(shown, lang, width=34), lang=lang))
+"""
+        ),
+        markdown(
+            "## Concentration\n\n"
+            "Shares of all agency–task pairs: the share held by the five most-named agencies, and the "
+            "Herfindahl–Hirschman index (sum of squared shares × 10,000; 10,000 = one agency does everything)."
+        ),
+        code(
+            """
+if not workload.empty:
+    shares = workload["tasks"] / workload["tasks"].sum()
+    table(pd.DataFrame({
+        "measure": ["agencies", "agency–task pairs", "share of the top 5", "HHI (0–10,000)"],
+        "value": [f"{len(workload)}", f"{int(workload['tasks'].sum())}",
+                  f"{100 * shares.head(5).sum():.1f}%", f"{10_000 * (shares**2).sum():,.0f}"],
+    }))
+"""
+        ),
+        markdown("## Names the registry does not know, or that were flagged"),
+        code(
+            """
+odd = assignments[~assignments["known"].astype(bool) | assignments["flag"].notna()]
+if odd.empty:
+    say("Every agency name was found in the registry and none was flagged.")
+else:
+    table(odd[["task_id", "name", "raw", "flag", "raw_clause"]])
+"""
+        ),
+    ],
+)
+
+write(
+    "trade_investment",
+    [
+        markdown(
+            "# Trade and investment figures\n\n"
+            "Named trade and investment indicators found in the corpus, each with the words it was read "
+            "from, the figures they imply (with the interval implied by the rounding of the published "
+            "inputs), and charts of Guangdong–Hong Kong trade and investment and of Hong Kong's shares."
+        ),
+        parameters(
+            'currency: str = "HKD"  # HKD, CNY, USD or MOP: money amounts are converted at annual averages\n'
+            'lang: str = "en"  # chart titles: en or zh (indicator names are in English)'
+        ),
+        code(SETUP),
+        code(
+            """
+def in_currency(frame):
+    \"\"\"Money rows converted to the report currency (others untouched).\"\"\"
+    return cs.convert(frame, to=currency) if len(frame) else frame
+
+
+def amount_text(value, unit):
+    \"\"\"A value as a reader wants it: money in billions, percentages with %, counts plain.\"\"\"
+    if unit in {"HKD", "CNY", "USD", "MOP"}:
+        return f"{unit}\u00a0{value / 1e9:,.1f}\u00a0bn"
+    if unit == "percent":
+        return f"{value:,.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.0f}\u00a0{unit}"
+
+
+indicators = in_currency(cs.indicators())
+derived = in_currency(cs.derived_indicators())
+title_font = plots.font_kwargs(plots.resolve_lang(lang))
+gd_hk_trade = indicators[indicators["indicator"] == "gd_hk_trade"]
+if len(gd_hk_trade):
+    row = gd_hk_trade.iloc[0]
+    published = " ".join(str(row["surface"]).split())
+    say(f"Guangdong–Hong Kong trade in {row['period']}: {amount_text(row['value'], row['unit'])} "
+        f"(published as {published}, {row['unit_original']}).", "strong")
+say(f"All amounts in {currency} (converted at annual average rates where published in another currency); "
+    f"bn = billion. Source documents: {', '.join(sorted(indicators['doc_id'].unique()))}.")
+"""
+        ),
+        markdown("## Indicators and their quotes"),
+        code(
+            """
+indicator_table = indicators.assign(
+    amount=[amount_text(v, u) for v, u in zip(indicators["value"], indicators["unit"])],
+)
+table(indicator_table[["label_en", "period", "amount", "reporter", "partner", "flow", "quote"]]
+      .rename(columns={"label_en": "indicator"}))
+"""
+        ),
+        markdown("## Derived figures\n\n`low`–`high`: the interval implied by the rounding of the inputs."),
+        code(
+            """
+derived_table = derived.assign(
+    amount=[amount_text(v, u) for v, u in zip(derived["value"], derived["unit"])],
+    low_high=[f"{amount_text(lo, u)} – {amount_text(hi, u)}"
+              for lo, hi, u in zip(derived["low"], derived["high"], derived["unit"])],
+)
+table(derived_table[["label_en", "period", "amount", "low_high", "formula"]]
+      .rename(columns={"label_en": "figure", "low_high": "low – high"}))
+"""
+        ),
+        markdown("## Guangdong–Hong Kong trade and investment"),
+        code(
+            """
+money = {"HKD", "CNY", "USD", "MOP"}
+gd_hk = indicators[(indicators["reporter"] == "CN-GD") & (indicators["partner"] == "HKG")
+                   & (indicators["measure"] == "amount") & indicators["unit"].isin(money)]
+gd_derived = derived[derived["indicator"].str.contains(r"^gd_.*hk") & derived["unit"].isin(money)]
+both = pd.concat([gd_hk, gd_derived], ignore_index=True)
+if len(both):
+    fig = plots.amounts_chart(both)
+    fig.axes[0].set_title("粤港贸易与投资" if lang == "zh" else "Guangdong–Hong Kong trade and investment",
+                          loc="left", **title_font)
+    show(fig)
+"""
+        ),
+        markdown("## Hong Kong's shares"),
+        code(
+            """
+shares = indicators[(indicators["measure"] == "share") & (indicators["unit"] == "percent")
+                    & ((indicators["partner"] == "HKG") | (indicators["reporter"] == "HKG"))]
+if len(shares):
+    fig = plots.shares_chart(shares)
+    fig.axes[0].set_title("香港所占份额" if lang == "zh" else "Shares involving Hong Kong (percent)",
+                          loc="left", **title_font)
+    show(fig)
+"""
+        ),
+    ],
+)
+
+write(
+    "document_profile",
+    [
+        markdown(
+            "# Document profile\n\n"
+            "The outline, tasks, agencies and figures of one document: a document of the corpus "
+            "(`doc_id`) or any text of the genre on disk (`source`). Use it to see what coopstats makes "
+            "of a document of your own before you analyse it."
+        ),
+        parameters(
+            'doc_id: str = "gdhk-keywork-2017"  # a document of the corpus (coopstats list)\n'
+            'source: str = ""  # path to a text of the genre to profile instead of doc_id'
+        ),
+        code(SETUP),
+        code(
+            """
+if source:
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"source: no such file {source!r} (expected a text file of the genre)")
+    parsed = cs.parse_document(path)
+    meta = dict(parsed.meta)
+    provisions, tasks, assignments = parsed.provisions, parsed.tasks, parsed.assignments
+    figures, notes = parsed.figures, parsed.notes
+    heading = f"{path.name} ({meta.get('encoding')}, {meta.get('script')}, {meta.get('kind')})"
+else:
+    meta = cs.documents().set_index("doc_id").loc[doc_id].to_dict()
+    provisions, tasks, assignments = cs.provisions(doc_id), cs.tasks(doc_id), cs.assignments(doc_id)
+    figures, notes = cs.figures(doc_id), cs.parse_notes(doc_id)
+    heading = f"{doc_id}: {meta['title_en']}"
+say(heading, "h2")
+fields = ("title", "title_en", "issuer", "doc_number", "issued", "script", "kind", "lead_rule", "encoding", "sha256")
+table(pd.DataFrame({"field": [k for k in fields if k in meta], "value": [meta[k] for k in fields if k in meta]}))
+"""
+        ),
+        markdown("## Outline"),
+        code(
+            """
+counts = {
+    "chapters": int((provisions["level"] == "chapter").sum()),
+    "sections": int((provisions["level"] == "section").sum()),
+    "items": int((provisions["level"] == "item").sum()),
+    "paragraphs": int((provisions["level"] == "paragraph").sum()),
+    "tasks": len(tasks),
+    "tasks naming an agency": int(assignments["task_id"].nunique()) if len(assignments) else 0,
+    "distinct agencies": int(assignments["agency_id"].nunique()) if len(assignments) else 0,
+    "figures": len(figures),
+    "parser notes": len(notes),
+}
+say(", ".join(f"{v} {k}" for k, v in counts.items()) + ".", "strong")
+chapters = provisions[provisions["level"] == "chapter"][["chapter_no", "label", "heading", "line"]]
+if len(tasks):
+    per_chapter = tasks.groupby("chapter_no").size().rename("tasks")
+    chapters = chapters.merge(per_chapter, left_on="chapter_no", right_index=True, how="left")
+table(chapters)
+"""
+        ),
+        markdown("## Tasks (the first 20)"),
+        code(
+            """
+if len(tasks):
+    table(tasks[["chapter_no", "section_no", "item_no", "line", "text", "agency_clause", "n_agencies"]].head(20))
+else:
+    say("No tasks: the document has no numbered units carrying text (a briefing or a policy outline).")
+"""
+        ),
+        markdown("## Agencies"),
+        code(
+            """
+if len(assignments):
+    local = cs.workload(assignments=assignments)
+    table(local[["name", "name_en", "level", "tasks", "lead", "co", "responsible", "listed"]].head(20))
+    unknown = assignments[~assignments["known"].astype(bool)]
+    if len(unknown):
+        say(f"{unknown['name'].nunique()} names are not in the agency registry:")
+        table(unknown[["task_id", "name", "raw_clause"]].drop_duplicates("name"))
+else:
+    say("No agency clauses were found.")
+"""
+        ),
+        markdown("## Figures found"),
+        code(
+            """
+if len(figures):
+    table(figures[["surface", "value", "unit", "measure", "period", "subject"]].head(40))
+else:
+    say("No figures were found.")
+"""
+        ),
+        markdown("## What the parser flagged"),
+        code(
+            """
+if len(notes):
+    table(notes[["line", "kind", "message"]])
+else:
+    say("Nothing was flagged.")
+"""
+        ),
+    ],
+)
+
+write(
+    "getting_started",
+    [
+        markdown(
+            "# Getting started with coopstats\n\n"
+            "coopstats turns Chinese government documents on Guangdong–Hong Kong–Macau and "
+            "Pan-Pearl-River-Delta cooperation into tidy pandas frames. This tour loads the frames, "
+            "filters tasks, draws one chart and parses a document of your own. Every row keeps "
+            "`line`, `start` and `end`, so `cs.source_text(doc_id)[start:end]` is the unit as printed."
+        ),
+        parameters(
+            'doc_id: str = "gdhk-keywork-2017"  # the document the tour looks at\n'
+            'keyword: str = "合作"  # a word to filter the tasks by'
+        ),
+        code(SETUP),
+        markdown("## The corpus"),
+        code('cs.documents()[["doc_id", "title_en", "kind", "script", "issued"]]'),
+        markdown("## Tasks of one document, and a filter"),
+        code(
+            """
+tasks = cs.tasks(doc_id)
+say(f"{doc_id}: {len(tasks)} tasks; {int(tasks['text'].str.contains(keyword).sum())} mention {keyword!r}.")
+tasks.loc[tasks["text"].str.contains(keyword), ["task_id", "chapter_title", "text", "agency_clause"]].head(10)
+"""
+        ),
+        markdown("## One chart: the agencies named most often"),
+        code(
+            """
+workload = cs.workload(doc_id)
+if workload.empty:
+    say("This document names no agencies.")
+else:
+    show(plots.workload_chart(workload, top_n=10, title=f"Agencies named most often in {doc_id}"))
+"""
+        ),
+        markdown(
+            "## A document of your own\n\n"
+            "`cs.parse_document` takes a path (`pathlib.Path`), bytes or text of the genre, in simplified "
+            "or traditional script, and returns the same frames."
+        ),
+        code(
+            """
+my_text = \"\"\"关于推进示例合作的重点工作
+一、基础设施
+1．加快推进跨境通道建设，2017年完成投资20亿元。（省发展改革委、交通运输厅）
+2．完善口岸通关设施。（省口岸办，深圳、珠海市政府）
+\"\"\"
+mine = cs.parse_document(my_text)
+display(mine.tasks[["task_id", "text", "agency_clause"]])
+display(mine.assignments[["task_id", "name", "name_en", "role"]])
+display(mine.figures[["surface", "value", "unit", "measure", "period"]])
+"""
+        ),
+    ],
+)
