@@ -377,8 +377,13 @@ def _bigrams(text: str) -> list[str]:
     return grams
 
 
-def _tfidf(texts: list[str]) -> np.ndarray:
-    """L2-normalised TF-IDF matrix of character bigrams (smooth idf, as scikit-learn does)."""
+def _tfidf(texts: list[str], reference: list[str]) -> np.ndarray:
+    """L2-normalised TF-IDF matrix of character bigrams of ``texts``.
+
+    Document frequencies come from ``reference`` (smooth idf, as scikit-learn
+    computes it), a wider body of the genre than the two lists compared, so
+    that boilerplate such as 珠三角地区 or 粤港两地 weighs little.
+    """
     import numpy as np
 
     docs = [_bigrams(t) for t in texts]
@@ -390,8 +395,12 @@ def _tfidf(texts: list[str]) -> np.ndarray:
     for i, grams in enumerate(docs):
         for g in grams:
             matrix[i, vocabulary[g]] += 1.0
-    df = (matrix > 0).sum(axis=0)
-    idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
+    df = np.zeros(len(vocabulary))
+    for text in reference:
+        for g in set(_bigrams(text)):
+            if g in vocabulary:
+                df[vocabulary[g]] += 1.0
+    idf = np.log((1 + len(reference)) / (1 + df)) + 1.0
     matrix *= idf
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -416,8 +425,10 @@ class PersistenceResult:
     threshold : float
         Score a pair needs to be linked.
     null_scores : pandas.Series
-        Scores of the pairs of tasks of different themes, the reference
-        distribution the default threshold is taken from.
+        For every task of either document, its best score against the tasks
+        of the other document that have a *different* theme: the score an
+        unrelated best match reaches, the distribution the default threshold
+        is taken from.
     """
 
     a: str
@@ -444,21 +455,27 @@ def persistence(
     threshold: float | None = None,
     *,
     tasks: pd.DataFrame | None = None,
-    null_quantile: float = 0.99,
+    null_quantile: float = 0.95,
 ) -> PersistenceResult:
     """Link the tasks of two key-work lists that carry on the same work.
 
     Each task's wording is put in a script-independent form (NFKC, traditional
     → simplified with OpenCC ``hk2s``), cut into character bigrams (digits and
     punctuation dropped, so a new target year does not count as new wording),
-    weighted by TF-IDF over the tasks of both documents (so shared boilerplate
-    such as 粤港 or 合作 weighs little and a rare name such as 清洁生产伙伴计划
-    weighs much) and compared by cosine similarity.
+    weighted by TF-IDF with document frequencies taken over every provision of
+    the corpus and the tasks compared (so boilerplate such as 粤港两地 or
+    珠三角地区 weighs little and a rare name such as 清洁生产伙伴计划 weighs
+    much) and compared by cosine similarity. Each task is linked to its best
+    counterpart in the other list when that scores at least ``threshold``.
 
-    The default threshold is data-driven: the ``null_quantile`` quantile of the
-    scores of pairs whose tasks have *different* themes. Such pairs are almost
-    all unrelated, so with the default 0.99 an unrelated pair clears the
-    threshold with a probability of about 1%.
+    The default threshold is data-driven: for every task, the best score it
+    reaches against the tasks of the other list that have a *different* theme
+    is the score of a best match that is (almost always) unrelated; the
+    threshold is the ``null_quantile`` quantile of these scores, so with the
+    default 0.95 an unrelated best match is linked with a probability of about
+    5%. Cross-theme pairs include a few real continuations (a 2011 tourism
+    task filed under the services chapter), which only makes the threshold
+    stricter.
 
     Parameters
     ----------
@@ -468,8 +485,8 @@ def persistence(
         Minimum cosine score of a link (overrides the data-driven one).
     tasks : pandas.DataFrame, optional
         Tasks frame with ``theme`` holding both documents.
-    null_quantile : float, default 0.99
-        Quantile of the cross-theme scores used as default threshold.
+    null_quantile : float, default 0.95
+        Quantile of the cross-theme best-match scores used as default threshold.
 
     Returns
     -------
@@ -492,12 +509,21 @@ def persistence(
         raise CoopstatsError(
             f"persistence needs tasks in both documents: {a!r} has {len(ta)}, {b!r} has {len(tb)}"
         )
-    vectors = _tfidf([str(t) for t in ta["text"]] + [str(t) for t in tb["text"]])
+    reference = [str(t) for t in ta["text"]] + [str(t) for t in tb["text"]]
+    if tasks is None:
+        from coopstats import frames
+
+        reference += [str(t) for t in frames.provisions()["text"].dropna()]
+    vectors = _tfidf([str(t) for t in ta["text"]] + [str(t) for t in tb["text"]], reference)
     scores = vectors[: len(ta)] @ vectors[len(ta) :].T
-    theme_a = ta["theme"].astype(object).to_numpy()
-    theme_b = tb["theme"].astype(object).to_numpy()
-    differ = np.array([[x != y and x is not pd.NA and y is not pd.NA for y in theme_b] for x in theme_a])
-    null_scores = pd.Series(scores[differ], name="score")
+    theme_a = ta["theme"].astype(object).where(ta["theme"].notna(), None).to_numpy()
+    theme_b = tb["theme"].astype(object).where(tb["theme"].notna(), None).to_numpy()
+    differ = np.array([[x is not None and y is not None and x != y for y in theme_b] for x in theme_a])
+    cross = np.where(differ, scores, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a task with no cross-theme counterpart
+        best_cross = np.concatenate([np.nanmax(cross, axis=1), np.nanmax(cross, axis=0)])
+    null_scores = pd.Series(best_cross[~np.isnan(best_cross)], name="score")
     if threshold is None:
         threshold = float(null_scores.quantile(null_quantile)) if len(null_scores) else 0.5
     best_b_for_a = scores.argmax(axis=1)
