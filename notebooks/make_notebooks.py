@@ -1,4 +1,6 @@
-"""Write the report notebooks of this folder (run: python notebooks/make_notebooks.py).
+"""Write the report notebooks of this folder.
+
+Run ``python notebooks/make_notebooks.py && ruff format notebooks`` from the project root.
 
 The notebooks are committed as .ipynb without outputs; this script is how they
 are written, so a change to one is a reviewable change here. Each notebook is a
@@ -15,16 +17,15 @@ import nbformat
 HERE = Path(__file__).parent
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
-SETUP = """\
+SETUP_TEMPLATE = """\
 import html
-from pathlib import Path
-
+{path_import}
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
 
 import coopstats as cs
-from coopstats import plots
+{plots_import}
 
 %config InlineBackend.figure_formats = ["png"]
 plt.rcParams["figure.dpi"] = 96
@@ -48,6 +49,13 @@ def say(text, tag="p"):
     \"\"\"Display a line of text (escaped: document text never becomes markup).\"\"\"
     display(HTML(f"<{tag}>{html.escape(str(text))}</{tag}>"))
 """
+
+
+def setup(*, uses_path: bool = False, uses_plots: bool = True) -> str:
+    """The set-up cell: imports, figure format, and the display helpers every report uses."""
+    return SETUP_TEMPLATE.replace(
+        "{path_import}\n", "from pathlib import Path\n\n" if uses_path else "\n"
+    ).replace("{plots_import}\n", "from coopstats import plots\n" if uses_plots else "")
 
 
 def markdown(text: str) -> nbformat.NotebookNode:
@@ -90,7 +98,7 @@ write(
             "fold_successors: bool = False  # count agencies under their post-2018 successors\n"
             'lang: str = "en"  # agency labels: en (registry English names) or zh'
         ),
-        code(SETUP),
+        code(setup()),
         code(
             """
 document = cs.documents().set_index("doc_id").loc[doc_id]
@@ -156,7 +164,8 @@ if len(workload) >= 2:
         markdown(
             "## Concentration\n\n"
             "Shares of all agency–task pairs: the share held by the five most-named agencies, and the "
-            "Herfindahl–Hirschman index (sum of squared shares × 10,000; 10,000 = one agency does everything)."
+            "Herfindahl–Hirschman index (sum of squared shares × 10,000; 10,000 = one agency does "
+            "everything)."
         ),
         code(
             """
@@ -195,7 +204,7 @@ write(
             'currency: str = "HKD"  # HKD, CNY, USD or MOP: money amounts are converted at annual averages\n'
             'lang: str = "en"  # chart titles: en or zh (indicator names are in English)'
         ),
-        code(SETUP),
+        code(setup()),
         code(
             """
 def in_currency(frame):
@@ -231,7 +240,7 @@ say(f"All amounts in {currency} (converted at annual average rates where publish
         code(
             """
 indicator_table = indicators.assign(
-    amount=[amount_text(v, u) for v, u in zip(indicators["value"], indicators["unit"])],
+    amount=[amount_text(v, u) for v, u in zip(indicators["value"], indicators["unit"], strict=True)],
 )
 table(indicator_table[["label_en", "period", "amount", "reporter", "partner", "flow", "quote"]]
       .rename(columns={"label_en": "indicator"}))
@@ -241,9 +250,9 @@ table(indicator_table[["label_en", "period", "amount", "reporter", "partner", "f
         code(
             """
 derived_table = derived.assign(
-    amount=[amount_text(v, u) for v, u in zip(derived["value"], derived["unit"])],
+    amount=[amount_text(v, u) for v, u in zip(derived["value"], derived["unit"], strict=True)],
     low_high=[f"{amount_text(lo, u)} – {amount_text(hi, u)}"
-              for lo, hi, u in zip(derived["low"], derived["high"], derived["unit"])],
+              for lo, hi, u in zip(derived["low"], derived["high"], derived["unit"], strict=True)],
 )
 table(derived_table[["label_en", "period", "amount", "low_high", "formula"]]
       .rename(columns={"label_en": "figure", "low_high": "low – high"}))
@@ -292,7 +301,7 @@ write(
             'doc_id: str = "gdhk-keywork-2017"  # a document of the corpus (coopstats list)\n'
             'source: str = ""  # path to a text of the genre to profile instead of doc_id'
         ),
-        code(SETUP),
+        code(setup(uses_path=True, uses_plots=False)),
         code(
             """
 if source:
@@ -310,8 +319,9 @@ else:
     figures, notes = cs.figures(doc_id), cs.parse_notes(doc_id)
     heading = f"{doc_id}: {meta['title_en']}"
 say(heading, "h2")
-fields = ("title", "title_en", "issuer", "doc_number", "issued", "script", "kind", "lead_rule", "encoding", "sha256")
-table(pd.DataFrame({"field": [k for k in fields if k in meta], "value": [meta[k] for k in fields if k in meta]}))
+fields = [k for k in ("title", "title_en", "issuer", "doc_number", "issued", "script", "kind", "lead_rule",
+                      "encoding", "sha256") if k in meta]
+table(pd.DataFrame({"field": fields, "value": [meta[k] for k in fields]}))
 """
         ),
         markdown("## Outline"),
@@ -340,7 +350,8 @@ table(chapters)
         code(
             """
 if len(tasks):
-    table(tasks[["chapter_no", "section_no", "item_no", "line", "text", "agency_clause", "n_agencies"]].head(20))
+    columns = ["chapter_no", "section_no", "item_no", "line", "text", "agency_clause", "n_agencies"]
+    table(tasks[columns].head(20))
 else:
     say("No tasks: the document has no numbered units carrying text (a briefing or a policy outline).")
 """
@@ -394,7 +405,7 @@ write(
             'doc_id: str = "gdhk-keywork-2017"  # the document the tour looks at\n'
             'keyword: str = "合作"  # a word to filter the tasks by'
         ),
-        code(SETUP),
+        code(setup()),
         markdown("## The corpus"),
         code('cs.documents()[["doc_id", "title_en", "kind", "script", "issued"]]'),
         markdown("## Tasks of one document, and a filter"),
