@@ -29,7 +29,7 @@ def plot_theme_shares(shares: pd.DataFrame, *, lang: str = "en", ax: Axes | None
         ax.errorbar(
             part["share"],
             y,
-            xerr=[part["share"] - part["low"], part["high"] - part["share"]],
+            xerr=[(part["share"] - part["low"]).clip(lower=0), (part["high"] - part["share"]).clip(lower=0)],
             fmt="o",
             capsize=2,
             label=doc,
@@ -74,7 +74,10 @@ def plot_concentration(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.errorbar(
         result["hhi"],
         list(y),
-        xerr=[result["hhi"] - result["hhi_low"], result["hhi_high"] - result["hhi"]],
+        xerr=[
+            (result["hhi"] - result["hhi_low"]).clip(lower=0),
+            (result["hhi_high"] - result["hhi"]).clip(lower=0),
+        ],
         fmt="o",
         capsize=3,
     )
