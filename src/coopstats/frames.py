@@ -200,9 +200,13 @@ def _build_document(
 ) -> dict[str, pd.DataFrame]:
     from coopstats.outline import parse_outline
 
+    from coopstats.themes import assign_themes
+
     outline = parse_outline(source, start, end, path=path)
-    provision_frame = _provisions_frame(doc_id, outline)
-    task_frame = _tasks_frame(doc_id, source, outline)
+    provision_frame, task_frame = assign_themes(
+        _provisions_frame(doc_id, outline), _tasks_frame(doc_id, source, outline)
+    )
+    provision_frame, task_frame = conform("provisions", provision_frame), conform("tasks", task_frame)
     rule = _resolve_lead_rule(lead_rule, source[start:end])
     assignment_frame = _assignments_frame(task_frame, rule)
     task_frame = _with_agency_counts(task_frame, assignment_frame)

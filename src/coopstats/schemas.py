@@ -45,6 +45,7 @@ _LINE = _c("line", "Int64", "1-based line number in the raw source file where th
 _START = _c("start", "Int64", "Offset of the first character in the decoded source file (`cs.source_text`).")
 _END = _c("end", "Int64", "Offset after the last character; `source[start:end]` is the unit as printed.")
 _THEME = _c("theme", "string", "Theme code from `data/reference/themes.csv` (the nearest heading's theme).")
+_TOPICS = _c("topics", "string", "Secondary topic codes from `data/reference/theme_keywords.csv`, `|`-joined.")
 
 FRAMES: dict[str, tuple[Column, ...]] = {
     "documents": (
@@ -103,6 +104,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _END,
         _c("annex", "string", "Annex label (`附件一`) when the unit is in an annex."),
         _THEME,
+        _TOPICS,
     ),
     "tasks": (
         _DOC_ID,
@@ -121,6 +123,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("n_agencies", "Int64", "Distinct agencies named in the task's clauses."),
         _c("node_id", "string", "`node_id` of the task's unit in `provisions`."),
         _c("level", "category", "Level of the task's unit (`item`, `subitem` or `section`).", values=LEVELS),
+        _TOPICS,
     ),
     "assignments": (
         _DOC_ID,
