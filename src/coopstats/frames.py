@@ -199,7 +199,6 @@ def _build_document(
     path: Any = None,
 ) -> dict[str, pd.DataFrame]:
     from coopstats.outline import parse_outline
-
     from coopstats.themes import assign_themes
 
     outline = parse_outline(source, start, end, path=path)

@@ -45,7 +45,7 @@ _LINE = _c("line", "Int64", "1-based line number in the raw source file where th
 _START = _c("start", "Int64", "Offset of the first character in the decoded source file (`cs.source_text`).")
 _END = _c("end", "Int64", "Offset after the last character; `source[start:end]` is the unit as printed.")
 _THEME = _c("theme", "string", "Theme code from `data/reference/themes.csv` (the nearest heading's theme).")
-_TOPICS = _c("topics", "string", "Secondary topic codes from `data/reference/theme_keywords.csv`, `|`-joined.")
+_TOPICS = _c("topics", "string", "Secondary topic codes (`data/reference/theme_keywords.csv`), `|`-joined.")
 
 FRAMES: dict[str, tuple[Column, ...]] = {
     "documents": (
