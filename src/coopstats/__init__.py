@@ -13,24 +13,32 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it
+# public name -> module that defines it (no module may share a public name: importing
+# coopstats.<module> would replace the function of that name in this namespace)
 _EXPORTS: dict[str, str] = {
-    "ParsedDocument": "coopstats.frames",
     "agencies": "coopstats.agency_resolution",
-    "resolve_agencies": "coopstats.agency_resolution",
-    "workload": "coopstats.analysis",
     "assignments": "coopstats.frames",
+    "compare_themes": "coopstats.agenda",
+    "concentration": "coopstats.agenda",
     "convert": "coopstats.trade_indicators",
     "derived_indicators": "coopstats.trade_indicators",
-    "extract_figures": "coopstats.figure_extraction",
-    "indicators": "coopstats.trade_indicators",
     "documents": "coopstats.frames",
+    "extract_figures": "coopstats.figure_extraction",
     "figures": "coopstats.frames",
+    "indicators": "coopstats.trade_indicators",
     "parse_document": "coopstats.frames",
     "parse_notes": "coopstats.frames",
+    "ParsedDocument": "coopstats.frames",
+    "persistence": "coopstats.agenda",
+    "project_mentions": "coopstats.agenda",
+    "projects": "coopstats.agenda",
     "provisions": "coopstats.frames",
+    "resolve_agencies": "coopstats.agency_resolution",
+    "search": "coopstats.agenda",
     "source_text": "coopstats.frames",
     "tasks": "coopstats.frames",
+    "theme_shares": "coopstats.agenda",
+    "workload": "coopstats.analysis",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
