@@ -18,7 +18,9 @@ HERE = Path(__file__).parent
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 SETUP_TEMPLATE = """\
+import base64
 import html
+import io
 {path_import}
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -27,16 +29,20 @@ from IPython.display import HTML, display
 import coopstats as cs
 {plots_import}
 
-%config InlineBackend.figure_formats = ["png"]
 plt.rcParams["figure.dpi"] = 96
 pd.set_option("display.max_colwidth", None)
 pd.set_option("display.max_rows", 200)
 
 
-def show(fig):
-    \"\"\"Display a figure once and free it.\"\"\"
-    display(fig)
+def show(fig, alt=None):
+    \"\"\"Display a figure as an embedded PNG whose alternative text is its title, and free it.\"\"\"
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96)
     plt.close(fig)
+    title = alt or next((t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t), "chart")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    image = f'<img src="data:image/png;base64,{data}" alt="{html.escape(title)}" style="max-width: 100%">'
+    display(HTML(image))
 
 
 def table(frame):
@@ -158,7 +164,8 @@ if not workload.empty:
 if len(workload) >= 2:
     shown = workload.head(min(top_n, 15))
     matrix = plots.coassignment_matrix(assignments, shown["agency_id"].tolist())
-    show(plots.coassignment_heatmap(matrix, plots.agency_labels(shown, lang, width=34), lang=lang))
+    show(plots.coassignment_heatmap(matrix, plots.agency_labels(shown, lang, width=34), lang=lang,
+                                    title="Tasks shared by pairs of agencies"))
 """
         ),
         markdown(

@@ -80,6 +80,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
     "float": (int, float),
     "bool": (bool,),
+    "list": (list, tuple),
+    "dict": (dict,),
 }
 
 # The only things a report page may load: inline styles and images inside the page.
@@ -248,6 +250,18 @@ def _coerce(parameter: ReportParameter, value: str) -> Any:
             return float(value)
     except ValueError:
         raise ReportParameterError(f"parameter {parameter.name} expects {kind}, got {value!r}") from None
+    if kind in {"list", "dict"}:
+        text = value.strip()
+        if text[:1] in {"[", "(", "{"}:
+            parsed = _literal(text)
+            if isinstance(parsed, str):
+                raise ReportParameterError(
+                    f"parameter {parameter.name} expects a {kind} literal, got {value!r}"
+                ) from None
+            return list(parsed) if isinstance(parsed, tuple) else parsed
+        if kind == "list":  # a comma-separated list: a,b,c
+            return [item.strip() for item in text.split(",") if item.strip()]
+        raise ReportParameterError(f"parameter {parameter.name} expects a dict literal, got {value!r}")
     if kind == "bool":
         lowered = value.strip().lower()
         if lowered in {"true", "1", "yes", "on"}:
@@ -324,11 +338,12 @@ def check_parameters(
                 f"parameter {key} of {name} expects {parameter.type_name}, got {type(value).__name__} "
                 f"{value!r}; valid parameters: {_describe_all(declared)}"
             )
-        if key == "doc_id" and value:
+        if key in {"doc_id", "doc_ids"} and value:
             known = _known_doc_ids()
-            if value not in known:
+            unknown = [v for v in ([value] if isinstance(value, str) else value) if v not in known]
+            if unknown:
                 raise ReportParameterError(
-                    f"parameter doc_id of {name}: unknown document {value!r}; known documents: "
+                    f"parameter {key} of {name}: unknown document {unknown[0]!r}; known documents: "
                     f"{', '.join(known)}"
                 )
         if _PATH_PARAMETER.match(key) and value:
@@ -754,12 +769,13 @@ def _run_one(
     return record
 
 
-def default_grid() -> list[tuple[str, dict[str, Any]]]:
+def default_grid(notebook_dir: str | os.PathLike[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
     """The reports ``coopstats report --all`` runs.
 
     Every task-list document through ``agency_workload``, every document through
     ``document_profile``, ``trade_investment``, and ``cooperation_agenda`` when
-    that notebook exists.
+    that notebook exists. With ``notebook_dir`` (your own notebooks): each
+    notebook there once, with its defaults.
 
     Examples
     --------
@@ -769,6 +785,8 @@ def default_grid() -> list[tuple[str, dict[str, Any]]]:
     """
     from coopstats._resources import data_dir
 
+    if notebook_dir is not None:
+        return [(name, {}) for name in available_reports(notebook_dir)]
     with data_dir().joinpath("raw", "manifest.csv").open(encoding="utf-8") as handle:
         manifest = list(csv.DictReader(handle))
     names = set(available_reports())
@@ -818,7 +836,7 @@ def run_all(
     from tqdm import tqdm
 
     folder = Path(output_dir)
-    todo = list(grid) if grid is not None else default_grid()
+    todo = list(grid) if grid is not None else default_grid(notebook_dir)
     # check every parameter set before starting any kernel
     for name, parameters in todo:
         check_parameters(name, parameters, notebook_dir=notebook_dir)
@@ -887,8 +905,8 @@ def build_reports(
 # --------------------------------------------------------------------------- command line
 
 
-def _parameters_help(name: str) -> str:
-    declared = report_parameters(name)
+def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
+    declared = report_parameters(name, notebook_dir=notebook_dir)
     lines = [f"Usage: coopstats report {name} [-p KEY VALUE]... [--output-dir DIR] [--timeout S]", ""]
     lines.append(f"Parameters of {name}:")
     for p in declared.values():
@@ -916,6 +934,12 @@ def _parameters_help(name: str) -> str:
 )
 @click.option("--all", "run_grid", is_flag=True, help="Run the default grid of reports.")
 @click.option("--jobs", type=int, default=2, show_default=True, help="Notebooks run in parallel with --all.")
+@click.option(
+    "--notebook-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of your own report notebooks (default: the ones coopstats ships).",
+)
 @click.option("--help", "show_help", is_flag=True, help="Show this message (or NAME's parameters) and exit.")
 @click.pass_context
 def report_command(
@@ -926,6 +950,7 @@ def report_command(
     timeout: float,
     run_grid: bool,
     jobs: int,
+    notebook_dir: Path | None,
     show_help: bool,
 ) -> None:
     """Run a report notebook (or --all of them) into an HTML report.
@@ -938,7 +963,7 @@ def report_command(
     if show_help:
         if name and not run_grid:
             try:
-                click.echo(_parameters_help(name))
+                click.echo(_parameters_help(name, notebook_dir))
             except ReportError as exc:
                 raise click.UsageError(str(exc)) from exc
         else:
@@ -947,7 +972,7 @@ def report_command(
     if run_grid:
         if name or parameters:
             raise click.UsageError("--all runs the default grid; give no NAME or -p with it")
-        records = run_all(output_dir, jobs=jobs, timeout=timeout)
+        records = run_all(output_dir, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir)
         click.echo(summary_table(records))
         click.echo(f"index: {output_dir / 'index.html'}")
         for record in records:
@@ -957,10 +982,11 @@ def report_command(
             ctx.exit(1)
         return
     if not name:
-        raise click.UsageError(f"give a report NAME or --all; reports: {', '.join(available_reports())}")
+        known = ", ".join(available_reports(notebook_dir))
+        raise click.UsageError(f"give a report NAME or --all; reports: {known}")
     given = dict(parameters)
     try:
-        record = _run_one(name, given, output_dir, timeout, None, True)
+        record = _run_one(name, given, output_dir, timeout, notebook_dir, True)
     except ReportError as exc:  # unknown report or bad parameter: nothing ran
         click.echo(f"error: {exc}", err=True)
         ctx.exit(2)

@@ -1,0 +1,406 @@
+"""Reports: every notebook through papermill into offline HTML, the CLI, and the failure modes.
+
+The notebooks run once per parameter set, in the module-scoped ``reports`` fixture
+(the default grid through ``coopstats report --all``, then one other parameter set
+per notebook); the tests read what those runs wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+import coopstats as cs
+from coopstats import reports
+from coopstats.errors import ReportError, ReportParameterError
+
+ROOT = Path(__file__).parents[1]
+GOLD = ROOT / "tests" / "gold"
+TEST_NOTEBOOKS = ROOT / "tests" / "notebooks"
+
+# A document of the genre, written for these tests: a task whose wording carries markup.
+SCRIPT_DOCUMENT = (
+    "关于测试合作的重点工作\n\n一、测试事项\n\n"
+    '1．在文本中写入<script>alert("coopstats")</script>的任务。（省商务厅、港澳办）\n\n'
+    "2．另一项任务。（省港澳办）\n"
+)
+
+OTHER_PARAMETERS = [
+    (
+        "agency_workload",
+        {"doc_id": "panprd-gd-opinions-2017", "top_n": 10, "fold_successors": True, "lang": "zh"},
+    ),
+    ("document_profile", {"source": "SOURCE"}),  # the SCRIPT_DOCUMENT file, filled in by the fixture
+    ("getting_started", {"doc_id": "panprd-gd-opinions-2017", "keyword": "港澳"}),
+    ("cooperation_agenda", {"doc_ids": ["gdhk-keywork-2017", "panprd-gd-opinions-2017"], "lang": "zh"}),
+]
+
+
+def _gold_top(doc_id: str) -> tuple[list[str], int]:
+    """The agencies named in most tasks, and their count, from the hand-typed gold assignments."""
+    lines = (GOLD / f"assignments_{doc_id}.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    tasks: dict[str, set[tuple[str, str, str, str]]] = {}
+    for row in rows:
+        key = (row["chapter_no"], row["section_no"], row["item_no"], row["line"])
+        tasks.setdefault(row["name"], set()).add(key)
+    most = max(len(t) for t in tasks.values())
+    return sorted(name for name, t in tasks.items() if len(t) == most), most
+
+
+def _slug(name: str, parameters: dict) -> str:
+    defaults = {k: p.default for k, p in reports.report_parameters(name).items()}
+    return reports.report_slug(parameters, defaults)
+
+
+def _page(output_dir: Path, name: str, parameters: dict) -> str:
+    return (output_dir / name / f"{_slug(name, parameters)}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def reports_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("reports")
+    source = tmp_path_factory.mktemp("mine") / "script-document.txt"
+    source.write_text(SCRIPT_DOCUMENT, encoding="utf-8")
+    runner = CliRunner()
+    grid_result = runner.invoke(
+        reports.report_command, ["--all", "--jobs", "2", "--output-dir", str(out)], catch_exceptions=False
+    )
+    grid = [
+        (name, {k: (str(source) if v == "SOURCE" else v) for k, v in params.items()})
+        for name, params in OTHER_PARAMETERS
+    ]
+    others = reports.run_all(out, jobs=2, grid=grid, progress=False)
+    single = runner.invoke(
+        reports.report_command,
+        ["trade_investment", "-p", "currency", "USD", "--output-dir", str(out)],
+        catch_exceptions=False,
+    )
+    return {"out": out, "grid": grid_result, "others": others, "single": single, "source": source}
+
+
+def test_default_grid_runs_through_the_cli(reports_run: dict) -> None:
+    result = reports_run["grid"]
+    assert result.exit_code == 0, result.output
+    task_lists = ["gdhk-keywork-2017", "panprd-gd-opinions-2017", "gdhk-keywork-2011"]
+    for doc_id in task_lists:
+        slug = _slug("agency_workload", {"doc_id": doc_id})
+        assert (reports_run["out"] / "agency_workload" / f"{slug}.html").is_file()
+    for doc_id in cs.documents()["doc_id"]:
+        slug = _slug("document_profile", {"doc_id": doc_id})
+        assert (reports_run["out"] / "document_profile" / f"{slug}.html").is_file()
+    assert (reports_run["out"] / "trade_investment" / "default.html").is_file()
+    assert (reports_run["out"] / "cooperation_agenda" / "default.html").is_file()
+    # the summary table closes the run
+    assert f"{3 + 6 + 2} ok, 0 failed" in result.output
+
+
+def test_other_parameter_sets_ran(reports_run: dict) -> None:
+    assert [r.status for r in reports_run["others"]] == ["ok"] * len(OTHER_PARAMETERS)
+    assert reports_run["single"].exit_code == 0, reports_run["single"].output
+    assert "wrote " in reports_run["single"].output
+
+
+def _all_pages(out: Path) -> list[Path]:
+    return sorted(out.glob("*/*.html"))
+
+
+def test_no_cell_raised_and_nothing_on_stderr(reports_run: dict) -> None:
+    notebooks = sorted(reports_run["out"].glob("*/*.ipynb"))
+    assert len(notebooks) == 11 + len(OTHER_PARAMETERS) + 1
+    assert not list(reports_run["out"].glob("*/*.failed.ipynb"))
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                assert output["output_type"] != "error", (path, output)
+                # a glyph warning, a font warning or any other warning would land on stderr
+                assert output.get("name") != "stderr", (path, output.get("text"))
+
+
+def test_pages_have_no_code_and_load_nothing_from_the_network(reports_run: dict) -> None:
+    pages = _all_pages(reports_run["out"])
+    assert len(pages) == 11 + len(OTHER_PARAMETERS) + 1
+    for page_path in pages:
+        page = page_path.read_text(encoding="utf-8")
+        assert 'class="jp-InputArea' not in page and 'class="jp-InputPrompt' not in page
+        assert "import coopstats as cs" not in page  # the set-up cell's code
+        assert "def show(fig)" not in page
+        assert "<script" not in page.lower()
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page, re.IGNORECASE)
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", page, re.IGNORECASE)
+        assert "http://" not in page and "https://" not in page
+        for image in re.findall(r"<img[^>]*>", page):
+            assert 'src="data:image/png;base64,' in image, image
+        assert "Content-Security-Policy" in page
+
+
+def test_workload_report_names_the_top_agency(reports_run: dict) -> None:
+    names, count = _gold_top("gdhk-keywork-2017")
+    registry = cs.agencies().set_index("name")
+    english = [registry.loc[name, "name_en"] for name in names]
+    page = _page(reports_run["out"], "agency_workload", {"doc_id": "gdhk-keywork-2017"})
+    headline = re.search(r"<strong>Named in most tasks: (.*?)</strong>", page)
+    assert headline is not None
+    for name in english:
+        assert html.escape(name) in headline.group(1)
+    assert f"({count} tasks{' each' if len(names) > 1 else ''})" in headline.group(1)
+    assert page.count("data:image/png;base64,") == 2  # the role chart and the co-assignment heatmap
+
+
+def test_workload_report_in_chinese(reports_run: dict) -> None:
+    names, count = _gold_top("panprd-gd-opinions-2017")
+    page = _page(reports_run["out"], "agency_workload", OTHER_PARAMETERS[0][1])
+    assert f"Named in most tasks: {' and '.join(names)} ({count} tasks)" in page
+    assert "successors folded: True" in page
+
+
+def test_workload_report_of_a_list_without_agencies(reports_run: dict) -> None:
+    page = _page(reports_run["out"], "agency_workload", {"doc_id": "gdhk-keywork-2011"})
+    assert "This document names no agencies" in page
+
+
+def test_trade_report_gives_guangdong_hong_kong_trade_2010(reports_run: dict) -> None:
+    # 廣東省與香港的進出口總額約為港幣12,334億元 (legco-cb-trade-2011, line 55-56): HK$1,233.4 billion
+    page = _page(reports_run["out"], "trade_investment", {})
+    assert "Guangdong–Hong Kong trade in 2010: HKD\u00a01,233.4\u00a0bn" in page
+    assert "12,334億元" in page
+    assert page.count("data:image/png;base64,") == 2
+
+
+def test_trade_report_in_us_dollars(reports_run: dict) -> None:
+    rates = {
+        (row["currency"], row["year"]): float(row["per_usd"])
+        for row in csv.DictReader((ROOT / "data" / "reference" / "exchange_rates.csv").open(encoding="utf-8"))
+    }
+    expected = 12_334e8 / rates[("HKD", "2010")] / 1e9
+    page = _page(reports_run["out"], "trade_investment", {"currency": "USD"})
+    assert f"Guangdong–Hong Kong trade in 2010: USD\u00a0{expected:,.1f}\u00a0bn" in page
+
+
+def test_profile_of_a_corpus_document(reports_run: dict) -> None:
+    page = _page(reports_run["out"], "document_profile", {"doc_id": "gdhk-keywork-2017"})
+    assert "77 tasks" in page
+    assert "广东省人民政府关于印发实施粤港合作框架协议2017年重点工作的通知" in page
+
+
+def test_profile_of_a_users_file_escapes_its_markup(reports_run: dict) -> None:
+    page = _page(reports_run["out"], "document_profile", {"source": str(reports_run["source"].resolve())})
+    assert "script-document.txt" in page
+    assert "&lt;script&gt;alert(" in page
+    assert "<script>alert(" not in page
+    assert "2 tasks" in page
+
+
+def test_getting_started_tour(reports_run: dict) -> None:
+    page = _page(reports_run["out"], "getting_started", {})
+    assert "深圳市政府" in page and "珠海市政府" in page  # the tour's own document: 深圳、珠海市政府
+    other = _page(reports_run["out"], "getting_started", OTHER_PARAMETERS[2][1])
+    assert "panprd-gd-opinions-2017:" in other
+
+
+def test_index_lists_every_report_with_provenance(reports_run: dict) -> None:
+    out = reports_run["out"]
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    entries = index["reports"]
+    assert len(entries) == 11 + len(OTHER_PARAMETERS) + 1
+    manifest = {row["source_file"]: row["sha256"] for row in cs.documents().to_dict("records")}
+    for entry in entries:
+        assert entry["status"] == "ok"
+        assert entry["version"] == cs.__version__
+        assert entry["duration_s"] > 0
+        assert (out / entry["html"]).is_file()
+        assert entry["raw_documents"], entry
+        doc_id = entry["parameters"].get("doc_id")
+        if doc_id and not entry["parameters"].get("source"):
+            source_file = cs.documents().set_index("doc_id").loc[doc_id, "source_file"]
+            assert entry["raw_documents"] == {source_file: manifest[source_file]}
+    profile = next(e for e in entries if "source" in e["parameters"])
+    assert list(profile["raw_documents"].values()) == [hashlib.sha256(SCRIPT_DOCUMENT.encode()).hexdigest()]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for entry in entries:
+        assert f'href="{html.escape(entry["html"])}"' in page
+
+
+# --------------------------------------------------------------------------- parameters, before any kernel
+
+
+@pytest.fixture
+def no_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    import papermill
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)
+
+
+@pytest.mark.usefixtures("no_kernel")
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"topn": 5}, "agency_workload has no parameter 'topn'"),
+        ({"top_n": "ten"}, "parameter top_n of agency_workload expects int, got str 'ten'"),
+        ({"top_n": True}, "expects int, got bool"),
+        ({"fold_successors": "yes"}, "expects bool, got str"),
+        ({"doc_id": "no-such-doc"}, "unknown document 'no-such-doc'; known documents: gd-hkmo-decision-2009"),
+    ],
+    ids=["unknown-name", "wrong-type", "bool-for-int", "str-for-bool", "unknown-doc"],
+)
+def test_bad_parameter_fails_before_the_kernel(tmp_path: Path, parameters: dict, message: str) -> None:
+    with pytest.raises(ReportParameterError, match=re.escape(message)) as caught:
+        reports.run_report("agency_workload", parameters, tmp_path)
+    if "no parameter" in message or "expects" in message:
+        text = str(caught.value)
+        assert "top_n: int = 15  # agencies shown in the table and chart" in text
+        assert "doc_id: str = 'gdhk-keywork-2017'" in text
+    assert not any(tmp_path.iterdir())  # nothing written, no index entry
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_missing_source_file_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "my-document.txt"
+    with pytest.raises(ReportParameterError, match=r"parameter source of document_profile: no such file"):
+        reports.run_report("document_profile", {"source": str(missing)}, tmp_path / "out")
+    result = CliRunner().invoke(
+        reports.report_command,
+        ["document_profile", "-p", "source", str(missing), "--output-dir", str(tmp_path / "out")],
+    )
+    assert result.exit_code == 2
+    assert "no such file" in result.output and "my-document.txt" in result.output
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_unknown_report_lists_the_reports(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="unknown report 'agency'; available reports: agency_workload"):
+        reports.run_report("agency", None, tmp_path)
+
+
+def test_cli_text_values_are_converted() -> None:
+    checked = reports.check_parameters(
+        "agency_workload", {"top_n": "7", "fold_successors": "true", "lang": "zh"}, from_text=True
+    )
+    assert checked == {"top_n": 7, "fold_successors": True, "lang": "zh"}
+    for text in ("gdhk-keywork-2017,gdhk-keywork-2011", "['gdhk-keywork-2017', 'gdhk-keywork-2011']"):
+        checked = reports.check_parameters("cooperation_agenda", {"doc_ids": text}, from_text=True)
+        assert checked == {"doc_ids": ["gdhk-keywork-2017", "gdhk-keywork-2011"]}
+    with pytest.raises(ReportParameterError, match="unknown document 'nope'"):
+        reports.check_parameters("cooperation_agenda", {"doc_ids": "gdhk-keywork-2017,nope"}, from_text=True)
+
+
+def test_cli_help_lists_a_reports_parameters() -> None:
+    result = CliRunner().invoke(reports.report_command, ["agency_workload", "--help"])
+    assert result.exit_code == 0
+    for line in ("doc_id", "'gdhk-keywork-2017'", "top_n", "int", "15", "fold_successors", "False", "lang"):
+        assert line in result.output
+    general = CliRunner().invoke(reports.report_command, ["--help"])
+    assert "--all" in general.output and "--jobs" in general.output
+
+
+def test_report_parameters_read_from_the_cell() -> None:
+    declared = reports.report_parameters("document_profile")
+    assert list(declared) == ["doc_id", "source"]
+    assert declared["source"].default == ""
+    assert declared["source"].type_name == "str"
+
+
+# --------------------------------------------------------------------------- slugs
+
+
+@pytest.mark.parametrize(
+    "value", ["../../x", "/etc/passwd", "..", "a/../../b", "..\\..\\x", "名字/../x", "\x00", " "]
+)
+def test_slug_never_forms_a_path(value: str) -> None:
+    slug = reports.report_slug({"message": value})
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", slug), slug
+    assert slug not in {".", ".."}
+
+
+def test_distinct_parameters_get_distinct_slugs() -> None:
+    slugs = {reports.report_slug({"message": v}) for v in ["a/b", "a-b", "a b", "a.b", "a_b"]}
+    assert len(slugs) == 5
+
+
+def test_a_hostile_value_stays_inside_output_dir(tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "out"
+    path = reports.run_report("echo", {"message": "../../x"}, out, notebook_dir=TEST_NOTEBOOKS)
+    assert path.resolve().is_relative_to(out.resolve())
+    written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert all(p.startswith("deep/out/") for p in written), written
+    assert "x" not in {p.name for p in tmp_path.rglob("*")}
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_a_failing_run_leaves_the_last_good_report(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(TEST_NOTEBOOKS / "echo.ipynb", notebooks / "echo.ipynb")
+    out = tmp_path / "out"
+    good = reports.run_report("echo", {"message": "first run"}, out, notebook_dir=notebooks)
+    before = good.read_bytes()
+    assert b"first run" in before
+
+    # the same report breaks: its last cell now raises
+    nb = nbformat.read(notebooks / "echo.ipynb", as_version=4)
+    nb.cells[-1].source = 'raise KeyError("column gone")'
+    nbformat.write(nb, notebooks / "echo.ipynb")
+    with pytest.raises(ReportError) as caught:
+        reports.run_report("echo", {"message": "first run"}, out, notebook_dir=notebooks)
+    message = str(caught.value)
+    assert "failed in cell 4" in message and "raise KeyError" in message and "KeyError" in message
+    assert "column gone" in message
+    assert good.read_bytes() == before
+    failed = out / "echo" / f"{good.stem}.failed.ipynb"
+    assert failed.is_file() and str(failed.resolve()) in message
+    executed = nbformat.read(failed, as_version=4)
+    assert any(o.get("ename") == "KeyError" for c in executed.cells for o in c.get("outputs", []))
+    assert not [p for p in (out / "echo").iterdir() if p.name.startswith(".")]  # no temporary left
+
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))["reports"]
+    (entry,) = index
+    assert entry["status"] == "failed" and "KeyError" in entry["error"]
+    assert entry["html"] == f"echo/{good.name}"  # still pointing at the last good report
+
+
+def test_cli_exits_non_zero_and_names_the_cell(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        reports.report_command,
+        ["echo", "--notebook-dir", str(TEST_NOTEBOOKS), "-p", "fail", "true", "--output-dir", str(tmp_path)],
+    )
+    assert result.exit_code == 1
+    assert "failed in cell 4" in result.output and "RuntimeError: asked to fail" in result.output
+
+
+def test_time_limit_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match=r"ran out of time: the 3 s limit was reached in the cell starting"):
+        reports.run_report("echo", {"sleep": 60.0}, tmp_path, notebook_dir=TEST_NOTEBOOKS, timeout=3)
+    assert not list((tmp_path / "echo").glob("*.html"))
+    assert list((tmp_path / "echo").glob("*.failed.ipynb"))
+
+
+def test_export_html_escapes_and_drops_code() -> None:
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "x = 1",
+                outputs=[
+                    nbformat.v4.new_output("display_data", data={"text/plain": "<script>alert(1)</script>"})
+                ],
+            )
+        ]
+    )
+    page = reports.export_html(nb, title="<b>t</b>")
+    assert "x = 1" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
