@@ -280,3 +280,23 @@ def test_committed_data_dictionary_is_the_generated_one():
         encoding="utf-8"
     )
     assert committed == schemas.data_dictionary()
+
+
+def test_no_submodule_shadows_a_public_function():
+    import importlib
+    import pkgutil
+
+    import coopstats
+
+    for module in pkgutil.iter_modules(coopstats.__path__):
+        importlib.import_module(f"coopstats.{module.name}")
+    for name in coopstats.__all__:
+        if name != "__version__":
+            assert callable(getattr(coopstats, name)), name
+
+
+def test_every_corpus_task_carries_a_theme():
+    tasks = cs.tasks()
+    assert tasks["theme"].notna().all()
+    themes = set(cs.theme_shares()["theme"])
+    assert set(tasks["theme"]) <= themes
