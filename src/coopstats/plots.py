@@ -266,6 +266,15 @@ def workload_chart(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"agency_id": ["gd-a", "gd-b"], "name": ["甲厅", "乙厅"],
+    ...                   "name_en": ["Department A", None], "tasks": [3, 1],
+    ...                   "lead": [1, 0], "co": [2, 0], "responsible": [0, 0], "listed": [0, 1]})
+    >>> fig = workload_chart(w)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]  # top agency at the top
+    ['gd-b', 'Department A']
     """
     import matplotlib.pyplot as plt
 
@@ -352,6 +361,13 @@ def coassignment_heatmap(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[2, 1], [1, 1]], index=["a", "b"], columns=["a", "b"])
+    >>> fig = coassignment_heatmap(m, ["Agency A", "Agency B"])
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['Agency A  1', 'Agency B  2']
     """
     import matplotlib.pyplot as plt
     import numpy as np
@@ -386,10 +402,10 @@ def coassignment_heatmap(
 
 
 def _scale(values: pd.Series) -> tuple[float, str]:
-    """A factor that makes the typical (median) value readable: billions for most trade flows."""
+    """The largest factor that leaves the typical (median) value at 10 or more: billions for trade flows."""
     typical = float(values.abs().median()) if len(values) else 0.0
     for factor, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if typical >= factor:
+        if typical >= 10 * factor:
             return factor, word
     return 1.0, ""
 
@@ -420,6 +436,13 @@ def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: i
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"label_en": ["Trade", "Exports"], "period": ["2010", "2010"],
+    ...                   "value": [1.2334e12, 1.187e12], "unit": ["HKD", "HKD"]})
+    >>> amounts_chart(f).axes[0].get_xlabel()
+    'billion HKD'
     """
     import matplotlib.pyplot as plt
     import numpy as np
@@ -477,6 +500,12 @@ def shares_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: in
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"label_en": ["Share of trade"], "period": [None], "value": [20.2]})
+    >>> shares_chart(f).axes[0].get_yticklabels()[0].get_text()
+    'Share of trade'
     """
     import matplotlib.pyplot as plt
 
@@ -510,11 +539,21 @@ def theme_shares_chart(tasks: pd.DataFrame, *, title: str | None = None) -> Figu
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"theme": ["transport", "transport", None, "finance"]})
+    >>> [t.get_text() for t in theme_shares_chart(t).axes[0].get_yticklabels()]
+    ['unclassified', 'finance', 'transport']
+    >>> theme_shares_chart(t).axes[0].get_xlabel()
+    'share of tasks (percent)'
     """
     import matplotlib.pyplot as plt
 
     themes = tasks["theme"].astype("string").fillna("unclassified")
-    shares = themes.value_counts(normalize=True).mul(100).iloc[::-1]
+    counts = themes.value_counts().rename_axis("theme").reset_index(name="n")
+    counts = counts.sort_values(["n", "theme"], ascending=[False, True], kind="stable")
+    shares = (counts.set_index("theme")["n"] / len(themes) * 100).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, max(2.5, 0.35 * len(shares) + 1.2)), layout="constrained")
     ax.barh(range(len(shares)), shares.to_numpy(), color="#1f5f99")
     ax.set_yticks(range(len(shares)), [str(t) for t in shares.index], fontsize=9)

@@ -537,6 +537,15 @@ def write_index(
     -------
     pathlib.Path
         The path of ``index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_index(folder, []).name
+    'index.html'
+    >>> import json; json.loads((Path(folder) / "index.json").read_text())["reports"]
+    []
     """
     from coopstats import __version__
 
@@ -666,8 +675,10 @@ def run_report(
 
     Examples
     --------
-    >>> run_report("agency_workload", {"doc_id": "gdhk-keywork-2017"})  # doctest: +SKIP
-    PosixPath('reports/agency_workload/doc_id-gdhk-keywork-2017.html')
+    >>> import tempfile
+    >>> out = tempfile.mkdtemp()
+    >>> run_report("trade_investment", {"currency": "USD"}, out).relative_to(out).as_posix()
+    'trade_investment/currency-USD.html'
     """
     record = _run_one(name, parameters, Path(output_dir), timeout, notebook_dir, from_text)
     if record.status != "ok":
@@ -884,19 +895,33 @@ def summary_table(records: Sequence[ReportRecord]) -> str:
 
 
 def build_reports(
-    output_dir: str | os.PathLike[str] | None = None, *, jobs: int = 2, progress: bool = True
+    output_dir: str | os.PathLike[str] | None = None,
+    *,
+    jobs: int = 2,
+    progress: bool = True,
+    grid: Sequence[tuple[str, Mapping[str, Any]]] | None = None,
 ) -> list[ReportRecord]:
     """Run the default grid (``coopstats build --reports``); return the failed runs.
 
     ``output_dir`` defaults to ``reports/`` in a source checkout, else the user
-    folder's ``reports/``.
+    folder's ``reports/``. Prints the summary table and where the index is.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> build_reports(tempfile.mkdtemp(), grid=[("trade_investment", {})], progress=False)
+    report            parameters  status  seconds
+    trade_investment  defaults    ok      ...
+    1 ok, 0 failed
+    index: ...index.html
+    []
     """
     from coopstats._resources import checkout_root, user_dir
 
     if output_dir is None:
         root = checkout_root()
         output_dir = root / "reports" if root is not None else user_dir() / "reports"
-    records = run_all(output_dir, jobs=jobs, progress=progress)
+    records = run_all(output_dir, jobs=jobs, progress=progress, grid=grid)
     click.echo(summary_table(records))
     click.echo(f"index: {Path(output_dir) / 'index.html'}")
     return [r for r in records if r.status != "ok"]
