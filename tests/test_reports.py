@@ -11,11 +11,13 @@ import csv
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -420,3 +422,98 @@ def test_export_html_escapes_and_drops_code() -> None:
     assert "x = 1" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def _cjk_font_files() -> list[str]:
+    from matplotlib import font_manager
+
+    return [f for f in font_manager.findSystemFonts() if "cjk" in f.lower()]
+
+
+def test_chinese_labels_draw_with_a_cjk_font_and_no_glyph_warning(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    if not _cjk_font_files():
+        reason = "no CJK font installed (Debian: apt-get install fonts-noto-cjk)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: {reason}")
+        pytest.skip(reason)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coopstats import plots
+
+    family = plots.cjk_font()
+    assert family is not None and "CJK" in family
+    assignments = cs.assignments("panprd-gd-opinions-2017")
+    split = plots.role_split(assignments)
+    fig = plots.workload_chart(split, top_n=10, lang="zh", title="牵头单位")
+    fig.canvas.draw()
+    heatmap = plots.coassignment_heatmap(
+        plots.coassignment_matrix(assignments, split["agency_id"].head(5).tolist()),
+        plots.agency_labels(split.head(5), "zh"),
+        lang="zh",
+    )
+    heatmap.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[-1] == "省发展改革委"  # the most-named agency of the opinions, drawn at the top
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
+def test_without_a_cjk_font_labels_fall_back_to_english_and_warn_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coopstats import plots
+    from coopstats.errors import CoopstatsWarning
+
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(plots, "_warned_no_cjk", False)
+    split = plots.role_split(cs.assignments("gdhk-keywork-2017"))
+    with pytest.warns(CoopstatsWarning, match="no CJK font is installed") as caught:
+        first = plots.workload_chart(split, top_n=3, lang="zh")
+        plots.workload_chart(split, top_n=3, lang="zh")
+    assert len([w for w in caught if issubclass(w.category, CoopstatsWarning)]) == 1
+    labels = [t.get_text() for t in first.axes[0].get_yticklabels()]
+    assert all(label.isascii() for label in labels), labels
+
+
+def test_an_agency_without_an_english_name_gets_its_code() -> None:
+    from coopstats import plots
+
+    frame = cs.workload("gdhk-keywork-2017").head(2).copy()
+    frame.loc[frame.index[0], "name_en"] = pd.NA
+    frame.loc[frame.index[1], "name_en"] = "  "
+    labels = plots.agency_labels(frame)
+    assert labels == frame["agency_id"].tolist()
+    assert all(labels)
+
+
+def test_role_split_adds_up_even_with_successors_folded() -> None:
+    from coopstats import plots
+
+    assignments = cs.assignments("panprd-gd-opinions-2017")
+    for fold in (False, True):
+        split = plots.role_split(assignments, fold_successors=fold)
+        overall = cs.workload("panprd-gd-opinions-2017", fold_successors=fold)
+        assert (split[["lead", "co", "responsible", "listed"]].sum(axis=1) == split["tasks"]).all()
+        assert split.set_index("agency_id")["tasks"].equals(overall.set_index("agency_id")["tasks"])
+        # a lead in the split is a task the agency led at least once, as cs.workload counts it
+        assert split.set_index("agency_id")["lead"].equals(overall.set_index("agency_id")["lead"])
+
+
+def test_coassignment_matrix_counts_shared_tasks() -> None:
+    from coopstats import plots
+
+    assignments = cs.assignments("gdhk-keywork-2017")
+    ids = cs.workload("gdhk-keywork-2017")["agency_id"].head(4).tolist()
+    matrix = plots.coassignment_matrix(assignments, ids)
+    tasks_of = {a: set(assignments.loc[assignments["agency_id"] == a, "task_id"]) for a in ids}
+    for a in ids:
+        for b in ids:
+            assert matrix.loc[a, b] == len(tasks_of[a] & tasks_of[b])
