@@ -330,7 +330,12 @@ def check_parameters(
             )
         parameter = declared[key]
         if from_text and isinstance(value, str):
-            value = _coerce(parameter, value)
+            try:
+                value = _coerce(parameter, value)
+            except ReportParameterError as exc:
+                raise ReportParameterError(
+                    f"{exc} (in {name}); valid parameters: {_describe_all(declared)}"
+                ) from None
         expected = _TYPES.get(parameter.type_name)
         wrong_bool = isinstance(value, bool) and parameter.type_name in {"int", "float"}
         if expected is not None and (not isinstance(value, expected) or wrong_bool):
@@ -575,12 +580,18 @@ def _index_page(rows: Sequence[Mapping[str, Any]], generated: str) -> str:
             f"{escape(Path(f).name)} <code>{escape(h[:12])}…</code>"
             for f, h in row.get("raw_documents", {}).items()
         )
+        notebook = (
+            f'<br><a class="note" href="{escape(str(row["notebook"]))}">executed notebook</a>'
+            if row.get("notebook")
+            else ""
+        )
+        started = str(row["started"]).replace("T", " ").removesuffix("+00:00")
         lines.append(
-            f'<tr class="{escape(row["status"])}"><td>{title}</td><td>{escape(params)}</td>'
-            f"<td>{status}</td><td>{escape(str(row['started']))}</td>"
+            f'<tr class="{escape(row["status"])}"><td>{title}{notebook}</td><td>{escape(params)}</td>'
+            f'<td>{status}</td><td class="when">{escape(started)}</td>'
             f'<td class="num">{float(row["duration_s"]):.1f}</td>'
             f"<td>{escape(str(row.get('version', '')))}</td>"
-            f"<td>{docs}</td></tr>"
+            f'<td class="docs">{docs}</td></tr>'
         )
     body = "\n".join(lines)
     return f"""<!DOCTYPE html>
@@ -598,6 +609,8 @@ tr.failed td {{ background: #fdecea; }}
 .error {{ color: #a40000; font-size: 12px; max-width: 40em; }}
 .note {{ color: #555; font-size: 12px; }}
 code {{ font-size: 12px; }}
+td.when {{ white-space: nowrap; }}
+td.docs {{ font-size: 12px; white-space: nowrap; }}
 </style>
 </head>
 <body>
@@ -946,7 +959,15 @@ def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
     epilog="Run `coopstats report NAME --help` to list the parameters of one report.",
 )
 @click.argument("name", required=False)
-@click.option("-p", "--parameter", "parameters", type=(str, str), multiple=True, metavar="KEY VALUE")
+@click.option(
+    "-p",
+    "--parameter",
+    "parameters",
+    type=(str, str),
+    multiple=True,
+    metavar="KEY VALUE",
+    help="A notebook parameter (repeat for several); see NAME --help.",
+)
 @click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
