@@ -81,6 +81,10 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def built_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import coopstats as cs
+
+    cs.assignments()  # build the frame cache once, before several kernels want it at the same time
+    cs.figures()
     out = tmp_path_factory.mktemp("browser-reports")
     source = tmp_path_factory.mktemp("browser-mine") / "hostile.txt"
     source.write_text(SCRIPT_DOCUMENT, encoding="utf-8")

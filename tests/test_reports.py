@@ -82,6 +82,8 @@ def _page(output_dir: Path, name: str, parameters: dict) -> str:
 
 @pytest.fixture(scope="module")
 def reports_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    cs.assignments()  # build the frame cache once, before several kernels want it at the same time
+    cs.figures()
     out = tmp_path_factory.mktemp("reports")
     source = tmp_path_factory.mktemp("mine") / "script-document.txt"
     source.write_text(SCRIPT_DOCUMENT, encoding="utf-8")
