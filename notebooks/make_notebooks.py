@@ -347,10 +347,13 @@ counts = {
 }
 say(", ".join(f"{v} {k}" for k, v in counts.items()) + ".", "strong")
 chapters = provisions[provisions["level"] == "chapter"][["chapter_no", "label", "heading", "line"]]
-if len(tasks):
-    per_chapter = tasks.groupby("chapter_no").size().rename("tasks")
-    chapters = chapters.merge(per_chapter, left_on="chapter_no", right_index=True, how="left")
-table(chapters)
+if chapters.empty:
+    say("No chapters: the document is a run of paragraphs (a briefing paper, say).")
+else:
+    if len(tasks):
+        per_chapter = tasks.groupby("chapter_no").size().rename("tasks")
+        chapters = chapters.merge(per_chapter, left_on="chapter_no", right_index=True, how="left")
+    table(chapters)
 """
         ),
         markdown("## Tasks (the first 20)"),
@@ -381,7 +384,12 @@ else:
         code(
             """
 if len(figures):
-    table(figures[["surface", "value", "unit", "measure", "period", "subject"]].head(40))
+    shown = figures.head(40).assign(
+        surface=lambda f: [" ".join(str(v).split()) for v in f["surface"]],
+        value=lambda f: [f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}" for v in f["value"]],
+    )
+    say(f"{len(figures)} figures; the first {len(shown)}. Values in base units (億 = 10^8).")
+    table(shown[["surface", "value", "unit", "measure", "period", "subject"]])
 else:
     say("No figures were found.")
 """
