@@ -20,6 +20,8 @@ import nbformat
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats import reports
@@ -348,6 +350,29 @@ def test_slug_never_forms_a_path(value: str) -> None:
 def test_distinct_parameters_get_distinct_slugs() -> None:
     slugs = {reports.report_slug({"message": v}) for v in ["a/b", "a-b", "a b", "a.b", "a_b"]}
     assert len(slugs) == 5
+    # a value that spells out another parameter does not collide with it
+    assert reports.report_slug({"message": "x__repeat-3"}) != reports.report_slug(
+        {"message": "x", "repeat": 3}
+    )
+    assert reports.report_slug({"message": "x_repeat-3"}) != reports.report_slug(
+        {"message": "x", "repeat": 3}
+    )
+
+
+_KEYS = st.sampled_from(["message", "repeat", "doc_id", "top_n", "source", "a__b"])
+_VALUES = st.one_of(st.text(max_size=30), st.integers(), st.booleans(), st.floats(allow_nan=False))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.dictionaries(_KEYS, _VALUES, max_size=4), st.dictionaries(_KEYS, _VALUES, max_size=4))
+def test_slugs_are_safe_and_tell_parameter_sets_apart(first: dict, second: dict) -> None:
+    for params in (first, second):
+        slug = reports.report_slug(params)
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", slug) and slug not in {".", ".."}
+        assert len(slug) <= 80 + 11
+    canonical = [json.dumps(p, sort_keys=True, default=str) for p in (first, second)]
+    if canonical[0] != canonical[1]:
+        assert reports.report_slug(first) != reports.report_slug(second)
 
 
 def test_a_hostile_value_stays_inside_output_dir(tmp_path: Path) -> None:

@@ -370,17 +370,19 @@ def report_slug(parameters: Mapping[str, Any], defaults: Mapping[str, Any] | Non
     """A file-name-safe slug naming a parameter set.
 
     Only parameters that differ from their defaults count, so a run with the
-    defaults spelt out is the same report as one without. The slug holds only
-    ``A-Z a-z 0-9 _ -``; when a value had to be folded (a path, CJK text, …) or
-    the slug is long, a short hash of the exact parameters is appended, so
-    different parameter sets never share a file and no value can form a path.
+    defaults spelt out is the same report as one without. Pairs ``key-value``
+    are joined by ``__``. The slug holds only ``A-Z a-z 0-9 _ -``; when a value
+    had to be folded (a path, CJK text, an underscore, …) or the slug is long, a
+    short hash of the exact parameters is appended. So no value can form a path,
+    and different parameter sets never share a file: an unhashed slug reads
+    back to exactly one parameter set (keys hold no ``-``, values no ``_``).
 
     Examples
     --------
     >>> report_slug({})
     'default'
     >>> report_slug({"doc_id": "gdhk-keywork-2017", "top_n": 10})
-    'doc_id-gdhk-keywork-2017_top_n-10'
+    'doc_id-gdhk-keywork-2017__top_n-10'
     >>> report_slug({"source": "../../x"}).startswith("source-x-")
     True
     """
@@ -392,10 +394,16 @@ def report_slug(parameters: Mapping[str, Any], defaults: Mapping[str, Any] | Non
     for key, value in chosen.items():
         text = Path(str(value)).name if _PATH_PARAMETER.match(key) else str(value)
         pieces.append(f"{key}-{text}")
-    raw = "_".join(pieces)
+    raw = "__".join(pieces)
     slug = _UNSAFE_SLUG_CHARACTERS.sub("-", raw).strip("-_") or "report"
     slug = re.sub(r"-{2,}", "-", slug)
-    if slug != raw or len(slug) > _SLUG_MAX_LENGTH or any(_PATH_PARAMETER.match(k) for k in chosen):
+    ambiguous = any("_" in str(v) for v in chosen.values()) or any("__" in k for k in chosen)
+    if (
+        slug != raw
+        or ambiguous
+        or len(slug) > _SLUG_MAX_LENGTH
+        or any(_PATH_PARAMETER.match(k) for k in chosen)
+    ):
         digest = hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode()).hexdigest()[:10]
         slug = f"{slug[:_SLUG_MAX_LENGTH]}-{digest}"
     return slug
@@ -469,7 +477,16 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def _raw_documents(parameters: Mapping[str, Any]) -> dict[str, str]:
-    """``{file: sha256}`` of the raw documents a report read (from the manifest)."""
+    """``{file: sha256}`` of the raw documents a report read (from the manifest).
+
+    A ``source`` file is hashed as it is now; ``doc_id``/``doc_ids`` select
+    documents of the corpus; a report given neither reads the whole corpus.
+
+    Examples
+    --------
+    >>> _raw_documents({"doc_id": "gdhk-keywork-2011"})
+    {'legco-cb-trade-2011.txt': '7764d13cd28b73624bf76db59f75cdd6302cabec9e1c20a6dfa2f6992d336be5'}
+    """
     from coopstats._resources import data_dir
 
     with data_dir().joinpath("raw", "manifest.csv").open(encoding="utf-8") as handle:
@@ -479,9 +496,10 @@ def _raw_documents(parameters: Mapping[str, Any]) -> dict[str, str]:
     if source:
         read[str(source)] = hashlib.sha256(Path(str(source)).read_bytes()).hexdigest()
         return read
-    wanted = parameters.get("doc_id")
+    wanted = parameters.get("doc_id") or parameters.get("doc_ids")
+    chosen = {wanted} if isinstance(wanted, str) else set(wanted or ())
     for row in manifest:
-        if not wanted or row["doc_id"] == wanted:
+        if not chosen or row["doc_id"] in chosen:
             read[row["source_file"]] = row["sha256"]
     return read
 
