@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "projects": "coopstats.agenda",
     "provisions": "coopstats.frames",
     "resolve_agencies": "coopstats.agency_resolution",
+    "run_report": "coopstats.reports",
     "search": "coopstats.agenda",
     "source_text": "coopstats.frames",
     "tasks": "coopstats.frames",
