@@ -712,9 +712,8 @@ def run_report(
     'trade_investment/currency-USD.html'
     """
     record = _run_one(name, parameters, Path(output_dir), timeout, notebook_dir, from_text)
-    if record.status != "ok":
+    if record.status != "ok" or record.html is None:
         raise ReportError(record.error or f"report {name} failed")
-    assert record.html is not None
     return Path(output_dir) / record.html
 
 
