@@ -18,50 +18,26 @@ HERE = Path(__file__).parent
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 SETUP_TEMPLATE = """\
-import base64
-import html
-import io
 {path_import}
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, display
 
 import coopstats as cs
-{plots_import}
+{plots_import}from coopstats.display import say, {show}table
 
 plt.rcParams["figure.dpi"] = 96
 pd.set_option("display.max_colwidth", None)
 pd.set_option("display.max_rows", 200)
-
-
-def show(fig, alt=None):
-    \"\"\"Display a figure as an embedded PNG whose alternative text is its title, and free it.\"\"\"
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
-    plt.close(fig)
-    title = alt or next((t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t), "chart")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    image = f'<img src="data:image/png;base64,{data}" alt="{html.escape(title)}" style="max-width: 100%">'
-    display(HTML(image))
-
-
-def table(frame):
-    \"\"\"Display a frame without its index (cells escaped, missing values blank).\"\"\"
-    shown = frame.astype(object).where(frame.notna(), "")
-    display(HTML(shown.to_html(index=False, escape=True, border=0)))
-
-
-def say(text, tag="p"):
-    \"\"\"Display a line of text (escaped: document text never becomes markup).\"\"\"
-    display(HTML(f"<{tag}>{html.escape(str(text))}</{tag}>"))
 """
 
 
 def setup(*, uses_path: bool = False, uses_plots: bool = True) -> str:
     """The set-up cell: imports, figure format, and the display helpers every report uses."""
-    return SETUP_TEMPLATE.replace(
-        "{path_import}\n", "from pathlib import Path\n\n" if uses_path else "\n"
-    ).replace("{plots_import}\n", "from coopstats import plots\n" if uses_plots else "")
+    return (
+        SETUP_TEMPLATE.replace("{path_import}\n", "from pathlib import Path\n\n" if uses_path else "")
+        .replace("{plots_import}", "from coopstats import plots\n" if uses_plots else "")
+        .replace("{show}", "show, " if uses_plots else "")
+    )
 
 
 def markdown(text: str) -> nbformat.NotebookNode:
@@ -454,9 +430,9 @@ my_text = \"\"\"关于推进示例合作的重点工作
 2．完善口岸通关设施。（省口岸办，深圳、珠海市政府）
 \"\"\"
 mine = cs.parse_document(my_text)
-display(mine.tasks[["task_id", "text", "agency_clause"]])
-display(mine.assignments[["task_id", "name", "name_en", "role"]])
-display(mine.figures[["surface", "value", "unit", "measure", "period"]])
+table(mine.tasks[["task_id", "text", "agency_clause"]])
+table(mine.assignments[["task_id", "name", "name_en", "role"]])
+table(mine.figures[["surface", "value", "unit", "measure", "period"]])
 """
         ),
     ],

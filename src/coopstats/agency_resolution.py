@@ -238,9 +238,8 @@ def _read_registry_csv(path: Any, *, origin: str) -> pd.DataFrame:
 
 @cache
 def _registry_cached(user_file: str | None, user_mtime: float | None) -> pd.DataFrame:
-    package = _read_registry_csv(
-        _resources.data_dir().joinpath("reference", "agencies.csv").open("rb"), origin="package"
-    )
+    with _resources.data_dir().joinpath("reference", "agencies.csv").open("rb") as handle:
+        package = _read_registry_csv(handle, origin="package")
     frames = [package]
     if user_file is not None:
         frames.append(_read_registry_csv(user_file, origin="user"))
