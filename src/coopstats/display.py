@@ -31,7 +31,7 @@ def figure_html(fig: Figure, alt: str | None = None) -> str:
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> _ = ax.set_title("Tasks per agency")
-    >>> figure_html(fig)[:42]
+    >>> figure_html(fig)[:43]
     '<img src="data:image/png;base64,iVBORw0KGgo'
     >>> 'alt="Tasks per agency"' in figure_html(plt.subplots()[0], alt="Tasks per agency")
     True
