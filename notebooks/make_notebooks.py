@@ -146,18 +146,22 @@ if len(workload) >= 2:
         ),
         markdown(
             "## Concentration\n\n"
-            "Shares of all agency–task pairs: the share held by the five most-named agencies, and the "
-            "Herfindahl–Hirschman index (sum of squared shares × 10,000; 10,000 = one agency does "
-            "everything)."
+            "Shares of all agency–task pairs (agencies as named, before any folding into successors): the "
+            "share held by the five most-named agencies, the Herfindahl–Hirschman index (sum of squared "
+            "shares × 10,000; 10,000 = one agency does everything) and the Gini coefficient, each with a "
+            "95% bootstrap interval over tasks."
         ),
         code(
             """
 if not workload.empty:
-    shares = workload["tasks"] / workload["tasks"].sum()
+    c = cs.concentration(doc_id, n_boot=500).iloc[0]
     table(pd.DataFrame({
-        "measure": ["agencies", "agency–task pairs", "share of the top 5", "HHI (0–10,000)"],
-        "value": [f"{len(workload)}", f"{int(workload['tasks'].sum())}",
-                  f"{100 * shares.head(5).sum():.1f}%", f"{10_000 * (shares**2).sum():,.0f}"],
+        "measure": ["agencies", "agency–task pairs", "share of the top 5", "HHI (0–10,000)", "Gini"],
+        "value": [f"{c['agencies']}", f"{c['pairs']}", f"{100 * c['top_k_share']:.1f}%",
+                  f"{10_000 * c['hhi']:,.0f}", f"{c['gini']:.2f}"],
+        "95% interval": ["", "", f"{100 * c['top_k_low']:.1f}–{100 * c['top_k_high']:.1f}%",
+                         f"{10_000 * c['hhi_low']:,.0f}–{10_000 * c['hhi_high']:,.0f}",
+                         f"{c['gini_low']:.2f}–{c['gini_high']:.2f}"],
     }))
 """
         ),
