@@ -300,3 +300,16 @@ def test_every_corpus_task_carries_a_theme():
     assert tasks["theme"].notna().all()
     themes = set(cs.theme_shares()["theme"])
     assert set(tasks["theme"]) <= themes
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "title"),
+    [
+        ("gdhk-keywork-2017", "广东省人民政府关于印发实施粤港合作 框架协议2017年重点工作的通知"),
+        ("panprd-guidance-2016", "国务院关于深化泛珠三角区域合作的指导意见"),
+        ("legco-cb-trade-2011", "內地與香港的商貿關係及粵港合作聯席會議有關兩地的商貿事宜"),
+    ],
+)
+def test_parsed_document_title_is_the_title_not_the_issuer(doc_id, title):
+    doc = cs.parse_document(RAW / f"{doc_id}.txt")
+    assert doc.meta["title"] == title

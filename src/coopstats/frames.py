@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -561,10 +562,9 @@ class ParsedDocument:
             kind = "policy"
         else:
             kind = "briefing"
-        headings = provision_frame.loc[provision_frame["level"] == "heading", "text"]
         meta = {
             "doc_id": doc_id,
-            "title": headings.iloc[0] if len(headings) else None,
+            "title": _title(provision_frame),
             "script": resolved_script,
             "kind": kind,
             "lead_rule": _resolve_lead_rule(lead_rule, source),
@@ -574,6 +574,35 @@ class ParsedDocument:
             "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
         }
         return cls(meta=meta, source=source, **frames)
+
+
+# A document title names its kind at the end: 通知, 意见, 重点工作, 行动计划 …
+_TITLE_ENDING = re.compile(
+    r"(?:通知|意见|意見|决定|決定|方案|计划|計劃|规划|規劃|纲要|綱要|办法|辦法|规定|規定|工作|协议|協議|"
+    r"安排|报告|報告|指引|指南|措施|条例|條例|事宜|情况|情況)(?:\s*[(（][^)）]*[)）])?$"
+)
+
+
+def _title(provisions: pd.DataFrame) -> str | None:
+    """The title: the first front-matter heading that names a kind of document, else the longest.
+
+    A title broken over two lines after a connective (…商貿關係及 / 粵港合作…) is joined.
+    """
+    from coopstats.text import normalize
+
+    front = provisions[(provisions["level"] == "heading") & provisions["chapter_no"].isna()]
+    lines: list[str] = []
+    for text in front["text"].dropna().astype(str):
+        if lines and normalize(lines[-1])[-1:] in "及和與与的":
+            lines[-1] += text
+        else:
+            lines.append(text)
+    if not lines:
+        return None
+    for text in lines:
+        if _TITLE_ENDING.search(normalize(text)):
+            return text
+    return max(lines, key=len)
 
 
 def parse_document(
