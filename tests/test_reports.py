@@ -404,10 +404,12 @@ def test_a_failing_run_leaves_the_last_good_report(tmp_path: Path) -> None:
         reports.run_report("echo", {"message": "first run"}, out, notebook_dir=notebooks)
     message = str(caught.value)
     assert "failed in cell 4" in message and "raise KeyError" in message and "KeyError" in message
+    assert (caught.value.cell_index, caught.value.ename) == (4, "KeyError")
     assert "column gone" in message
     assert good.read_bytes() == before
     failed = out / "echo" / f"{good.stem}.failed.ipynb"
     assert failed.is_file() and str(failed.resolve()) in message
+    assert Path(caught.value.kept_path).resolve() == failed.resolve()
     executed = nbformat.read(failed, as_version=4)
     assert any(o.get("ename") == "KeyError" for c in executed.cells for o in c.get("outputs", []))
     assert not [p for p in (out / "echo").iterdir() if p.name.startswith(".")]  # no temporary left
@@ -428,8 +430,11 @@ def test_cli_exits_non_zero_and_names_the_cell(tmp_path: Path) -> None:
 
 
 def test_time_limit_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match=r"ran out of time: the 3 s limit was reached in the cell starting"):
+    with pytest.raises(
+        ReportError, match=r"ran out of time: the 3 s limit was reached in the cell starting"
+    ) as caught:
         reports.run_report("echo", {"sleep": 60.0}, tmp_path, notebook_dir=TEST_NOTEBOOKS, timeout=3)
+    assert caught.value.ename == "CellTimeoutError"
     assert not list((tmp_path / "echo").glob("*.html"))
     assert list((tmp_path / "echo").glob("*.failed.ipynb"))
 

@@ -109,7 +109,30 @@ class ExchangeRateError(CoopstatsError, LookupError):
 
 
 class ReportError(CoopstatsError):
-    """A report notebook failed or could not be written."""
+    """A report notebook failed or could not be written.
+
+    Attributes
+    ----------
+    cell_index : int or None
+        Index of the cell that raised (papermill's numbering), when a cell raised.
+    ename : str or None
+        Name of the exception the cell raised (``"KeyError"``, ``"CellTimeoutError"`` …).
+    kept_path : str or None
+        The failed executed notebook, kept for inspection.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cell_index: int | None = None,
+        ename: str | None = None,
+        kept_path: str | None = None,
+    ) -> None:
+        self.cell_index = cell_index
+        self.ename = ename
+        self.kept_path = kept_path
+        super().__init__(message)
 
 
 class ReportParameterError(ReportError, ValueError):

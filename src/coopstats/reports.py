@@ -145,6 +145,8 @@ class ReportRecord:
     html: str | None = None
     notebook: str | None = None
     error: str | None = None
+    cell_index: int | None = None
+    ename: str | None = None
     version: str = ""
     raw_documents: dict[str, str] = field(default_factory=dict)
 
@@ -713,7 +715,13 @@ def run_report(
     """
     record = _run_one(name, parameters, Path(output_dir), timeout, notebook_dir, from_text)
     if record.status != "ok" or record.html is None:
-        raise ReportError(record.error or f"report {name} failed")
+        kept = str(Path(output_dir) / record.notebook) if record.notebook else None
+        raise ReportError(
+            record.error or f"report {name} failed",
+            cell_index=record.cell_index,
+            ename=record.ename,
+            kept_path=kept,
+        )
     return Path(output_dir) / record.html
 
 
@@ -800,6 +808,8 @@ def _run_one(
             with contextlib.suppress(FileNotFoundError):
                 executed.unlink()
         record.status = "failed"
+        record.cell_index = getattr(exc, "cell_index", None)
+        record.ename = getattr(exc, "ename", None) or type(exc.__cause__ or exc).__name__
         record.error = _failure_message(name, exc, kept) if not isinstance(exc, ReportError) else str(exc)
         if kept and isinstance(exc, ReportError):
             record.error += f"; the executed notebook is kept at {kept}"
