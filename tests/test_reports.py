@@ -45,7 +45,7 @@ OTHER_PARAMETERS = [
     ),
     ("document_profile", {"source": "SOURCE"}),  # the SCRIPT_DOCUMENT file, filled in by the fixture
     ("getting_started", {"doc_id": "panprd-gd-opinions-2017", "keyword": "港澳"}),
-    ("cooperation_agenda", {"doc_ids": ["gdhk-keywork-2017", "panprd-gd-opinions-2017"]}),
+    ("cooperation_agenda", {"doc_ids": ["gdhk-keywork-2017", "panprd-gd-opinions-2017"], "lang": "zh"}),
 ]
 # runs the default grid leaves out
 EXTRA_RUNS = [("getting_started", {}), *OTHER_PARAMETERS]
