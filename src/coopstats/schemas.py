@@ -257,22 +257,36 @@ FRAMES: dict[str, tuple[Column, ...]] = {
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Order a frame's declared columns first (adding missing ones, empty) and set their dtypes.
 
-    Extra columns are kept after the declared ones.
+    Extra columns are kept after the declared ones. Columns that already have
+    their dtype are not converted again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> notes = conform("notes", pd.DataFrame({"kind": ["page-header"], "line": [203], "extra": [1]}))
+    >>> notes.columns.tolist(), str(notes["line"].dtype), str(notes["doc_id"].dtype)
+    (['doc_id', 'line', 'kind', 'message', 'extra'], 'Int64', 'string')
     """
     import pandas as pd
 
-    columns = FRAMES[name]
-    out = frame.copy()
-    for column in columns:
-        if column.name not in out.columns:
-            out[column.name] = pd.Series(pd.NA, index=out.index, dtype="object")
-        if column.dtype == "category" and column.values is not None:
-            out[column.name] = pd.Categorical(out[column.name], categories=list(column.values))
+    index = pd.RangeIndex(len(frame))
+    data: dict[str, pd.Series] = {}
+    for column in FRAMES[name]:
+        if column.name in frame.columns:
+            series = frame[column.name].reset_index(drop=True)
         else:
-            out[column.name] = out[column.name].astype(column.dtype)
-    declared = [c.name for c in columns]
-    extras = [c for c in out.columns if c not in declared]
-    return out[declared + extras].reset_index(drop=True)
+            series = pd.Series(pd.NA, index=index, dtype="object")
+        if column.dtype == "category" and column.values is not None:
+            dtype = series.dtype
+            if not (isinstance(dtype, pd.CategoricalDtype) and list(dtype.categories) == list(column.values)):
+                series = pd.Series(pd.Categorical(series, categories=list(column.values)), index=index)
+        elif str(series.dtype) != column.dtype:
+            series = series.astype(column.dtype)
+        data[column.name] = series
+    for extra in frame.columns:
+        if extra not in data:
+            data[extra] = frame[extra].reset_index(drop=True)
+    return pd.DataFrame(data, index=index)
 
 
 def pandera_schema(name: str) -> pa.DataFrameSchema:
