@@ -7,3 +7,7 @@ import tempfile
 
 # Set before coopstats is imported anywhere, so no test touches the real user folders.
 os.environ.setdefault("COOPSTATS_HOME", tempfile.mkdtemp(prefix="coopstats-tests-"))
+
+# The script that writes the test notebooks is not a test module: importing it (as --doctest-modules
+# would) rewrites tests/notebooks/echo.ipynb.
+collect_ignore_glob = ["notebooks/*.py"]
