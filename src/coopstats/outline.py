@@ -34,7 +34,6 @@ from os import PathLike
 from coopstats.errors import ParseError
 from coopstats.text import (
     PhysicalLine,
-    TextView,
     clean_wording,
     normalize,
     parse_chinese_numeral,
@@ -381,9 +380,8 @@ def _short_heading(body: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, source: str, path: str | PathLike[str] | None) -> None:
+    def __init__(self, source: str) -> None:
         self.source = source
-        self.path = path
         self.nodes: list[Node] = []
         self.notes: list[Note] = []
         self.ids: set[str] = set()
@@ -580,10 +578,10 @@ class _Builder:
             body_start=unit.body_start,
         )
         if unit.number == 2:
-            self._imply_first_paragraph(unit)
+            self._imply_first_paragraph()
         self.paragraph = self._add(node, self.annex)
 
-    def _imply_first_paragraph(self, unit: _Unit) -> None:
+    def _imply_first_paragraph(self) -> None:
         """An unnumbered paragraph before paragraph 2 of the same block is paragraph 1."""
         block = [n for n in self.nodes if n.annex == self._annex_label() and n.level in ("paragraph",)]
         if any(n.para_no is not None for n in block):
@@ -774,7 +772,7 @@ def parse_outline(
     units = list(_units(source, start, end, notes))
     if not units:
         raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
-    builder = _Builder(source, path)
+    builder = _Builder(source)
     builder.notes = notes
     for index, unit in enumerate(units):
         builder.feed(unit, units[index + 1] if index + 1 < len(units) else None)
@@ -787,11 +785,11 @@ def parse_outline(
             line=units[0].line,
             expected="chapters (一、), sections ((一)), numbered items (1.) or numbered paragraphs",
         )
-    _check_truncation(builder, source, end, path)
+    _check_truncation(builder, source)
     return Outline(builder.nodes, builder.notes)
 
 
-def _check_truncation(builder: _Builder, source: str, end: int, path: str | PathLike[str] | None) -> None:
+def _check_truncation(builder: _Builder, source: str) -> None:
     """Note a document that ends inside an unfinished sentence or clause."""
     last = builder.nodes[-1]
     tail = normalize(source[last.start : last.end]).rstrip()
@@ -804,8 +802,3 @@ def _check_truncation(builder: _Builder, source: str, end: int, path: str | Path
                 "the document may be truncated",
             )
         )
-
-
-def own_view(source: str, node: Node) -> TextView:
-    """Normalised view of a node's own wording after its number marker."""
-    return TextView.of(source, node.body_start or node.start, node.end)

@@ -20,7 +20,7 @@ __all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
 ROLES = ("lead", "co", "responsible", "listed")
-MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple", "change")
+MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple")
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c(
             "unit", "string", "`HKD`, `CNY`, `USD`, `MOP`, `percent`, `pp`, `count`, `times`, physical units."
         ),
-        _c("measure", "string", "`amount`, `count`, `share`, `growth`, `percent`, `volume`, `multiple`."),
+        _c("measure", "string", "What the number measures (a decline: negative growth).", values=MEASURES),
         _c("period", "string", "Period: `2010`, `2010-06`, `2017-01/2017-05`, `2008/2011`, `end-2009`."),
         _c(
             "approx",
@@ -198,7 +198,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
             "string",
             "`trade`, `exports`, `imports`, `re-exports`, `fdi`, `projects`, `enterprises`, …",
         ),
-        _c("measure", "string", "`amount`, `count`, `share`, `growth`, …"),
+        _c("measure", "string", "What the value measures.", values=MEASURES),
         _c("period", "string", "Period, in the forms of `cs.figures()`."),
         _c("value", "float64", "Value in base units; a percentage as written."),
         _c("unit", "string", "Currency code, `percent` or `count`."),

@@ -113,11 +113,6 @@ def _plausibility(text: str) -> tuple[float, float]:
     return text_share, common_share
 
 
-def _is_plausible(text: str) -> bool:
-    text_share, common_share = _plausibility(text)
-    return text_share >= _MIN_TEXT_SHARE and common_share >= _MIN_COMMON_SHARE
-
-
 def _looks_utf16(data: bytes) -> str | None:
     """Guess UTF-16 without a BOM from the pattern of zero bytes."""
     sample = data[:4000]
