@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from coopstats._resources import data_dir
 from coopstats.errors import FigureWarning
+from coopstats.schemas import FRAMES
 from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
 
 if TYPE_CHECKING:
@@ -37,24 +38,9 @@ __all__ = ["FIGURE_COLUMNS", "document_figures", "extract_figures", "parse_chine
 
 logger = logging.getLogger(__name__)
 
-FIGURE_COLUMNS: tuple[str, ...] = (
-    "start",
-    "end",
-    "surface",
-    "value",
-    "unit",
-    "measure",
-    "period",
-    "approx",
-    "subject",
-    "sentence",
-    "bound",
-    "currency_source",
-    "flag",
-    "resolution",
-    "clause",
-    "lead_in",
-    "context",
+# The columns of an extraction: those declared for cs.figures(), less the document's own.
+FIGURE_COLUMNS: tuple[str, ...] = tuple(
+    column.name for column in FRAMES["figures"] if column.name not in ("doc_id", "para_no", "node_id")
 )
 
 _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
@@ -63,10 +49,7 @@ _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
 # Vocabulary
 # ---------------------------------------------------------------------------
 
-_CHINESE_DIGITS = CHINESE_DIGITS
-_CHINESE_PLACES = CHINESE_PLACES
-_CHINESE_GROUPS = CHINESE_GROUPS
-_CHINESE_NUMERAL_CHARS = "".join([*_CHINESE_DIGITS, *_CHINESE_PLACES, *_CHINESE_GROUPS])
+_CHINESE_NUMERAL_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_PLACES, *CHINESE_GROUPS])
 
 # Scale words after a number, longest first.
 _SCALES: dict[str, float] = {
@@ -380,12 +363,12 @@ def _chinese_resolution(text: str) -> float:
     """Place value of the last written digit of a Chinese numeral (八百三十 → 10, 十二 → 1)."""
     resolution = 1.0
     for ch in text:
-        if ch in _CHINESE_DIGITS:
+        if ch in CHINESE_DIGITS:
             resolution = 1.0
-        elif ch in _CHINESE_PLACES:
-            resolution = float(_CHINESE_PLACES[ch])
-        elif ch in _CHINESE_GROUPS:
-            resolution *= float(_CHINESE_GROUPS[ch])
+        elif ch in CHINESE_PLACES:
+            resolution = float(CHINESE_PLACES[ch])
+        elif ch in CHINESE_GROUPS:
+            resolution *= float(CHINESE_GROUPS[ch])
     return resolution
 
 
@@ -518,7 +501,7 @@ def _period_in(text: str, lo: int, hi: int) -> str | None:
     best: tuple[int, str] | None = None
     segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), text[lo:hi])
     segment = _CHINESE_YEAR.sub(
-        lambda m: "".join(str(_CHINESE_DIGITS[ch]) for ch in m["digits"]) + "年", segment
+        lambda m: "".join(str(CHINESE_DIGITS[ch]) for ch in m["digits"]) + "年", segment
     )
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PERIOD_PATTERNS:
