@@ -48,6 +48,7 @@ import pandas as pd
 
 from coopstats import _resources
 from coopstats.errors import ParseError, ParseWarning, UnknownAgencyWarning
+from coopstats.schemas import FRAMES
 from coopstats.text import normalize, to_simplified
 
 __all__ = [
@@ -65,16 +66,7 @@ logger = logging.getLogger(__name__)
 
 ROLES: tuple[str, ...] = ("lead", "co", "responsible", "listed")
 LEAD_RULES: tuple[str, ...] = ("marker", "first-listed", "none")
-REGISTRY_COLUMNS: tuple[str, ...] = (
-    "agency_id",
-    "name",
-    "name_en",
-    "level",
-    "aliases",
-    "successor",
-    "source",
-    "verified",
-)
+REGISTRY_COLUMNS: tuple[str, ...] = tuple(column.name for column in FRAMES["agencies"])
 USER_REGISTRY_FILE = "agencies.csv"
 
 # A name longer than this is almost certainly two names run together or prose.
