@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coopstats.errors import CoopstatsError, CoopstatsWarning
 from coopstats.themes import assign_themes, match_form, themes
@@ -548,35 +548,33 @@ def persistence(
         columns=["task_id_a", "task_id_b", "score", "theme_a", "theme_b", "text_a", "text_b"],
     )
     links = links.sort_values(["score", "task_id_a"], ascending=[False, True], ignore_index=True)
-    linked_a = {i for i, _ in pairs}
-    linked_b = {j for _, j in pairs}
-    rows = []
-    for i in range(len(ta)):
-        j = int(best_b_for_a[i])
-        rows.append(
+
+    def status_rows(
+        doc: str,
+        own: pd.DataFrame,
+        other: pd.DataFrame,
+        best: Any,
+        linked: set[int],
+        kept: str,
+        lost: str,
+        own_scores: Any,
+    ) -> list[tuple[Any, ...]]:
+        """Each task of one list with its best match in the other and whether it is linked."""
+        return [
             (
-                a,
-                ta.at[i, "task_id"],
-                ta.at[i, "theme"],
-                "persisted" if i in linked_a else "dropped",
-                tb.at[j, "task_id"],
-                float(scores[i, j]),
-                ta.at[i, "text"],
+                doc,
+                own.at[k, "task_id"],
+                own.at[k, "theme"],
+                kept if k in linked else lost,
+                other.at[int(best[k]), "task_id"],
+                float(own_scores[k, int(best[k])]),
+                own.at[k, "text"],
             )
-        )
-    for j in range(len(tb)):
-        i = int(best_a_for_b[j])
-        rows.append(
-            (
-                b,
-                tb.at[j, "task_id"],
-                tb.at[j, "theme"],
-                "continued" if j in linked_b else "new",
-                ta.at[i, "task_id"],
-                float(scores[i, j]),
-                tb.at[j, "text"],
-            )
-        )
+            for k in range(len(own))
+        ]
+
+    rows = status_rows(a, ta, tb, best_b_for_a, {i for i, _ in pairs}, "persisted", "dropped", scores)
+    rows += status_rows(b, tb, ta, best_a_for_b, {j for _, j in pairs}, "continued", "new", scores.T)
     status = pd.DataFrame(
         rows, columns=["doc_id", "task_id", "theme", "status", "best_match", "best_score", "text"]
     )
