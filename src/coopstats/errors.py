@@ -20,6 +20,7 @@ __all__ = [
     "FigureWarning",
     "ParseError",
     "ParseWarning",
+    "ReferenceDataError",
     "ReportError",
     "ReportParameterError",
     "UnknownAgencyWarning",
@@ -106,6 +107,27 @@ class UnknownDocumentError(CoopstatsError, LookupError):
 
 class ExchangeRateError(CoopstatsError, LookupError):
     """No exchange rate is known for a currency and period."""
+
+
+class ReferenceDataError(CoopstatsError, ValueError):
+    """A reference table (vocabulary, registry, rates …) has a row coopstats cannot use.
+
+    Attributes
+    ----------
+    table : str
+        The table's file name (``vocabulary.csv``) or path.
+    row : int or None
+        1-based line of the file (the header is line 1).
+    expected : str
+        What the row should hold.
+    """
+
+    def __init__(self, table: str, row: int | None, expected: str) -> None:
+        self.table = table
+        self.row = row
+        self.expected = expected
+        where = f"{table}:{row}" if row is not None else table
+        super().__init__(f"{where}: bad reference row (expected {expected})")
 
 
 class ReportError(CoopstatsError):

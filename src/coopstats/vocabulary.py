@@ -1,0 +1,338 @@
+"""The genre's vocabulary, declared once in ``data/reference/vocabulary.csv``.
+
+Every word the pipeline recognises by kind — currencies and all their written
+forms, the word 元, scale words, physical units, percentage points, roles and
+their chart colours, role words, role labels, the endings of a label, lead
+rules, clause brackets and report languages — is one row of that table, with
+its ``source``. Regexes, ``click.Choice`` lists, schema categories, plot
+colours and notebook options are derived from it here, so adding a currency is
+one row in the table (plus its rates in ``exchange_rates.csv`` if reports
+should convert to it).
+
+Columns: ``kind, code, forms`` (written forms, ``|``-separated, both scripts
+where they differ), ``value`` (kind-specific: a scale's multiplier, a role's
+colour, a bracket's closers), ``label_en, label_zh, source``.
+
+The table is read with :mod:`csv` on first use (no pandas), validated, and
+cached for the process.
+
+Examples
+--------
+>>> currency_forms()["澳門幣"]
+'MOP'
+>>> "澳元" in currency_forms() and currency_forms()["澳元"]
+'AUD'
+>>> roles()
+('lead', 'co', 'responsible', 'listed')
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from coopstats._resources import data_dir
+from coopstats.errors import ReferenceDataError
+
+__all__ = [
+    "Term",
+    "alternation",
+    "brackets",
+    "convertible_currencies",
+    "currency_codes",
+    "currency_forms",
+    "currency_label",
+    "label_endings",
+    "label_roles",
+    "languages",
+    "lead_rules",
+    "percent_point_forms",
+    "physical_units",
+    "role_colours",
+    "role_labels",
+    "role_words",
+    "roles",
+    "scales",
+    "terms",
+    "yuan_forms",
+]
+
+TABLE = "vocabulary.csv"
+_COLUMNS = ("kind", "code", "forms", "value", "label_en", "label_zh", "source")
+# What each kind's ``value`` must be: (regex, description for the error).
+_KINDS: dict[str, tuple[str, str] | None] = {
+    "currency": None,
+    "currency-word": None,
+    "scale": (r"1e[0-9]+", "a multiplier such as 1e8"),
+    "unit": None,
+    "percent-point": None,
+    "role": (r"#[0-9a-fA-F]{6}", "a chart colour such as #1f5f99"),
+    "role-word": None,
+    "role-label": None,
+    "label-ending": None,
+    "lead-rule": None,
+    "bracket": (r".+", "the closing bracket(s), |-separated in the order of forms"),
+    "language": None,
+}
+_ROLE_CODES = ("lead", "co", "responsible", "listed")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One row of the vocabulary: a code and its written forms."""
+
+    kind: str
+    code: str
+    forms: tuple[str, ...]
+    value: str
+    label_en: str
+    label_zh: str
+    source: str
+
+
+@cache
+def _table() -> tuple[Term, ...]:
+    path = data_dir() / "reference" / TABLE
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != _COLUMNS:
+            raise ReferenceDataError(TABLE, 1, "the header " + ",".join(_COLUMNS))
+        rows = [_term(row, line) for line, row in enumerate(reader, start=2)]
+    _check_whole(rows)
+    return tuple(rows)
+
+
+def _term(row: dict[str, str], line: int) -> Term:
+    kind = (row.get("kind") or "").strip()
+    if kind not in _KINDS:
+        raise ReferenceDataError(TABLE, line, "a kind among " + ", ".join(_KINDS))
+    code = (row.get("code") or "").strip()
+    forms = tuple(f for f in (row.get("forms") or "").split("|") if f)
+    if not code or not forms:
+        raise ReferenceDataError(TABLE, line, "a code and at least one written form")
+    if not (row.get("source") or "").strip():
+        raise ReferenceDataError(TABLE, line, "a source saying where the term comes from")
+    value = (row.get("value") or "").strip()
+    rule = _KINDS[kind]
+    if rule is not None and not re.fullmatch(rule[0], value):
+        raise ReferenceDataError(TABLE, line, f"a value that is {rule[1]}")
+    if kind == "bracket" and len(value.split("|")) != len(forms):
+        raise ReferenceDataError(TABLE, line, "one closing bracket per opening form")
+    if kind in ("role", "role-word", "role-label") and code not in _ROLE_CODES:
+        raise ReferenceDataError(TABLE, line, "a role code among " + ", ".join(_ROLE_CODES))
+    if kind == "currency" and not re.fullmatch(r"[A-Z]{3}", code):
+        raise ReferenceDataError(TABLE, line, "an ISO 4217 code such as HKD")
+    return Term(kind, code, forms, value, row.get("label_en") or "", row.get("label_zh") or "", row["source"])
+
+
+def _check_whole(rows: list[Term]) -> None:
+    """One written form names one thing within a kind; every role is declared."""
+    seen: dict[tuple[str, str], int] = {}
+    for line, term in enumerate(rows, start=2):
+        for form in term.forms:
+            group = "money" if term.kind in ("currency", "currency-word") else term.kind
+            if (group, form) in seen:
+                raise ReferenceDataError(
+                    TABLE, line, f"a form not already declared (line {seen[group, form]} has {form!r})"
+                )
+            seen[group, form] = line
+    declared = tuple(t.code for t in rows if t.kind == "role")
+    if declared != _ROLE_CODES:
+        raise ReferenceDataError(TABLE, 2, "the roles " + ", ".join(_ROLE_CODES) + " in that order")
+
+
+def terms(kind: str) -> tuple[Term, ...]:
+    """The rows of one kind, in table order.
+
+    Examples
+    --------
+    >>> [t.code for t in terms("lead-rule")]
+    ['marker', 'first-listed', 'none']
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"unknown vocabulary kind {kind!r}; expected one of {', '.join(_KINDS)}")
+    return tuple(t for t in _table() if t.kind == kind)
+
+
+def _by_form(kind: str) -> dict[str, str]:
+    """Written form -> code, longest form first (for matching)."""
+    pairs = [(form, t.code) for t in terms(kind) for form in t.forms]
+    return dict(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def alternation(forms: Iterable[str]) -> str:
+    """A regex alternation of written forms, longest first, escaped.
+
+    Examples
+    --------
+    >>> alternation(["元", "港元", "HK$"])
+    'HK\\\\$|港元|元'
+    """
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=lambda f: (-len(f), f)))
+
+
+@cache
+def currency_forms() -> dict[str, str]:
+    """Every written form of a currency name -> its ISO code, longest first.
+
+    Examples
+    --------
+    >>> currency_forms()["港幣"], currency_forms()["葡币"]
+    ('HKD', 'MOP')
+    """
+    return _by_form("currency")
+
+
+@cache
+def currency_codes() -> tuple[str, ...]:
+    """ISO codes of the declared currencies, in table order."""
+    return tuple(t.code for t in terms("currency"))
+
+
+def currency_label(code: str, lang: str = "en") -> str:
+    """The name of a currency in English or Chinese.
+
+    Examples
+    --------
+    >>> currency_label("MOP"), currency_label("MOP", "zh")
+    ('Macau pataca', '澳门元')
+    """
+    for term in terms("currency"):
+        if term.code == code:
+            return term.label_zh if lang == "zh" else term.label_en
+    raise ValueError(f"unknown currency {code!r}; expected one of {', '.join(currency_codes())}")
+
+
+@cache
+def convertible_currencies() -> tuple[str, ...]:
+    """Currencies a report may convert to: USD and those with rates in ``exchange_rates.csv``.
+
+    Examples
+    --------
+    >>> convertible_currencies()
+    ('HKD', 'CNY', 'MOP', 'USD')
+    """
+    path = data_dir() / "reference" / "exchange_rates.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        with_rates = {row["currency"] for row in csv.DictReader(handle)}
+    return tuple(code for code in currency_codes() if code in with_rates or code == "USD")
+
+
+@cache
+def yuan_forms() -> tuple[str, ...]:
+    """The written forms of 元, the unit a currency name qualifies."""
+    return tuple(form for t in terms("currency-word") for form in t.forms)
+
+
+@cache
+def scales() -> dict[str, float]:
+    """Scale words -> multipliers, longest first.
+
+    Examples
+    --------
+    >>> scales()["萬億"], scales()["亿"]
+    (1000000000000.0, 100000000.0)
+    """
+    return {form: float(code) for form, code in _by_form("scale").items()}
+
+
+@cache
+def physical_units() -> dict[str, str]:
+    """Physical unit words -> unit codes, longest first.
+
+    Examples
+    --------
+    >>> physical_units()["標箱"], physical_units()["千瓦时"]
+    ('TEU', 'kWh')
+    """
+    return _by_form("unit")
+
+
+@cache
+def percent_point_forms() -> tuple[str, ...]:
+    """The written forms of "percentage points", longest first."""
+    return tuple(_by_form("percent-point"))
+
+
+@cache
+def roles() -> tuple[str, ...]:
+    """The roles of an agency, highest first: lead, co, responsible, listed."""
+    return tuple(t.code for t in terms("role"))
+
+
+@cache
+def role_colours() -> dict[str, str]:
+    """Chart colour of each role."""
+    return {t.code: t.value for t in terms("role")}
+
+
+def role_labels(lang: str = "en") -> dict[str, str]:
+    """Display label of each role in ``lang``.
+
+    Examples
+    --------
+    >>> role_labels("zh")["lead"]
+    '牵头'
+    """
+    return {t.code: (t.label_zh if lang == "zh" else t.label_en) for t in terms("role")}
+
+
+@cache
+def role_words() -> dict[str, str]:
+    """Role words closing a run of names (simplified script) -> role, longest first.
+
+    Examples
+    --------
+    >>> role_words()["按职责分工落实"]
+    'responsible'
+    """
+    return _by_form("role-word")
+
+
+@cache
+def label_roles() -> dict[str, str]:
+    """Words inside a field label (牵头单位, 配合部门) -> the role they give, longest first."""
+    return _by_form("role-label")
+
+
+@cache
+def label_endings() -> tuple[str, ...]:
+    """What ends a field label before its colon: 单位, 部门, 机构."""
+    return tuple(form for t in terms("label-ending") for form in t.forms)
+
+
+@cache
+def lead_rules() -> tuple[str, ...]:
+    """The lead rules a document may follow (``auto`` is resolved before use)."""
+    return tuple(t.code for t in terms("lead-rule"))
+
+
+@cache
+def brackets() -> dict[str, str]:
+    """Opening bracket -> closing bracket of agency clauses (normalised forms included).
+
+    Examples
+    --------
+    >>> brackets()["〔"], brackets()["（"]
+    ('〕', '）')
+    """
+    pairs: dict[str, str] = {}
+    for term in terms("bracket"):
+        for opener, closer in zip(term.forms, term.value.split("|"), strict=True):
+            pairs[opener] = closer
+    return pairs
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """Report and chart languages.
+
+    Examples
+    --------
+    >>> languages()
+    ('en', 'zh')
+    """
+    return tuple(t.code for t in terms("language"))
