@@ -37,14 +37,15 @@ def test_a_user_registry_edit_reaches_every_frame_in_a_new_process(tmp_path):
         "['Development and Reform Commission of Guangdong Province']",
     ]
     (tmp_path / "agencies.csv").write_text(
-        "agency_id,name,name_en,level\ngd-drc,省发展改革委,Guangdong DRC (user's own name),provincial-department\n",
+        "agency_id,name,name_en,level\n"
+        "gd-drc,省发展改革委,Guangdong DRC (user's own name),provincial-department\n",
         encoding="utf-8",
     )
     second = _run(tmp_path, PROBE)
     assert second == [
         "Guangdong DRC (user's own name)",
         "Guangdong DRC (user's own name)",
-        "[\"Guangdong DRC (user's own name)\"]",
+        '["Guangdong DRC (user\'s own name)"]',
     ]
     # two environments now: the one before the edit and the one after
     assert len(list((tmp_path / "cache").glob("frames-*"))) == 2
