@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from coopstats import vocabulary
+
 __all__ = ["cli", "main"]
 
 # subcommands defined in other modules: name -> "module:attribute"
@@ -128,7 +130,7 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
     "lead_rule",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "marker", "first-listed", "none"]),
+    type=click.Choice(["auto", *vocabulary.lead_rules()]),
 )
 def parse(paths: tuple[Path, ...], out: Path, encoding: str, lead_rule: str) -> None:
     """Parse your own documents of the genre and write their frames."""

@@ -53,8 +53,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Levels whose own `heading` names the field of what stands under them.
-_HEADING_LEVELS = frozenset({"chapter", "section", "heading", "annex"})
 # Numbered units: their theme comes from the section/chapter above, never from a heading of their own.
 _NUMBERED_LEVELS = frozenset({"item", "subitem"})
 

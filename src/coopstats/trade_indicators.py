@@ -25,6 +25,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
+from coopstats import vocabulary
 from coopstats._resources import data_dir
 from coopstats.errors import ExchangeRateError
 
@@ -73,7 +74,6 @@ DERIVED_COLUMNS: tuple[str, ...] = (
     "formula",
 )
 
-_MONEY_UNITS = frozenset({"HKD", "CNY", "USD", "MOP", "EUR"})
 
 
 def _read_reference(name: str) -> pd.DataFrame:
@@ -448,7 +448,7 @@ def convert(frame: pd.DataFrame, to: str = "USD") -> pd.DataFrame:
     rates: list[float] = []
     for row in out.itertuples(index=False):
         unit = None if pd.isna(row.unit) else str(row.unit)
-        if unit not in _MONEY_UNITS or unit == to:
+        if unit not in vocabulary.currency_codes() or unit == to:
             rates.append(float("nan") if unit != to else 1.0)
             continue
         rates.append(_per_usd(unit, row.period, table) / _per_usd(to, row.period, table))
