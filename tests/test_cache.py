@@ -106,3 +106,41 @@ def test_every_setting_is_part_of_the_document_key(change):
     base = {"doc_id": "d", "lead_rule": "auto", "published": None, "default_currency": None}
     assert frame_cache.document_key(base, "sha") != frame_cache.document_key({**base, **change}, "sha")
     assert frame_cache.document_key(base, "sha") != frame_cache.document_key(base, "other bytes")
+
+
+# --- bad reference tables: the table, the row and what was expected -----------------------------
+
+
+def test_a_bad_vocabulary_row_names_the_table_row_and_expectation(tmp_path, monkeypatch):
+    from coopstats import vocabulary
+    from coopstats.errors import ReferenceDataError
+
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    good = (vocabulary.data_dir() / "reference" / vocabulary.TABLE).read_text(encoding="utf-8")
+    lines = good.splitlines()
+    lines.insert(3, "currency,hk dollar,港纸,,Hong Kong dollar,港元,slang")  # not an ISO code
+    (reference / vocabulary.TABLE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(vocabulary, "data_dir", lambda: tmp_path)
+    vocabulary._table.cache_clear()
+    try:
+        with pytest.raises(ReferenceDataError) as caught:
+            vocabulary.terms("currency")
+    finally:
+        vocabulary._table.cache_clear()
+    assert (caught.value.table, caught.value.row) == ("vocabulary.csv", 4)
+    assert "ISO 4217" in caught.value.expected
+
+
+def test_a_user_registry_with_a_bad_id_names_its_row(tmp_path, monkeypatch):
+    from coopstats.agency_resolution import load_registry
+    from coopstats.errors import ReferenceDataError
+
+    monkeypatch.setenv("COOPSTATS_HOME", str(tmp_path))
+    (tmp_path / "agencies.csv").write_text(
+        "agency_id,name\ngd-huizhou-gov,惠州市政府\nBad Id,某某局\n", encoding="utf-8"
+    )
+    with pytest.raises(ReferenceDataError) as caught:
+        load_registry()
+    assert caught.value.row == 3
+    assert caught.value.table.endswith("agencies.csv")

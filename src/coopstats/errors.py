@@ -109,8 +109,8 @@ class ExchangeRateError(CoopstatsError, LookupError):
     """No exchange rate is known for a currency and period."""
 
 
-class ReferenceDataError(CoopstatsError, ValueError):
-    """A reference table (vocabulary, registry, rates …) has a row coopstats cannot use.
+class ReferenceDataError(ParseError):
+    """A reference table (vocabulary, registry, themes, rates …) has a row coopstats cannot use.
 
     Attributes
     ----------
@@ -120,14 +120,19 @@ class ReferenceDataError(CoopstatsError, ValueError):
         1-based line of the file (the header is line 1).
     expected : str
         What the row should hold.
+
+    Examples
+    --------
+    >>> str(ReferenceDataError("vocabulary.csv", 7, "a code and at least one written form"))
+    'vocabulary.csv:7: bad reference row (expected a code and at least one written form)'
     """
 
-    def __init__(self, table: str, row: int | None, expected: str) -> None:
+    def __init__(
+        self, table: str, row: int | None, expected: str, problem: str = "bad reference row"
+    ) -> None:
         self.table = table
         self.row = row
-        self.expected = expected
-        where = f"{table}:{row}" if row is not None else table
-        super().__init__(f"{where}: bad reference row (expected {expected})")
+        super().__init__(problem, path=table, line=row, expected=expected)
 
 
 class ReportError(CoopstatsError):

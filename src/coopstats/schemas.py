@@ -30,6 +30,7 @@ def _choices(values: tuple[str, ...], sep: str = ", ", last: str = " or ") -> st
     quoted = [f"`{v}`" for v in values]
     return sep.join(quoted[:-1]) + last + quoted[-1] if len(quoted) > 1 else "".join(quoted)
 
+
 MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple")
 
 

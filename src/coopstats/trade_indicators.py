@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from coopstats import vocabulary
 from coopstats._resources import data_dir
-from coopstats.errors import ExchangeRateError
+from coopstats.errors import ExchangeRateError, ReferenceDataError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +73,6 @@ DERIVED_COLUMNS: tuple[str, ...] = (
     "unit",
     "formula",
 )
-
 
 
 def _read_reference(name: str) -> pd.DataFrame:
@@ -371,9 +370,20 @@ def exchange_rates() -> pd.DataFrame:
     >>> sorted(exchange_rates()["currency"].unique())
     ['CNY', 'HKD', 'MOP']
     """
+    import pandas as pd
+
     frame = _read_reference("exchange_rates.csv")
-    frame["year"] = frame["year"].astype(int)
-    frame["per_usd"] = frame["per_usd"].astype(float)
+    years = pd.to_numeric(frame["year"], errors="coerce")
+    rates = pd.to_numeric(frame["per_usd"], errors="coerce")
+    bad = frame.index[~frame["currency"].isin(vocabulary.currency_codes()) | years.isna() | ~(rates > 0)]
+    if len(bad):
+        raise ReferenceDataError(
+            "exchange_rates.csv",
+            int(bad[0]) + 2,  # the header is line 1
+            "a currency of vocabulary.csv, a year and a positive rate per US dollar",
+        )
+    frame["year"] = years.astype(int)
+    frame["per_usd"] = rates.astype(float)
     frame["verified"] = frame["verified"].str.lower().eq("true")
     return frame
 
