@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from coopstats import vocabulary
 from coopstats._resources import data_dir
 from coopstats.errors import ExchangeRateError, ReferenceDataError
+from coopstats.schemas import FRAMES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,35 +45,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-INDICATOR_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "label_en",
-    "reporter",
-    "partner",
-    "via",
-    "flow",
-    "measure",
-    "period",
-    "value",
-    "unit",
-    "doc_id",
-    "quote",
-    "start",
-    "end",
-    "surface",
-    "approx",
-    "resolution",
-)
-DERIVED_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "label_en",
-    "period",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "formula",
-)
+# The columns of the two frames, as declared once in the schemas.
+INDICATOR_COLUMNS: tuple[str, ...] = tuple(column.name for column in FRAMES["indicators"])
+DERIVED_COLUMNS: tuple[str, ...] = tuple(column.name for column in FRAMES["derived_indicators"])
 
 
 def _read_reference(name: str) -> pd.DataFrame:
