@@ -16,6 +16,7 @@ __all__ = [
     "CoopstatsWarning",
     "CorpusIntegrityError",
     "DecodingError",
+    "DocumentExistsError",
     "ExchangeRateError",
     "FigureWarning",
     "ParseError",
@@ -23,6 +24,7 @@ __all__ = [
     "ReferenceDataError",
     "ReportError",
     "ReportParameterError",
+    "StorageError",
     "UnknownAgencyWarning",
     "UnknownDocumentError",
     "UnsupportedFormatError",
@@ -102,6 +104,44 @@ class UnknownDocumentError(CoopstatsError, LookupError):
         super().__init__(f"unknown doc_id {doc_id!r}; known documents: {', '.join(self.known)}")
 
     def __str__(self) -> str:  # LookupError would repr() the message
+        return str(self.args[0])
+
+
+class DocumentExistsError(CoopstatsError, ValueError):
+    """A document with this ``doc_id`` is already in the corpus (embedded or the user's).
+
+    Attributes
+    ----------
+    doc_id : str
+        The identifier asked for.
+    origin : str
+        ``"embedded"`` or ``"user"``: where the existing document is.
+    """
+
+    def __init__(self, doc_id: str, origin: str) -> None:
+        self.doc_id = doc_id
+        self.origin = origin
+        if origin == "embedded":
+            advice = "the embedded corpus cannot be replaced; choose another doc_id (--doc-id)"
+        else:
+            advice = "pass replace=True (coopstats add --replace) to replace it, or choose another doc_id"
+        super().__init__(f"doc_id {doc_id!r} is already in the corpus ({origin}): {advice}")
+
+
+class StorageError(CoopstatsError, OSError):
+    """A file could not be written (a full disk, a read-only folder …); earlier files are intact.
+
+    Attributes
+    ----------
+    path : str
+        The file or folder that could not be written.
+    """
+
+    def __init__(self, path: str | PathLike[str], reason: str) -> None:
+        self.path = str(path)
+        super().__init__(f"cannot write {self.path}: {reason} (is the disk full or the folder read-only?)")
+
+    def __str__(self) -> str:  # OSError would format its own arguments
         return str(self.args[0])
 
 

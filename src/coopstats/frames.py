@@ -35,6 +35,7 @@ __all__ = [
     "assignments",
     "build_corpus",
     "build_document",
+    "cache_parsed",
     "documents",
     "figures",
     "parse_document",
@@ -231,11 +232,14 @@ def _requested_settings(row: corpus.DocumentEntry) -> dict[str, str | None]:
 
 
 @cache
+def _settings_of(row: corpus.DocumentEntry) -> DocumentSettings:
+    start, end = corpus.span(row.doc_id)
+    return DocumentSettings.resolve(corpus.source_text(row.doc_id)[start:end], **_requested_settings(row))
+
+
 def _corpus_settings(doc_id: str) -> DocumentSettings:
     """The resolved settings of a corpus document (``auto`` read from its text once per process)."""
-    row = corpus.entry(doc_id)
-    start, end = corpus.span(doc_id)
-    return DocumentSettings.resolve(corpus.source_text(doc_id)[start:end], **_requested_settings(row))
+    return _settings_of(corpus.entry(doc_id))
 
 
 def _corpus_document_key(row: corpus.DocumentEntry) -> str:
@@ -247,6 +251,7 @@ def build_document(doc_id: str) -> dict[str, pd.DataFrame]:
     """Parse one corpus document (no cache): its frames keyed by name."""
     row = corpus.entry(doc_id)
     start, end = corpus.span(doc_id)
+    logger.info("parsing %s", doc_id)
     return _build_document(
         _corpus_settings(doc_id), corpus.source_text(doc_id), start, end, path=row.source_file
     )
@@ -262,36 +267,49 @@ def build_corpus() -> dict[str, pd.DataFrame]:
     return {name: conform(name, pd.concat(parts, ignore_index=True)) for name, parts in built.items()}
 
 
-def _document_frame(env_key: str, row: corpus.DocumentEntry, name: str) -> pd.DataFrame:
+def _document_frame(env_key: str, row: corpus.DocumentEntry, doc_key: str, name: str) -> pd.DataFrame:
     """One frame of one corpus document: from the cache, else parsed (and all its frames cached)."""
-    doc_key = _corpus_document_key(row)
     cached = frame_cache.read_frame(env_key, doc_key, name)
     if cached is not None:
         return conform(name, cached)
-    corpus.check_integrity()
+    corpus.check_integrity([row.doc_id])
     frames = build_document(row.doc_id)
     frame_cache.write_frames(env_key, doc_key, frames)
     return frames[name]
 
 
-_MEMO: dict[tuple[str, str], pd.DataFrame] = {}
+def cache_parsed(parsed: ParsedDocument) -> None:
+    """Put the frames of a document just added to the user's corpus into the cache.
+
+    The frames were parsed from the same bytes under the settings the user
+    manifest now records, so the corpus build would give the same frames.
+    """
+    row = corpus.entry(parsed.settings.doc_id)
+    frames = {name: getattr(parsed, name) for name in _CORPUS_FRAMES}
+    frame_cache.write_frames(frame_cache.environment_key(), _corpus_document_key(row), frames)
+
+
+_MEMO: dict[tuple[str, str, tuple[str, ...]], pd.DataFrame] = {}
 
 
 def _corpus_frame(name: str) -> pd.DataFrame:
     """A corpus frame: the concatenation of each document's cached frame.
 
-    Keyed in this process by the environment key, so a user who edits a
-    reference table (their ``agencies.csv``) gets new frames in the next call.
+    Memoised in this process by the environment key and the documents' keys,
+    so a user who edits a reference table (their ``agencies.csv``) or adds a
+    document gets new frames in the next call.
     """
     env_key = frame_cache.environment_key()
-    memo = _MEMO.get((env_key, name))
+    rows = corpus.manifest()
+    doc_keys = tuple(_corpus_document_key(row) for row in rows)
+    memo = _MEMO.get((env_key, name, doc_keys))
     if memo is not None:
         return memo
     if not any(key[0] == env_key for key in _MEMO):
         frame_cache.prune(env_key)
-    parts = [_document_frame(env_key, row, name) for row in corpus.manifest()]
+    parts = [_document_frame(env_key, row, key, name) for row, key in zip(rows, doc_keys, strict=True)]
     frame = conform(name, pd.concat(parts, ignore_index=True))
-    _MEMO[(env_key, name)] = frame
+    _MEMO[(env_key, name, doc_keys)] = frame
     return frame
 
 

@@ -90,6 +90,15 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("line_end", "Int64", "Last line of the document in its raw file."),
         _c("default_currency", "string", "Currency of amounts with no currency marker."),
         _c("issued_note", "string", "Where the date of issue comes from."),
+        _c("published", "string", "Date of publication (ISO 8601, as precise as known), where known."),
+        _c("format", "string", "Format the source file is in (`text`, `html`, `docx`, `pdf`)."),
+        _c(
+            "origin",
+            "category",
+            "`embedded` (the packaged corpus) or `user` (added with `coopstats add`).",
+            values=("embedded", "user"),
+        ),
+        _c("added", "string", "When a user document was added (ISO 8601, UTC)."),
     ),
     "provisions": (
         _DOC_ID,
