@@ -467,9 +467,12 @@ class ParsedDocument:
     Attributes
     ----------
     meta : dict
-        ``doc_id, title, script, kind, lead_rule, encoding, path, sha256``.
+        ``doc_id, title, script, kind, lead_rule, format, encoding, path, sha256``;
+        ``format`` is ``text``, ``html``, ``docx`` or ``pdf``.
     source : str
-        The decoded text; every offset in the frames indexes into it.
+        The text that was parsed (a file's decoded text, the main text of a web
+        page, a Word or PDF document's text as its reader gave it); every
+        offset in the frames indexes into it.
     provisions, tasks, assignments, figures, notes : pandas.DataFrame
         As :func:`coopstats.provisions` and friends.
     """
@@ -492,7 +495,7 @@ class ParsedDocument:
         script: str = "auto",
         encoding: str = "auto",
     ) -> ParsedDocument:
-        """Parse a text file (encoding detected unless given)."""
+        """Parse a file: text, web page, Word or PDF (told from its content; encoding detected unless given)."""
         from coopstats.errors import ParseError
 
         path = Path(path)
@@ -517,13 +520,15 @@ class ParsedDocument:
         encoding: str = "auto",
         path: str | os.PathLike[str] | None = None,
     ) -> ParsedDocument:
-        """Parse raw bytes (encoding detected unless given)."""
-        from coopstats.text import decode
+        """Parse raw bytes of any format :func:`coopstats.readers.read_document` reads."""
+        from coopstats.readers import read_document
 
-        decoded = decode(data, encoding=encoding, path=path)
-        parsed = cls.from_text(decoded.text, doc_id=doc_id, lead_rule=lead_rule, script=script, path=path)
-        parsed.meta["encoding"] = decoded.encoding
-        parsed.meta["sha256"] = hashlib.sha256(data).hexdigest()
+        read = read_document(data, path=path, encoding=encoding)
+        parsed = cls.from_text(read.text, doc_id=doc_id, lead_rule=lead_rule, script=script, path=path)
+        parsed.meta.update(format=read.format, encoding=read.encoding, sha256=hashlib.sha256(data).hexdigest())
+        parsed.provisions, parsed.tasks = (
+            _with_positions(parsed.provisions, read), _with_positions(parsed.tasks, read)
+        )
         return parsed
 
     @classmethod
@@ -569,11 +574,21 @@ class ParsedDocument:
             "kind": kind,
             "lead_rule": _resolve_lead_rule(lead_rule, source),
             "default_currency": currency,
+            "format": "text",
             "encoding": None,
             "path": None if path is None else str(path),
             "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
         }
         return cls(meta=meta, source=source, **frames)
+
+
+def _with_positions(frame: pd.DataFrame, read: Any) -> pd.DataFrame:
+    """``page``, ``table_no`` and ``row_no`` of each row's ``start``, from the reader's blocks."""
+    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
+    out = frame.copy()
+    for column in ("page", "table_no", "row_no"):
+        out[column] = pd.array([getattr(p, column) for p in positions], dtype="Int64")
+    return out
 
 
 # A document title names its kind at the end: 通知, 意见, 重点工作, 行动计划 …
