@@ -201,7 +201,9 @@ def read(data: bytes, *, path: str | PathLike[str] | None = None, encoding: str 
             return fallback
         main = body
     builder = TextBuilder()
-    _Walker(builder).block(main)
+    walker = _Walker(builder)
+    walker.block(main)
+    walker.flush()
     return builder.build("html", codec)
 
 

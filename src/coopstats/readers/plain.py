@@ -16,7 +16,7 @@ def read(data: bytes, *, path: str | PathLike[str] | None = None, encoding: str 
     --------
     >>> doc = read("一、总体要求\\n\\n1.加快协商。".encode("utf-8"))
     >>> doc.format, [(b.start, b.end) for b in doc.blocks]
-    ('text', [(0, 6), (8, 14)])
+    ('text', [(0, 6), (8, 15)])
     """
     from coopstats.text import decode
 
