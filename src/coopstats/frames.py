@@ -495,7 +495,7 @@ class ParsedDocument:
         script: str = "auto",
         encoding: str = "auto",
     ) -> ParsedDocument:
-        """Parse a file: text, web page, Word or PDF (told from its content; encoding detected unless given)."""
+        """Parse a file: text, web page, Word or PDF (told by content; encoding detected unless given)."""
         from coopstats.errors import ParseError
 
         path = Path(path)
@@ -525,7 +525,8 @@ class ParsedDocument:
 
         read = read_document(data, path=path, encoding=encoding)
         parsed = cls.from_text(read.text, doc_id=doc_id, lead_rule=lead_rule, script=script, path=path)
-        parsed.meta.update(format=read.format, encoding=read.encoding, sha256=hashlib.sha256(data).hexdigest())
+        parsed.meta.update(format=read.format, encoding=read.encoding)
+        parsed.meta["sha256"] = hashlib.sha256(data).hexdigest()
         parsed.provisions, parsed.tasks = (
             _with_positions(parsed.provisions, read), _with_positions(parsed.tasks, read)
         )

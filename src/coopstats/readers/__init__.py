@@ -53,7 +53,9 @@ FORMATS = ("text", "html", "docx", "pdf")
 BLOCK_KINDS = ("paragraph", "heading", "table-row")
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML_START = re.compile(rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 _HTML_TAG = re.compile(rb"<(?:html|head|body|meta|title|div|p|table)\b[^>]*>", re.I)
 
 
@@ -168,15 +170,18 @@ class TextBuilder:
         self._length += len(line)
         self.blocks.append(Block(kind, start, self._length, page, table_no, row_no, tuple(cells)))
 
-    def add_row(
-        self, cells: Sequence[str], *, table_no: int, row_no: int, page: int | None = None
-    ) -> None:
+    def add_row(self, cells: Sequence[str], *, table_no: int, row_no: int, page: int | None = None) -> None:
         """Append a table row: its cells, line breaks removed, joined by :data:`CELL_SEPARATOR`."""
         flat = [join_cell_lines(cell) for cell in cells]
         if not any(flat):
             return
         self.add(
-            CELL_SEPARATOR.join(flat), kind="table-row", page=page, table_no=table_no, row_no=row_no, cells=flat
+            CELL_SEPARATOR.join(flat),
+            kind="table-row",
+            page=page,
+            table_no=table_no,
+            row_no=row_no,
+            cells=flat,
         )
 
     def build(self, fmt: str, encoding: str | None = None) -> ReadDocument:

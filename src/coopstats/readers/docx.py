@@ -33,7 +33,9 @@ _IDEOGRAPH_ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = "百", thousand: str = "千") -> str:
+def _chinese(
+    n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = "百", thousand: str = "千"
+) -> str:
     """Chinese counting as Word prints it: 一 … 十, 十一, 二十, 一百零一, 一千零二十."""
     if n <= 0:
         return digits[0]
@@ -59,8 +61,10 @@ def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = 
 
 
 def _roman(n: int) -> str:
-    values = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-              (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+    values = (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    )  # fmt: skip
     out = ""
     for value, letters in values:
         while n >= value:
@@ -83,8 +87,10 @@ def format_number(n: int, fmt: str) -> str:
     ['一', '十', '十一', '二十', '一百零一']
     >>> format_number(3, "decimalFullWidth"), format_number(2, "ideographTraditional")
     ('３', '乙')
-    >>> format_number(4, "lowerRoman"), format_number(28, "upperLetter"), format_number(3, "decimalEnclosedCircle")
-    ('iv', 'BB', '③')
+    >>> format_number(4, "lowerRoman"), format_number(28, "upperLetter")
+    ('iv', 'BB')
+    >>> format_number(3, "decimalEnclosedCircle")
+    '③'
     """
     if fmt in ("decimal", "decimalZero") or not fmt:
         return f"{n:02d}" if fmt == "decimalZero" else str(n)
@@ -241,7 +247,9 @@ def read(data: bytes, *, path: str | PathLike[str] | None = None) -> ReadDocumen
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise unsupported(f"not a readable Word document: {exc}", path, "a .docx file Word can open") from None
+        raise unsupported(
+            f"not a readable Word document: {exc}", path, "a .docx file Word can open"
+        ) from None
     reader = _Reader(document)
     reader.body(document.element.body)
     return reader.builder.build("docx")
@@ -271,7 +279,10 @@ class _Reader:
         numbered = self._num_pr(element, style)
         label = self.numbering.label(*numbered) if numbered else ""
         name = (style.name or "").lower() if style is not None else ""
-        heading = name.startswith(("heading", "title", "标题")) or element.find(f"{_W}pPr/{_W}outlineLvl") is not None
+        heading = (
+            name.startswith(("heading", "title", "标题"))
+            or element.find(f"{_W}pPr/{_W}outlineLvl") is not None
+        )
         return label + paragraph.text, heading
 
     def _num_pr(self, element: Any, style: Any) -> tuple[str, int] | None:

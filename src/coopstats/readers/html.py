@@ -13,6 +13,7 @@ without breaks; block elements (``p``, ``div``, ``br``, ``li``, ``h1``–``h6``,
 
 from __future__ import annotations
 
+import contextlib
 import re
 from os import PathLike
 from typing import TYPE_CHECKING
@@ -46,10 +47,13 @@ _DROP_TAGS = (
     "head",
 )
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table tbody thead tfoot caption section article main "
-    "blockquote pre center hr address figure figcaption td th body html".split()
+    {
+        *("p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6"),
+        *("tr", "td", "th", "table", "tbody", "thead", "tfoot", "caption", "section", "article", "main"),
+        *("blockquote", "pre", "center", "hr", "address", "figure", "figcaption", "body", "html"),
+    }
 )
-_HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 # Class or id words of page chrome, as whole words of a class or id (``wrapper-footer``, ``nav_bar``).
 _CHROME = re.compile(
     r"(?:^|[-_\s])(?:header|hearder|footer|foot|nav|navbar|menu|breadcrumbs?|crumbs?|share|sidebar|"
@@ -218,10 +222,8 @@ def _drop_chrome(root: LexborNode) -> None:
         if role in _ROLES_CHROME or _CHROME.search(words):
             doomed.append(node)
     for node in doomed:
-        try:
+        with contextlib.suppress(Exception):  # already gone with an ancestor
             node.decompose()
-        except Exception:  # already gone with an ancestor  # noqa: S110
-            pass
 
 
 def _cjk_count(node: LexborNode) -> int:
@@ -266,7 +268,7 @@ def _element_children(node: LexborNode) -> list[LexborNode]:
 
 
 def _fallback(markup: str, codec: str) -> ReadDocument:
-    """trafilatura's main text, one paragraph per line."""
+    """Trafilatura's main text, one paragraph per line."""
     import trafilatura
 
     text = trafilatura.extract(markup, include_tables=True, include_comments=False, favor_recall=True) or ""
@@ -345,9 +347,7 @@ def _is_data_table(table: LexborNode) -> bool:
     """A table of cells, not a layout table: no table inside and at least two columns somewhere."""
     if len(table.css("table")) > 1:  # a table inside (css() matches the table itself too): layout
         return False
-    return any(
-        sum(cell.tag in ("td", "th") for cell in _element_children(row)) >= 2 for row in _rows(table)
-    )
+    return any(sum(cell.tag in ("td", "th") for cell in _element_children(row)) >= 2 for row in _rows(table))
 
 
 def _cell_text(cell: LexborNode) -> str:

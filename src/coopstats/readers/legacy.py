@@ -23,7 +23,10 @@ __all__ = ["CONVERT_TIMEOUT", "kind_of", "read"]
 #: Seconds LibreOffice may take to convert one file.
 CONVERT_TIMEOUT = 120
 
-_HOW = "a .docx: convert it with LibreOffice, `soffice --headless --convert-to docx FILE`, or save it as .docx in Word/WPS"
+_HOW = (
+    "a .docx: convert it with LibreOffice, `soffice --headless --convert-to docx FILE`, "
+    "or save it as .docx in Word or WPS"
+)
 
 
 def kind_of(data: bytes) -> str:

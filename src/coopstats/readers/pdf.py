@@ -83,7 +83,9 @@ def read(data: bytes, *, path: str | PathLike[str] | None = None) -> ReadDocumen
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise unsupported(f"cannot open the PDF: {exc}", path, "a PDF that is not damaged or encrypted") from None
+        raise unsupported(
+            f"cannot open the PDF: {exc}", path, "a PDF that is not damaged or encrypted"
+        ) from None
     try:
         pages = [_page_lines(pdf[index], index + 1) for index in range(len(pdf))]
     finally:
@@ -93,8 +95,8 @@ def read(data: bytes, *, path: str | PathLike[str] | None = None) -> ReadDocumen
             f"the PDF has no text layer ({len(pages)} page{'s' if len(pages) != 1 else ''} of images only): "
             "a scan",
             path=path,
-            expected="a PDF with text: run OCR on it first (e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`) "
-            "and parse the result",
+            expected="a PDF with text: run OCR on it first "
+            "(e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`) and parse the result",
         )
     pages = _drop_page_noise(pages)
     tables = _tables(data)
@@ -259,7 +261,7 @@ def _tables(data: bytes) -> dict[int, list[_Table]]:
                     rows = [[cell or "" for cell in row] for row in table.extract()]
                     if len(rows) >= 1 and max((len(r) for r in rows), default=0) >= 2:
                         out.setdefault(page_no, []).append((height - top, height - bottom, x0, x1, rows))
-    except Exception:  # pdfplumber could not read the tables: keep the text as lines  # noqa: BLE001
+    except Exception:  # pdfplumber could not read the tables: keep the text as lines
         return {}
     return out
 
