@@ -519,3 +519,15 @@ def test_cli_parse_reports_each_file_and_goes_on(tmp_path: Path) -> None:
     assert "agencies" in result.output
     ok = CliRunner().invoke(cli, ["parse", str(good), "--out", str(tmp_path / "out2")])
     assert ok.exit_code == 0, ok.output
+
+
+def test_import_stays_light() -> None:
+    import sys
+
+    code = (
+        "import sys, coopstats, coopstats.readers;"
+        "heavy = {'selectolax', 'trafilatura', 'docx', 'pypdfium2', 'pdfplumber'} & set(sys.modules);"
+        "print(sorted(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -272,8 +272,10 @@ def detect_format(data: bytes) -> str:
     'text'
     """
     head = data[:1024]
-    if head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-") or (b"%PDF-" in head and not _HTML_START.match(data)):
+    if head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-"):
         return "pdf"
+    if b"%PDF-" in head and b" obj" in data[:65536] and not _HTML_START.match(data):
+        return "pdf"  # a PDF after some junk bytes, as some servers send them
     if data.startswith(b"PK\x03\x04"):
         return "docx" if _is_docx(data) else "text"
     if data.startswith(_OLE_SIGNATURE):
