@@ -77,6 +77,7 @@ _CONTENT_SELECTORS = (
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DOMINANT_SHARE = 0.7  # a child holding this share of its parent's Chinese text is the main block
+_LAYOUT_CELL = 1000  # characters: a cell this long holds a page's text, not a table's data
 _NEWLINE_SPACE = "\x00"  # whitespace with a line break in the markup, decided when the line is finished
 
 _CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
@@ -347,6 +348,8 @@ def _is_data_table(table: LexborNode) -> bool:
     """A table of cells, not a layout table: no table inside and at least two columns somewhere."""
     if len(table.css("table")) > 1:  # a table inside (css() matches the table itself too): layout
         return False
+    if any(len(cell.text(deep=True) or "") > _LAYOUT_CELL for cell in table.css("td, th")):
+        return False  # a cell holding a whole text: the page is laid out in a table
     return any(sum(cell.tag in ("td", "th") for cell in _element_children(row)) >= 2 for row in _rows(table))
 
 
