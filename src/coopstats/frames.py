@@ -280,9 +280,13 @@ def _document_frame(env_key: str, row: corpus.DocumentEntry, doc_key: str, name:
     cached = frame_cache.read_frame(env_key, doc_key, name)
     if cached is not None:
         return conform(name, cached)
-    corpus.check_integrity([row.doc_id])
-    frames = build_document(row.doc_id)
-    frame_cache.write_frames(env_key, doc_key, frames)
+    with frame_cache.building(env_key, doc_key):  # one process parses; the others wait, then read
+        cached = frame_cache.read_frame(env_key, doc_key, name)
+        if cached is not None:
+            return conform(name, cached)
+        corpus.check_integrity([row.doc_id])
+        frames = build_document(row.doc_id)
+        frame_cache.write_frames(env_key, doc_key, frames)
     return frames[name]
 
 
