@@ -73,7 +73,7 @@ EXPECTED = {
         3.692e11,
         "CNY",
         "amount",
-        "2010-01/2010-12",
+        "2010",
         "HKG",
         "CHN",
         None,
