@@ -49,6 +49,7 @@ class DocumentEntry:
     issuer: str
     doc_number: str
     issued: str
+    published: str
     issued_note: str
     script: str
     kind: str

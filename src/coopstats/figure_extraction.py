@@ -40,7 +40,15 @@ from typing import TYPE_CHECKING
 from coopstats import vocabulary
 from coopstats._resources import data_dir
 from coopstats.errors import FigureWarning
-from coopstats.periods import Period, PeriodMention, PeriodReading, Reference, find_periods, own_year, resolve_period
+from coopstats.periods import (
+    Period,
+    PeriodMention,
+    PeriodReading,
+    Reference,
+    find_periods,
+    own_year,
+    resolve_period,
+)
 from coopstats.schemas import FRAMES
 from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
 
@@ -106,7 +114,8 @@ def _words() -> _Words:
     after = rf"(?:{vocabulary.alternation(yuan)})?"
     note = re.compile(
         rf"""[(（]\s*(?:{label}\s*[:：]?\s*)?{amount}\s*(?P<c1>{cur})\s*{after}\s*[,，、;；]\s*下同\s*[)）]
-           | (?:[(（]\s*)?{label}\s*[:：]\s*{amount}\s*(?P<c2>{cur})\s*{after}\s*(?:[,，、;；]\s*下同)?\s*[)）]?""",
+           | (?:[(（]\s*)?{label}\s*[:：]\s*{amount}\s*(?P<c2>{cur})\s*{after}
+             \s*(?:[,，、;；]\s*下同)?\s*[)）]?""",
         re.VERBOSE,
     )
     trim = re.compile(
@@ -346,7 +355,7 @@ class _Qualifier:
 
 @dataclass(frozen=True)
 class CurrencyReading:
-    """The currency of an amount and where it comes from (``explicit``, ``carried``, ``issuer``, ``default``)."""
+    """The currency of an amount and its source: ``explicit``, ``carried``, ``issuer`` or ``default``."""
 
     unit: str | None
     source: str | None
@@ -390,7 +399,10 @@ class _Context:
         stopped = bytearray(len(text))
         for m in _stop_pattern().finditer(text):
             stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-        notes = [(m.start(), _words().currencies[m["c1"] or m["c2"]]) for m in _words().currency_note.finditer(text)]
+        notes = [
+            (m.start(), _words().currencies[m["c1"] or m["c2"]])
+            for m in _words().currency_note.finditer(text)
+        ]
         bounds = [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)]
         return cls(
             view=view,
@@ -573,8 +585,8 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
 _NOT_A_FIGURE = _Unit("none", "", 1.0, 0, None)
 
 
-def _unit_word(text: str, at: int, multiplier: float, bound: str | None) -> _Unit | None:  # noqa: PLR0911
-    """The unit word at ``at``: a percent sign, percentage points, a currency, 元, 倍, 成, a unit, a classifier."""
+def _unit_word(text: str, at: int, multiplier: float, bound: str | None) -> _Unit | None:
+    """The unit word at ``at``: %, percentage points, a currency, 元, 倍, 成, a unit, a classifier."""
     words = _words()
     if text.startswith(("%", "‰"), at):
         return _Unit("percent", "percent", multiplier, at + 1, bound)
@@ -699,7 +711,13 @@ def _currency(ctx: _Context, unit: _Unit, qualifier: _Qualifier) -> CurrencyRead
 
 def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
     """Measure and sign from the unit and the words just before (or right after) the number."""
-    fixed = {"money": "amount", "count": "count", "scale": "count", "physical": "volume", "multiple": "multiple"}
+    fixed = {
+        "money": "amount",
+        "count": "count",
+        "scale": "count",
+        "physical": "volume",
+        "multiple": "multiple",
+    }
     if unit.kind in fixed:
         return _MeasureReading(fixed[unit.kind], 1)
     # percentages, tenths, percentage points: the nearest keyword decides
@@ -775,7 +793,9 @@ class _Carry:
     subject: str = ""
 
 
-def _period_mentions(ctx: _Context, sentence: tuple[int, int], memo: dict[int, list[PeriodMention]]) -> list[PeriodMention]:
+def _period_mentions(
+    ctx: _Context, sentence: tuple[int, int], memo: dict[int, list[PeriodMention]]
+) -> list[PeriodMention]:
     if sentence[0] not in memo:
         memo[sentence[0]] = find_periods(ctx.text[sentence[0] : sentence[1]], ctx.ref)
     return memo[sentence[0]]
@@ -798,7 +818,9 @@ def _figure(
     tenths = 10.0 if unit.kind == "tenths" else 1.0
     value, resolution = number.value * unit.multiplier * tenths, number.resolution * unit.multiplier * tenths
     if not math.isfinite(value):
-        warnings.warn(f"skipped a number too large to represent at offset {number.i}", FigureWarning, stacklevel=4)
+        warnings.warn(
+            f"skipped a number too large to represent at offset {number.i}", FigureWarning, stacklevel=4
+        )
         return None, carry
     qualifier = _qualify(ctx, number, unit)
     currency = _currency(ctx, unit, qualifier)
@@ -867,7 +889,11 @@ def _extract_view(
 ) -> tuple[list[dict[str, object]], str | None]:
     """The figures of one view, and the currency a note carries past it."""
     ctx = _Context.of(
-        view, ref, issuer_currency=issuer_currency, default_currency=default_currency, carried_currency=carried_currency
+        view,
+        ref,
+        issuer_currency=issuer_currency,
+        default_currency=default_currency,
+        carried_currency=carried_currency,
     )
     memo: dict[int, list[PeriodMention]] = {}
     carry = _Carry()
@@ -1026,7 +1052,11 @@ def document_figures(
         if not view.text:
             continue
         found, carried = _extract_view(
-            view, ref, issuer_currency=issuer_currency, default_currency=default_currency, carried_currency=carried
+            view,
+            ref,
+            issuer_currency=issuer_currency,
+            default_currency=default_currency,
+            carried_currency=carried,
         )
         para_no = getattr(provision, "para_no", None)
         for row in found:

@@ -8,6 +8,7 @@ fresh process that finds the cache reads it without parsing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -163,11 +164,20 @@ def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> pd.DataFrame
     return conform("assignments", agencies.assign(task_frame, lead_rule=lead_rule))
 
 
-def _figures_frame(provision_frame: pd.DataFrame, source: str, default_currency: str | None) -> pd.DataFrame:
+def _figures_frame(
+    provision_frame: pd.DataFrame,
+    source: str,
+    default_currency: str | None,
+    published: str | None = None,
+    issuer: str | None = None,
+) -> pd.DataFrame:
     from coopstats import figure_extraction as figures_stage
 
     return conform(
-        "figures", figures_stage.document_figures(provision_frame, source, default_currency=default_currency)
+        "figures",
+        figures_stage.document_figures(
+            provision_frame, source, default_currency=default_currency, published=published, issuer=issuer
+        ),
     )
 
 
@@ -197,6 +207,8 @@ def _build_document(
     *,
     lead_rule: str,
     default_currency: str | None,
+    published: str | None = None,
+    issuer: str | None = None,
     path: Any = None,
 ) -> dict[str, pd.DataFrame]:
     from coopstats.outline import parse_outline
@@ -214,7 +226,7 @@ def _build_document(
         "provisions": provision_frame,
         "tasks": task_frame,
         "assignments": assignment_frame,
-        "figures": _figures_frame(provision_frame, source, default_currency),
+        "figures": _figures_frame(provision_frame, source, default_currency, published, issuer),
         "notes": _notes_frame(doc_id, outline),
     }
 
@@ -288,6 +300,8 @@ def build_corpus() -> dict[str, pd.DataFrame]:
             end,
             lead_rule=row.lead_rule,
             default_currency=row.default_currency or None,
+            published=row.published or row.issued or None,
+            issuer=row.issuer or None,
             path=row.source_file,
         )
         for name, frame in frames.items():
@@ -491,6 +505,9 @@ class ParsedDocument:
         lead_rule: str = "auto",
         script: str = "auto",
         encoding: str = "auto",
+        published: dt.date | str | None = None,
+        default_currency: str | None = None,
+        issuer: str | None = None,
     ) -> ParsedDocument:
         """Parse a text file (encoding detected unless given)."""
         from coopstats.errors import ParseError
@@ -503,7 +520,15 @@ class ParsedDocument:
         except IsADirectoryError:
             raise ParseError("this is a folder, not a file", path=path, expected="a text file") from None
         return cls.from_bytes(
-            data, doc_id=doc_id or path.stem, lead_rule=lead_rule, script=script, encoding=encoding, path=path
+            data,
+            doc_id=doc_id or path.stem,
+            lead_rule=lead_rule,
+            script=script,
+            encoding=encoding,
+            path=path,
+            published=published,
+            default_currency=default_currency,
+            issuer=issuer,
         )
 
     @classmethod
@@ -516,12 +541,24 @@ class ParsedDocument:
         script: str = "auto",
         encoding: str = "auto",
         path: str | os.PathLike[str] | None = None,
+        published: dt.date | str | None = None,
+        default_currency: str | None = None,
+        issuer: str | None = None,
     ) -> ParsedDocument:
         """Parse raw bytes (encoding detected unless given)."""
         from coopstats.text import decode
 
         decoded = decode(data, encoding=encoding, path=path)
-        parsed = cls.from_text(decoded.text, doc_id=doc_id, lead_rule=lead_rule, script=script, path=path)
+        parsed = cls.from_text(
+            decoded.text,
+            doc_id=doc_id,
+            lead_rule=lead_rule,
+            script=script,
+            path=path,
+            published=published,
+            default_currency=default_currency,
+            issuer=issuer,
+        )
         parsed.meta["encoding"] = decoded.encoding
         parsed.meta["sha256"] = hashlib.sha256(data).hexdigest()
         return parsed
@@ -535,8 +572,16 @@ class ParsedDocument:
         lead_rule: str = "auto",
         script: str = "auto",
         path: str | os.PathLike[str] | None = None,
+        published: dt.date | str | None = None,
+        default_currency: str | None = None,
+        issuer: str | None = None,
     ) -> ParsedDocument:
-        """Parse text already decoded."""
+        """Parse text already decoded.
+
+        A bare 元 takes the currency of ``issuer`` (vocabulary kind
+        ``issuer-currency``), else ``default_currency``; never one guessed
+        from the script.
+        """
         from coopstats.errors import ParseError
         from coopstats.text import detect_script, normalize_newlines
 
@@ -551,9 +596,16 @@ class ParsedDocument:
             raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
         doc_id = doc_id or "document"
         resolved_script = detect_script(source) if script == "auto" else script
-        currency = "HKD" if resolved_script == "hant" else "CNY"
         frames = _build_document(
-            doc_id, source, 0, len(source), lead_rule=lead_rule, default_currency=currency, path=path
+            doc_id,
+            source,
+            0,
+            len(source),
+            lead_rule=lead_rule,
+            default_currency=default_currency,
+            published=None if published is None else str(published),
+            issuer=issuer,
+            path=path,
         )
         provision_frame, task_frame = frames["provisions"], frames["tasks"]
         if task_frame["agency_clause"].notna().any():
@@ -568,7 +620,9 @@ class ParsedDocument:
             "script": resolved_script,
             "kind": kind,
             "lead_rule": _resolve_lead_rule(lead_rule, source),
-            "default_currency": currency,
+            "default_currency": default_currency,
+            "published": None if published is None else str(published),
+            "issuer": issuer,
             "encoding": None,
             "path": None if path is None else str(path),
             "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
@@ -612,6 +666,9 @@ def parse_document(
     lead_rule: str = "auto",
     script: str = "auto",
     encoding: str = "auto",
+    published: dt.date | str | None = None,
+    default_currency: str | None = None,
+    issuer: str | None = None,
 ) -> ParsedDocument:
     """Parse any document of the genre into frames.
 
@@ -631,6 +688,13 @@ def parse_document(
     encoding : str
         Codec of a file or bytes; ``"auto"`` detects UTF-8 (with or without
         BOM), UTF-16, GB18030 and Big5.
+    published : datetime.date or str, optional
+        When the text was published (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``):
+        relative period words of its figures (今年, 前5个月) resolve against it.
+    default_currency : str, optional
+        Currency of a bare 元 when neither a note nor the issuer names one.
+    issuer : str, optional
+        Who issued the text (政府統計處, 广东省人民政府 …): a bare 元 takes its currency.
 
     Returns
     -------
@@ -651,14 +715,15 @@ def parse_document(
     >>> doc.tasks["agency_clause"].iloc[0]
     '省港澳办牵头，省商务厅等按职责分工负责'
     """
+    options: dict[str, Any] = {"published": published, "default_currency": default_currency, "issuer": issuer}
     if isinstance(source, (bytes, bytearray)):
         return ParsedDocument.from_bytes(
-            bytes(source), doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding
+            bytes(source), doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding, **options
         )
     if isinstance(source, str):
-        return ParsedDocument.from_text(source, doc_id=doc_id, lead_rule=lead_rule, script=script)
+        return ParsedDocument.from_text(source, doc_id=doc_id, lead_rule=lead_rule, script=script, **options)
     if isinstance(source, os.PathLike):
         return ParsedDocument.from_path(
-            source, doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding
+            source, doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding, **options
         )
     raise TypeError(f"source must be a path, bytes or str, not {type(source).__name__}")

@@ -132,7 +132,9 @@ class Period:
 
     def shifted(self, years: int) -> Period:
         """The same months ``years`` later (negative: earlier)."""
-        return replace(self, first=(self.first[0] + years, self.first[1]), last=(self.last[0] + years, self.last[1]))
+        return replace(
+            self, first=(self.first[0] + years, self.first[1]), last=(self.last[0] + years, self.last[1])
+        )
 
     @classmethod
     def parse(cls, label: str) -> Period:
@@ -219,7 +221,7 @@ class Reference:
         return self.published is not None or self.own_year is not None
 
     def latest(self, first_month: int, last_month: int) -> int | None:
-        """Year of the latest months ``first_month..last_month`` of one year ended by the publication month."""
+        """Year of the latest months ``first_month..last_month`` ended by the publication month."""
         if self.published is None:
             return None
         year, month = self.published
@@ -288,7 +290,12 @@ def _n(text: str | None) -> int | None:
 
 # Each pattern names what it matches; most specific first (earlier matches take their characters).
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("plan", re.compile(r"[“\"「]?十(?P<plan>[一二三四五六七八九])五[”\"」]?\s*(?:规划|規劃|计划|計劃)?\s*(?:期间|期間|时期|時期)?")),
+    (
+        "plan",
+        re.compile(
+            r"[“\"「]?十(?P<plan>[一二三四五六七八九])五[”\"」]?\s*(?:规划|規劃|计划|計劃)?\s*(?:期间|期間|时期|時期)?"
+        ),
+    ),
     ("past-years", re.compile(rf"(?:过去|過去|近)\s*(?P<n>{_NUM})\s*年(?!代)")),
     (
         "end-month",
@@ -303,7 +310,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "first-quarters",
         re.compile(rf"{_ANY_YEAR}?\s*(?:的)?\s*[前首]\s*(?P<n>{_QUARTER_NO}|两|兩)\s*(?:个|個)?\s*季(?:度)?"),
     ),
-    ("quarter", re.compile(rf"{_ANY_YEAR}?\s*(?:的)?\s*(?:第\s*(?P<q>{_QUARTER_NO})\s*季(?:度)?|(?P<q2>[一二三四])季度|(?P<q1>首)季(?:度)?)")),
+    (
+        "quarter",
+        re.compile(
+            rf"{_ANY_YEAR}?\s*(?:的)?\s*(?:第\s*(?P<q>{_QUARTER_NO})\s*季(?:度)?|(?P<q2>[一二三四])季度|(?P<q1>首)季(?:度)?)"
+        ),
+    ),
     ("half", re.compile(rf"{_ANY_YEAR}?\s*(?:的)?\s*(?P<half>上半年|下半年)")),
     (
         "month-span",
@@ -325,7 +337,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("full-year", re.compile(rf"{_ANY_YEAR}?\s*(?:的)?\s*全年")),
     ("last-month", re.compile(r"上(?:个|個)?月")),
     ("this-month", re.compile(r"本月")),
-    ("month", re.compile(rf"{_ANY_YEAR}?\s*(?<![0-9])(?P<m>[0-9]{{1,2}}|十[一二]|[一二三四五六七八九十])\s*月(?:份)?(?![0-9])")),
+    (
+        "month",
+        re.compile(
+            rf"{_ANY_YEAR}?\s*(?<![0-9])(?P<m>[0-9]{{1,2}}|十[一二]|[一二三四五六七八九十])\s*月(?:份)?(?![0-9])"
+        ),
+    ),
     ("same-last-year", re.compile(r"(?:去年|上年)同期")),
     ("year", re.compile(rf"{_ANY_YEAR}(?!\s*(?:以來|以来|起|代))")),
 )
@@ -364,8 +381,8 @@ def clean_segment(segment: str) -> str:
 
     Examples
     --------
-    >>> clean_segment("二零一六年《2010年重點工作》")
-    '2016年＿＿＿＿＿＿＿＿＿＿'
+    >>> clean_segment("二零一六年《2010年重點工作》共41項")
+    '2016年＿＿＿＿＿＿＿＿＿＿＿共41項'
     """
     segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), segment)
     return _CHINESE_YEAR.sub(lambda m: "".join(str(CHINESE_DIGITS[ch]) for ch in m["digits"]) + "年", segment)
@@ -391,7 +408,7 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
     [('own', '2015'), ('comparison', '2010')]
     >>> [(m.kind, m.unresolved) for m in find_periods("今年前5个月")]
     [('first-months', True)]
-    >>> find_periods("今年前5个月", Reference.of("2024-01"))[0].period.label
+    >>> find_periods("前5个月", Reference.of("2024-01"))[0].period.label
     '2023-01/2023-05'
     """
     ref = ref or Reference()
@@ -416,7 +433,11 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
     role = "own"
     if kind == "same-last-year":
         role = "same-last-year"
-    elif word.startswith(("截至", "截止")) or kind in ("end-month", "end-year") and word.startswith(("到", "至")):
+    elif (
+        word.startswith(("截至", "截止"))
+        or (kind in ("end-month", "end-year")
+        and word.startswith(("到", "至")))
+    ):
         role = "target" if word.startswith(("到", "至")) else "own"
     elif _COMPARISON_PREFIX.search(before) or (
         _RATIO_PREFIX.search(before) and text[m.end() :].lstrip().startswith(("的", "同期"))
@@ -444,7 +465,7 @@ def _explicit_year(m: re.Match[str], ref: Reference) -> tuple[int | None, bool]:
     return None, True
 
 
-def _period_of(kind: str, m: re.Match[str], ref: Reference) -> tuple[Period | None, bool]:  # noqa: C901, PLR0911, PLR0912
+def _period_of(kind: str, m: re.Match[str], ref: Reference) -> tuple[Period | None, bool]:
     """The period a match names, and whether it was relative."""
     if kind == "plan":
         n = 10 + int(CHINESE_DIGITS[m["plan"]])
@@ -500,7 +521,7 @@ def _period_of(kind: str, m: re.Match[str], ref: Reference) -> tuple[Period | No
     return Period.months(year, first, year, last), relative
 
 
-def _months_of(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, bool]:  # noqa: PLR0911
+def _months_of(kind: str, m: re.Match[str]) -> tuple[int | None, int | None, bool]:
     """First and last month (of one year) a month-like match names, and whether it is a stock."""
     if kind in ("end-month", "end-month-since"):
         month = int(m["m"])
@@ -580,15 +601,17 @@ class PeriodReading:
         return None if self.period is None else self.period.label
 
 
-# Between a comparison word and a figure that is the base itself: 较去年同期的3,260亿元, 較去年同期(207.3億元).
+# Between a comparison word and a figure that is the base itself: 较去年同期的3,260亿元, 較去年同期(207.3億元)
 @cache
 def _base_gap() -> re.Pattern[str]:
     currencies = vocabulary.alternation(vocabulary.currency_forms())
     return re.compile(rf"\s*(?:同期)?\s*(?:的|之|[(（])\s*(?:約|约)?\s*(?:{currencies})?\s*")
+
+
 _FORECAST = re.compile(r"預計|预计|預測|预测|預期|预期|有望|估計|估计")
 _TARGET = re.compile(r"力爭|力争|目標|目标|爭取|争取|計劃|计划|將達到|将达到")
 _CHANGE_MEASURES = ("growth", "contribution")
-# Measures of a level: only a level can be the comparison base itself (a ratio to a base is of its own period).
+# Measures of a level: only a level can be the base itself (a ratio to a base is of its own period).
 _LEVEL_MEASURES = ("amount", "count", "volume")
 
 
@@ -608,7 +631,7 @@ def _status(lead: str, role: str | None) -> str:
     return "actual"
 
 
-def resolve_period(  # noqa: C901
+def resolve_period(
     sentence: str,
     start: int,
     end: int,
@@ -669,8 +692,11 @@ def resolve_period(  # noqa: C901
     own_period = own.period if own is not None else None
     if own is None and previous is not None and sentence.lstrip().startswith(CARRY_WORDS):
         own_period = previous
-    if measure in _LEVEL_MEASURES and before and before[-1].role in ("comparison", "same-last-year") and _base_gap().fullmatch(
-        sentence[before[-1].end : start]
+    if (
+        measure in _LEVEL_MEASURES
+        and before
+        and before[-1].role in ("comparison", "same-last-year")
+        and _base_gap().fullmatch(sentence[before[-1].end : start])
     ):
         base = before[-1]
         basis = own_period if own_period is not None else previous

@@ -80,7 +80,13 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("line_start", "Int64", "First line of the document in its raw file."),
         _c("line_end", "Int64", "Last line of the document in its raw file."),
         _c("default_currency", "string", "Currency of amounts with no currency marker."),
-        _c("issued_note", "string", "Where the date of issue comes from."),
+        _c(
+            "published",
+            "string",
+            "Date the text was published (ISO 8601, as precise as known); relative period words"
+            " resolve against it.",
+        ),
+        _c("issued_note", "string", "Where the dates of issue and publication come from."),
     ),
     "provisions": (
         _DOC_ID,
