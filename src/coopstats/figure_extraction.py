@@ -720,9 +720,10 @@ def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
     }
     if unit.kind in fixed:
         return _MeasureReading(fixed[unit.kind], 1)
+    if any(word in lead_in for word in _CONTRIBUTION_WORDS):
+        return _MeasureReading("contribution", 1)  # 拉动经济增长2.1个百分点: a part's contribution
     # percentages, tenths, percentage points: the nearest keyword decides
     groups: list[tuple[tuple[str, ...], str, int]] = [
-        (_CONTRIBUTION_WORDS, "contribution", 1),
         (_DECLINE_WORDS, "growth", -1),
         (_GROWTH_WORDS, "growth", 1),
         (_SHARE_WORDS, "share", 1),

@@ -195,7 +195,10 @@ def parse_published(value: dt.date | str | None) -> tuple[int, int | None] | Non
     if m is None:
         raise ValueError(f"published must be a date or ISO text YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
     if m[3]:
-        dt.date(int(m[1]), int(m[2]), int(m[3]))  # a real day
+        try:
+            dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise ValueError(f"published must be a real date, not {value!r}") from None
     return int(m[1]), (int(m[2]) if m[2] else None)
 
 
@@ -433,10 +436,8 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
     role = "own"
     if kind == "same-last-year":
         role = "same-last-year"
-    elif (
-        word.startswith(("截至", "截止"))
-        or (kind in ("end-month", "end-year")
-        and word.startswith(("到", "至")))
+    elif word.startswith(("截至", "截止")) or (
+        kind in ("end-month", "end-year") and word.startswith(("到", "至"))
     ):
         role = "target" if word.startswith(("到", "至")) else "own"
     elif _COMPARISON_PREFIX.search(before) or (
