@@ -64,7 +64,9 @@ def naive(text: str, currency: str | None) -> pd.DataFrame:
             unit = {"元": currency, "%": "percent"}.get(m["unit"], "count")
             measure = {"percent": "percent", "count": "count"}.get(str(unit), "amount")
             value = float(m["number"].replace(",", "")) * NAIVE_SCALES[m["scale"]]
-            rows.append({"line": number, "surface": m.group(), "value": value, "unit": unit, "measure": measure})
+            rows.append(
+                {"line": number, "surface": m.group(), "value": value, "unit": unit, "measure": measure}
+            )
     frame = pd.DataFrame(rows, columns=["line", "surface", "value", "unit", "measure"])
     frame["period"] = None
     return frame
@@ -130,7 +132,11 @@ def samples() -> tuple[str, list[str]]:
         gold = list(csv.DictReader(handle))
     print(f"\nsamples (tests/fixtures/samples/): {len(texts)} texts, {len(gold)} gold figures")
     print(f"{'':<34} {'P':>7} {'R':>7} {'value':>7} {'unit':>7} {'measure':>7} {'period':>7}")
-    totals: dict[str, list] = {"with published": [[], 0, 0], "without published": [[], 0, 0], "naive regex": [[], 0, 0]}
+    totals: dict[str, list] = {
+        "with published": [[], 0, 0],
+        "without published": [[], 0, 0],
+        "naive regex": [[], 0, 0],
+    }
     corpus_texts = []
     for entry in texts:
         text = (SAMPLES / entry["file"]).read_text(encoding="utf-8")
@@ -171,7 +177,8 @@ def throughput(text: str) -> None:
         theirs = time.perf_counter() - began
     print(
         f"\nthroughput over {len(text):,} characters x {repeats}: extract_figures "
-        f"{repeats * len(text) / ours:,.0f} characters/s; naive regex {repeats * len(text) / theirs:,.0f} characters/s"
+        f"{repeats * len(text) / ours:,.0f} characters/s; "
+        f"naive regex {repeats * len(text) / theirs:,.0f} characters/s"
     )
 
 

@@ -575,7 +575,8 @@ def _prefix(form: str) -> str:
 @pytest.mark.parametrize(("form", "code"), CURRENCY_FORMS)
 def test_currency_form_as_prefix(form: str, code: str) -> None:
     found = extract_figures(f"出口總額為{_prefix(form)}30億元。", default_currency="XXX")
-    assert rows(found, ["value", "unit", "currency_source", "subject"]) == [(3e9, code, "explicit", "出口總額")]
+    expected = [(3e9, code, "explicit", "出口總額")]
+    assert rows(found, ["value", "unit", "currency_source", "subject"]) == expected
 
 
 @pytest.mark.parametrize(("form", "code"), CURRENCY_FORMS)
@@ -600,7 +601,8 @@ NOTE_SPELLINGS = [
 def test_currency_carry_forward_note(form: str, code: str, spelling: str) -> None:
     note = spelling.format(X=form)
     found = extract_figures(f"貿易情況{note}\n出口總額為30億元，進口為20億元。", default_currency="XXX")
-    assert rows(found, ["value", "unit", "currency_source"]) == [(3e9, code, "carried"), (2e9, code, "carried")]
+    expected = [(3e9, code, "carried"), (2e9, code, "carried")]
+    assert rows(found, ["value", "unit", "currency_source"]) == expected
 
 
 def test_aud_is_never_mop() -> None:

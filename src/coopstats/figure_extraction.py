@@ -240,6 +240,7 @@ _CONTRIBUTION_WORDS = ("貢獻率", "贡献率", "拉動", "拉动")
 # 提高至, 下降到: the number after is the level reached.
 _TO_A_LEVEL = re.compile(r"\s*(?:了)?\s*(?:至|到)")
 _SHARE_WORDS = ("佔", "占", "比重", "份額", "份额", "佔比", "占比")
+_RATE_NOUNS = ("升幅", "增幅", "增速", "跌幅", "降幅")
 # A rate named after the number: 23.6%的跌幅, 61.5%之按年增幅.
 _RATE_AFTER = re.compile(r"\s*(?:的|之)\s*(?:按年|按月|按季)?\s*(?P<word>增幅|升幅|增長|增长|跌幅|降幅)")
 _FORECAST_WORDS = re.compile(r"預計|预计|預測|预测|預期|预期|有望|估計|估计")
@@ -612,6 +613,8 @@ def _unit_word(text: str, at: int, multiplier: float, bound: str | None) -> _Uni
         return _NOT_A_FIGURE
     if word := _match_any(text, at, words.classifiers):
         after = at + len(word)
+        if word == "位" and _match_any(text, after, ("數", "数")):
+            return _NOT_A_FIGURE  # 2位數增長: double digits, not a count of persons
         if word in ("個", "个") and (
             _match_any(text, after, _TIME_WORDS) or _match_any(text, after, ("多月", "多小時", "多小时"))
         ):
@@ -709,6 +712,16 @@ def _currency(ctx: _Context, unit: _Unit, qualifier: _Qualifier) -> CurrencyRead
     )
 
 
+def _level_reached(lead_in: str) -> _MeasureReading:
+    """提升1.5个百分点至56.6%, 升幅扩大至781.4%: the number after 至 is a level, of a rate or a share."""
+    rates = [(lead_in.rfind(w), w) for w in _RATE_NOUNS if w in lead_in]
+    if rates:
+        return _MeasureReading("growth", -1 if max(rates)[1] in ("跌幅", "降幅") else 1)
+    if any(word in lead_in for word in _SHARE_WORDS):
+        return _MeasureReading("share", 1)
+    return _MeasureReading("percent", 1)
+
+
 def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
     """Measure and sign from the unit and the words just before (or right after) the number."""
     fixed = {
@@ -722,6 +735,8 @@ def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
         return _MeasureReading(fixed[unit.kind], 1)
     if any(word in lead_in for word in _CONTRIBUTION_WORDS):
         return _MeasureReading("contribution", 1)  # 拉动经济增长2.1个百分点: a part's contribution
+    if unit.kind in ("percent", "tenths") and lead_in.rstrip().endswith(("至", "到")):
+        return _level_reached(lead_in)
     # percentages, tenths, percentage points: the nearest keyword decides
     groups: list[tuple[tuple[str, ...], str, int]] = [
         (_DECLINE_WORDS, "growth", -1),
@@ -837,6 +852,7 @@ def _figure(
         ctx.ref,
         measure=measure.measure,
         previous=previous,
+        continues=sentence[0] > 0 and text[sentence[0] - 1] in ";；",
         mentions=_period_mentions(ctx, sentence, memo),
     )
     flags = [f for f in (currency.flag, reading.flag) if f]

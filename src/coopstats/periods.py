@@ -350,7 +350,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(rf"{_ANY_YEAR}(?!\s*(?:以來|以来|起|代))")),
 )
 # What before a period word makes it a comparison base, a start or an end of something else.
-_COMPARISON_PREFIX = re.compile(r"(?:比|較|较|与|與|同|相比|相較|相较)\s*$")
+_COMPARISON_PREFIX = re.compile(r"(?:比|較|较|与|與|同|相比|相較|相较|超過|超过|超|高於|高于|低於|低于)\s*$")
 # 是上年的两倍, 相当于2019年同期的83.5%: the period word names the base of a ratio.
 _RATIO_PREFIX = re.compile(r"(?:是|為|为|相當於|相当于|回復至|回复至|恢復至|恢复至|達到|达到)\s*$")
 _START_PREFIX = re.compile(r"(?:自|從|从)\s*$")
@@ -606,7 +606,7 @@ class PeriodReading:
 @cache
 def _base_gap() -> re.Pattern[str]:
     currencies = vocabulary.alternation(vocabulary.currency_forms())
-    return re.compile(rf"\s*(?:同期)?\s*(?:的|之|[(（])\s*(?:約|约)?\s*(?:{currencies})?\s*")
+    return re.compile(rf"\s*(?:同期)?\s*(?:(?:的|之|[(（])\s*)?(?:約|约)?\s*(?:{currencies})?\s*")
 
 
 _FORECAST = re.compile(r"預計|预计|預測|预测|預期|预期|有望|估計|估计")
@@ -640,6 +640,7 @@ def resolve_period(
     *,
     measure: str = "amount",
     previous: Period | None = None,
+    continues: bool = False,
     mentions: list[PeriodMention] | None = None,
 ) -> PeriodReading:
     """The period of the figure at ``sentence[start:end]``.
@@ -663,6 +664,9 @@ def resolve_period(
         The figure's measure (``growth`` and ``multiple`` may span years).
     previous : Period, optional
         The period of the figures of the sentence before.
+    continues : bool
+        Whether the sentence continues the one before (it follows a ``；``),
+        so that it keeps ``previous`` like a sentence opening with 其中.
     mentions : list of PeriodMention, optional
         ``find_periods(sentence, ref)``, when already computed.
 
@@ -691,7 +695,7 @@ def resolve_period(
     owns = [m for m in before if m.role in ("own", "target")]
     own = owns[-1] if owns else None
     own_period = own.period if own is not None else None
-    if own is None and previous is not None and sentence.lstrip().startswith(CARRY_WORDS):
+    if own is None and previous is not None and (continues or sentence.lstrip().startswith(CARRY_WORDS)):
         own_period = previous
     if (
         measure in _LEVEL_MEASURES
