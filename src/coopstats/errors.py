@@ -16,13 +16,17 @@ __all__ = [
     "CoopstatsWarning",
     "CorpusIntegrityError",
     "DecodingError",
+    "DocumentExistsError",
     "ExchangeRateError",
     "FigureWarning",
+    "LegacyFormatError",
     "ParseError",
     "ParseWarning",
     "ReferenceDataError",
     "ReportError",
     "ReportParameterError",
+    "ScannedDocumentError",
+    "StorageError",
     "UnknownAgencyWarning",
     "UnknownDocumentError",
     "UnsupportedFormatError",
@@ -76,6 +80,19 @@ class UnsupportedFormatError(ParseError):
     """The file is a binary format (PDF, Word, a zip archive, an image …), not text."""
 
 
+class ScannedDocumentError(UnsupportedFormatError):
+    """A PDF without a text layer (scanned pages, images only): run OCR on it first."""
+
+
+class LegacyFormatError(UnsupportedFormatError):
+    """A legacy binary document (Word .doc, WPS .wps) that could not be converted to .docx.
+
+    coopstats converts such files itself with LibreOffice (``soffice --headless
+    --convert-to docx``) when ``soffice`` is on ``PATH``; this error says the
+    conversion was not possible and how to do it by hand.
+    """
+
+
 class CorpusIntegrityError(CoopstatsError):
     """An embedded raw file is missing or differs from the checksum in the manifest."""
 
@@ -105,12 +122,50 @@ class UnknownDocumentError(CoopstatsError, LookupError):
         return str(self.args[0])
 
 
+class DocumentExistsError(CoopstatsError, ValueError):
+    """A document with this ``doc_id`` is already in the corpus (embedded or the user's).
+
+    Attributes
+    ----------
+    doc_id : str
+        The identifier asked for.
+    origin : str
+        ``"embedded"`` or ``"user"``: where the existing document is.
+    """
+
+    def __init__(self, doc_id: str, origin: str) -> None:
+        self.doc_id = doc_id
+        self.origin = origin
+        if origin == "embedded":
+            advice = "the embedded corpus cannot be replaced; choose another doc_id (--doc-id)"
+        else:
+            advice = "pass replace=True (coopstats add --replace) to replace it, or choose another doc_id"
+        super().__init__(f"doc_id {doc_id!r} is already in the corpus ({origin}): {advice}")
+
+
+class StorageError(CoopstatsError, OSError):
+    """A file could not be written (a full disk, a read-only folder …); earlier files are intact.
+
+    Attributes
+    ----------
+    path : str
+        The file or folder that could not be written.
+    """
+
+    def __init__(self, path: str | PathLike[str], reason: str) -> None:
+        self.path = str(path)
+        super().__init__(f"cannot write {self.path}: {reason} (is the disk full or the folder read-only?)")
+
+    def __str__(self) -> str:  # OSError would format its own arguments
+        return str(self.args[0])
+
+
 class ExchangeRateError(CoopstatsError, LookupError):
     """No exchange rate is known for a currency and period."""
 
 
-class ReferenceDataError(CoopstatsError, ValueError):
-    """A reference table (vocabulary, registry, rates …) has a row coopstats cannot use.
+class ReferenceDataError(ParseError):
+    """A reference table (vocabulary, registry, themes, rates …) has a row coopstats cannot use.
 
     Attributes
     ----------
@@ -120,14 +175,19 @@ class ReferenceDataError(CoopstatsError, ValueError):
         1-based line of the file (the header is line 1).
     expected : str
         What the row should hold.
+
+    Examples
+    --------
+    >>> str(ReferenceDataError("vocabulary.csv", 7, "a code and at least one written form"))
+    'vocabulary.csv:7: bad reference row (expected a code and at least one written form)'
     """
 
-    def __init__(self, table: str, row: int | None, expected: str) -> None:
+    def __init__(
+        self, table: str, row: int | None, expected: str, problem: str = "bad reference row"
+    ) -> None:
         self.table = table
         self.row = row
-        self.expected = expected
-        where = f"{table}:{row}" if row is not None else table
-        super().__init__(f"{where}: bad reference row (expected {expected})")
+        super().__init__(problem, path=table, line=row, expected=expected)
 
 
 class ReportError(CoopstatsError):

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coopstats import vocabulary
+
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
@@ -19,7 +21,16 @@ if TYPE_CHECKING:
 __all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "validate"]
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
-ROLES = ("lead", "co", "responsible", "listed")
+ROLES = vocabulary.roles()
+LEAD_RULES = vocabulary.lead_rules()
+_PHYSICAL_UNITS = tuple(dict.fromkeys(vocabulary.physical_units().values()))
+
+
+def _choices(values: tuple[str, ...], sep: str = ", ", last: str = " or ") -> str:
+    quoted = [f"`{v}`" for v in values]
+    return sep.join(quoted[:-1]) + last + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+
+
 MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple", "contribution")
 PERIOD_KINDS = ("flow", "stock", "change")
 STATUSES = ("actual", "target", "forecast")
@@ -46,6 +57,9 @@ _DOC_ID = _c("doc_id", "string", "Document identifier (see `cs.documents()`).", 
 _LINE = _c("line", "Int64", "1-based line number in the raw source file where the unit starts.")
 _START = _c("start", "Int64", "Offset of the first character in the decoded source file (`cs.source_text`).")
 _END = _c("end", "Int64", "Offset after the last character; `source[start:end]` is the unit as printed.")
+_PAGE = _c("page", "Int64", "1-based PDF page the unit starts on (parsed PDFs only).")
+_TABLE_NO = _c("table_no", "Int64", "1-based table the unit starts in (parsed HTML, Word and PDF tables).")
+_ROW_NO = _c("row_no", "Int64", "1-based row of that table the unit starts in.")
 _THEME = _c("theme", "string", "Theme code from `data/reference/themes.csv` (the nearest heading's theme).")
 _TOPICS = _c("topics", "string", "Secondary topic codes (`data/reference/theme_keywords.csv`), `|`-joined.")
 
@@ -72,21 +86,29 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c(
             "lead_rule",
             "category",
-            "How lead agencies are marked: `marker`, `first-listed` or `none`.",
-            values=("marker", "first-listed", "none"),
+            f"How lead agencies are marked: {_choices(LEAD_RULES)}.",
+            values=LEAD_RULES,
         ),
         _c("source_file", "string", "Raw file in `data/raw/` that holds the document."),
         _c("sha256", "string", "sha256 of the raw file."),
         _c("line_start", "Int64", "First line of the document in its raw file."),
         _c("line_end", "Int64", "Last line of the document in its raw file."),
         _c("default_currency", "string", "Currency of amounts with no currency marker."),
+        _c("issued_note", "string", "Where the dates of issue and publication come from."),
         _c(
             "published",
             "string",
             "Date the text was published (ISO 8601, as precise as known); relative period words"
             " resolve against it.",
         ),
-        _c("issued_note", "string", "Where the dates of issue and publication come from."),
+        _c("format", "string", "Format the source file is in (`text`, `html`, `docx`, `pdf`)."),
+        _c(
+            "origin",
+            "category",
+            "`embedded` (the packaged corpus) or `user` (added with `coopstats add`).",
+            values=("embedded", "user"),
+        ),
+        _c("added", "string", "When a user document was added (ISO 8601, UTC)."),
     ),
     "provisions": (
         _DOC_ID,
@@ -113,6 +135,9 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("annex", "string", "Annex label (`附件一`) when the unit is in an annex."),
         _THEME,
         _TOPICS,
+        _PAGE,
+        _TABLE_NO,
+        _ROW_NO,
     ),
     "tasks": (
         _DOC_ID,
@@ -132,6 +157,9 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("node_id", "string", "`node_id` of the task's unit in `provisions`."),
         _c("level", "category", "Level of the task's unit (`item`, `subitem` or `section`).", values=LEVELS),
         _TOPICS,
+        _PAGE,
+        _TABLE_NO,
+        _ROW_NO,
     ),
     "assignments": (
         _DOC_ID,
@@ -142,7 +170,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("agency_id", "string", "Registry key (stable ASCII); missing when the registry lacks the name."),
         _c("name_en", "string", "English name from the registry."),
         _c("level", "string", "Administrative level from the registry."),
-        _c("role", "category", "`lead`, `co`, `responsible` or `listed`.", values=ROLES),
+        _c("role", "category", f"{_choices(ROLES)}.", values=ROLES),
         _c("raw_clause", "string", "The clause as printed."),
         _c("known", "boolean", "Whether the registry holds the name."),
         _c(
@@ -167,7 +195,10 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("surface", "string", "The mention as printed: `source[start:end]`."),
         _c("value", "float64", "Value in base units (億 = 1e8); a percentage as written."),
         _c(
-            "unit", "string", "`HKD`, `CNY`, `USD`, `MOP`, `percent`, `pp`, `count`, `times`, physical units."
+            "unit",
+            "string",
+            f"A currency ({_choices(vocabulary.currency_codes(), last=', ')}), `percent`, `pp`, `count`, "
+            f"`times` or a physical unit ({_choices(_PHYSICAL_UNITS, last=', ')}).",
         ),
         _c("measure", "string", "What the number measures (a decline: negative growth).", values=MEASURES),
         _c(
@@ -259,7 +290,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c(
             "primary_role",
             "category",
-            "Highest role over all its tasks (lead > co > responsible > listed).",
+            f"Highest role over all its tasks ({' > '.join(ROLES)}).",
             values=ROLES,
         ),
     ),
