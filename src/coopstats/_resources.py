@@ -20,9 +20,18 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["cache_dir", "checkout_root", "data_dir", "notebooks_dir", "output_dir", "user_dir"]
+__all__ = [
+    "cache_dir",
+    "checkout_root",
+    "data_dir",
+    "notebooks_dir",
+    "output_dir",
+    "reports_dir",
+    "user_dir",
+]
 
 HOME_ENV = "COOPSTATS_HOME"
+REPORTS_ENV = "COOPSTATS_REPORTS"
 
 
 def checkout_root() -> Path | None:
@@ -83,3 +92,26 @@ def output_dir() -> Path:
     if root is not None and os.environ.get(HOME_ENV) is None:
         return root / "data" / "processed"
     return user_dir() / "processed"
+
+
+def reports_dir(out: str | os.PathLike[str] | None = None) -> Path:
+    """Where reports are written: ``out``, else ``$COOPSTATS_REPORTS``, else the user folder's ``reports/``.
+
+    The one rule for ``coopstats report``, ``coopstats build --reports`` and
+    :func:`coopstats.run_report`; it never depends on the current folder (a
+    relative ``out`` or ``$COOPSTATS_REPORTS`` is made absolute once, here).
+
+    Examples
+    --------
+    >>> import os
+    >>> reports_dir("/srv/reports").as_posix()
+    '/srv/reports'
+    >>> os.environ.get(REPORTS_ENV) or reports_dir() == user_dir() / "reports"
+    True
+    """
+    if out is not None and str(out) != "":
+        return Path(out).expanduser().absolute()
+    override = os.environ.get(REPORTS_ENV)
+    if override:
+        return Path(override).expanduser().absolute()
+    return (user_dir() / "reports").absolute()
