@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats import reports
+from coopstats.cli import report_command
 from coopstats.errors import ReportError, ReportParameterError
 
 ROOT = Path(__file__).parents[1]
@@ -114,7 +115,7 @@ def reports_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ]
     others = reports.run_all(out, jobs=2, grid=grid, progress=False)
     single = runner.invoke(
-        reports.report_command,
+        report_command,
         ["trade_investment", "-p", "currency", "USD", "--output-dir", str(out)],
         catch_exceptions=False,
     )
@@ -317,7 +318,7 @@ def test_missing_source_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ReportParameterError, match=r"parameter source of document_profile: no such file"):
         reports.run_report("document_profile", {"source": str(missing)}, tmp_path / "out")
     result = CliRunner().invoke(
-        reports.report_command,
+        report_command,
         ["document_profile", "-p", "source", str(missing), "--output-dir", str(tmp_path / "out")],
     )
     assert result.exit_code == 2
@@ -343,11 +344,11 @@ def test_cli_text_values_are_converted() -> None:
 
 
 def test_cli_help_lists_a_reports_parameters() -> None:
-    result = CliRunner().invoke(reports.report_command, ["agency_workload", "--help"])
+    result = CliRunner().invoke(report_command, ["agency_workload", "--help"])
     assert result.exit_code == 0
     for line in ("doc_id", "'gdhk-keywork-2017'", "top_n", "int", "15", "fold_successors", "False", "lang"):
         assert line in result.output
-    general = CliRunner().invoke(reports.report_command, ["--help"])
+    general = CliRunner().invoke(report_command, ["--help"])
     assert "--all" in general.output and "--jobs" in general.output
 
 
@@ -445,7 +446,7 @@ def test_a_failing_run_leaves_the_last_good_report(tmp_path: Path) -> None:
 
 def test_cli_exits_non_zero_and_names_the_cell(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        reports.report_command,
+        report_command,
         ["echo", "--notebook-dir", str(TEST_NOTEBOOKS), "-p", "fail", "true", "--output-dir", str(tmp_path)],
     )
     assert result.exit_code == 1

@@ -15,7 +15,7 @@ The stages, one module each:
 - :mod:`~coopstats.reports.render`: the HTML pages (Jinja2 templates in ``templates/``);
 - :mod:`~coopstats.reports.index`: slugs, ``index.json``/``index.html``, pruning.
 
-The ``coopstats report`` command is in :mod:`coopstats.cli`.
+The ``coopstats report`` command (``report_command``) is in :mod:`coopstats.cli`.
 
 Examples
 --------
@@ -27,8 +27,6 @@ coopstats.errors.ReportParameterError: parameter currency of trade_investment: '
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from coopstats.reports.index import (
     PruneResult,
@@ -76,7 +74,6 @@ __all__ = [
     "export_html",
     "prune_index",
     "read_index",
-    "report_command",
     "report_parameters",
     "report_slug",
     "report_spec",
@@ -86,12 +83,3 @@ __all__ = [
     "summary_table",
     "write_index",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # the click command lives with the other commands; it stays reachable here, where it used to be
-    if name == "report_command":
-        from coopstats.cli import report_command
-
-        return report_command
-    raise AttributeError(f"module 'coopstats.reports' has no attribute {name!r}")
