@@ -271,7 +271,8 @@ def run_one(
                     progress_bar=False,
                     cwd=str(Path.cwd()),
                     timeout_func=_remaining,
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    # a kernel logs to the stderr it inherits (a cron log): only what it cannot go on after
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 )
             except CellTimeoutError as exc:
                 raise ReportError(
