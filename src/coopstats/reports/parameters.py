@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from coopstats.errors import ReportError, ReportParameterError
+from coopstats.readers import SUFFIXES
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
@@ -70,7 +71,7 @@ __all__ = [
 METADATA_KEY = "coopstats"
 
 #: Suffixes of the formats :mod:`coopstats.readers` reads (text, web page, Word, PDF).
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+DOCUMENT_SUFFIXES = tuple(suffix for group in SUFFIXES.values() for suffix in group)
 
 _RULES = ("choices", "min", "max", "file")
 _FILE_REFERENCES = {"readers:documents": DOCUMENT_SUFFIXES}
