@@ -42,11 +42,15 @@ __all__ = [
     "clean_wording",
     "decode",
     "detect_script",
+    "gloss_spans",
+    "has_control_characters",
     "is_page_header",
     "normalize",
     "normalize_newlines",
+    "normalized_with_positions",
     "parse_chinese_numeral",
     "physical_lines",
+    "strip_glosses",
     "to_simplified",
 ]
 
@@ -281,6 +285,106 @@ def normalize(text: str) -> str:
     return "".join(map(_NFKC.__getitem__, text))
 
 
+# A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
+# tone-marked vowel, so an abbreviation in parentheses (CEPA) is never taken for one.
+_GLOSS = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]"
+)
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+
+
+def gloss_spans(text: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the pinyin glosses in ``text``.
+
+    Examples
+    --------
+    >>> gloss_spans("關(guān)于(CEPA)")
+    [(1, 7)]
+    """
+    return [match.span() for match in _GLOSS.finditer(text)]
+
+
+def strip_glosses(text: str) -> str:
+    """``text`` without pinyin glosses after characters: they are not text.
+
+    Examples
+    --------
+    >>> strip_glosses("各區(qū)、縣級市")
+    '各區、縣級市'
+    """
+    return _GLOSS.sub("", text)
+
+
+def normalized_with_positions(
+    text: str, *, simplified: bool = True, space_runs: str | None = None
+) -> tuple[str, list[int]]:
+    """Normalised text for matching, with the offset in ``text`` of every character.
+
+    NFKC character by character, whitespace, control characters and pinyin
+    glosses removed, then (by default) simplified script. ``positions[i]`` is
+    the offset in ``text`` of the character ``result[i]`` came from, so a
+    match in the result maps back to the text as printed.
+
+    Parameters
+    ----------
+    text : str
+        Text as printed.
+    simplified : bool, default True
+        Convert to simplified script (the length does not change).
+    space_runs : str, optional
+        A run of two or more whitespace characters becomes this one character
+        (mapped to the run's first offset) instead of being removed: fields of a
+        clause may be separated by spaces alone.
+
+    Examples
+    --------
+    >>> normalized_with_positions("省發展 改革委（牽頭）")
+    ('省发展改革委(牵头)', [0, 1, 2, 4, 5, 6, 7, 8, 9, 10])
+    >>> normalized_with_positions("甲局  乙局", space_runs=";")[0]
+    '甲局;乙局'
+    """
+    skipped = [False] * len(text)
+    for start, end in gloss_spans(text):
+        for i in range(start, end):
+            skipped[i] = True
+    chars: list[str] = []
+    positions: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if skipped[i]:
+            i += 1
+            continue
+        if ch.isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if space_runs is not None and j - i >= 2 and chars:
+                chars.append(space_runs)
+                positions.append(i)
+            i = j
+            continue
+        if unicodedata.category(ch) not in _CONTROL_CATEGORIES:
+            for normal in _NFKC[ch]:
+                if not normal.isspace():
+                    chars.append(normal)
+                    positions.append(i)
+        i += 1
+    joined = "".join(chars)
+    return (to_simplified(joined) if simplified else joined), positions
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds control, format or private-use characters.
+
+    Examples
+    --------
+    >>> has_control_characters("省财政厅\u200b")
+    True
+    """
+    return any(unicodedata.category(ch) in _CONTROL_CATEGORIES and not ch.isspace() for ch in text)
+
+
 @cache
 def _converter() -> opencc.OpenCC:
     import opencc
@@ -379,7 +483,10 @@ class TextView:
             if previous and content and _is_latin(previous) and _is_latin(content[0]):
                 pieces.append(" ")
                 positions.append(first - 1)
+            glossed = {i for a, b in gloss_spans(content) for i in range(a, b)}
             for offset, ch in enumerate(content, start=first):
+                if offset - first in glossed:  # a pinyin gloss is not text
+                    continue
                 normal = _NFKC[ch]
                 pieces.append(normal)
                 positions.extend([offset] * len(normal))
@@ -502,7 +609,9 @@ def clean_wording(source: str, start: int, end: int) -> str:
     for line in physical_lines(source, start, end):
         if line.is_blank or line.is_page_header:
             continue
-        content = source[line.content_start : line.content_end]
+        content = strip_glosses(source[line.content_start : line.content_end])
+        if not content:
+            continue
         if previous and _is_latin(previous) and _is_latin(content[0]):
             parts.append(" ")
         parts.append(content)
