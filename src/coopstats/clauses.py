@@ -45,7 +45,10 @@ __all__ = [
     "clause_fields",
     "deadline_date",
     "first_listed_statements",
+    "field_run",
+    "inline_fields",
     "is_closer",
+    "is_opener",
     "read_table",
     "split_agency_clause",
     "text_clauses",
@@ -134,6 +137,17 @@ def bracket_balance(text: str) -> int:
     """
     openers, closers = _all_brackets()
     return sum(ch in openers for ch in text) - sum(ch in closers for ch in text)
+
+
+def is_opener(ch: str) -> bool:
+    """Whether ``ch`` opens a bracket.
+
+    Examples
+    --------
+    >>> is_opener("("), is_opener("《"), is_opener(")")
+    (True, True, False)
+    """
+    return ch in _all_brackets()[0]
 
 
 def is_closer(ch: str) -> bool:

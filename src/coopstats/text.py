@@ -332,9 +332,9 @@ def normalized_with_positions(
     simplified : bool, default True
         Convert to simplified script (the length does not change).
     space_runs : str, optional
-        A run of two or more whitespace characters becomes this one character
-        (mapped to the run's first offset) instead of being removed: fields of a
-        clause may be separated by spaces alone.
+        A run of two or more spaces or tabs (no line break) becomes this one
+        character (mapped to the run's first offset) instead of being removed:
+        fields of a clause may be separated by spaces alone.
 
     Examples
     --------
@@ -359,7 +359,8 @@ def normalized_with_positions(
             j = i
             while j < len(text) and text[j].isspace():
                 j += 1
-            if space_runs is not None and j - i >= 2 and chars:
+            horizontal = "\n" not in text[i:j] and "\r" not in text[i:j]
+            if space_runs is not None and j - i >= 2 and horizontal and chars:
                 chars.append(space_runs)
                 positions.append(i)
             i = j
