@@ -437,16 +437,16 @@ def _text_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     with_by = re.compile(
         rf"(?:{by})(?P<lead>{names})(?:牵头)?(?:(?:{lead_co})(?P<co>{names}){group})?{group}{verbs}"
     )
-    sentence = re.compile(
-        rf"(?:^|(?<=[。；;，,]))(?P<lead>{names})(?:{lead_co})(?P<co>{names}){group}"
-    )
+    after = r"(?=等|[，。；,;]|要|负责|研究|组织|制定|落实|提出|统筹|推进|按职责|开展|共同|$)"
+    sentence = re.compile(rf"^(?P<lead>{names})(?:{lead_co})(?P<co>{names}){group}{after}")
     return with_by, sentence
 
 
 def text_clauses(norm: str) -> list[Clause]:
     """Agencies named by the words of a task: ``由X负责``, ``X会同Y``, ``X牵头会同Y``.
 
-    The clause's span is the stretch of words naming them; ``fields`` give the
+    ``由X…`` counts anywhere in the task; ``X会同Y`` where it opens the task (later in
+    a paragraph of prose it describes, it does not assign). The clause's span is the stretch of words naming them; ``fields`` give the
     lead names and the co-operating names.
 
     Examples
