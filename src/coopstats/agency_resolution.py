@@ -114,9 +114,13 @@ _OWN_PARENT = re.compile(
       | ^团省委 | ^有关                     # youth league; generic groups
       | 部(?=.)                           # a ministry followed by its unit
       | 总局 | 总署
+      | ^[\u4e00-\u9fff]{{2,3}}[区县](?:人民)?政府$   # a district's or county's own government
     )""",
     re.VERBOSE,
 )
+
+# Central-level prefixes distribute only to names the registry holds with them.
+_CENTRAL_PREFIXES = frozenset({"国家", "中央"})
 
 # A bare department name waiting for a prefix ends like an institution.
 _INSTITUTION_ENDING = re.compile(r"(?:厅|委|办|局|部|院|会|中心|集团|公司|行|署|站|处|所|组|单位|政府)$")
@@ -565,7 +569,13 @@ def _distribute_prefixes(tokens: list[_Token], index: _Index) -> None:
         if prefix is not None and _lookup(prefix + name, index) is not None:
             token.expanded = prefix + name
             continue
-        if prefix is not None and not _OWN_PARENT.search(name) and _INSTITUTION_ENDING.search(name):
+        central = prefix in _CENTRAL_PREFIXES  # 中央农办、农业部: a ministry takes no 中央
+        if (
+            prefix is not None
+            and not central
+            and not _OWN_PARENT.search(name)
+            and _INSTITUTION_ENDING.search(name)
+        ):
             token.expanded = prefix + name
 
 

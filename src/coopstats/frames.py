@@ -118,6 +118,7 @@ class _Part:
     end: int
     layout: str | None = None
     deadline: str | None = None
+    field_lines: bool = False  # the clause came from field lines after the wording
 
 
 _LAYOUTS = {"bracket": "clause", "fields": "fields", "table": "table", "text": "text"}
@@ -148,15 +149,17 @@ def _task_parts(source: str, node: Node) -> list[_Part]:
             a, b = view.source_span(*run.span)
             clause = clean_wording(source, a, b)
             deadline = _deadline_of(view.text, run, source, view)
-            if parts and parts[-1].layout == "fields" and not parts[-1].wording:
+            if parts and parts[-1].field_lines:
                 previous = parts.pop()  # field lines of one task make one clause
-                clause = previous.clause + "；" + clause
-                deadline = previous.deadline or deadline
+                parts.append(
+                    _Part(previous.wording, f"{previous.clause}；{clause}", end, "fields",
+                          previous.deadline or deadline, True)
+                )
             elif parts and parts[-1].clause is None:
                 previous = parts.pop()  # the field lines belong to the paragraph before them
-                parts.append(_Part(previous.wording, clause, end, "fields", deadline))
-                continue
-            parts.append(_Part("", clause, end, "fields", deadline))
+                parts.append(_Part(previous.wording, clause, end, "fields", deadline, True))
+            else:
+                parts.append(_Part("", clause, end, "fields", deadline, True))
             continue
         found = clauses.trailing_clause(view.text)
         if found is None:
@@ -199,8 +202,10 @@ def _table_part(source: str, node: Node) -> _Part:
 def _document_year(source: str) -> int | None:
     """The document's year: its number (〔2023〕) or its date, for deadlines such as 年内."""
     head = source[:4000]
-    match = re.search(r"[〔\[(（](?P<y>(?:19|20)\d{2})[〕\])）]", head) or re.search(
-        r"(?P<y>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", head
+    match = (
+        re.search(r"[〔\[(（](?P<y>(?:19|20)\d{2})[〕\])）]", head)
+        or re.search(r"(?P<y>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", head)
+        or re.search(r"(?P<y>(?:19|20)\d{2})\s*年", head)
     )
     return int(match["y"]) if match else None
 

@@ -299,6 +299,10 @@ def _is_open(
     tail = norm.rstrip("* ")
     if not tail:
         return False
+    if index + 1 < len(lines):
+        nxt = lines[index + 1]
+        if clauses.field_run(normalize(source[nxt.content_start : nxt.content_end])) is not None:
+            return False  # a field line (牵头单位：…) stands on its own
     if _balance(norm) > 0 or tail[-1] in _OPEN_ENDINGS:
         return True
     if tail[-1] in _TERMINATORS:
