@@ -417,7 +417,12 @@ def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
         _cover(clause, a, b)
         clause.first_listed = True
     tokens: list[_Token] = []
-    for fld in clauses.clause_fields(clause.text, start, end):
+    found = clauses.clause_fields(clause.text, start, end)
+    inside = {i for fld in found for i in range(*fld.value_span)}
+    for i in range(start, end):  # separators between fields are accounted for
+        if i not in inside and clause.text[i] in ";,。|│":
+            clause.covered[i] = True
+    for fld in found:
         if fld.label_span is not None:
             _cover(clause, *fld.label_span)
         if fld.kind not in ("agency", "division"):  # persons, scopes, notes, deadlines, measures
@@ -554,8 +559,9 @@ def _distribute_prefixes(tokens: list[_Token], index: _Index) -> None:
         if token.joined_by in ("group", "start"):
             prefix = each = None
         name = token.expanded
-        if match := _LEADING_EACH.match(name):  # 各市、县 → 各市, 各县
+        if match := _LEADING_EACH.match(name):  # 各市、县 → 各市, 各县; 各区政府 takes no prefix
             each = match.group()
+            continue
         elif each is not None and len(name) <= 3 and _lookup(name, index) is None:
             token.expanded = each + name
             continue

@@ -617,7 +617,11 @@ def _cells_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append(_trim_cell(text, position, match.start()))
         position = match.end()
     spans.append(_trim_cell(text, position, end))
-    return [s for s in spans if s[0] < s[1]]
+    while spans and spans[-1][0] >= spans[-1][1]:  # "序号 |": a bar closing the line
+        spans.pop()
+    while spans and spans[0][0] >= spans[0][1]:  # "| 序号 | …": a bar opening it
+        spans.pop(0)
+    return spans  # empty cells inside a row keep their column
 
 
 def _header_kind(cell: str) -> tuple[str, str | None] | None:
@@ -658,7 +662,7 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
     for line_no, start, end in lines:
         spans = _cells_of_line(source, start, end)
         per_line.append(spans)
-        cells.extend((line_no, a, b) for a, b in spans if a < b)
+        cells.extend((line_no, a, b) for a, b in spans if a < b or len(spans) > 1)
     # the header: a line of ≥3 header cells, or ≥3 consecutive one-cell lines of header words
     header: list[tuple[int, int, int]] = []
     kinds: list[tuple[str, str | None]] = []
