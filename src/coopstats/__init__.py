@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it (no module may share a public name: importing
 # coopstats.<module> would replace the function of that name in this namespace)
 _EXPORTS: dict[str, str] = {
+    "add": "coopstats.collection",
     "agencies": "coopstats.agency_resolution",
     "assignments": "coopstats.frames",
     "compare_themes": "coopstats.agenda",
@@ -32,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "persistence": "coopstats.agenda",
     "project_mentions": "coopstats.agenda",
     "projects": "coopstats.agenda",
+    "remove": "coopstats.collection",
     "provisions": "coopstats.frames",
     "resolve_agencies": "coopstats.agency_resolution",
     "run_report": "coopstats.reports",

@@ -13,14 +13,24 @@ User folders come from :mod:`platformdirs`; the environment variable
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
 
-__all__ = ["cache_dir", "checkout_root", "data_dir", "notebooks_dir", "output_dir", "user_dir"]
+__all__ = [
+    "atomic_write",
+    "cache_dir",
+    "checkout_root",
+    "data_dir",
+    "notebooks_dir",
+    "output_dir",
+    "user_dir",
+]
 
 HOME_ENV = "COOPSTATS_HOME"
 
@@ -83,3 +93,55 @@ def output_dir() -> Path:
     if root is not None and os.environ.get(HOME_ENV) is None:
         return root / "data" / "processed"
     return user_dir() / "processed"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one step: a temporary file beside it, fsync, rename.
+
+    A reader sees the old file or the new one, never a part; a killed writer
+    leaves the old file (and a temporary ``.<name>.*.tmp`` that the next
+    writer's clean-up removes).
+
+    Raises
+    ------
+    coopstats.errors.StorageError
+        The folder cannot be written (read-only, full disk); ``path`` is unchanged.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> atomic_write(target, b"one"); atomic_write(target, b"two"); target.read_bytes()
+    b'two'
+    """
+    from coopstats.errors import StorageError
+
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+        tmp = None
+        _fsync_folder(path.parent)
+    except OSError as exc:
+        raise StorageError(path, exc.strerror or str(exc)) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -46,7 +46,7 @@ from typing import Any
 import pandas as pd
 
 from coopstats import _resources, clauses, vocabulary
-from coopstats.errors import ParseError, ParseWarning, UnknownAgencyWarning
+from coopstats.errors import ParseError, ParseWarning, ReferenceDataError, UnknownAgencyWarning
 from coopstats.schemas import FRAMES
 from coopstats.text import has_control_characters, normalize, normalized_with_positions, to_simplified
 
@@ -174,11 +174,11 @@ def _read_registry_csv(path: Any, *, origin: str) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype="string", keep_default_na=False, comment=None)
     missing = [c for c in ("agency_id", "name") if c not in frame.columns]
     if missing:
-        raise ParseError(
+        raise ReferenceDataError(
+            str(path),
+            1,
+            "a header with agency_id and name (optionally " + ", ".join(REGISTRY_COLUMNS[2:]) + ")",
             f"the agency registry {origin} lacks the columns {', '.join(missing)}",
-            path=str(path),
-            line=1,
-            expected="a header with agency_id and name (optionally " + ", ".join(REGISTRY_COLUMNS[2:]) + ")",
         )
     for column in REGISTRY_COLUMNS:
         if column not in frame.columns:
@@ -188,10 +188,11 @@ def _read_registry_csv(path: Any, *, origin: str) -> pd.DataFrame:
         frame[column] = frame[column].fillna("").str.strip()
     bad_ids = frame.loc[~frame["agency_id"].str.fullmatch(r"[a-z0-9][a-z0-9-]*"), "agency_id"]
     if len(bad_ids):
-        raise ParseError(
+        raise ReferenceDataError(
+            str(path),
+            int(bad_ids.index[0]) + 2,  # the header is line 1
+            "lower-case ASCII keys of letters, digits and hyphens, e.g. gd-drc",
             f"the agency registry {origin} has invalid agency_id values: {', '.join(map(repr, bad_ids))}",
-            path=str(path),
-            expected="lower-case ASCII keys of letters, digits and hyphens, e.g. gd-drc",
         )
     frame["origin"] = origin
     return frame

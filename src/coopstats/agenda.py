@@ -687,17 +687,9 @@ def project_mentions(doc_ids: DocIds = None, *, provisions: pd.DataFrame | None 
 
 def _form_with_positions(text: str) -> tuple[str, list[int]]:
     """match_form of ``text`` with, for every character of it, its index in ``text``."""
-    from coopstats.text import normalize, to_simplified
+    from coopstats.text import normalized_with_positions
 
-    chars: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        for out in normalize(ch):
-            chars.append(out)
-            where.append(i)
-    simplified = to_simplified("".join(chars))
-    kept = [(c, w) for c, w in zip(simplified, where, strict=True) if match_form(c)]
-    return "".join(c for c, _ in kept), [w for _, w in kept]
+    return normalized_with_positions(text, simplified=True, keep=lambda c: bool(match_form(c)))
 
 
 def search(

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coopstats import vocabulary
+
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ROLE_ORDER", "workload", "workload_table"]
+__all__ = ["workload", "workload_table"]
 
 # Highest role first: ``primary_role`` is the first of these an agency had.
-ROLE_ORDER: tuple[str, ...] = ("lead", "co", "responsible", "listed")
+ROLE_ORDER: tuple[str, ...] = vocabulary.roles()
 
 _WORKLOAD_BY = ("role", "doc_id")
 

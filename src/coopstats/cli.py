@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from coopstats import vocabulary
+
 __all__ = ["cli", "main"]
 
 # subcommands defined in other modules: name -> "module:attribute"
@@ -46,16 +48,91 @@ def cli(verbose: bool) -> None:
 
 @cli.command("list")
 def list_documents() -> None:
-    """List the documents of the embedded corpus."""
+    """List the documents of the corpus: the embedded ones, then your own (marked "user")."""
     from coopstats.frames import documents, tasks
 
     docs = documents()
     counts = tasks().groupby("doc_id").size()
     for row in docs.itertuples():
+        date = row.published or row.issued or ""
         click.echo(
-            f"{row.doc_id:26} {row.kind:9} {row.script} {row.issued:10} "
+            f"{row.doc_id:26} {row.origin:8} {row.kind:9} {row.script} {date:10} "
             f"{int(counts.get(row.doc_id, 0)):3d} tasks  {row.title}"
         )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--doc-id", "doc_id", default=None, help="Identifier of the document (one path only).")
+@click.option("--published", default=None, help="Publication date, ISO 8601 (2024-03-15, 2024-03).")
+@click.option("--issuer", default=None, help="The issuing body, as written.")
+@click.option(
+    "--lead-rule",
+    "lead_rule",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", *vocabulary.lead_rules()]),
+    help="How lead agencies are marked.",
+)
+@click.option(
+    "--currency",
+    default=None,
+    type=click.Choice(vocabulary.currency_codes()),
+    help="Currency of a bare 元 when neither the text nor the issuer names one.",
+)
+@click.option("--replace", is_flag=True, help="Replace a document of your own with the same doc_id.")
+def add(
+    paths: tuple[Path, ...],
+    doc_id: str | None,
+    published: str | None,
+    issuer: str | None,
+    lead_rule: str,
+    currency: str | None,
+    replace: bool,
+) -> None:
+    """Add documents of your own to the corpus (copied byte for byte into the user folder)."""
+    from coopstats import collection
+    from coopstats.errors import CoopstatsError
+
+    if doc_id is not None and len(paths) != 1:
+        raise click.UsageError("--doc-id names one document: pass one path with it")
+    failed = 0
+    for path in paths:
+        try:
+            added = collection.add_one(
+                path,
+                doc_id=doc_id,
+                published=published,
+                issuer=issuer,
+                lead_rule=lead_rule,
+                currency=currency,
+                replace=replace,
+            )
+        except (CoopstatsError, ValueError) as exc:
+            failed += 1
+            click.echo(f"{path}: not added: {exc}", err=True)
+            continue
+        verb = "replaced" if added.replaced else "added"
+        click.echo(
+            f"{path}: {verb} as {added.doc_id} ({added.format}, {added.kind}): {added.tasks} tasks, "
+            f"{added.assignments} assignments, {added.figures} figures"
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("doc_id")
+def remove(doc_id: str) -> None:
+    """Remove a document of your own from the corpus."""
+    from coopstats import collection
+    from coopstats.errors import CoopstatsError
+
+    try:
+        collection.remove(doc_id)
+    except CoopstatsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"removed {doc_id}")
 
 
 @cli.command()
@@ -128,7 +205,7 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
     "lead_rule",
     default="auto",
     show_default=True,
-    type=click.Choice(["auto", "marker", "first-listed", "none"]),
+    type=click.Choice(["auto", *vocabulary.lead_rules()]),
 )
 def parse(paths: tuple[Path, ...], out: Path, encoding: str, lead_rule: str) -> None:
     """Parse your own documents of the genre and write their frames."""

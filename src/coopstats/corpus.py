@@ -1,4 +1,4 @@
-"""Corpus stage: the embedded raw documents, their manifest and checksums.
+"""Corpus stage: the embedded raw documents and the user's own, their manifests and checksums.
 
 The raw files in ``data/raw/`` are kept byte for byte as published. The manifest
 (``data/raw/manifest.csv``) holds one row per *logical* document: a source file
@@ -6,6 +6,14 @@ may hold several (a briefing paper and the key-work list annexed to it), and
 ``line_start``/``line_end`` say which lines belong to which ``doc_id``. Each
 row records the sha256 of its source file; a missing or changed file raises
 :class:`~coopstats.errors.CorpusIntegrityError` before anything is parsed.
+
+The user's own documents (added with ``coopstats add`` / ``cs.add``) live in
+the user folder: ``<user folder>/corpus/raw/`` holds each file byte for byte,
+``<user folder>/corpus/manifest.csv`` one row per document with its sha256,
+format and settings (:data:`USER_COLUMNS`). The corpus is the embedded
+documents followed by the user's, in the order they were added; every frame
+function covers both. This module only reads; :mod:`coopstats.collection`
+writes the user's manifest, under a lock.
 """
 
 from __future__ import annotations
@@ -14,14 +22,16 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
+from pathlib import Path
 
-from coopstats._resources import data_dir
-from coopstats.errors import CorpusIntegrityError, UnknownDocumentError
+from coopstats._resources import data_dir, user_dir
+from coopstats.errors import CorpusIntegrityError, ReferenceDataError, UnknownDocumentError
 from coopstats.text import decode
 
 __all__ = [
+    "USER_COLUMNS",
     "DocumentEntry",
     "check_integrity",
     "doc_ids",
@@ -30,6 +40,7 @@ __all__ = [
     "raw_checksums",
     "select",
     "source_text",
+    "user_corpus_dir",
 ]
 
 MANIFEST = "manifest.csv"
@@ -37,7 +48,7 @@ MANIFEST = "manifest.csv"
 
 @dataclass(frozen=True)
 class DocumentEntry:
-    """One row of the manifest."""
+    """One row of a manifest (the embedded one or the user's)."""
 
     doc_id: str
     source_file: str
@@ -54,24 +65,79 @@ class DocumentEntry:
     kind: str
     lead_rule: str
     default_currency: str
-    seed_file: str
-    structure_note: str
+    seed_file: str = ""
+    structure_note: str = ""
+    published: str = ""
+    format: str = "text"
+    origin: str = "embedded"
+    added: str = ""
+
+
+# The columns of the user's manifest, in file order.
+USER_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "source_file",
+    "sha256",
+    "format",
+    "title",
+    "issuer",
+    "published",
+    "script",
+    "kind",
+    "lead_rule",
+    "default_currency",
+    "added",
+)
+_FIELDS = {f.name for f in fields(DocumentEntry)}
 
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if value.strip() else None
 
 
-@cache
-def manifest() -> tuple[DocumentEntry, ...]:
-    """The manifest's rows, in corpus order."""
-    raw = data_dir().joinpath("raw", MANIFEST).read_text(encoding="utf-8")
+def _entries(text: str, *, origin: str, table: str) -> list[DocumentEntry]:
     rows = []
-    for row in csv.DictReader(io.StringIO(raw)):
-        row["line_start"] = _int_or_none(row["line_start"])
-        row["line_end"] = _int_or_none(row["line_end"])
-        rows.append(DocumentEntry(**row))
-    return tuple(rows)
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        record = {key: (value or "") for key, value in row.items() if key in _FIELDS - {"origin"}}
+        for key in ("line_start", "line_end"):
+            record[key] = _int_or_none(record.get(key, ""))  # type: ignore[assignment]
+        for key in _FIELDS - set(record) - {"origin"}:
+            if key not in ("seed_file", "structure_note", "published", "format", "added"):
+                record[key] = ""
+        if not record.get("doc_id") or not record.get("source_file") or not record.get("sha256"):
+            raise ReferenceDataError(table, line, "a doc_id, a source_file and its sha256")
+        rows.append(DocumentEntry(**record, origin=origin))  # type: ignore[arg-type]
+    return rows
+
+
+@cache
+def _embedded() -> tuple[DocumentEntry, ...]:
+    raw = data_dir().joinpath("raw", MANIFEST).read_text(encoding="utf-8")
+    return tuple(_entries(raw, origin="embedded", table=MANIFEST))
+
+
+def user_corpus_dir() -> Path:
+    """The folder of the user's own documents: ``<user folder>/corpus``."""
+    return user_dir() / "corpus"
+
+
+@cache
+def _user(path: str, signature: tuple[int, int]) -> tuple[DocumentEntry, ...]:
+    text = Path(path).read_text(encoding="utf-8")
+    return tuple(_entries(text, origin="user", table=path))
+
+
+def manifest() -> tuple[DocumentEntry, ...]:
+    """The rows of both manifests: the embedded documents, then the user's in the order added.
+
+    The user's manifest is read again whenever it changes on disk.
+    """
+    path = user_corpus_dir() / MANIFEST
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return _embedded()
+    return _embedded() + _user(str(path), (stat.st_mtime_ns, stat.st_size))
 
 
 def doc_ids() -> list[str]:
@@ -111,25 +177,40 @@ def select(doc_id: str | Iterable[str] | None) -> list[str]:
     return wanted
 
 
-def _raw_bytes(source_file: str, expected_sha256: str) -> bytes:
-    resource = data_dir().joinpath("raw", source_file)
+def _raw_path(source_file: str, origin: str) -> str:
+    if origin == "user":
+        return str(user_corpus_dir() / "raw" / source_file)
+    return str(data_dir().joinpath("raw", source_file))
+
+
+def _raw_bytes(source_file: str, expected_sha256: str, origin: str = "embedded") -> bytes:
+    location = _raw_path(source_file, origin)
+    resource = Path(location) if origin == "user" else data_dir().joinpath("raw", source_file)
     if not resource.is_file():
-        raise CorpusIntegrityError("raw file is missing", path=str(resource), expected_sha256=expected_sha256)
+        raise CorpusIntegrityError("raw file is missing", path=location, expected_sha256=expected_sha256)
     data = resource.read_bytes()
     actual = hashlib.sha256(data).hexdigest()
     if actual != expected_sha256:
+        what = "the embedded corpus must stay byte for byte as published"
+        if origin == "user":
+            what = "a document of your own corpus was changed after it was added (coopstats add --replace)"
         raise CorpusIntegrityError(
-            f"raw file has changed: sha256 {actual} differs from the manifest's {expected_sha256}; "
-            "the embedded corpus must stay byte for byte as published",
-            path=str(resource),
+            f"raw file has changed: sha256 {actual} differs from the manifest's {expected_sha256}; {what}",
+            path=location,
             expected_sha256=expected_sha256,
         )
     return data
 
 
+def read_source(data: bytes, *, path: str | None = None) -> str:
+    """The text a raw file is parsed from (decoded; newlines normalised)."""
+    return decode(data, path=path).text
+
+
 @cache
-def _decoded(source_file: str, expected_sha256: str) -> str:
-    return decode(_raw_bytes(source_file, expected_sha256), path=source_file).text
+def _decoded(source_file: str, expected_sha256: str, origin: str = "embedded") -> str:
+    data = _raw_bytes(source_file, expected_sha256, origin)
+    return read_source(data, path=_raw_path(source_file, origin))
 
 
 def source_text(doc_id: str) -> str:
@@ -144,7 +225,7 @@ def source_text(doc_id: str) -> str:
     '粤府函〔2017〕38号'
     """
     row = entry(doc_id)
-    return _decoded(row.source_file, row.sha256)
+    return _decoded(row.source_file, row.sha256, row.origin)
 
 
 def span(doc_id: str) -> tuple[int, int]:
@@ -168,18 +249,23 @@ def _offset_of_line(text: str, line: int) -> int:
 
 
 def raw_checksums() -> dict[str, str]:
-    """sha256 of every raw source file, as the manifest records it."""
-    return {row.source_file: row.sha256 for row in manifest()}
+    """sha256 of every raw source file, as the manifests record it (user files as ``user/<file>``)."""
+    return {
+        (row.source_file if row.origin == "embedded" else f"user/{row.source_file}"): row.sha256
+        for row in manifest()
+    }
 
 
-def check_integrity() -> dict[str, str]:
-    """Verify every raw file against the manifest; return the checksums.
+def check_integrity(doc_ids: Iterable[str] | None = None) -> dict[str, str]:
+    """Verify raw files against the manifests (all, or those of ``doc_ids``); return the checksums.
 
     Raises
     ------
     CorpusIntegrityError
         A file is missing or changed.
     """
-    for source_file, sha in raw_checksums().items():
-        _raw_bytes(source_file, sha)
+    wanted = None if doc_ids is None else set(doc_ids)
+    for row in manifest():
+        if wanted is None or row.doc_id in wanted:
+            _raw_bytes(row.source_file, row.sha256, row.origin)
     return raw_checksums()

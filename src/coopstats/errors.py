@@ -16,6 +16,7 @@ __all__ = [
     "CoopstatsWarning",
     "CorpusIntegrityError",
     "DecodingError",
+    "DocumentExistsError",
     "ExchangeRateError",
     "FigureWarning",
     "ParseError",
@@ -23,6 +24,7 @@ __all__ = [
     "ReferenceDataError",
     "ReportError",
     "ReportParameterError",
+    "StorageError",
     "UnknownAgencyWarning",
     "UnknownDocumentError",
     "UnsupportedFormatError",
@@ -105,12 +107,50 @@ class UnknownDocumentError(CoopstatsError, LookupError):
         return str(self.args[0])
 
 
+class DocumentExistsError(CoopstatsError, ValueError):
+    """A document with this ``doc_id`` is already in the corpus (embedded or the user's).
+
+    Attributes
+    ----------
+    doc_id : str
+        The identifier asked for.
+    origin : str
+        ``"embedded"`` or ``"user"``: where the existing document is.
+    """
+
+    def __init__(self, doc_id: str, origin: str) -> None:
+        self.doc_id = doc_id
+        self.origin = origin
+        if origin == "embedded":
+            advice = "the embedded corpus cannot be replaced; choose another doc_id (--doc-id)"
+        else:
+            advice = "pass replace=True (coopstats add --replace) to replace it, or choose another doc_id"
+        super().__init__(f"doc_id {doc_id!r} is already in the corpus ({origin}): {advice}")
+
+
+class StorageError(CoopstatsError, OSError):
+    """A file could not be written (a full disk, a read-only folder …); earlier files are intact.
+
+    Attributes
+    ----------
+    path : str
+        The file or folder that could not be written.
+    """
+
+    def __init__(self, path: str | PathLike[str], reason: str) -> None:
+        self.path = str(path)
+        super().__init__(f"cannot write {self.path}: {reason} (is the disk full or the folder read-only?)")
+
+    def __str__(self) -> str:  # OSError would format its own arguments
+        return str(self.args[0])
+
+
 class ExchangeRateError(CoopstatsError, LookupError):
     """No exchange rate is known for a currency and period."""
 
 
-class ReferenceDataError(CoopstatsError, ValueError):
-    """A reference table (vocabulary, registry, rates …) has a row coopstats cannot use.
+class ReferenceDataError(ParseError):
+    """A reference table (vocabulary, registry, themes, rates …) has a row coopstats cannot use.
 
     Attributes
     ----------
@@ -120,14 +160,19 @@ class ReferenceDataError(CoopstatsError, ValueError):
         1-based line of the file (the header is line 1).
     expected : str
         What the row should hold.
+
+    Examples
+    --------
+    >>> str(ReferenceDataError("vocabulary.csv", 7, "a code and at least one written form"))
+    'vocabulary.csv:7: bad reference row (expected a code and at least one written form)'
     """
 
-    def __init__(self, table: str, row: int | None, expected: str) -> None:
+    def __init__(
+        self, table: str, row: int | None, expected: str, problem: str = "bad reference row"
+    ) -> None:
         self.table = table
         self.row = row
-        self.expected = expected
-        where = f"{table}:{row}" if row is not None else table
-        super().__init__(f"{where}: bad reference row (expected {expected})")
+        super().__init__(problem, path=table, line=row, expected=expected)
 
 
 class ReportError(CoopstatsError):

@@ -1,13 +1,15 @@
 """Frames stage: tidy pandas frames of the corpus and of any document a user parses.
 
-The corpus frames are built once from the embedded raw files and cached on disk
-(Parquet, under :func:`coopstats._resources.cache_dir`), keyed by the raw files'
-checksums, the reference tables, the package version and its source code; a
-fresh process that finds the cache reads it without parsing.
+The corpus frames are the concatenation of per-document frames, each parsed once
+from the embedded raw files and cached on disk (:mod:`coopstats.cache`), keyed by
+the document's bytes and settings, every reference table (the user's overlay
+included) and the package; a fresh process that finds the cache reads it
+without parsing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -15,15 +17,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from coopstats import cache as frame_cache
 from coopstats import corpus
-from coopstats._resources import cache_dir, data_dir
 from coopstats.schemas import conform
+from coopstats.settings import DocumentSettings
 
 if TYPE_CHECKING:
     from coopstats.outline import Node, Outline
@@ -31,7 +33,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ParsedDocument",
     "assignments",
-    "cache_key",
+    "build_corpus",
+    "build_document",
+    "cache_parsed",
     "documents",
     "figures",
     "parse_document",
@@ -320,97 +324,76 @@ def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame
     return out
 
 
-def _resolve_lead_rule(lead_rule: str, text: str) -> str:
-    if lead_rule != "auto":
-        return lead_rule
-    from coopstats import agency_resolution as agencies
-
-    return agencies.detect_lead_rule(text)
-
-
 def _build_document(
-    doc_id: str,
+    settings: DocumentSettings,
     source: str,
     start: int,
     end: int,
     *,
-    lead_rule: str,
-    default_currency: str | None,
     path: Any = None,
 ) -> dict[str, pd.DataFrame]:
+    """Every frame of one document, parsed from ``source[start:end]`` under resolved settings."""
     from coopstats.outline import parse_outline
     from coopstats.themes import assign_themes
 
+    doc_id = settings.doc_id
     outline = parse_outline(source, start, end, path=path)
     provision_frame, task_frame = assign_themes(
         _provisions_frame(doc_id, outline), _tasks_frame(doc_id, source, outline)
     )
     provision_frame, task_frame = conform("provisions", provision_frame), conform("tasks", task_frame)
-    rule = _resolve_lead_rule(lead_rule, source[start:end])
-    assignment_frame = _assignments_frame(task_frame, rule)
+    assignment_frame = _assignments_frame(task_frame, settings.lead_rule)
     task_frame = _with_agency_counts(task_frame, assignment_frame)
     return {
         "provisions": provision_frame,
         "tasks": task_frame,
         "assignments": assignment_frame,
-        "figures": _figures_frame(provision_frame, source, default_currency),
+        "figures": _figures_frame(provision_frame, source, settings.default_currency),
         "notes": _notes_frame(doc_id, outline),
     }
 
 
 # ---------------------------------------------------------------------------
-# The corpus, cached
+# The corpus, cached per document
 # ---------------------------------------------------------------------------
 
 
-def cache_key() -> str:
-    """Hash of everything the corpus frames depend on.
-
-    The raw files' checksums, the manifest, the reference tables, the package
-    version and the package's source code.
-    """
-    from coopstats import __version__
-
-    digest = hashlib.sha256(__version__.encode())
-    digest.update(data_dir().joinpath("raw", corpus.MANIFEST).read_bytes())
-    reference = data_dir().joinpath("reference")
-    if reference.is_dir():
-        for resource in sorted(reference.iterdir(), key=lambda r: r.name):
-            if resource.name.endswith(".csv"):
-                digest.update(resource.name.encode())
-                digest.update(resource.read_bytes())
-    for resource in sorted(files("coopstats").iterdir(), key=lambda r: r.name):
-        if resource.name.endswith(".py"):
-            digest.update(resource.name.encode())
-            digest.update(resource.read_bytes())
-    return digest.hexdigest()[:20]
+def _requested_settings(row: corpus.DocumentEntry) -> dict[str, str | None]:
+    """The settings the manifest asks for (``auto`` unresolved): part of the document's cache key."""
+    return {
+        "doc_id": row.doc_id,
+        "script": row.script or "auto",
+        "lead_rule": row.lead_rule or "auto",
+        "default_currency": row.default_currency or None,
+        "issuer": row.issuer or None,
+        "published": getattr(row, "published", None) or None,
+    }
 
 
-def _cache_path() -> Path:
-    return cache_dir() / f"frames-{cache_key()}"
+@cache
+def _settings_of(row: corpus.DocumentEntry) -> DocumentSettings:
+    start, end = corpus.span(row.doc_id)
+    return DocumentSettings.resolve(corpus.source_text(row.doc_id)[start:end], **_requested_settings(row))
 
 
-def _read_cache(folder: Path) -> dict[str, pd.DataFrame] | None:
-    paths = {name: folder / f"{name}.parquet" for name in _CORPUS_FRAMES}
-    if not all(path.is_file() for path in paths.values()):
-        return None
-    try:
-        frames = {name: pd.read_parquet(path) for name, path in paths.items()}
-    except (OSError, ValueError) as exc:  # a damaged cache is rebuilt, not fatal
-        logger.warning("ignoring unreadable cache %s: %s", folder, exc)
-        return None
-    return {name: conform(name, frame) for name, frame in frames.items()}
+def _corpus_settings(doc_id: str) -> DocumentSettings:
+    """The resolved settings of a corpus document (``auto`` read from its text once per process)."""
+    return _settings_of(corpus.entry(doc_id))
 
 
-def _write_cache(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, frame in frames.items():
-            tmp = folder / f".{name}.{os.getpid()}.parquet"
-            frame.to_parquet(tmp, index=False)
-            tmp.replace(folder / f"{name}.parquet")
-    except OSError as exc:  # a read-only home is not an error: the frames are still returned
-        logger.warning("could not write the frame cache to %s: %s", folder, exc)
+def _corpus_document_key(row: corpus.DocumentEntry) -> str:
+    content = f"{row.sha256}:{row.line_start}-{row.line_end}"
+    return frame_cache.document_key(_requested_settings(row), content)
+
+
+def build_document(doc_id: str) -> dict[str, pd.DataFrame]:
+    """Parse one corpus document (no cache): its frames keyed by name."""
+    row = corpus.entry(doc_id)
+    start, end = corpus.span(doc_id)
+    logger.info("parsing %s", doc_id)
+    return _build_document(
+        _corpus_settings(doc_id), corpus.source_text(doc_id), start, end, path=row.source_file
+    )
 
 
 def build_corpus() -> dict[str, pd.DataFrame]:
@@ -418,36 +401,60 @@ def build_corpus() -> dict[str, pd.DataFrame]:
     corpus.check_integrity()
     built: dict[str, list[pd.DataFrame]] = {name: [] for name in _CORPUS_FRAMES}
     for row in corpus.manifest():
-        source = corpus.source_text(row.doc_id)
-        start, end = corpus.span(row.doc_id)
-        frames = _build_document(
-            row.doc_id,
-            source,
-            start,
-            end,
-            lead_rule=row.lead_rule,
-            default_currency=row.default_currency or None,
-            path=row.source_file,
-        )
-        for name, frame in frames.items():
+        for name, frame in build_document(row.doc_id).items():
             built[name].append(frame)
     return {name: conform(name, pd.concat(parts, ignore_index=True)) for name, parts in built.items()}
 
 
-@cache
-def _corpus_frames() -> dict[str, pd.DataFrame]:
-    folder = _cache_path()
-    cached = _read_cache(folder)
+def _document_frame(env_key: str, row: corpus.DocumentEntry, doc_key: str, name: str) -> pd.DataFrame:
+    """One frame of one corpus document: from the cache, else parsed (and all its frames cached)."""
+    cached = frame_cache.read_frame(env_key, doc_key, name)
     if cached is not None:
-        return cached
-    frames = build_corpus()
-    _write_cache(folder, frames)
-    return frames
+        return conform(name, cached)
+    corpus.check_integrity([row.doc_id])
+    frames = build_document(row.doc_id)
+    frame_cache.write_frames(env_key, doc_key, frames)
+    return frames[name]
+
+
+def cache_parsed(parsed: ParsedDocument) -> None:
+    """Put the frames of a document just added to the user's corpus into the cache.
+
+    The frames were parsed from the same bytes under the settings the user
+    manifest now records, so the corpus build would give the same frames.
+    """
+    row = corpus.entry(parsed.settings.doc_id)
+    frames = {name: getattr(parsed, name) for name in _CORPUS_FRAMES}
+    frame_cache.write_frames(frame_cache.environment_key(), _corpus_document_key(row), frames)
+
+
+_MEMO: dict[tuple[str, str, tuple[str, ...]], pd.DataFrame] = {}
+
+
+def _corpus_frame(name: str) -> pd.DataFrame:
+    """A corpus frame: the concatenation of each document's cached frame.
+
+    Memoised in this process by the environment key and the documents' keys,
+    so a user who edits a reference table (their ``agencies.csv``) or adds a
+    document gets new frames in the next call.
+    """
+    env_key = frame_cache.environment_key()
+    rows = corpus.manifest()
+    doc_keys = tuple(_corpus_document_key(row) for row in rows)
+    memo = _MEMO.get((env_key, name, doc_keys))
+    if memo is not None:
+        return memo
+    if not any(key[0] == env_key for key in _MEMO):
+        frame_cache.prune(env_key)
+    parts = [_document_frame(env_key, row, key, name) for row, key in zip(rows, doc_keys, strict=True)]
+    frame = conform(name, pd.concat(parts, ignore_index=True))
+    _MEMO[(env_key, name, doc_keys)] = frame
+    return frame
 
 
 def _select(name: str, doc_id: DocIds) -> pd.DataFrame:
     wanted = corpus.select(doc_id)
-    frame = _corpus_frames()[name]
+    frame = _corpus_frame(name)
     if doc_id is None:
         return frame.copy()
     order = {d: i for i, d in enumerate(wanted)}
@@ -482,8 +489,7 @@ def documents() -> pd.DataFrame:
     rows = []
     for row in corpus.manifest():
         record = {key: getattr(row, key) for key in row.__dataclass_fields__}
-        start, end = corpus.span(row.doc_id)
-        record["lead_rule"] = _resolve_lead_rule(row.lead_rule, corpus.source_text(row.doc_id)[start:end])
+        record["lead_rule"] = _corpus_settings(row.doc_id).lead_rule
         rows.append(record)
     return conform("documents", pd.DataFrame(rows))
 
@@ -599,6 +605,16 @@ def parse_notes(doc_id: DocIds = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
+# The settings a caller may give for a document of their own, with their defaults.
+_OWN_SETTINGS: dict[str, str | None] = {
+    "lead_rule": "auto",
+    "script": "auto",
+    "default_currency": None,
+    "issuer": None,
+    "published": None,
+}
+
+
 @dataclass
 class ParsedDocument:
     """A document parsed into frames.
@@ -606,7 +622,10 @@ class ParsedDocument:
     Attributes
     ----------
     meta : dict
-        ``doc_id, title, script, kind, lead_rule, encoding, path, sha256``.
+        ``doc_id, title, script, kind, lead_rule, default_currency, issuer,
+        published, encoding, path, sha256``.
+    settings : DocumentSettings
+        The resolved settings the document was parsed with.
     source : str
         The decoded text; every offset in the frames indexes into it.
     provisions, tasks, assignments, figures, notes : pandas.DataFrame
@@ -614,6 +633,7 @@ class ParsedDocument:
     """
 
     meta: dict[str, Any]
+    settings: DocumentSettings = field(repr=False)
     source: str = field(repr=False)
     provisions: pd.DataFrame = field(repr=False)
     tasks: pd.DataFrame = field(repr=False)
@@ -627,11 +647,10 @@ class ParsedDocument:
         path: str | os.PathLike[str],
         *,
         doc_id: str | None = None,
-        lead_rule: str = "auto",
-        script: str = "auto",
         encoding: str = "auto",
+        **settings: Any,
     ) -> ParsedDocument:
-        """Parse a text file (encoding detected unless given)."""
+        """Parse a file (encoding detected unless given); ``settings`` as :func:`parse_document`."""
         from coopstats.errors import ParseError
 
         path = Path(path)
@@ -641,9 +660,7 @@ class ParsedDocument:
             raise ParseError("no such file", path=path, expected="an existing text file") from None
         except IsADirectoryError:
             raise ParseError("this is a folder, not a file", path=path, expected="a text file") from None
-        return cls.from_bytes(
-            data, doc_id=doc_id or path.stem, lead_rule=lead_rule, script=script, encoding=encoding, path=path
-        )
+        return cls.from_bytes(data, doc_id=doc_id or path.stem, encoding=encoding, path=path, **settings)
 
     @classmethod
     def from_bytes(
@@ -651,19 +668,22 @@ class ParsedDocument:
         data: bytes,
         *,
         doc_id: str | None = None,
-        lead_rule: str = "auto",
-        script: str = "auto",
         encoding: str = "auto",
         path: str | os.PathLike[str] | None = None,
+        **settings: Any,
     ) -> ParsedDocument:
-        """Parse raw bytes (encoding detected unless given)."""
+        """Parse raw bytes (encoding detected unless given); ``settings`` as :func:`parse_document`."""
         from coopstats.text import decode
 
         decoded = decode(data, encoding=encoding, path=path)
-        parsed = cls.from_text(decoded.text, doc_id=doc_id, lead_rule=lead_rule, script=script, path=path)
-        parsed.meta["encoding"] = decoded.encoding
-        parsed.meta["sha256"] = hashlib.sha256(data).hexdigest()
-        return parsed
+        return cls.from_text(
+            decoded.text,
+            doc_id=doc_id,
+            path=path,
+            _encoding=decoded.encoding,
+            _sha256=hashlib.sha256(data).hexdigest(),
+            **settings,
+        )
 
     @classmethod
     def from_text(
@@ -671,29 +691,31 @@ class ParsedDocument:
         text: str,
         *,
         doc_id: str | None = None,
-        lead_rule: str = "auto",
-        script: str = "auto",
         path: str | os.PathLike[str] | None = None,
+        _encoding: str | None = None,
+        _sha256: str | None = None,
+        **settings: Any,
     ) -> ParsedDocument:
-        """Parse text already decoded."""
+        """Parse text already decoded; ``settings`` as :func:`parse_document`."""
         from coopstats.errors import ParseError
-        from coopstats.text import detect_script, normalize_newlines
+        from coopstats.text import normalize_newlines
 
-        if lead_rule not in ("auto", "marker", "first-listed", "none"):
-            raise ValueError(
-                f"lead_rule must be 'auto', 'marker', 'first-listed' or 'none', not {lead_rule!r}"
+        unknown = sorted(set(settings) - set(_OWN_SETTINGS))
+        if unknown:
+            raise TypeError(
+                f"unknown document settings {', '.join(unknown)}; expected any of {', '.join(_OWN_SETTINGS)}"
             )
-        if script not in ("auto", "hans", "hant"):
-            raise ValueError(f"script must be 'auto', 'hans' or 'hant', not {script!r}")
+        requested = {**_OWN_SETTINGS, **settings}
         source = normalize_newlines(text)
         if not source.strip():
             raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
-        doc_id = doc_id or "document"
-        resolved_script = detect_script(source) if script == "auto" else script
-        currency = "HKD" if resolved_script == "hant" else "CNY"
-        frames = _build_document(
-            doc_id, source, 0, len(source), lead_rule=lead_rule, default_currency=currency, path=path
+        resolved = DocumentSettings.resolve(
+            source, doc_id=doc_id or "document", encoding=_encoding, **requested
         )
+        if resolved.default_currency is None:
+            currency = "HKD" if resolved.script == "hant" else "CNY"
+            resolved = dataclasses.replace(resolved, default_currency=currency)
+        frames = _build_document(resolved, source, 0, len(source), path=path)
         provision_frame, task_frame = frames["provisions"], frames["tasks"]
         if task_frame["agency_clause"].notna().any():
             kind = "task-list"
@@ -702,17 +724,19 @@ class ParsedDocument:
         else:
             kind = "briefing"
         meta = {
-            "doc_id": doc_id,
+            "doc_id": resolved.doc_id,
             "title": _title(provision_frame),
-            "script": resolved_script,
+            "script": resolved.script,
             "kind": kind,
-            "lead_rule": _resolve_lead_rule(lead_rule, source),
-            "default_currency": currency,
-            "encoding": None,
+            "lead_rule": resolved.lead_rule,
+            "default_currency": resolved.default_currency,
+            "issuer": resolved.issuer,
+            "published": resolved.published,
+            "encoding": resolved.encoding,
             "path": None if path is None else str(path),
-            "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
+            "sha256": _sha256 or hashlib.sha256(source.encode("utf-8")).hexdigest(),
         }
-        return cls(meta=meta, source=source, **frames)
+        return cls(meta=meta, settings=resolved, source=source, **frames)
 
 
 # A document title names its kind at the end: 通知, 意见, 重点工作, 行动计划 …
@@ -769,6 +793,9 @@ def parse_document(
     lead_rule: str = "auto",
     script: str = "auto",
     encoding: str = "auto",
+    default_currency: str | None = None,
+    issuer: str | None = None,
+    published: str | None = None,
 ) -> ParsedDocument:
     """Parse any document of the genre into frames.
 
@@ -788,12 +815,18 @@ def parse_document(
     encoding : str
         Codec of a file or bytes; ``"auto"`` detects UTF-8 (with or without
         BOM), UTF-16, GB18030 and Big5.
+    default_currency : str, optional
+        ISO code of the currency of a bare 元 (a code of the vocabulary).
+    issuer : str, optional
+        The issuing body, as written.
+    published : str, optional
+        Publication date, ISO 8601 as precise as known.
 
     Returns
     -------
     ParsedDocument
-        ``.meta``, ``.provisions``, ``.tasks``, ``.assignments``, ``.figures``,
-        ``.notes``.
+        ``.meta``, ``.settings``, ``.provisions``, ``.tasks``, ``.assignments``,
+        ``.figures``, ``.notes``.
 
     Raises
     ------
@@ -802,6 +835,8 @@ def parse_document(
         one-line ``str`` naming an existing file (a ``str`` is text: pass a
         ``pathlib.Path``). A text with no numbered structure is parsed (its
         paragraphs, no tasks), not refused.
+    ValueError
+        A setting outside its choices.
 
     Examples
     --------
@@ -810,16 +845,21 @@ def parse_document(
     [[1, '完善联席会议机制。']]
     >>> doc.tasks["agency_clause"].iloc[0]
     '省港澳办牵头，省商务厅等按职责分工负责'
+    >>> doc.settings.lead_rule
+    'marker'
     """
+    settings: dict[str, Any] = {
+        "lead_rule": lead_rule,
+        "script": script,
+        "default_currency": default_currency,
+        "issuer": issuer,
+        "published": published,
+    }
     if isinstance(source, (bytes, bytearray)):
-        return ParsedDocument.from_bytes(
-            bytes(source), doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding
-        )
+        return ParsedDocument.from_bytes(bytes(source), doc_id=doc_id, encoding=encoding, **settings)
     if isinstance(source, str):
         _refuse_a_file_name(source)
-        return ParsedDocument.from_text(source, doc_id=doc_id, lead_rule=lead_rule, script=script)
+        return ParsedDocument.from_text(source, doc_id=doc_id, **settings)
     if isinstance(source, os.PathLike):
-        return ParsedDocument.from_path(
-            source, doc_id=doc_id, lead_rule=lead_rule, script=script, encoding=encoding
-        )
+        return ParsedDocument.from_path(source, doc_id=doc_id, encoding=encoding, **settings)
     raise TypeError(f"source must be a path, bytes or str, not {type(source).__name__}")

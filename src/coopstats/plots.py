@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from coopstats import vocabulary
 from coopstats.errors import CoopstatsWarning
 
 if TYPE_CHECKING:
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "ROLE_COLOURS",
     "agency_labels",
     "amounts_chart",
     "cjk_font",
@@ -45,10 +45,6 @@ __all__ = [
     "workload_chart",
 ]
 
-ROLE_ORDER = ("lead", "co", "responsible", "listed")
-ROLE_LABELS_EN = {"lead": "lead", "co": "co-operating", "responsible": "responsible", "listed": "listed"}
-ROLE_LABELS_ZH = {"lead": "牵头", "co": "配合", "responsible": "负责", "listed": "列出"}
-ROLE_COLOURS = {"lead": "#1f5f99", "co": "#6fa8dc", "responsible": "#e69138", "listed": "#a6a6a6"}
 
 # File names of CJK fonts, best first: sans before serif, regular before bold.
 _CJK_FONT_FILE_HINTS = (
@@ -119,8 +115,8 @@ def resolve_lang(lang: str) -> str:
     'en'
     """
     global _warned_no_cjk
-    if lang not in {"en", "zh"}:
-        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    if lang not in vocabulary.languages():
+        raise ValueError(f"lang must be one of {', '.join(vocabulary.languages())}, got {lang!r}")
     if lang == "zh" and cjk_font() is None:
         if not _warned_no_cjk:
             warnings.warn(
@@ -239,8 +235,9 @@ def role_split(
     key = _agency_key(total)
     split = total.copy()
     reached = pd.Series(0, index=total.index, dtype="int64")
-    for depth, role in enumerate(ROLE_ORDER, start=1):
-        subset = assignments[assignments["role"].astype("string").isin(ROLE_ORDER[:depth])]
+    roles = vocabulary.roles()
+    for depth, role in enumerate(roles, start=1):
+        subset = assignments[assignments["role"].astype("string").isin(roles[:depth])]
         counted = workload(assignments=subset, **options) if len(subset) else total.iloc[:0]
         cumulative = key.map(dict(zip(_agency_key(counted), counted["tasks"], strict=True)))
         cumulative = cumulative.fillna(0).astype("int64")
@@ -288,12 +285,13 @@ def workload_chart(
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, ax = plt.subplots(figsize=(10, max(2.5, 0.32 * lines + 1.4)), layout="constrained")
     left = pd.Series(0.0, index=shown.index)
-    role_names = ROLE_LABELS_ZH if lang == "zh" else ROLE_LABELS_EN
-    for role in ROLE_ORDER:
+    role_names = vocabulary.role_labels(lang)
+    colours = vocabulary.role_colours()
+    for role in vocabulary.roles():
         if role not in shown or not shown[role].astype(float).any():
             continue
         values = shown[role].astype(float)
-        ax.barh(range(len(shown)), values, left=left, color=ROLE_COLOURS[role], label=role_names[role])
+        ax.barh(range(len(shown)), values, left=left, color=colours[role], label=role_names[role])
         left += values
     for y, total in enumerate(shown["tasks"].astype(int)):
         ax.text(total + 0.2, y, str(total), va="center", fontsize=9)

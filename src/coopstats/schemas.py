@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coopstats import vocabulary
+
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
@@ -19,8 +21,17 @@ if TYPE_CHECKING:
 __all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "validate"]
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
-ROLES = ("lead", "co", "responsible", "listed")
+ROLES = vocabulary.roles()
 LAYOUTS = ("clause", "fields", "table", "text")
+LEAD_RULES = vocabulary.lead_rules()
+_PHYSICAL_UNITS = tuple(dict.fromkeys(vocabulary.physical_units().values()))
+
+
+def _choices(values: tuple[str, ...], sep: str = ", ", last: str = " or ") -> str:
+    quoted = [f"`{v}`" for v in values]
+    return sep.join(quoted[:-1]) + last + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+
+
 MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple")
 
 
@@ -71,8 +82,8 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c(
             "lead_rule",
             "category",
-            "How lead agencies are marked: `marker`, `first-listed` or `none`.",
-            values=("marker", "first-listed", "none"),
+            f"How lead agencies are marked: {_choices(LEAD_RULES)}.",
+            values=LEAD_RULES,
         ),
         _c("source_file", "string", "Raw file in `data/raw/` that holds the document."),
         _c("sha256", "string", "sha256 of the raw file."),
@@ -80,6 +91,15 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("line_end", "Int64", "Last line of the document in its raw file."),
         _c("default_currency", "string", "Currency of amounts with no currency marker."),
         _c("issued_note", "string", "Where the date of issue comes from."),
+        _c("published", "string", "Date of publication (ISO 8601, as precise as known), where known."),
+        _c("format", "string", "Format the source file is in (`text`, `html`, `docx`, `pdf`)."),
+        _c(
+            "origin",
+            "category",
+            "`embedded` (the packaged corpus) or `user` (added with `coopstats add`).",
+            values=("embedded", "user"),
+        ),
+        _c("added", "string", "When a user document was added (ISO 8601, UTC)."),
     ),
     "provisions": (
         _DOC_ID,
@@ -145,7 +165,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("agency_id", "string", "Registry key (stable ASCII); missing when the registry lacks the name."),
         _c("name_en", "string", "English name from the registry."),
         _c("level", "string", "Administrative level from the registry."),
-        _c("role", "category", "`lead`, `co`, `responsible` or `listed`.", values=ROLES),
+        _c("role", "category", f"{_choices(ROLES)}.", values=ROLES),
         _c("raw_clause", "string", "The clause as printed."),
         _c("known", "boolean", "Whether the registry holds the name."),
         _c(
@@ -171,7 +191,10 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("surface", "string", "The mention as printed: `source[start:end]`."),
         _c("value", "float64", "Value in base units (億 = 1e8); a percentage as written."),
         _c(
-            "unit", "string", "`HKD`, `CNY`, `USD`, `MOP`, `percent`, `pp`, `count`, `times`, physical units."
+            "unit",
+            "string",
+            f"A currency ({_choices(vocabulary.currency_codes(), last=', ')}), `percent`, `pp`, `count`, "
+            f"`times` or a physical unit ({_choices(_PHYSICAL_UNITS, last=', ')}).",
         ),
         _c("measure", "string", "What the number measures (a decline: negative growth).", values=MEASURES),
         _c("period", "string", "Period: `2010`, `2010-06`, `2017-01/2017-05`, `2008/2011`, `end-2009`."),
@@ -245,7 +268,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c(
             "primary_role",
             "category",
-            "Highest role over all its tasks (lead > co > responsible > listed).",
+            f"Highest role over all its tasks ({' > '.join(ROLES)}).",
             values=ROLES,
         ),
     ),

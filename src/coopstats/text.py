@@ -21,7 +21,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from os import PathLike
@@ -434,6 +434,47 @@ def detect_script(text: str) -> str:
     hant = sum(ch in _TRADITIONAL_MARKERS for ch in normal)
     hans = sum(ch in _SIMPLIFIED_MARKERS for ch in normal)
     return "hant" if hant > hans else "hans"
+
+
+def normalized_with_positions(
+    text: str, *, simplified: bool = False, keep: Callable[[str], bool] | None = None
+) -> tuple[str, list[int]]:
+    """NFKC (and optionally simplified) form of ``text``, with the source index of every character.
+
+    The one normalise-with-an-offset-map of the package: the agency, agenda
+    and figure stages slice their matches back to the printed text through it.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    simplified : bool, default False
+        Also convert to simplified script (:func:`to_simplified`, which keeps
+        lengths, so positions carry over).
+    keep : callable, optional
+        A predicate on each normalised character; characters it rejects
+        (whitespace, punctuation …) are dropped from the result.
+
+    Returns
+    -------
+    (str, list of int)
+        The normalised text and, for each of its characters, the index in
+        ``text`` of the character it came from.
+
+    Examples
+    --------
+    >>> normalized_with_positions("（一）粵 港", simplified=True, keep=lambda c: not c.isspace())
+    ('(一)粤港', [0, 1, 2, 3, 5])
+    """
+    chars: list[str] = []
+    positions: list[int] = []
+    for i, ch in enumerate(text):
+        for normal in _NFKC[ch]:
+            if keep is None or keep(normal):
+                chars.append(normal)
+                positions.append(i)
+    joined = "".join(chars)
+    return (to_simplified(joined) if simplified else joined), positions
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Levels whose own `heading` names the field of what stands under them.
-_HEADING_LEVELS = frozenset({"chapter", "section", "heading", "annex"})
 # Numbered units: their theme comes from the section/chapter above, never from a heading of their own.
 _NUMBERED_LEVELS = frozenset({"item", "subitem"})
 
@@ -113,20 +111,28 @@ def _read_reference(name: str) -> pd.DataFrame:
 
 
 def _check_tables(themes: pd.DataFrame, headings: pd.DataFrame, keywords: pd.DataFrame) -> None:
-    from coopstats.errors import CoopstatsError
+    from coopstats.errors import ReferenceDataError
 
     codes = set(themes["code"])
     for name, frame in (("theme_headings.csv", headings), ("theme_keywords.csv", keywords)):
-        used = set(frame["theme"]) - {""}
-        unknown = sorted(used - codes)
-        if unknown:
-            raise CoopstatsError(
-                f"{name}: theme codes {unknown} are not in themes.csv (expected one of {sorted(codes)})"
+        unknown = frame.index[(frame["theme"] != "") & ~frame["theme"].isin(codes)]
+        if len(unknown):
+            raise ReferenceDataError(
+                name,
+                int(unknown[0]) + 2,  # the header is line 1
+                f"a theme code of themes.csv ({', '.join(sorted(codes))})",
+                f"theme code {frame.loc[unknown[0], 'theme']!r} is not in themes.csv",
             )
-    topic_themes = keywords.groupby("topic")["theme"].nunique()
-    split = sorted(topic_themes[topic_themes > 1].index)
-    if split:
-        raise CoopstatsError(f"theme_keywords.csv: topics {split} belong to more than one theme")
+    first_theme = keywords.groupby("topic")["theme"].transform("first")
+    split = keywords.index[first_theme != keywords["theme"]]
+    if len(split):
+        topic = keywords.loc[split[0], "topic"]
+        raise ReferenceDataError(
+            "theme_keywords.csv",
+            int(split[0]) + 2,
+            f"the theme {first_theme[split[0]]!r} that topic {topic!r} has in its other rows",
+            f"topic {topic!r} belongs to more than one theme",
+        )
 
 
 @cache
@@ -135,9 +141,10 @@ def tables() -> ThemeTables:
 
     Raises
     ------
-    coopstats.errors.CoopstatsError
+    coopstats.errors.ReferenceDataError
         A heading or keyword names a theme code missing from ``themes.csv``, two
-        readings of one heading disagree, or a topic belongs to two themes.
+        readings of one heading disagree, or a topic belongs to two themes
+        (with the table and row).
 
     Examples
     --------
@@ -145,19 +152,23 @@ def tables() -> ThemeTables:
     >>> t.theme_by_key["跨界基础设施"]
     'infra'
     """
-    from coopstats.errors import CoopstatsError
+    from coopstats.errors import ReferenceDataError
 
     themes_frame = _read_reference("themes.csv")
     headings = _read_reference("theme_headings.csv")
     keywords = _read_reference("theme_keywords.csv")
     _check_tables(themes_frame, headings, keywords)
     theme_by_key: dict[str, str | None] = {}
-    for heading, theme in zip(headings["heading"], headings["theme"], strict=True):
+    rows = zip(headings["heading"], headings["theme"], strict=True)
+    for line, (heading, theme) in enumerate(rows, start=2):  # the header is line 1
         key = heading_key(heading)
         value = theme or None
         if key in theme_by_key and theme_by_key[key] != value:
-            raise CoopstatsError(
-                f"theme_headings.csv maps the heading {heading!r} to both {theme_by_key[key]!r} and {value!r}"
+            raise ReferenceDataError(
+                "theme_headings.csv",
+                line,
+                f"the theme {theme_by_key[key]!r} that another reading of the heading {heading!r} has",
+                f"the heading {heading!r} is mapped to both {theme_by_key[key]!r} and {value!r}",
             )
         theme_by_key[key] = value
     keyword_list = tuple(

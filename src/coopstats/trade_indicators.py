@@ -25,8 +25,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
+from coopstats import vocabulary
 from coopstats._resources import data_dir
-from coopstats.errors import ExchangeRateError
+from coopstats.errors import ExchangeRateError, ReferenceDataError
+from coopstats.schemas import FRAMES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,37 +45,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-INDICATOR_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "label_en",
-    "reporter",
-    "partner",
-    "via",
-    "flow",
-    "measure",
-    "period",
-    "value",
-    "unit",
-    "doc_id",
-    "quote",
-    "start",
-    "end",
-    "surface",
-    "approx",
-    "resolution",
-)
-DERIVED_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "label_en",
-    "period",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "formula",
-)
-
-_MONEY_UNITS = frozenset({"HKD", "CNY", "USD", "MOP", "EUR"})
+# The columns of the two frames, as declared once in the schemas.
+INDICATOR_COLUMNS: tuple[str, ...] = tuple(column.name for column in FRAMES["indicators"])
+DERIVED_COLUMNS: tuple[str, ...] = tuple(column.name for column in FRAMES["derived_indicators"])
 
 
 def _read_reference(name: str) -> pd.DataFrame:
@@ -371,9 +345,20 @@ def exchange_rates() -> pd.DataFrame:
     >>> sorted(exchange_rates()["currency"].unique())
     ['CNY', 'HKD', 'MOP']
     """
+    import pandas as pd
+
     frame = _read_reference("exchange_rates.csv")
-    frame["year"] = frame["year"].astype(int)
-    frame["per_usd"] = frame["per_usd"].astype(float)
+    years = pd.to_numeric(frame["year"], errors="coerce")
+    rates = pd.to_numeric(frame["per_usd"], errors="coerce")
+    bad = frame.index[~frame["currency"].isin(vocabulary.currency_codes()) | years.isna() | ~(rates > 0)]
+    if len(bad):
+        raise ReferenceDataError(
+            "exchange_rates.csv",
+            int(bad[0]) + 2,  # the header is line 1
+            "a currency of vocabulary.csv, a year and a positive rate per US dollar",
+        )
+    frame["year"] = years.astype(int)
+    frame["per_usd"] = rates.astype(float)
     frame["verified"] = frame["verified"].str.lower().eq("true")
     return frame
 
@@ -448,7 +433,7 @@ def convert(frame: pd.DataFrame, to: str = "USD") -> pd.DataFrame:
     rates: list[float] = []
     for row in out.itertuples(index=False):
         unit = None if pd.isna(row.unit) else str(row.unit)
-        if unit not in _MONEY_UNITS or unit == to:
+        if unit not in vocabulary.currency_codes() or unit == to:
             rates.append(float("nan") if unit != to else 1.0)
             continue
         rates.append(_per_usd(unit, row.period, table) / _per_usd(to, row.period, table))
