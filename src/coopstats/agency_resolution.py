@@ -351,8 +351,15 @@ class _Clause:
     first_listed: bool = False  # the clause states the first-listed rule
 
 
+def _is_matched(ch: str) -> bool:
+    """Characters a clause is matched on: no whitespace, no control characters."""
+    return not ch.isspace() and not has_control_characters(ch)
+
+
 def _prepare(clause: str) -> _Clause:
-    text, positions = normalized_with_positions(clause, space_runs=";")
+    text, positions = normalized_with_positions(
+        clause, simplified=True, keep=_is_matched, space_runs=";", drop_glosses=True
+    )
     depth = 0
     balanced = True
     for ch in text:

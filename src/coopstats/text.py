@@ -315,66 +315,6 @@ def strip_glosses(text: str) -> str:
     return _GLOSS.sub("", text)
 
 
-def normalized_with_positions(
-    text: str, *, simplified: bool = True, space_runs: str | None = None
-) -> tuple[str, list[int]]:
-    """Normalised text for matching, with the offset in ``text`` of every character.
-
-    NFKC character by character, whitespace, control characters and pinyin
-    glosses removed, then (by default) simplified script. ``positions[i]`` is
-    the offset in ``text`` of the character ``result[i]`` came from, so a
-    match in the result maps back to the text as printed.
-
-    Parameters
-    ----------
-    text : str
-        Text as printed.
-    simplified : bool, default True
-        Convert to simplified script (the length does not change).
-    space_runs : str, optional
-        A run of two or more spaces or tabs (no line break) becomes this one
-        character (mapped to the run's first offset) instead of being removed:
-        fields of a clause may be separated by spaces alone.
-
-    Examples
-    --------
-    >>> normalized_with_positions("省發展 改革委（牽頭）")
-    ('省发展改革委(牵头)', [0, 1, 2, 4, 5, 6, 7, 8, 9, 10])
-    >>> normalized_with_positions("甲局  乙局", space_runs=";")[0]
-    '甲局;乙局'
-    """
-    skipped = [False] * len(text)
-    for start, end in gloss_spans(text):
-        for i in range(start, end):
-            skipped[i] = True
-    chars: list[str] = []
-    positions: list[int] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if skipped[i]:
-            i += 1
-            continue
-        if ch.isspace():
-            j = i
-            while j < len(text) and text[j].isspace():
-                j += 1
-            horizontal = "\n" not in text[i:j] and "\r" not in text[i:j]
-            if space_runs is not None and j - i >= 2 and horizontal and chars:
-                chars.append(space_runs)
-                positions.append(i)
-            i = j
-            continue
-        if unicodedata.category(ch) not in _CONTROL_CATEGORIES:
-            for normal in _NFKC[ch]:
-                if not normal.isspace():
-                    chars.append(normal)
-                    positions.append(i)
-        i += 1
-    joined = "".join(chars)
-    return (to_simplified(joined) if simplified else joined), positions
-
-
 def has_control_characters(text: str) -> bool:
     """Whether ``text`` holds control, format or private-use characters.
 
@@ -437,7 +377,12 @@ def detect_script(text: str) -> str:
 
 
 def normalized_with_positions(
-    text: str, *, simplified: bool = False, keep: Callable[[str], bool] | None = None
+    text: str,
+    *,
+    simplified: bool = False,
+    keep: Callable[[str], bool] | None = None,
+    space_runs: str | None = None,
+    drop_glosses: bool = False,
 ) -> tuple[str, list[int]]:
     """NFKC (and optionally simplified) form of ``text``, with the source index of every character.
 
@@ -454,6 +399,12 @@ def normalized_with_positions(
     keep : callable, optional
         A predicate on each normalised character; characters it rejects
         (whitespace, punctuation …) are dropped from the result.
+    space_runs : str, optional
+        A run of two or more spaces or tabs (no line break) becomes this one
+        character, mapped to the run's first index, whatever ``keep`` says:
+        fields of a clause may be separated by spaces alone.
+    drop_glosses : bool, default False
+        Leave out pinyin glosses after characters (``關(guān)``): they are not text.
 
     Returns
     -------
@@ -465,14 +416,32 @@ def normalized_with_positions(
     --------
     >>> normalized_with_positions("（一）粵 港", simplified=True, keep=lambda c: not c.isspace())
     ('(一)粤港', [0, 1, 2, 3, 5])
+    >>> normalized_with_positions("甲局  乙局(jú)", keep=str.isalpha, space_runs=";", drop_glosses=True)
+    ('甲局;乙局', [0, 1, 2, 4, 5])
     """
+    skipped = {i for a, b in gloss_spans(text) for i in range(a, b)} if drop_glosses else set()
     chars: list[str] = []
     positions: list[int] = []
-    for i, ch in enumerate(text):
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if i in skipped:
+            i += 1
+            continue
+        if space_runs is not None and ch in " \t\u3000":
+            j = i
+            while j < len(text) and text[j] in " \t\u3000":
+                j += 1
+            if j - i >= 2 and chars:
+                chars.append(space_runs)
+                positions.append(i)
+                i = j
+                continue
         for normal in _NFKC[ch]:
             if keep is None or keep(normal):
                 chars.append(normal)
                 positions.append(i)
+        i += 1
     joined = "".join(chars)
     return (to_simplified(joined) if simplified else joined), positions
 
