@@ -119,11 +119,11 @@ def test_a_modified_user_file_is_refused_like_a_packaged_one(home, tmp_path):
     cs.add(_keywork(tmp_path, "kw-2018.txt", 2018))
     raw = home / "corpus" / "raw" / "kw-2018.txt"
     raw.write_bytes(raw.read_bytes().replace("口岸".encode(), "港口".encode()))
-    corpus._decoded.cache_clear()
+    corpus._read.cache_clear()
     with pytest.raises(CorpusIntegrityError, match="changed after it was added"):
         corpus.check_integrity()
     raw.unlink()
-    corpus._decoded.cache_clear()
+    corpus._read.cache_clear()
     with pytest.raises(CorpusIntegrityError, match="missing"):
         corpus.source_text("kw-2018")
 

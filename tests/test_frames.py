@@ -77,7 +77,7 @@ def test_changed_raw_file_is_refused(tmp_path, monkeypatch):
     shutil.copytree(RAW.parent / "raw", copy / "raw")
     (copy / "raw" / "gdhk-keywork-2017.txt").write_bytes((RAW / "gdhk-keywork-2017.txt").read_bytes() + b" ")
     monkeypatch.setattr(corpus, "data_dir", lambda: copy)
-    corpus._decoded.cache_clear()
+    corpus._read.cache_clear()
     try:
         with pytest.raises(CorpusIntegrityError, match=r"gdhk-keywork-2017\.txt"):
             corpus.source_text("gdhk-keywork-2017")
@@ -85,7 +85,7 @@ def test_changed_raw_file_is_refused(tmp_path, monkeypatch):
         with pytest.raises(CorpusIntegrityError, match="missing"):
             corpus.check_integrity()
     finally:
-        corpus._decoded.cache_clear()
+        corpus._read.cache_clear()
     assert _resources.data_dir() is not None
 
 

@@ -208,36 +208,49 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
     type=click.Choice(["auto", *vocabulary.lead_rules()]),
 )
 def parse(paths: tuple[Path, ...], out: Path, encoding: str, lead_rule: str) -> None:
-    """Parse your own documents of the genre and write their frames."""
+    """Parse your own documents of the genre (.txt, .html, .docx, .pdf; .doc/.wps with LibreOffice).
+
+    Reports per file its format, layout, tasks and agencies, and what was flagged or refused;
+    goes on after a file fails and exits with 1 at the end if any did.
+    """
     import warnings
 
     from coopstats import export
     from coopstats.errors import CoopstatsError
     from coopstats.frames import parse_document
 
-    refused = 0
+    failed = 0
     for path in paths:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 doc = parse_document(path, encoding=encoding, lead_rule=lead_rule)
             except CoopstatsError as exc:
-                refused += 1
+                failed += 1
                 click.echo(f"REFUSED {path}: {exc}", err=True)
+                continue
+            except Exception as exc:  # a file that breaks a reader must not stop the others
+                failed += 1
+                click.echo(f"FAILED  {path}: {type(exc).__name__}: {exc}", err=True)
                 continue
         folder = out / path.stem
         export.write_parsed(doc, folder)
-        unknown = int((~doc.assignments["known"].astype(bool)).sum()) if len(doc.assignments) else 0
+        known = doc.assignments["known"].astype(bool) if len(doc.assignments) else None
+        agencies = doc.assignments["name"].nunique() if known is not None else 0
+        unknown = doc.assignments.loc[~known, "name"].nunique() if known is not None else 0
+        meta = doc.meta
         click.echo(
-            f"parsed  {path}: {doc.meta['encoding']}, {doc.meta['script']}, {doc.meta['kind']}; "
-            f"{len(doc.provisions)} provisions, {len(doc.tasks)} tasks, {len(doc.assignments)} assignments "
-            f"({unknown} unknown agencies), {len(doc.figures)} figures; {len(doc.notes)} notes → {folder}"
+            f"parsed  {path}: {meta['format']}, {meta['encoding'] or '-'}, {meta['script']}, "
+            f"{meta['kind']}; {len(doc.provisions)} provisions, {len(doc.tasks)} tasks, "
+            f"{agencies} agencies ({unknown} unknown) in {len(doc.assignments)} assignments, "
+            f"{len(doc.figures)} figures; {len(doc.notes)} notes → {folder}"
         )
         for note in doc.notes.itertuples():
             click.echo(f"  flagged line {note.line}: {note.kind}: {note.message}")
         for warning in caught:
             click.echo(f"  warning: {warning.message}")
-    if refused:
+    if failed:
+        click.echo(f"{failed} of {len(paths)} files refused or failed", err=True)
         sys.exit(1)
 
 

@@ -25,10 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coopstats._resources import data_dir, user_dir
 from coopstats.errors import CorpusIntegrityError, ReferenceDataError, UnknownDocumentError
-from coopstats.text import decode
+
+if TYPE_CHECKING:
+    from coopstats.readers import ReadDocument
 
 __all__ = [
     "USER_COLUMNS",
@@ -39,6 +42,7 @@ __all__ = [
     "manifest",
     "raw_checksums",
     "select",
+    "source_reading",
     "source_text",
     "user_corpus_dir",
 ]
@@ -202,21 +206,25 @@ def _raw_bytes(source_file: str, expected_sha256: str, origin: str = "embedded")
     return data
 
 
-def read_source(data: bytes, *, path: str | None = None) -> str:
-    """The text a raw file is parsed from (decoded; newlines normalised)."""
-    return decode(data, path=path).text
-
-
 @cache
-def _decoded(source_file: str, expected_sha256: str, origin: str = "embedded") -> str:
+def _read(source_file: str, expected_sha256: str, origin: str = "embedded") -> ReadDocument:
+    from coopstats.readers import read_document
+
     data = _raw_bytes(source_file, expected_sha256, origin)
-    return read_source(data, path=_raw_path(source_file, origin))
+    return read_document(data, path=_raw_path(source_file, origin))
+
+
+def source_reading(doc_id: str) -> ReadDocument:
+    """What the reader gave for the file that holds ``doc_id``: its text, format and blocks."""
+    row = entry(doc_id)
+    return _read(row.source_file, row.sha256, row.origin)
 
 
 def source_text(doc_id: str) -> str:
-    """The decoded text of the file that holds ``doc_id`` (newlines normalised).
+    """The text parsed from the file that holds ``doc_id`` (decoded, newlines normalised).
 
-    All offsets in coopstats frames index into this string.
+    A text file's decoded text; a web page's, Word or PDF document's text as
+    its reader gave it. All offsets in coopstats frames index into this string.
 
     Examples
     --------
@@ -224,8 +232,7 @@ def source_text(doc_id: str) -> str:
     >>> text[text.index("粤府函") : text.index("粤府函") + 12]
     '粤府函〔2017〕38号'
     """
-    row = entry(doc_id)
-    return _decoded(row.source_file, row.sha256, row.origin)
+    return source_reading(doc_id).text
 
 
 def span(doc_id: str) -> tuple[int, int]:

@@ -19,11 +19,13 @@ __all__ = [
     "DocumentExistsError",
     "ExchangeRateError",
     "FigureWarning",
+    "LegacyFormatError",
     "ParseError",
     "ParseWarning",
     "ReferenceDataError",
     "ReportError",
     "ReportParameterError",
+    "ScannedDocumentError",
     "StorageError",
     "UnknownAgencyWarning",
     "UnknownDocumentError",
@@ -76,6 +78,19 @@ class DecodingError(ParseError):
 
 class UnsupportedFormatError(ParseError):
     """The file is a binary format (PDF, Word, a zip archive, an image …), not text."""
+
+
+class ScannedDocumentError(UnsupportedFormatError):
+    """A PDF without a text layer (scanned pages, images only): run OCR on it first."""
+
+
+class LegacyFormatError(UnsupportedFormatError):
+    """A legacy binary document (Word .doc, WPS .wps) that could not be converted to .docx.
+
+    coopstats converts such files itself with LibreOffice (``soffice --headless
+    --convert-to docx``) when ``soffice`` is on ``PATH``; this error says the
+    conversion was not possible and how to do it by hand.
+    """
 
 
 class CorpusIntegrityError(CoopstatsError):

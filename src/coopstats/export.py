@@ -164,7 +164,10 @@ def _write_datapackage(out: Path, frames: dict[str, pd.DataFrame], formats: tupl
 
 
 def write_parsed(doc: ParsedDocument, out: str | Path) -> list[Path]:
-    """Write the frames of a parsed document as CSV and Parquet into ``out``."""
+    """Write the frames of a parsed document as CSV and Parquet into ``out``, with ``meta.json``.
+
+    ``source.txt`` (UTF-8) is the text that was parsed: the frames' ``start``/``end`` index into it.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -175,7 +178,9 @@ def write_parsed(doc: ParsedDocument, out: str | Path) -> list[Path]:
         written += [out / f"{name}.csv", out / f"{name}.parquet"]
     meta = out / "meta.json"
     meta.write_text(json.dumps(doc.meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    return [*written, meta]
+    source = out / "source.txt"
+    source.write_bytes(doc.source.encode("utf-8"))
+    return [*written, meta, source]
 
 
 def write_data_dictionary(path: str | Path) -> Path:

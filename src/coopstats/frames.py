@@ -29,6 +29,7 @@ from coopstats.settings import DocumentSettings
 
 if TYPE_CHECKING:
     from coopstats.outline import Node, Outline
+    from coopstats.readers import ReadDocument
 
 __all__ = [
     "ParsedDocument",
@@ -331,8 +332,13 @@ def _build_document(
     end: int,
     *,
     path: Any = None,
+    read: ReadDocument | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every frame of one document, parsed from ``source[start:end]`` under resolved settings."""
+    """Every frame of one document, parsed from ``source[start:end]`` under resolved settings.
+
+    ``read`` (what a reader gave for the file) adds each unit's ``page``,
+    ``table_no`` and ``row_no``.
+    """
     from coopstats.outline import parse_outline
     from coopstats.themes import assign_themes
 
@@ -344,6 +350,9 @@ def _build_document(
     provision_frame, task_frame = conform("provisions", provision_frame), conform("tasks", task_frame)
     assignment_frame = _assignments_frame(task_frame, settings.lead_rule)
     task_frame = _with_agency_counts(task_frame, assignment_frame)
+    if read is not None:
+        provision_frame = _with_positions(provision_frame, read)
+        task_frame = _with_positions(task_frame, read)
     return {
         "provisions": provision_frame,
         "tasks": task_frame,
@@ -391,9 +400,8 @@ def build_document(doc_id: str) -> dict[str, pd.DataFrame]:
     row = corpus.entry(doc_id)
     start, end = corpus.span(doc_id)
     logger.info("parsing %s", doc_id)
-    return _build_document(
-        _corpus_settings(doc_id), corpus.source_text(doc_id), start, end, path=row.source_file
-    )
+    read = corpus.source_reading(doc_id)
+    return _build_document(_corpus_settings(doc_id), read.text, start, end, path=row.source_file, read=read)
 
 
 def build_corpus() -> dict[str, pd.DataFrame]:
@@ -623,11 +631,14 @@ class ParsedDocument:
     ----------
     meta : dict
         ``doc_id, title, script, kind, lead_rule, default_currency, issuer,
-        published, encoding, path, sha256``.
+        published, format, encoding, path, sha256``; ``format`` is ``text``,
+        ``html``, ``docx`` or ``pdf``.
     settings : DocumentSettings
         The resolved settings the document was parsed with.
     source : str
-        The decoded text; every offset in the frames indexes into it.
+        The text that was parsed (a file's decoded text, the main text of a web
+        page, a Word or PDF document's text as its reader gave it); every
+        offset in the frames indexes into it.
     provisions, tasks, assignments, figures, notes : pandas.DataFrame
         As :func:`coopstats.provisions` and friends.
     """
@@ -650,7 +661,7 @@ class ParsedDocument:
         encoding: str = "auto",
         **settings: Any,
     ) -> ParsedDocument:
-        """Parse a file (encoding detected unless given); ``settings`` as :func:`parse_document`."""
+        """Parse a file (text, web page, Word or PDF, told by content); settings as :func:`parse_document`."""
         from coopstats.errors import ParseError
 
         path = Path(path)
@@ -672,15 +683,18 @@ class ParsedDocument:
         path: str | os.PathLike[str] | None = None,
         **settings: Any,
     ) -> ParsedDocument:
-        """Parse raw bytes (encoding detected unless given); ``settings`` as :func:`parse_document`."""
-        from coopstats.text import decode
+        """Parse raw bytes of any format :func:`coopstats.readers.read_document` reads.
 
-        decoded = decode(data, encoding=encoding, path=path)
+        ``settings`` as :func:`parse_document`.
+        """
+        from coopstats.readers import read_document
+
+        read = read_document(data, path=path, encoding=encoding)
         return cls.from_text(
-            decoded.text,
+            read.text,
             doc_id=doc_id,
             path=path,
-            _encoding=decoded.encoding,
+            _read=read,
             _sha256=hashlib.sha256(data).hexdigest(),
             **settings,
         )
@@ -692,7 +706,7 @@ class ParsedDocument:
         *,
         doc_id: str | None = None,
         path: str | os.PathLike[str] | None = None,
-        _encoding: str | None = None,
+        _read: ReadDocument | None = None,
         _sha256: str | None = None,
         **settings: Any,
     ) -> ParsedDocument:
@@ -710,12 +724,12 @@ class ParsedDocument:
         if not source.strip():
             raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
         resolved = DocumentSettings.resolve(
-            source, doc_id=doc_id or "document", encoding=_encoding, **requested
+            source, doc_id=doc_id or "document", encoding=_read.encoding if _read else None, **requested
         )
         if resolved.default_currency is None:
             currency = "HKD" if resolved.script == "hant" else "CNY"
             resolved = dataclasses.replace(resolved, default_currency=currency)
-        frames = _build_document(resolved, source, 0, len(source), path=path)
+        frames = _build_document(resolved, source, 0, len(source), path=path, read=_read)
         provision_frame, task_frame = frames["provisions"], frames["tasks"]
         if task_frame["agency_clause"].notna().any():
             kind = "task-list"
@@ -732,11 +746,21 @@ class ParsedDocument:
             "default_currency": resolved.default_currency,
             "issuer": resolved.issuer,
             "published": resolved.published,
+            "format": _read.format if _read is not None else "text",
             "encoding": resolved.encoding,
             "path": None if path is None else str(path),
             "sha256": _sha256 or hashlib.sha256(source.encode("utf-8")).hexdigest(),
         }
         return cls(meta=meta, settings=resolved, source=source, **frames)
+
+
+def _with_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
+    """``page``, ``table_no`` and ``row_no`` of each row's ``start``, from the reader's blocks."""
+    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
+    out = frame.copy()
+    for column in ("page", "table_no", "row_no"):
+        out[column] = pd.array([getattr(p, column) for p in positions], dtype="Int64")
+    return out
 
 
 # A document title names its kind at the end: 通知, 意见, 重点工作, 行动计划 …

@@ -56,6 +56,9 @@ _DOC_ID = _c("doc_id", "string", "Document identifier (see `cs.documents()`).", 
 _LINE = _c("line", "Int64", "1-based line number in the raw source file where the unit starts.")
 _START = _c("start", "Int64", "Offset of the first character in the decoded source file (`cs.source_text`).")
 _END = _c("end", "Int64", "Offset after the last character; `source[start:end]` is the unit as printed.")
+_PAGE = _c("page", "Int64", "1-based PDF page the unit starts on (parsed PDFs only).")
+_TABLE_NO = _c("table_no", "Int64", "1-based table the unit starts in (parsed HTML, Word and PDF tables).")
+_ROW_NO = _c("row_no", "Int64", "1-based row of that table the unit starts in.")
 _THEME = _c("theme", "string", "Theme code from `data/reference/themes.csv` (the nearest heading's theme).")
 _TOPICS = _c("topics", "string", "Secondary topic codes (`data/reference/theme_keywords.csv`), `|`-joined.")
 
@@ -126,6 +129,9 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("annex", "string", "Annex label (`附件一`) when the unit is in an annex."),
         _THEME,
         _TOPICS,
+        _PAGE,
+        _TABLE_NO,
+        _ROW_NO,
     ),
     "tasks": (
         _DOC_ID,
@@ -155,6 +161,9 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("node_id", "string", "`node_id` of the task's unit in `provisions`."),
         _c("level", "category", "Level of the task's unit (`item`, `subitem`, `section`, `chapter`, or `paragraph` for inline fields).", values=LEVELS),
         _TOPICS,
+        _PAGE,
+        _TABLE_NO,
+        _ROW_NO,
     ),
     "assignments": (
         _DOC_ID,

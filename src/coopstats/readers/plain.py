@@ -1,0 +1,42 @@
+"""Plain text files: decoded by :func:`coopstats.text.decode`, unchanged."""
+
+from __future__ import annotations
+
+from os import PathLike
+
+from coopstats.readers import Block, ReadDocument
+
+__all__ = ["read"]
+
+
+def read(data: bytes, *, path: str | PathLike[str] | None = None, encoding: str = "auto") -> ReadDocument:
+    """Read a text file: the decoded text as it is, one paragraph block per non-blank line.
+
+    Examples
+    --------
+    >>> doc = read("一、总体要求\\n\\n1.加快协商。".encode("utf-8"))
+    >>> doc.format, [(b.start, b.end) for b in doc.blocks]
+    ('text', [(0, 6), (8, 15)])
+    """
+    from coopstats.text import decode
+
+    decoded = decode(data, encoding=encoding, path=path)
+    return ReadDocument(decoded.text, "text", decoded.encoding, line_blocks(decoded.text))
+
+
+def line_blocks(text: str) -> tuple[Block, ...]:
+    """One paragraph block per non-blank line of ``text``.
+
+    Examples
+    --------
+    >>> [(b.start, b.end) for b in line_blocks("a\\n \\nbc")]
+    [(0, 1), (4, 6)]
+    """
+    blocks = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            blocks.append(Block("paragraph", start, end))
+        start = end + 1
+    return tuple(blocks)
