@@ -86,7 +86,8 @@ def _task_nodes(outline: Outline, source: str = "") -> list[Node]:
     out = []
     for node in outline.nodes:
         if node.level in ("item", "subitem"):
-            out.append(node)
+            if node.text.strip() or node.cells or any(c.level == "paragraph" for c in node.children):
+                out.append(node)  # an item cut off after its number carries no text
         elif node.level == "section":
             # A section with no numbered units below it is the task, even when its one
             # sentence doubles as its heading ("（二）推进深港西部快速轨道交通专题研究。").

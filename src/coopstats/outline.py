@@ -399,7 +399,7 @@ class _Builder:
         elif unit.kind == "footnote" and self.chapter is None and self.paragraph is not None:
             self._footnote(unit)
         else:
-            self._text(unit)
+            self._text(unit, last=next_unit is None)
 
     def _annex(self, unit: _Unit, next_unit: _Unit | None) -> None:
         if (
@@ -590,8 +590,16 @@ class _Builder:
         )
         self._add(node, self.paragraph)
 
-    def _text(self, unit: _Unit) -> None:
+    def _text(self, unit: _Unit, last: bool = False) -> None:
         norm = unit.norm
+        if last and self.chapter is not None and re.fullmatch(r"\d{1,3}", norm.strip()):
+            items = [n.item_no for n in self.nodes if n.level == "item" and n.item_no is not None]
+            if items and int(norm.strip()) == items[-1] + 1:
+                # "8" alone at the end: the start of an item the copy cut off
+                self.notes.append(Note(unit.line, "truncated", f"item {norm.strip()} is cut off after its number"))
+                no = int(norm.strip())
+                self._item(_Unit("item", no, str(no), unit.line, unit.start, unit.end, unit.end, norm))
+                return
         is_heading = _is_heading_like(norm) and unit.kind != "footnote"
         if _BACK_MATTER.match(norm) or _DATE_LINE.match(norm.replace(" ", "")):
             self._enter_back_matter(unit)
