@@ -15,7 +15,9 @@ from coopstats import clauses
 from coopstats.agency_resolution import clause_leftovers, load_registry, resolve_agencies
 
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
-GOLD = pd.read_csv(Path(__file__).resolve().parent / "gold" / "layouts.csv", dtype="string", keep_default_na=False)
+GOLD = pd.read_csv(
+    Path(__file__).resolve().parent / "gold" / "layouts.csv", dtype="string", keep_default_na=False
+)
 
 
 def _parse(name: str) -> cs.ParsedDocument:
@@ -112,7 +114,10 @@ def test_the_mirror_copy_gives_the_corpus_tasks_it_prints() -> None:
     assert mirror["text"].iloc[4].startswith("2017年举办")  # item 5, then a year: not 5.2017
     norm = lambda s: s.map(lambda t: cs.text.normalize(t))  # noqa: E731
     assert norm(mirror["text"]).tolist() == norm(corpus["text"]).tolist()
-    assert norm(mirror["agency_clause"].str.replace(",", "，")).tolist() == norm(corpus["agency_clause"]).tolist()
+    assert (
+        norm(mirror["agency_clause"].str.replace(",", "，")).tolist()
+        == norm(corpus["agency_clause"]).tolist()
+    )
 
 
 def test_a_press_release_without_numbered_structure_has_no_tasks() -> None:
@@ -188,8 +193,12 @@ def test_field_lines_after_sections_numbered_in_brackets() -> None:
     assert doc.tasks["layout"].tolist() == ["fields", "fields"]
     assert doc.tasks["deadline"].tolist()[0] == "2022年底"
     assert _names(doc) == [
-        ("市科技局", "lead"), ("市财政局", "co"), ("各区政府", "co"),
-        ("市发展改革委", "lead"), ("天河区政府", "co"), ("海珠区政府", "co"),
+        ("市科技局", "lead"),
+        ("市财政局", "co"),
+        ("各区政府", "co"),
+        ("市发展改革委", "lead"),
+        ("天河区政府", "co"),
+        ("海珠区政府", "co"),
     ]
 
 
@@ -234,9 +243,14 @@ _SEPARATORS = ["；", ";", "  "]
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     lead=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=2, unique=True),
-    others=st.lists(st.tuples(st.sampled_from(_LABELS[1:]), st.lists(st.sampled_from(_NAMES), min_size=1,
-                                                                       max_size=3, unique=True)),
-                    min_size=0, max_size=2),
+    others=st.lists(
+        st.tuples(
+            st.sampled_from(_LABELS[1:]),
+            st.lists(st.sampled_from(_NAMES), min_size=1, max_size=3, unique=True),
+        ),
+        min_size=0,
+        max_size=2,
+    ),
     separator=st.sampled_from(_SEPARATORS),
 )
 def test_fields_resolve_every_name_with_its_label_role(lead, others, separator) -> None:
@@ -250,8 +264,13 @@ def test_fields_resolve_every_name_with_its_label_role(lead, others, separator) 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    rows=st.lists(st.tuples(st.sampled_from(_NAMES), st.lists(st.sampled_from(_NAMES), min_size=0, max_size=2,
-                                                               unique=True)), min_size=1, max_size=4),
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(_NAMES), st.lists(st.sampled_from(_NAMES), min_size=0, max_size=2, unique=True)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
     split=st.sampled_from(["\t", " │ ", " | "]),
 )
 def test_tables_resolve_every_name_with_its_column_role(rows, split) -> None:

@@ -420,7 +420,12 @@ def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
     """Names of every field of names in the clause, each with its label's role; other fields covered."""
     for a, b in clauses.first_listed_statements(clause.text[start:end]):
         a, b = start + a, start + b
-        if a > start and b < end and clauses.is_opener(clause.text[a - 1]) and clauses.is_closer(clause.text[b]):
+        if (
+            a > start
+            and b < end
+            and clauses.is_opener(clause.text[a - 1])
+            and clauses.is_closer(clause.text[b])
+        ):
             a, b = a - 1, b + 1  # the statement in brackets of its own: (排首位者牵头，下同)
         _cover(clause, a, b)
         clause.first_listed = True
@@ -451,10 +456,14 @@ def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
                 token.end -= 1
             token.text = clause.text[token.start : token.end]
         if fld.label is not None:
-            label_text = clause.raw[clause.positions[fld.label_span[0]] : clause.positions[fld.label_span[1] - 1]]
+            label_text = clause.raw[
+                clause.positions[fld.label_span[0]] : clause.positions[fld.label_span[1] - 1]
+            ]
             for token in field_tokens:
-                token.label = fld.role if fld.kind == "agency" and fld.role else (
-                    _UNMARKED if fld.kind == "agency" else None
+                token.label = (
+                    fld.role
+                    if fld.kind == "agency" and fld.role
+                    else (_UNMARKED if fld.kind == "agency" else None)
                 )
                 token.label_text = label_text.strip()
             field_tokens[0].joined_by = "start"
@@ -978,9 +987,13 @@ def assign(
     index = _index_for(registry)
     records: list[dict[str, Any]] = []
     stated: set[str] = set()  # documents whose clauses stated the first-listed rule: it holds from there on
-    for doc_id, task_id, task_clauses in tasks[["doc_id", "task_id", "agency_clause"]].itertuples(index=False):
-        if task_clauses is None or task_clauses is pd.NA or (
-            isinstance(task_clauses, float) and pd.isna(task_clauses)
+    for doc_id, task_id, task_clauses in tasks[["doc_id", "task_id", "agency_clause"]].itertuples(
+        index=False
+    ):
+        if (
+            task_clauses is None
+            or task_clauses is pd.NA
+            or (isinstance(task_clauses, float) and pd.isna(task_clauses))
         ):
             continue
         rule = rules.get(str(doc_id), default_rule)

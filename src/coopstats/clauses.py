@@ -44,8 +44,8 @@ __all__ = [
     "bracket_balance",
     "clause_fields",
     "deadline_date",
-    "first_listed_statements",
     "field_run",
+    "first_listed_statements",
     "inline_fields",
     "is_closer",
     "is_opener",
@@ -289,9 +289,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 @cache
 def _deadline_phrase() -> re.Pattern[str]:
     words = vocabulary.alternation(vocabulary.time_words())
-    return re.compile(
-        rf"^(?:(?:{words})|\d{{4}}年|\d{{1,2}}月(?:底|前|内|份)?)[^、]{{0,14}}$"
-    )
+    return re.compile(rf"^(?:(?:{words})|\d{{4}}年|\d{{1,2}}月(?:底|前|内|份)?)[^、]{{0,14}}$")
 
 
 def _split_tail(text: str, simp: str, start: int, end: int) -> list[Field]:
@@ -350,13 +348,20 @@ def clause_fields(text: str, start: int = 0, end: int | None = None) -> tuple[Fi
             parts = _split_tail(text, simp, *value)
             head = parts[0] if parts and parts[0].kind == "agency" else None
             fields.append(
-                Field(kind, text[label_start : label_start + len(label)], role, (label_start, label_end),
-                      head.value_span if head else (value[0], value[0]))
+                Field(
+                    kind,
+                    text[label_start : label_start + len(label)],
+                    role,
+                    (label_start, label_end),
+                    head.value_span if head else (value[0], value[0]),
+                )
             )
             fields.extend(p for p in parts if p is not head)
         else:
             fields.append(
-                Field(kind, text[label_start : label_start + len(label)], role, (label_start, label_end), value)
+                Field(
+                    kind, text[label_start : label_start + len(label)], role, (label_start, label_end), value
+                )
             )
     return tuple(fields)
 
@@ -412,8 +417,12 @@ def inline_fields(text: str, start: int = 0, end: int | None = None) -> list[tup
                 break
             stop = simp.find("。", nxt[0][1], end)
             value_end = stop if stop != -1 else end
-        clause = Clause("fields", (label_start, value_end), (label_start, value_end),
-                        clause_fields(text, label_start, value_end))
+        clause = Clause(
+            "fields",
+            (label_start, value_end),
+            (label_start, value_end),
+            clause_fields(text, label_start, value_end),
+        )
         out.append((task_start, clause))
         task_start = value_end + 1 if value_end < end else end
     return out
@@ -446,7 +455,8 @@ def text_clauses(norm: str) -> list[Clause]:
     """Agencies named by the words of a task: ``由X负责``, ``X会同Y``, ``X牵头会同Y``.
 
     ``由X…`` counts anywhere in the task; ``X会同Y`` where it opens the task (later in
-    a paragraph of prose it describes, it does not assign). The clause's span is the stretch of words naming them; ``fields`` give the
+    a paragraph of prose it describes, it does not assign). The clause's span is the
+    stretch of words naming them; ``fields`` give the
     lead names and the co-operating names.
 
     Examples
@@ -666,7 +676,7 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
     # the header: a line of ≥3 header cells, or ≥3 consecutive one-cell lines of header words
     header: list[tuple[int, int, int]] = []
     kinds: list[tuple[str, str | None]] = []
-    for index, (line_no, start, end) in enumerate(lines):
+    for index, (line_no, _start, _end) in enumerate(lines):
         spans = per_line[index]
         line_kinds = [_header_kind(source[a:b]) for a, b in spans]
         if len(spans) >= 3 and all(line_kinds) and _is_header([k for k in line_kinds if k]):
@@ -676,7 +686,11 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
         if len(spans) == 1 and line_kinds[0]:
             run = []
             j = index
-            while j < len(lines) and len(per_line[j]) == 1 and (kind := _header_kind(source[slice(*per_line[j][0])])):
+            while (
+                j < len(lines)
+                and len(per_line[j]) == 1
+                and (kind := _header_kind(source[slice(*per_line[j][0])]))
+            ):
                 run.append(((lines[j][0], *per_line[j][0]), kind))
                 j += 1
             if _is_header([k for _, k in run]):

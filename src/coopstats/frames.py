@@ -158,8 +158,14 @@ def _task_parts(source: str, node: Node) -> list[_Part]:
             if parts and parts[-1].field_lines:
                 previous = parts.pop()  # field lines of one task make one clause
                 parts.append(
-                    _Part(previous.wording, f"{previous.clause}；{clause}", end, "fields",
-                          previous.deadline or deadline, True)
+                    _Part(
+                        previous.wording,
+                        f"{previous.clause}；{clause}",
+                        end,
+                        "fields",
+                        previous.deadline or deadline,
+                        True,
+                    )
                 )
             elif parts and parts[-1].clause is None:
                 previous = parts.pop()  # the field lines belong to the paragraph before them
@@ -175,12 +181,17 @@ def _task_parts(source: str, node: Node) -> list[_Part]:
         if found is None:
             parts.append(_Part(clean_wording(source, start, end).replace("**", ""), None, end))
             continue
-        open_at, close_at = view.source_span(*found.span)
+        open_at, _ = view.source_span(*found.span)
         inner_at, inner_end = view.source_span(*found.inner)
         wording = clean_wording(source, start, open_at).replace("**", "").rstrip()
         parts.append(
-            _Part(wording, clean_wording(source, inner_at, inner_end), end, _LAYOUTS[found.kind],
-                  _deadline_of(view.text, found, source, view))
+            _Part(
+                wording,
+                clean_wording(source, inner_at, inner_end),
+                end,
+                _LAYOUTS[found.kind],
+                _deadline_of(view.text, found, source, view),
+            )
         )
     if not any(part.clause for part in parts):
         view = TextView.of(source, node.body_start or node.start, node.end)
@@ -217,7 +228,12 @@ def _document_year(source: str) -> int | None:
 
 
 def _task_row(
-    doc_id: str, task_id: str, node: Node, chapter: Node | None, section: Node | None, parts: list[_Part],
+    doc_id: str,
+    task_id: str,
+    node: Node,
+    chapter: Node | None,
+    section: Node | None,
+    parts: list[_Part],
     year: int | None,
 ) -> dict[str, Any]:
     from coopstats.clauses import deadline_date

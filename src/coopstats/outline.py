@@ -30,7 +30,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from os import PathLike
-
 from typing import Any
 
 from coopstats import clauses
@@ -596,7 +595,9 @@ class _Builder:
             items = [n.item_no for n in self.nodes if n.level == "item" and n.item_no is not None]
             if items and int(norm.strip()) == items[-1] + 1:
                 # "8" alone at the end: the start of an item the copy cut off
-                self.notes.append(Note(unit.line, "truncated", f"item {norm.strip()} is cut off after its number"))
+                self.notes.append(
+                    Note(unit.line, "truncated", f"item {norm.strip()} is cut off after its number")
+                )
                 no = int(norm.strip())
                 self._item(_Unit("item", no, str(no), unit.line, unit.start, unit.end, unit.end, norm))
                 return

@@ -287,9 +287,7 @@ def normalize(text: str) -> str:
 
 # A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
 # tone-marked vowel, so an abbreviation in parentheses (CEPA) is never taken for one.
-_GLOSS = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]"
-)
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
 
 

@@ -42,11 +42,11 @@ __all__ = [
     "alternation",
     "brackets",
     "clause_words",
-    "field_labels",
     "convertible_currencies",
     "currency_codes",
     "currency_forms",
     "currency_label",
+    "field_labels",
     "label_endings",
     "label_roles",
     "languages",
@@ -312,7 +312,9 @@ def label_endings() -> tuple[str, ...]:
 
 @cache
 def clause_words(code: str) -> tuple[str, ...]:
-    """Written forms of one kind of clause word (``lead-co``, ``by``, ``etc``, ``generic``, ``drop``, ``each``).
+    """Written forms of one kind of clause word.
+
+    Kinds: ``lead-co``, ``by``, ``etc``, ``generic``, ``drop``, ``each``.
 
     Examples
     --------
