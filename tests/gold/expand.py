@@ -8,8 +8,21 @@ ROLE = {"L": "lead", "C": "co", "R": "responsible", "S": "listed"}
 here = Path(__file__).parent
 with open(here / "layouts.csv", "w", newline="", encoding="utf-8") as out:
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["sample", "layout", "chapter_no", "section_no", "item_no", "seq", "deadline",
-                "position", "name", "role", "label"])
+    w.writerow(
+        [
+            "sample",
+            "layout",
+            "chapter_no",
+            "section_no",
+            "item_no",
+            "seq",
+            "deadline",
+            "position",
+            "name",
+            "role",
+            "label",
+        ]
+    )
     for line in (here / "layouts_compact.txt").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
