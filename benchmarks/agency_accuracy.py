@@ -1,7 +1,7 @@
 """Precision and recall of the agency resolver against the hand-typed gold, beside a naive baseline.
 
-Run: ``python benchmarks/agency_accuracy.py``. Part 1, the corpus: for every clause of the two documents with agency
-clauses, the names (and name + role pairs) produced are compared, as multisets, with the gold
+Run: ``python benchmarks/agency_accuracy.py``. Part 1, the corpus: for every clause of the two documents with
+agency clauses, the names (and name + role pairs) produced are compared, as multisets, with the gold
 (``tests/gold/assignments_*.csv``). The baseline splits a clause on punctuation (、，,；;及) and strips
 role words and 等, but distributes no prefix or suffix; its roles come from the same words (names before
 牵头 lead, the rest co; 负责 without a lead: responsible; otherwise listed).

@@ -21,6 +21,7 @@ Layout under :func:`coopstats._resources.cache_dir`::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -29,7 +30,7 @@ import os
 import shutil
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -41,12 +42,21 @@ from coopstats.errors import CoopstatsWarning
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CacheWarning", "document_key", "environment_key", "prune", "read_frame", "write_frames"]
+__all__ = [
+    "CacheWarning",
+    "building",
+    "document_key",
+    "environment_key",
+    "prune",
+    "read_frame",
+    "write_frames",
+]
 
 logger = logging.getLogger(__name__)
 
 CHECKSUMS = "checksums.json"
 PRUNE_AFTER_SECONDS = 24 * 3600
+LOCK_TIMEOUT_SECONDS = 600  # a document parses in well under a second; a stuck holder is an error
 
 
 class CacheWarning(CoopstatsWarning):
@@ -141,6 +151,31 @@ def read_frame(env_key: str, doc_key: str, name: str) -> pd.DataFrame | None:
 def _discard(folder: Path, why: str) -> None:
     warnings.warn(f"damaged cache {folder} removed and rebuilt ({why})", CacheWarning, stacklevel=3)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def building(env_key: str, doc_key: str) -> Iterator[None]:
+    """Hold the lock of one document's cache entry while it is parsed and written.
+
+    Processes that find the entry missing at the same time take turns: the
+    first parses and writes, the others find the entry when they get the lock.
+    Where no lock file can be made (a read-only cache folder) it runs unlocked.
+    """
+    from filelock import FileLock
+
+    parent = _environment_folder(env_key)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(parent / f".{doc_key}.lock"), timeout=LOCK_TIMEOUT_SECONDS)
+        lock.acquire()
+    except OSError as exc:
+        logger.warning("building %s without a cache lock: %s", doc_key, exc)
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def write_frames(env_key: str, doc_key: str, frames: Mapping[str, pd.DataFrame]) -> None:

@@ -9,7 +9,6 @@ without parsing.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import os
@@ -324,12 +323,17 @@ def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> pd.DataFrame
     return conform("assignments", agencies.assign(task_frame, lead_rule=lead_rule))
 
 
-def _figures_frame(provision_frame: pd.DataFrame, source: str, default_currency: str | None) -> pd.DataFrame:
+def _figures_frame(provision_frame: pd.DataFrame, source: str, settings: DocumentSettings) -> pd.DataFrame:
     from coopstats import figure_extraction as figures_stage
 
-    return conform(
-        "figures", figures_stage.document_figures(provision_frame, source, default_currency=default_currency)
+    figures = figures_stage.document_figures(
+        provision_frame,
+        source,
+        default_currency=settings.default_currency,
+        published=settings.published,
+        issuer=settings.issuer,
     )
+    return conform("figures", figures)
 
 
 def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame) -> pd.DataFrame:
@@ -374,7 +378,7 @@ def _build_document(
         "provisions": provision_frame,
         "tasks": task_frame,
         "assignments": assignment_frame,
-        "figures": _figures_frame(provision_frame, source, settings.default_currency),
+        "figures": _figures_frame(provision_frame, source, settings),
         "notes": _notes_frame(doc_id, outline),
     }
 
@@ -392,7 +396,8 @@ def _requested_settings(row: corpus.DocumentEntry) -> dict[str, str | None]:
         "lead_rule": row.lead_rule or "auto",
         "default_currency": row.default_currency or None,
         "issuer": row.issuer or None,
-        "published": getattr(row, "published", None) or None,
+        # relative period words resolve against the publication date, else the date of issue
+        "published": getattr(row, "published", None) or row.issued or None,
     }
 
 
@@ -436,9 +441,13 @@ def _document_frame(env_key: str, row: corpus.DocumentEntry, doc_key: str, name:
     cached = frame_cache.read_frame(env_key, doc_key, name)
     if cached is not None:
         return conform(name, cached)
-    corpus.check_integrity([row.doc_id])
-    frames = build_document(row.doc_id)
-    frame_cache.write_frames(env_key, doc_key, frames)
+    with frame_cache.building(env_key, doc_key):  # one process parses; the others wait, then read
+        cached = frame_cache.read_frame(env_key, doc_key, name)
+        if cached is not None:
+            return conform(name, cached)
+        corpus.check_integrity([row.doc_id])
+        frames = build_document(row.doc_id)
+        frame_cache.write_frames(env_key, doc_key, frames)
     return frames[name]
 
 
@@ -743,9 +752,7 @@ class ParsedDocument:
         resolved = DocumentSettings.resolve(
             source, doc_id=doc_id or "document", encoding=_read.encoding if _read else None, **requested
         )
-        if resolved.default_currency is None:
-            currency = "HKD" if resolved.script == "hant" else "CNY"
-            resolved = dataclasses.replace(resolved, default_currency=currency)
+        # a bare 元 takes the issuer's currency, else default_currency: never one guessed from the script
         frames = _build_document(resolved, source, 0, len(source), path=path, read=_read)
         provision_frame, task_frame = frames["provisions"], frames["tasks"]
         if task_frame["agency_clause"].notna().any():

@@ -32,7 +32,9 @@ def _choices(values: tuple[str, ...], sep: str = ", ", last: str = " or ") -> st
     return sep.join(quoted[:-1]) + last + quoted[-1] if len(quoted) > 1 else "".join(quoted)
 
 
-MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple")
+MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple", "contribution")
+PERIOD_KINDS = ("flow", "stock", "change")
+STATUSES = ("actual", "target", "forecast")
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,13 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("line_start", "Int64", "First line of the document in its raw file."),
         _c("line_end", "Int64", "Last line of the document in its raw file."),
         _c("default_currency", "string", "Currency of amounts with no currency marker."),
-        _c("issued_note", "string", "Where the date of issue comes from."),
-        _c("published", "string", "Date of publication (ISO 8601, as precise as known), where known."),
+        _c("issued_note", "string", "Where the dates of issue and publication come from."),
+        _c(
+            "published",
+            "string",
+            "Date the text was published (ISO 8601, as precise as known); relative period words"
+            " resolve against it.",
+        ),
         _c("format", "string", "Format the source file is in (`text`, `html`, `docx`, `pdf`)."),
         _c(
             "origin",
@@ -224,7 +231,11 @@ FRAMES: dict[str, tuple[Column, ...]] = {
             f"`times` or a physical unit ({_choices(_PHYSICAL_UNITS, last=', ')}).",
         ),
         _c("measure", "string", "What the number measures (a decline: negative growth).", values=MEASURES),
-        _c("period", "string", "Period: `2010`, `2010-06`, `2017-01/2017-05`, `2008/2011`, `end-2009`."),
+        _c(
+            "period",
+            "string",
+            "Period in the grammar of docs/api.md: `Y`, `Y-MM`, `Y-MM/Y-MM`, `Y/Y`, `end-Y`, `end-Y-MM`.",
+        ),
         _c(
             "approx",
             "boolean",
@@ -233,11 +244,25 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("subject", "string", "Short phrase the number describes."),
         _c("sentence", "string", "The sentence the mention is in."),
         _c("node_id", "string", "Provision the mention is in (see `cs.provisions()`)."),
+        _c("period_start", "datetime64[s]", "First day of the period (a stock: the day it stands at)."),
+        _c("period_end", "datetime64[s]", "Last day of the period."),
+        _c(
+            "period_kind",
+            "string",
+            "`flow` (over the period), `stock` (at its end) or `change` (a change over it).",
+            values=PERIOD_KINDS,
+        ),
+        _c(
+            "status",
+            "string",
+            "`actual`, `target` (到2020年达到…, 力争) or `forecast` (预计).",
+            values=STATUSES,
+        ),
         _c("bound", "string", "Kind of approximation: `about`, `over`, `at-least`, `under`."),
         _c(
             "currency_source",
             "string",
-            "Where the currency comes from: `explicit`, `carried` (下同) or `default`.",
+            "Where the currency comes from: `explicit`, `carried` (下同), `issuer` or `default`.",
         ),
         _c("flag", "string", "Why the mention needs a look, else missing."),
         _c(

@@ -41,12 +41,15 @@ __all__ = [
     "Term",
     "alternation",
     "brackets",
+    "classifiers",
     "clause_words",
     "convertible_currencies",
     "currency_codes",
     "currency_forms",
     "currency_label",
     "field_labels",
+    "issuer_currency",
+    "issuer_currency_forms",
     "label_endings",
     "label_roles",
     "languages",
@@ -72,6 +75,8 @@ _KINDS: dict[str, tuple[str, str] | None] = {
     "scale": (r"1e[0-9]+", "a multiplier such as 1e8"),
     "unit": None,
     "percent-point": None,
+    "classifier": None,
+    "issuer-currency": None,
     "role": (r"#[0-9a-fA-F]{6}", "a chart colour such as #1f5f99"),
     "role-word": None,
     "role-label": None,
@@ -145,6 +150,10 @@ def _check_whole(rows: list[Term]) -> None:
                     TABLE, line, f"a form not already declared (line {seen[group, form]} has {form!r})"
                 )
             seen[group, form] = line
+    currencies = {t.code for t in rows if t.kind == "currency"}
+    for line, term in enumerate(rows, start=2):
+        if term.kind == "issuer-currency" and term.code not in currencies:
+            raise ReferenceDataError(TABLE, line, "an issuer currency that is a declared currency code")
     declared = tuple(t.code for t in rows if t.kind == "role")
     if declared != _ROLE_CODES:
         raise ReferenceDataError(TABLE, 2, "the roles " + ", ".join(_ROLE_CODES) + " in that order")
@@ -261,6 +270,60 @@ def physical_units() -> dict[str, str]:
 def percent_point_forms() -> tuple[str, ...]:
     """The written forms of "percentage points", longest first."""
     return tuple(_by_form("percent-point"))
+
+
+@cache
+def classifiers() -> tuple[str, ...]:
+    """Measure words (量词) that make a number a count, longest first.
+
+    Examples
+    --------
+    >>> classifiers()[:1], "家" in classifiers()
+    (('架次',), True)
+    """
+    return tuple(_by_form("classifier"))
+
+
+@cache
+def issuer_currency_forms() -> dict[str, str]:
+    """Words of an issuer's name -> the currency a bare 元 in its texts is, longest first.
+
+    Examples
+    --------
+    >>> issuer_currency_forms()["政府統計處"], issuer_currency_forms()["统计暨普查局"]
+    ('HKD', 'MOP')
+    """
+    return _by_form("issuer-currency")
+
+
+def issuer_currency(issuer: str | None) -> str | None:
+    """The currency of a bare 元 in texts of ``issuer``: the form written first in the name decides.
+
+    Parameters
+    ----------
+    issuer : str or None
+        The issuing body or bodies as written (either script).
+
+    Returns
+    -------
+    str or None
+        An ISO code, or ``None`` when no declared wording is in the name.
+
+    Examples
+    --------
+    >>> issuer_currency("商務及經濟發展局、政制及內地事務局")
+    'HKD'
+    >>> issuer_currency("澳門統計暨普查局"), issuer_currency("广东省人民政府"), issuer_currency("联合国")
+    ('MOP', 'CNY', None)
+    """
+    if not issuer:
+        return None
+    best: tuple[int, int, str] | None = None
+    for form, code in issuer_currency_forms().items():
+        at = issuer.find(form)
+        if at >= 0 and (best is None or (at, -len(form)) < best[:2]):
+            best = (at, -len(form), code)
+    return None if best is None else best[2]
 
 
 @cache
