@@ -108,7 +108,6 @@ def write(
 write(
     "agency_workload",
     [
-        code('heading(t("report.agency_workload.title", lang), 1)\nsay(t("workload.intro", lang))'),
         parameters(
             'doc_id: str = "gdhk-keywork-2017"  # a task-list document (coopstats list)\n'
             "top_n: int = 15  # agencies shown in the table and chart\n"
@@ -116,6 +115,7 @@ write(
             + LANG_PARAMETER
         ),
         code(setup()),
+        code('heading(t("report.agency_workload.title", lang), 1)\nsay(t("workload.intro", lang))'),
         code(
             """
 document = cs.documents().set_index("doc_id").loc[doc_id]
@@ -217,12 +217,12 @@ else:
 write(
     "trade_investment",
     [
-        code('heading(t("report.trade_investment.title", lang), 1)\nsay(t("trade.intro", lang))'),
         parameters(
             'currency: str = "HKD"  # money amounts are converted to it at annual average rates\n'
             + LANG_PARAMETER
         ),
         code(setup()),
+        code('heading(t("report.trade_investment.title", lang), 1)\nsay(t("trade.intro", lang))'),
         code(
             """
 from coopstats import vocabulary
@@ -324,12 +324,12 @@ if len(shares):
 write(
     "document_profile",
     [
-        code('heading(t("report.document_profile.title", lang), 1)\nsay(t("profile.intro", lang))'),
         parameters(
             'doc_id: str = "gdhk-keywork-2017"  # a document of the corpus (coopstats list)\n'
             'source: str = ""  # path to a text of the genre to profile instead of doc_id\n' + LANG_PARAMETER
         ),
         code(setup(uses_path=True, uses_plots=False)),
+        code('heading(t("report.document_profile.title", lang), 1)\nsay(t("profile.intro", lang))'),
         code(
             """
 if source:
@@ -438,12 +438,12 @@ else:
 write(
     "getting_started",
     [
-        code('heading(t("report.getting_started.title", lang), 1)\nsay(t("tour.intro", lang))'),
         parameters(
             'doc_id: str = "gdhk-keywork-2017"  # the document the tour looks at\n'
             'keyword: str = "合作"  # a word to filter the tasks by\n' + LANG_PARAMETER
         ),
         code(setup()),
+        code('heading(t("report.getting_started.title", lang), 1)\nsay(t("tour.intro", lang))'),
         section("tour.section_corpus"),
         code('table(cs.documents()[["doc_id", "title_en", "kind", "script", "issued"]], lang)'),
         section("tour.section_tasks"),
@@ -494,7 +494,6 @@ table(mine.figures[["surface", "value", "unit", "measure", "period"]], lang)
 write(
     "cooperation_agenda",
     [
-        code('heading(t("report.cooperation_agenda.title", lang), 1)\nsay(t("agenda.intro", lang))'),
         parameters(
             f"""
 doc_ids: list = [
@@ -524,6 +523,7 @@ label = "label_zh" if lang == "zh" else "label_en"
 theme_names = dict(zip(themes()["code"], themes()[label], strict=True))
 """
         ),
+        code('heading(t("report.cooperation_agenda.title", lang), 1)\nsay(t("agenda.intro", lang))'),
         section("agenda.section_themes", "agenda.themes_intro"),
         code(
             """

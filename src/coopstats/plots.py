@@ -384,14 +384,19 @@ def coassignment_heatmap(
     lang = resolve_lang(lang)
     n = len(matrix)
     size = max(5.0, 0.45 * n + 3.5)
-    fig, ax = plt.subplots(figsize=(size + 1.5, size), layout="constrained")
+    # cells about square without a fixed aspect (constrained layout cannot make room for the labels
+    # of a fixed-aspect axes): the width adds the longest label's columns
+    longest = max(
+        (sum(2 if ord(c) > 0x2E7F else 1 for c in line) for label in labels for line in label.split("\n")),
+        default=0,
+    )
+    fig, ax = plt.subplots(figsize=(size + 1.0 + 0.05 * longest, size), layout="constrained")
     sns.heatmap(
         matrix,
         mask=np.eye(n, dtype=bool),  # the diagonal (own tasks) would swamp the colour scale
         annot=np.where(matrix.to_numpy() > 0, matrix.astype(str).to_numpy(), "") if n <= 20 else False,
         fmt="",
         cmap="Blues",
-        square=True,
         linewidths=0.5,
         cbar_kws={"shrink": 0.6},
         ax=ax,
@@ -521,14 +526,16 @@ def _panels(rows: pd.DataFrame) -> list[tuple[str, object, pd.DataFrame]]:
     return panels
 
 
-def _panel_title(kind: str, period: object, lang: str) -> str:
+def _panel_title(kind: str, period: object, lang: str, kinds: bool = True) -> str:
     from coopstats.messages import t
 
+    if not kinds:  # shares are neither stocks nor flows: the period alone
+        return period_label(period, lang)
     return t(f"chart.panel_{kind}", lang, period=period_label(period, lang))
 
 
 def _bar_panels(
-    indicators: pd.DataFrame, *, lang: str, wrap_width: int, title: str | None
+    indicators: pd.DataFrame, *, lang: str, wrap_width: int, title: str | None, kinds: bool = True
 ) -> tuple[Figure, list[tuple[Axes, pd.DataFrame]]]:
     """A figure with one horizontal-bar panel per kind and period, heights by their rows' label lines."""
     import matplotlib.pyplot as plt
@@ -554,7 +561,7 @@ def _bar_panels(
     for ax, (kind, period, rows, labels) in zip(axes[:, 0], labelled, strict=False):
         ax.set_yticks(range(len(rows)), labels, fontsize=9, **font)
         if len(labelled) > 1 or kind != "flow":
-            ax.set_title(_panel_title(kind, period, lang), loc="left", fontsize=10, **font)
+            ax.set_title(_panel_title(kind, period, lang, kinds), loc="left", fontsize=10, **font)
         ax.spines[["top", "right"]].set_visible(False)
         out.append((ax, rows))
     if title:
@@ -683,7 +690,7 @@ def shares_chart(
     from coopstats.messages import t
 
     lang = resolve_lang(lang)
-    fig, panels = _bar_panels(indicators, lang=lang, wrap_width=wrap, title=title)
+    fig, panels = _bar_panels(indicators, lang=lang, wrap_width=wrap, title=title, kinds=False)
     for ax, rows in panels:
         values = rows["value"].astype(float)
         ax.barh(range(len(rows)), values, color="#6fa8dc")
@@ -792,7 +799,8 @@ def theme_intervals_chart(
     labels = [wrap(str(x), 26, lang) for x in order]
     lines = sum(lb.count("\n") + 1 for lb in labels)
     docs = list(dict.fromkeys(shares["doc_id"]))
-    ax = _new_axes(ax, (9, 0.24 * lines + 0.1 * len(order) * max(1, len(docs)) + 2.2))
+    own_figure = ax is None
+    ax = _new_axes(ax, (9, 0.085 * len(order) * max(1, len(docs)) + 0.06 * lines + 1.8))
     for k, doc in enumerate(docs):
         part = shares[shares["doc_id"] == doc].set_index(label).reindex(order)
         y = [i + (k - (len(docs) - 1) / 2) * 0.15 for i in range(len(order))]
@@ -812,14 +820,13 @@ def theme_intervals_chart(
     ax.set_yticks(range(len(order)), labels, fontsize=8, **font)
     ax.set_xlabel(t("agenda.theme_chart_x", lang), **font)
     ax.set_xlim(left=0)
+    ax.set_ylim(-0.6, len(order) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12 - 0.02 * (lang == "zh")),
-        ncols=min(3, max(1, len(docs))),
-        fontsize="small",
-        frameon=False,
-    )
+    columns = min(3, max(1, len(docs)))
+    if own_figure:  # below the axes, inside the figure (constrained layout makes room)
+        ax.figure.legend(loc="outside lower center", ncols=columns, fontsize="small", frameon=False)
+    else:
+        ax.legend(loc="lower right", fontsize="small")
     if title:
         ax.set_title(title, loc="left", **font)
     return ax
@@ -939,6 +946,7 @@ def concentration_chart(
     ax.set_yticks(y, [str(d) for d in result["doc_id"]], fontsize=9)
     top = float(result["hhi_high"].max()) if len(result) else 0.1
     ax.set_xlim(0, max(top, 0.01) * 1.45)
+    ax.set_ylim(-0.6, len(result) - 0.4)
     ax.set_xlabel(wrap(t("agenda.concentration_chart_x", lang), 80, lang), **font_kwargs(lang))
     ax.spines[["top", "right"]].set_visible(False)
     if title:
