@@ -225,6 +225,20 @@ class ThemeComparison:
             ]
         )
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the test's numbers and the themes that drive the difference."""
+        import html
+
+        from coopstats.messages import t
+
+        return (
+            f"<div><strong>{html.escape(t('repr.comparison', 'en', a=self.a, b=self.b))}</strong>"
+            + (f"<p>{html.escape(self.warning)}</p>" if self.warning else "")
+            + _frame_html(self.summary(), percent=("share_small_expected",), decimals=4)
+            + _frame_html(self.drivers(), percent=("share_a", "share_b"), decimals=2)
+            + "</div>"
+        )
+
     def drivers(self) -> pd.DataFrame:
         """Themes ordered by how much they drive the difference.
 
@@ -438,6 +452,29 @@ class PersistenceResult:
     threshold: float
     null_scores: pd.Series
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the threshold, counts by theme and status, and the ten closest links.
+
+        Examples
+        --------
+        >>> page = persistence()._repr_html_()
+        >>> "Persistence of tasks from gdhk-keywork-2011 to gdhk-keywork-2017" in page
+        True
+        """
+        import html
+
+        from coopstats.messages import t
+
+        links = self.links[["task_id_a", "task_id_b", "score", "text_a", "text_b"]].head(10)
+        heading = t("repr.persistence", "en", a=self.a, b=self.b)
+        note = t("repr.threshold", "en", threshold=f"{self.threshold:.3f}", links=len(self.links))
+        return (
+            f"<div><strong>{html.escape(heading)}</strong><p>{html.escape(note)}</p>"
+            + _frame_html(self.summary().reset_index())
+            + _frame_html(links)
+            + "</div>"
+        )
+
     def summary(self) -> pd.DataFrame:
         """Counts of tasks by theme and status (themes × ``persisted, dropped, continued, new``)."""
         out = self.tasks.pivot_table(
@@ -447,6 +484,25 @@ class PersistenceResult:
             if col not in out:
                 out[col] = 0
         return out[["persisted", "dropped", "continued", "new"]].rename_axis(columns=None)
+
+
+def _frame_html(frame: pd.DataFrame, *, percent: Iterable[str] = (), decimals: int = 3) -> str:
+    """A frame as an escaped HTML table with the catalogue's English column labels where it has them."""
+    import pandas as pd
+
+    from coopstats import messages
+
+    shown = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in percent:
+            cells = ["" if pd.isna(v) else f"{100 * float(v):.1f}%" for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            cells = ["" if pd.isna(v) else f"{float(v):.{decimals}f}" for v in values]
+        else:
+            cells = ["" if pd.isna(v) else str(v) for v in values.astype(object)]
+        shown[messages.label("col", column, "en")] = cells
+    return pd.DataFrame(shown).to_html(index=False, escape=True, border=0)
 
 
 def persistence(

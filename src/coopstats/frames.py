@@ -678,6 +678,37 @@ class ParsedDocument:
     figures: pd.DataFrame = field(repr=False)
     notes: pd.DataFrame = field(repr=False)
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the document's meta and the number of rows of each frame (escaped).
+
+        Examples
+        --------
+        >>> doc = parse_document("关于示例的重点工作\\n一、基础设施\\n1．建设通道。（省交通运输厅）\\n")
+        >>> page = doc._repr_html_()
+        >>> "<th>tasks</th><td>1</td>" in page, "Parsed document" in page
+        (True, True)
+        """
+        import html
+
+        from coopstats.messages import t
+
+        meta = "".join(
+            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+            for k, v in self.meta.items()
+            if v is not None and k != "sha256"
+        )
+        counts = "".join(
+            f"<tr><th>{name}</th><td>{len(getattr(self, name))}</td></tr>"
+            for name in ("provisions", "tasks", "assignments", "figures", "notes")
+        )
+        title = html.escape(str(self.meta.get("title") or self.meta.get("doc_id") or ""))
+        return (
+            f"<div><strong>{t('repr.document')}</strong>: {title}"
+            f"<table>{meta}</table>"
+            f"<table><thead><tr><th>{t('repr.frame')}</th><th>{t('repr.rows')}</th></tr></thead>"
+            f"{counts}</table></div>"
+        )
+
     @classmethod
     def from_path(
         cls,

@@ -428,13 +428,13 @@ def wrap(text: str, width: int, lang: str = "en") -> str:
 
     Examples
     --------
-    >>> wrap("Hong Kong–Zhuhai–Macao Bridge", 16)
-    'Hong Kong–Zhuhai–\\nMacao Bridge'
-    >>> wrap("中国（广东）自由贸易试验区", 12, "zh")
-    '中国（广东）\\n自由贸易试验区'
+    >>> wrap("Cross-boundary infrastructure and transport", 20)
+    'Cross-boundary\\ninfrastructure and\\ntransport'
+    >>> wrap("省经济和信息化委员会", 10, "zh")
+    '省经济和信\\n息化委员会'
     """
     text = " ".join(str(text).split())
-    if lang == "zh" or not text.isascii():
+    if any(ord(c) > 0x2E7F for c in text):
         lines, line = [], ""
         for char in text:
             if sum(2 if ord(c) > 0x2E7F else 1 for c in line + char) > width and line:
@@ -915,7 +915,7 @@ def concentration_chart(
     >>> r = pd.DataFrame({"doc_id": ["d"], "hhi": [0.05], "hhi_low": [0.04], "hhi_high": [0.07],
     ...                   "n_equivalent": [20.0]})
     >>> ax = concentration_chart(r)
-    >>> ax.get_xlim()[0], [t.get_text() for t in ax.texts]
+    >>> float(ax.get_xlim()[0]), [t.get_text() for t in ax.texts]
     (0.0, ['  ≈ 20 agencies'])
     """
     from coopstats.messages import t
