@@ -323,6 +323,11 @@ def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
 )
 @click.option("--all", "run_grid", is_flag=True, help="Run the grid the notebooks declare.")
 @click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each report to PDF (WeasyPrint: pip install 'coopstats[pdf]'; else headless Chromium).",
+)
+@click.option(
     "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Notebooks run in parallel."
 )
 @click.option(
@@ -354,6 +359,7 @@ def report_command(
     output_dir: Path | None,
     timeout: float,
     run_grid: bool,
+    pdf: bool,
     jobs: int,
     progress: str,
     prune: bool,
@@ -367,6 +373,7 @@ def report_command(
     coopstats report agency_workload -p doc_id gdhk-keywork-2017 -p top_n 10
     coopstats report document_profile -p source my-document.txt
     coopstats report --all --jobs 2
+    coopstats report agency_workload -p lang zh --pdf
     coopstats report --prune --keep 20
     """
     from coopstats._resources import reports_dir
@@ -399,7 +406,7 @@ def report_command(
             raise click.UsageError("--all runs the grid the notebooks declare; give no NAME or -p with it")
         try:
             records = run.run_all(
-                folder, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
+                folder, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode, pdf=pdf
             )
         except ReportError as exc:  # a refused parameter set or a bad declaration: nothing ran
             click.echo(f"error: {exc}", err=True)
@@ -415,16 +422,22 @@ def report_command(
         raise click.UsageError(f"give a report NAME or --all; reports: {known}")
     try:
         checked = run.check_parameters(name, dict(parameters), from_text=True, notebook_dir=notebook_dir)
+        if pdf:
+            run.pdf_engine()
     except ReportError as exc:  # unknown report or a refused value: no kernel started
         click.echo(f"error: {exc}", err=True)
         ctx.exit(2)
     if mode != "none":
         run.prepare_frames()
-    record = run.run_one(name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=checked)
+    record = run.run_one(
+        name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=checked, pdf=pdf
+    )
     if record.status != "ok":
         click.echo(f"FAILED {record.error}", err=True)
         ctx.exit(1)
     click.echo(f"wrote {folder / str(record.html)} ({record.duration_s:.1f} s)")
+    if record.pdf:
+        click.echo(f"wrote {folder / record.pdf}")
 
 
 def main() -> None:

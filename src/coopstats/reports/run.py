@@ -34,6 +34,7 @@ from typing import Any
 from coopstats.errors import ReportError
 from coopstats.reports.index import ReportRecord, inside, raw_documents, record_run, report_slug
 from coopstats.reports.parameters import check_parameters, default_grid, notebook_file, report_spec
+from coopstats.reports.pdf import html_to_pdf, pdf_engine
 from coopstats.reports.render import FILE_MODE, atomic_write, export_html
 
 __all__ = [
@@ -148,8 +149,9 @@ def run_report(
     timeout: float = DEFAULT_TIMEOUT,
     notebook_dir: str | os.PathLike[str] | None = None,
     from_text: bool = False,
+    pdf: bool = False,
 ) -> Path:
-    """Execute report notebook ``name`` with papermill and write its HTML report.
+    """Execute report notebook ``name`` with papermill and write its HTML report (and its PDF).
 
     Parameters
     ----------
@@ -169,6 +171,9 @@ def run_report(
         Folder to find the notebook in (default: the package's notebooks).
     from_text : bool, default False
         Parameter values are text to convert to the declared types (the CLI).
+    pdf : bool, default False
+        Also print the page to ``<slug>.pdf`` (:func:`coopstats.reports.pdf.html_to_pdf`:
+        WeasyPrint, else headless Chromium; checked before any kernel starts).
 
     Returns
     -------
@@ -196,7 +201,7 @@ def run_report(
 
     folder = reports_dir(output_dir)
     record = run_one(
-        name, parameters, folder, timeout=timeout, notebook_dir=notebook_dir, from_text=from_text
+        name, parameters, folder, timeout=timeout, notebook_dir=notebook_dir, from_text=from_text, pdf=pdf
     )
     if record.status != "ok" or record.html is None:
         kept = str(folder / record.notebook) if record.notebook else None
@@ -218,6 +223,7 @@ def run_one(
     notebook_dir: str | os.PathLike[str] | None = None,
     from_text: bool = False,
     checked: Mapping[str, Any] | None = None,
+    pdf: bool = False,
 ) -> ReportRecord:
     """Run one report and record it in the index; parameter errors raise, run failures are returned."""
     import nbformat
@@ -229,6 +235,8 @@ def run_one(
     if checked is None:
         checked = check_parameters(name, parameters, from_text=from_text, notebook_dir=notebook_dir)
     checked = dict(checked)
+    if pdf:
+        pdf_engine()  # no engine: refused before the kernel starts
     slug = report_slug(checked, report_spec(name, notebook_dir=notebook_dir).defaults)
     folder = output_dir / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -258,7 +266,8 @@ def run_one(
         running["first_line"] = next((ln for ln in str(cell.source).splitlines() if ln.strip()), "")[:80]
         return max(1, int(deadline - time.monotonic() + 0.999))
 
-    title = f"{name} ({', '.join(f'{k}={v}' for k, v in checked.items()) or 'defaults'})"
+    lang = str(checked.get("lang", "en"))
+    title = page_title(name, checked, lang)
     logger.info("running report %s with %s", name, checked or "defaults")
     try:
         with notebook_file(name, notebook_dir) as source:
@@ -281,7 +290,9 @@ def run_one(
                 ) from exc
         os.chmod(executed, FILE_MODE)
         notebook = nbformat.read(str(executed), as_version=4)
-        atomic_write(html_path, export_html(notebook, title=title))
+        atomic_write(html_path, export_html(notebook, title=title, lang=lang))
+        if pdf:
+            record.pdf = html_to_pdf(html_path).relative_to(output_dir.resolve()).as_posix()
         os.replace(executed, notebook_path)
         with contextlib.suppress(FileNotFoundError):
             failed_path.unlink()
@@ -307,6 +318,24 @@ def run_one(
     record.duration_s = round(time.monotonic() - clock, 2)
     record_run(output_dir, record)
     return record
+
+
+def page_title(name: str, parameters: Mapping[str, Any], lang: str = "en") -> str:
+    """A report page's title in ``lang``: the report's title from the catalogue and its parameters.
+
+    Examples
+    --------
+    >>> page_title("agency_workload", {"doc_id": "gdhk-keywork-2017"})
+    'Agency workload (doc_id=gdhk-keywork-2017)'
+    >>> page_title("agency_workload", {"lang": "zh"}, "zh")
+    '机构工作量（lang=zh）'
+    """
+    from coopstats import messages
+
+    key = f"report.{name}.title"
+    title = messages.t(key, lang) if messages.has(key) else name
+    shown = ", ".join(f"{k}={v}" for k, v in parameters.items()) or messages.t("index.defaults", lang)
+    return f"{title}（{shown}）" if lang == "zh" else f"{title} ({shown})"
 
 
 def _parameters_text(parameters: Mapping[str, Any]) -> str:
@@ -341,6 +370,7 @@ def run_all(
     progress: bool | str = "auto",
     notebook_dir: str | os.PathLike[str] | None = None,
     echo: Echo = _echo,
+    pdf: bool = False,
 ) -> list[ReportRecord]:
     """Run a grid of reports with ``jobs`` parallel workers.
 
@@ -365,6 +395,8 @@ def run_all(
         Folder to find the notebooks in.
     echo : callable, optional
         Where progress lines go (default: stdout).
+    pdf : bool, default False
+        Also print every page to PDF (see :func:`run_report`).
 
     Returns
     -------
@@ -386,6 +418,8 @@ def run_all(
     todo = list(grid) if grid is not None else default_grid(notebook_dir)
     # check every parameter set before starting any kernel
     checked = [check_parameters(name, parameters, notebook_dir=notebook_dir) for name, parameters in todo]
+    if pdf:
+        pdf_engine()  # no engine: refused before any kernel starts
     if mode != "none":
         prepare_frames(echo)
     records: list[ReportRecord | None] = [None] * len(todo)
@@ -398,7 +432,14 @@ def run_all(
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {
                 pool.submit(
-                    run_one, name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=values
+                    run_one,
+                    name,
+                    None,
+                    folder,
+                    timeout=timeout,
+                    notebook_dir=notebook_dir,
+                    checked=values,
+                    pdf=pdf,
                 ): i
                 for i, ((name, _), values) in enumerate(zip(todo, checked, strict=True))
             }
