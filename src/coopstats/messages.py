@@ -10,7 +10,7 @@ language only lives in code.
 Keys are dotted: ``<report or area>.<name>``; column labels are
 ``col.<column>``, values of a coded column ``<column>.<code>`` (``status.new``),
 indicator names ``indicator.<code>``. Texts are :meth:`str.format` templates:
-``t("workload.tasks_named", "en", tasks=77, agencies=40, named=70)``.
+``t("workload.top_chart_title", "en", n=15)``.
 
 The table is read with :mod:`csv` on first use (no pandas) and cached.
 

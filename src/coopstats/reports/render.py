@@ -121,8 +121,8 @@ def index_page(rows: Sequence[Mapping[str, Any]], generated: str, lang: str = "e
         for row in rows
     ]
     texts = {
-        key.removeprefix("index."): messages.t(key, lang)
-        for key in messages.catalogue()
+        key.removeprefix("index."): texts[lang]
+        for key, texts in messages.catalogue().items()
         if key.startswith("index.")
     }
     return template.render(
