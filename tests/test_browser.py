@@ -4,9 +4,9 @@
 request to anything but the local files, every image decoded and every link
 resolving. Every report is built in both languages, with its PDF; a full-page
 screenshot of each goes to the artefact folder (``$COOPSTATS_TEST_ARTEFACTS``, else
-``.artefacts/`` in the project) for a person to look at. Where Chromium or its driver is missing the test is skipped, except
-under ``CI=true``, where a missing browser fails the run (``.ci/run`` installs
-Debian's ``chromium`` and ``chromium-driver``).
+``.artefacts/`` in the project) for a person to look at. Where Chromium or its
+driver is missing the test is skipped, except under ``CI=true``, where a missing
+browser fails the run (``.ci/run`` installs Debian's ``chromium`` and ``chromium-driver``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import base64
 import json
 import os
 import shutil
-import unicodedata
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -201,10 +201,8 @@ def _screenshot(driver: object, path: Path) -> bytes:
 def test_a_screenshot_of_every_report_in_both_languages(browser: object, built_reports: Path) -> None:
     folder = ARTEFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    pages = sorted(built_reports.glob("*/*.html")) + [
-        built_reports / "index.html",
-        built_reports / "index.zh.html",
-    ]
+    indexes = [built_reports / "index.html", built_reports / "index.zh.html"]
+    pages = [*sorted(built_reports.glob("*/*.html")), *indexes]
     names = {p.parent.name for p in pages if p.parent != built_reports}
     assert names == set(reports.available_reports())
     for page in pages:
@@ -259,6 +257,6 @@ def test_no_pdf_engine_is_a_clear_error_before_any_kernel(
 
     monkeypatch.setattr(pdf, "_has_weasyprint", lambda: False)
     monkeypatch.setattr(pdf, "_chromium", lambda: None)
-    with pytest.raises(ReportError, match="WeasyPrint.*Chromium"):
+    with pytest.raises(ReportError, match=r"WeasyPrint.*Chromium"):
         reports.run_report("trade_investment", {}, tmp_path, pdf=True)
     assert not list(tmp_path.glob("*/*.ipynb"))  # nothing ran
