@@ -181,7 +181,8 @@ def test_index_and_every_linked_report_open_cleanly(browser: object, built_repor
 
 
 def test_markup_from_a_document_stays_text(browser: object, built_reports: Path) -> None:
-    page = next((built_reports / "document_profile").glob("*.html"))
+    entries = json.loads((built_reports / "index.json").read_text(encoding="utf-8"))["reports"]
+    page = built_reports / next(e["html"] for e in entries if "source" in e["parameters"])
     state = _open(browser, page)
     _check_page(state, page)  # the document's <script> and <img> neither ran nor loaded
     text = browser.find_element("tag name", "body").text  # type: ignore[attr-defined]
@@ -191,11 +192,20 @@ def test_markup_from_a_document_stays_text(browser: object, built_reports: Path)
 
 def _screenshot(driver: object, path: Path) -> bytes:
     """A PNG of the whole page (beyond the window), as Chromium's DevTools print it."""
-    driver.get(path.resolve().as_uri())  # type: ignore[attr-defined]
-    shot = driver.execute_cdp_cmd(  # type: ignore[attr-defined]
-        "Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"}
-    )
-    return base64.b64decode(shot["data"])
+    from selenium.common.exceptions import TimeoutException
+
+    for attempt in range(3):  # a capture can race the page's own layout; try again on a fresh load
+        driver.get(path.resolve().as_uri())  # type: ignore[attr-defined]
+        try:
+            shot = driver.execute_cdp_cmd(  # type: ignore[attr-defined]
+                "Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"}
+            )
+        except TimeoutException:
+            if attempt == 2:
+                raise
+            continue
+        return base64.b64decode(shot["data"])
+    raise AssertionError("unreachable")
 
 
 def test_a_screenshot_of_every_report_in_both_languages(browser: object, built_reports: Path) -> None:
