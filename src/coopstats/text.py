@@ -330,7 +330,7 @@ def decode(
         except UnicodeDecodeError:
             continue
         if name == "utf-8" and data.isascii():
-            if _plausibility(text)[0] >= _MIN_TEXT_SHARE or len(data) % 2:
+            if len(data) % 2 or not text.strip() or _plausibility(text)[0] >= _MIN_TEXT_SHARE:
                 return Decoded(_check_nonempty(normalize_newlines(text), path), name)
             continue  # control characters: perhaps UTF-16 of ideographs whose bytes are all ASCII
         # Valid UTF-8 with non-ASCII bytes, or a byte-order mark, is practically never an accident
