@@ -44,6 +44,8 @@ __all__ = [
     "CHINESE_DIGITS",
     "CHINESE_GROUPS",
     "CHINESE_PLACES",
+    "MAX_NUMBER",
+    "MAX_SIGNIFICANT_DIGITS",
     "SHORT_INPUT_BYTES",
     "Decoded",
     "PhysicalLine",
@@ -56,6 +58,7 @@ __all__ = [
     "normalize_newlines",
     "normalized_with_positions",
     "parse_chinese_numeral",
+    "parse_number",
     "physical_lines",
     "to_simplified",
 ]
@@ -778,8 +781,18 @@ CHINESE_PLACES: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
 CHINESE_GROUPS: dict[str, int] = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
 
 
+#: Numbers read from text are bounded: more significant digits, or a larger value, is "not a number".
+MAX_SIGNIFICANT_DIGITS = 16
+MAX_NUMBER = 1e16
+_MAX_NUMERAL_LENGTH = 64  # characters: 九千九百九十九万九千九百九十九亿 … is far shorter
+
+
 def parse_chinese_numeral(text: str) -> float | None:
     """Value of a number written in Chinese numerals, or ``None`` if it is not one.
+
+    Every value is bounded: a numeral with more than
+    :data:`MAX_SIGNIFICANT_DIGITS` digits, or worth more than
+    :data:`MAX_NUMBER`, is ``None`` (never an exception or an infinite float).
 
     Parameters
     ----------
@@ -803,24 +816,51 @@ def parse_chinese_numeral(text: str) -> float | None:
     2011.0
     >>> parse_chinese_numeral("萬") is None
     True
+    >>> parse_chinese_numeral("九" * 400) is None, parse_chinese_numeral("九亿" * 30) is None
+    (True, True)
     """
-    if not text:
+    if not text or len(text) > _MAX_NUMERAL_LENGTH:
         return None
     integer, _, fraction = re.sub("[點点]", ".", text).partition(".")
     if fraction and not all(ch in CHINESE_DIGITS for ch in fraction):
         return None
     if integer and all(ch in CHINESE_DIGITS for ch in integer):
-        if len(integer) == 1:
-            whole = float(CHINESE_DIGITS[integer])
-        else:
-            whole = float("".join(str(CHINESE_DIGITS[ch]) for ch in integer))
+        digits = "".join(str(CHINESE_DIGITS[ch]) for ch in integer)
+        if len(digits.lstrip("0")) > MAX_SIGNIFICANT_DIGITS:
+            return None
+        whole = float(int(digits))
     else:
         whole = _parse_place_value(integer)
         if whole is None:
             return None
     if fraction:
-        return float(f"{int(whole)}." + "".join(str(CHINESE_DIGITS[ch]) for ch in fraction))
+        places = "".join(str(CHINESE_DIGITS[ch]) for ch in fraction)
+        if len(str(int(whole)).lstrip("0")) + len(places.rstrip("0")) > MAX_SIGNIFICANT_DIGITS:
+            return None
+        return float(f"{int(whole)}.{places}")
     return whole
+
+
+def parse_number(text: str) -> float | None:
+    """Value of an outline or figure number in Arabic or Chinese numerals, bounded; ``None`` if none.
+
+    Arabic digits of any script (``12``, full-width ``１２``) and Chinese numerals
+    (:func:`parse_chinese_numeral`). More than :data:`MAX_SIGNIFICANT_DIGITS`
+    digits or a value above :data:`MAX_NUMBER` is ``None``, never an error.
+
+    Examples
+    --------
+    >>> parse_number("35"), parse_number("三十五"), parse_number("１２")
+    (35.0, 35.0, 12.0)
+    >>> parse_number("1" * 5000) is None
+    True
+    """
+    if text and text.isdecimal():
+        digits = text.lstrip("0") or "0"
+        if len(digits) > MAX_SIGNIFICANT_DIGITS:
+            return None
+        return float(int(digits))
+    return parse_chinese_numeral(text)
 
 
 def _parse_place_value(text: str) -> float | None:
@@ -849,7 +889,9 @@ def _parse_place_value(text: str) -> float | None:
             digit = None
         else:
             return None
+        if total + group > MAX_NUMBER:
+            return None
     group += digit or 0
-    if not seen_any:
+    if not seen_any or total + group > MAX_NUMBER:
         return None
     return float(total + group)
