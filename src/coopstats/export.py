@@ -109,9 +109,9 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"text": ["=1+1", "-5 -", "推进", None], "n": [-1, 2, 3, 4]})
+    >>> frame = pd.DataFrame({"text": ["=1+1", "-5 -", "推进", "@x"], "n": [-1, 2, 3, 4]})
     >>> neutralise_formulas(frame)["text"].tolist()
-    ["'=1+1", "'-5 -", '推进', None]
+    ["'=1+1", "'-5 -", '推进', "'@x"]
     >>> neutralise_formulas(frame)["n"].tolist()
     [-1, 2, 3, 4]
     """
@@ -461,6 +461,7 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
         raise StorageError(getattr(exc, "filename", None) or lock_path, exc.strerror or str(exc)) from exc
     staging = parent / f".{out.name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     try:
+        _restore_aside(out)
         remove_stale_temporaries([parent, out, *_cache_and_user_folders()], prefix=None)
         if out.exists() and not out.is_dir():
             raise StorageError(out, "it exists and is not a folder")
@@ -482,6 +483,30 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)  # after an exchange it holds the previous folder
     finally:
         lock.release()
+
+
+def _restore_aside(out: Path) -> None:
+    """Put back a previous export that a run killed between two renames left aside."""
+    if out.exists():
+        return
+    aside = [
+        entry
+        for entry in out.parent.glob(f".{_glob_escape(out.name)}.*.old.tmp")
+        if entry.is_dir() and _stale(entry, process_start_time())
+    ]
+    if aside:
+        os.rename(max(aside, key=lambda entry: entry.stat().st_mtime), out)
+
+
+def _glob_escape(name: str) -> str:
+    """``name`` with glob wildcards escaped.
+
+    Examples
+    --------
+    >>> _glob_escape("a[1]*")
+    'a[[]1[]][*]'
+    """
+    return re.sub(r"([*?\[\]])", r"[\1]", name)
 
 
 def _real_target(out: Path) -> Path:
