@@ -187,7 +187,8 @@ def _file_stem(name: object) -> str:
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     # UTF-8 with BOM: Excel then opens Chinese text in the right script.
     with open(path, "w", encoding="utf-8-sig", errors="backslashreplace", newline="") as handle:
-        neutralise_formulas(frame).to_csv(handle, index=False)
+        # CRLF as RFC 4180 says: a cell holding a lone carriage return is then quoted too.
+        neutralise_formulas(frame).to_csv(handle, index=False, lineterminator="\r\n")
         handle.flush()
         os.fsync(handle.fileno())
 
@@ -327,8 +328,8 @@ def export_frames(
     >>> import pathlib, tempfile, pandas as pd
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "export"
     >>> files = export_frames(out, formats=["csv"], frames={"t": pd.DataFrame({"text": ["=SUM(A1)"]})})
-    >>> [f.name for f in files], (out / "t.csv").read_text(encoding="utf-8-sig")
-    (['t.csv', 'datapackage.json'], "text\\n'=SUM(A1)\\n")
+    >>> [f.name for f in files], (out / "t.csv").read_text(encoding="utf-8-sig").splitlines()
+    (['t.csv', 'datapackage.json'], ['text', "'=SUM(A1)"])
     """
     chosen = _check_formats(formats)
     if frames is not None:
