@@ -12,7 +12,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coopstats import export
@@ -177,6 +177,7 @@ _TEXT = st.text(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(cells=["=" + "九亿" * 10_000, "-" * 20_000], name="long")
 @given(cells=st.lists(_TEXT, min_size=1, max_size=3), name=st.text(max_size=12))
 def test_any_long_text_cells_and_any_name_export_or_raise_a_coopstats_error(tmp_path, cells, name):
     frame = pd.DataFrame({"text": cells, "value": [float(len(c)) for c in cells]})
