@@ -719,22 +719,16 @@ def remove_stale_temporaries(
 
 
 def _cache_and_user_folders() -> list[Path]:
-    """Folders where the frame cache and atomic_write leave temporaries (two levels deep)."""
+    """Folders where the frame cache and atomic_write leave temporaries: the cache, the user's corpus."""
     from coopstats._resources import cache_dir, user_dir
 
-    folders: list[Path] = []
-    for root in dict.fromkeys([user_dir(), cache_dir()]):
-        if not root.is_dir():
-            continue
-        folders.append(root)
-        with contextlib.suppress(OSError):
-            for child in root.iterdir():
-                if child.is_dir() and not child.is_symlink() and not _TEMPORARY.match(child.name):
-                    folders.append(child)
-                    with contextlib.suppress(OSError):
-                        folders += [
-                            g
-                            for g in child.iterdir()
-                            if g.is_dir() and not g.is_symlink() and not _TEMPORARY.match(g.name)
-                        ]
-    return folders
+    folders: list[Path] = [user_dir(), user_dir() / "corpus", user_dir() / "corpus" / "raw"]
+    root = cache_dir()
+    folders.append(root)
+    with contextlib.suppress(OSError):
+        folders += [
+            child
+            for child in root.glob("frames-*")
+            if child.is_dir() and not child.is_symlink() and not _TEMPORARY.match(child.name)
+        ]
+    return list(dict.fromkeys(folders))
