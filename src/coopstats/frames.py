@@ -685,19 +685,28 @@ class ParsedDocument:
         *,
         doc_id: str | None = None,
         encoding: str = "auto",
+        encoding_errors: str = "strict",
+        max_bytes: int | None = None,
         **settings: Any,
     ) -> ParsedDocument:
-        """Parse a file (text, web page, Word or PDF, told by content); settings as :func:`parse_document`."""
-        from coopstats.errors import ParseError
+        """Parse a file (text, web page, Word or PDF, told by content); settings as :func:`parse_document`.
+
+        Only regular files are read (never a FIFO or a device), at most
+        ``max_bytes`` (``$COOPSTATS_MAX_BYTES``, 50 MB by default).
+        """
+        from coopstats.readers import read_file
 
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ParseError("no such file", path=path, expected="an existing text file") from None
-        except IsADirectoryError:
-            raise ParseError("this is a folder, not a file", path=path, expected="a text file") from None
-        return cls.from_bytes(data, doc_id=doc_id or path.stem, encoding=encoding, path=path, **settings)
+        data = read_file(path, max_bytes=max_bytes)
+        return cls.from_bytes(
+            data,
+            doc_id=doc_id or path.stem,
+            encoding=encoding,
+            encoding_errors=encoding_errors,
+            max_bytes=max_bytes,
+            path=path,
+            **settings,
+        )
 
     @classmethod
     def from_bytes(
@@ -706,6 +715,8 @@ class ParsedDocument:
         *,
         doc_id: str | None = None,
         encoding: str = "auto",
+        encoding_errors: str = "strict",
+        max_bytes: int | None = None,
         path: str | os.PathLike[str] | None = None,
         **settings: Any,
     ) -> ParsedDocument:
@@ -715,7 +726,9 @@ class ParsedDocument:
         """
         from coopstats.readers import read_document
 
-        read = read_document(data, path=path, encoding=encoding)
+        read = read_document(
+            data, path=path, encoding=encoding, encoding_errors=encoding_errors, max_bytes=max_bytes
+        )
         return cls.from_text(
             read.text,
             doc_id=doc_id,
@@ -746,7 +759,7 @@ class ParsedDocument:
                 f"unknown document settings {', '.join(unknown)}; expected any of {', '.join(_OWN_SETTINGS)}"
             )
         requested = {**_OWN_SETTINGS, **settings}
-        source = normalize_newlines(text)
+        source, surrogates = _without_lone_surrogates(normalize_newlines(text), path)
         if not source.strip():
             raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
         resolved = DocumentSettings.resolve(
@@ -754,6 +767,7 @@ class ParsedDocument:
         )
         # a bare 元 takes the issuer's currency, else default_currency: never one guessed from the script
         frames = _build_document(resolved, source, 0, len(source), path=path, read=_read)
+        frames["notes"] = _with_reading_notes(frames["notes"], resolved.doc_id, source, _read, surrogates)
         provision_frame, task_frame = frames["provisions"], frames["tasks"]
         if task_frame["agency_clause"].notna().any():
             kind = "task-list"
@@ -776,6 +790,59 @@ class ParsedDocument:
             "sha256": _sha256 or hashlib.sha256(source.encode("utf-8")).hexdigest(),
         }
         return cls(meta=meta, settings=resolved, source=source, **frames)
+
+
+def _without_lone_surrogates(text: str, path: str | os.PathLike[str] | None) -> tuple[str, int]:
+    """``text`` with lone surrogates (not text: U+D800–U+DFFF) replaced by U+FFFD, with a warning."""
+    import re
+    import warnings
+
+    from coopstats.errors import DecodingWarning
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text, count = re.subn("[\ud800-\udfff]", "\ufffd", text)
+        where = f"{path}: " if path is not None else ""
+        warnings.warn(
+            f"{where}{count} lone surrogate(s) (U+D800–U+DFFF, not characters) replaced by U+FFFD",
+            DecodingWarning,
+            stacklevel=4,
+        )
+        return text, count
+    return text, 0
+
+
+def _with_reading_notes(
+    notes: pd.DataFrame, doc_id: str, source: str, read: ReadDocument | None, surrogates: int
+) -> pd.DataFrame:
+    """Notes of what reading the text replaced or guessed: bad bytes (with offsets), surrogates."""
+    rows = []
+    replaced = read.replaced if read is not None else ()
+    if replaced or surrogates:
+        marks = [i for i, ch in enumerate(source) if ch == "\ufffd"]
+        lines = [source.count("\n", 0, i) + 1 for i in marks]
+        if replaced:
+            for k, offset in enumerate(replaced):
+                line = lines[k] if len(lines) == len(replaced) else None
+                rows.append([doc_id, line, "replaced-bytes", f"undecodable byte(s) at byte offset {offset}"])
+        else:
+            rows.append(
+                [
+                    doc_id,
+                    lines[0] if lines else None,
+                    "replaced-surrogates",
+                    f"{surrogates} lone surrogate(s) replaced by U+FFFD",
+                ]
+            )
+    if read is not None and read.encoding_guessed:
+        rows.append(
+            [doc_id, None, "guessed-encoding", f"too short to be sure of the encoding ({read.encoding})"]
+        )
+    if not rows:
+        return notes
+    extra = pd.DataFrame(rows, columns=["doc_id", "line", "kind", "message"])
+    return conform("notes", pd.concat([notes, extra], ignore_index=True))
 
 
 def _with_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
@@ -844,6 +911,8 @@ def parse_document(
     default_currency: str | None = None,
     issuer: str | None = None,
     published: str | None = None,
+    encoding_errors: str = "strict",
+    max_bytes: int | None = None,
 ) -> ParsedDocument:
     """Parse any document of the genre into frames.
 
@@ -869,6 +938,12 @@ def parse_document(
         The issuing body, as written.
     published : str, optional
         Publication date, ISO 8601 as precise as known.
+    encoding_errors : {"strict", "replace"}, default "strict"
+        Bytes invalid in the text's encoding: refused (the error names the
+        first one's byte offset) or replaced by U+FFFD, each with a
+        ``replaced-bytes`` note carrying its byte offset.
+    max_bytes : int, optional
+        Largest file or bytes read (default ``$COOPSTATS_MAX_BYTES`` or 50 MB).
 
     Returns
     -------
@@ -903,11 +978,16 @@ def parse_document(
         "issuer": issuer,
         "published": published,
     }
+    reading: dict[str, Any] = {
+        "encoding": encoding,
+        "encoding_errors": encoding_errors,
+        "max_bytes": max_bytes,
+    }
     if isinstance(source, (bytes, bytearray)):
-        return ParsedDocument.from_bytes(bytes(source), doc_id=doc_id, encoding=encoding, **settings)
+        return ParsedDocument.from_bytes(bytes(source), doc_id=doc_id, **reading, **settings)
     if isinstance(source, str):
         _refuse_a_file_name(source)
         return ParsedDocument.from_text(source, doc_id=doc_id, **settings)
     if isinstance(source, os.PathLike):
-        return ParsedDocument.from_path(source, doc_id=doc_id, encoding=encoding, **settings)
+        return ParsedDocument.from_path(source, doc_id=doc_id, **reading, **settings)
     raise TypeError(f"source must be a path, bytes or str, not {type(source).__name__}")

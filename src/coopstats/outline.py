@@ -39,7 +39,7 @@ from coopstats.text import (
     PhysicalLine,
     clean_wording,
     normalize,
-    parse_chinese_numeral,
+    parse_number,
     physical_lines,
     strip_glosses,
 )
@@ -50,8 +50,8 @@ _CN_NUMERAL = "零〇一二两三四五六七八九十百"
 
 
 def _outline_number(numeral: str) -> int:
-    """Value of an outline number: Arabic (第3条) or Chinese (三十五)."""
-    return int(numeral) if numeral.isdigit() else int(parse_chinese_numeral(numeral) or 0)
+    """Value of an outline number: Arabic (第3条) or Chinese (三十五); 0 when absurd (bounded)."""
+    return int(parse_number(numeral) or 0)
 
 
 # ---------------------------------------------------------------------------
