@@ -22,7 +22,7 @@ STAGES: dict[str, int] = {
     "text": 2, "corpus": 3, "readers": 3,
     # outline → clauses / agencies / figures / themes
     "outline": 4, "clauses": 4,
-    "agency_resolution": 5, "figure_extraction": 5, "periods": 5, "themes": 5,
+    "agency_resolution": 5, "figure_extraction": 5, "periods": 5, "tables": 5, "themes": 5,
     # frames: settings, cache, the public frames
     "settings": 6, "cache": 6, "frames": 7,
     # analysis → plots → reports, then the edges
