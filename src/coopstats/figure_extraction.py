@@ -396,6 +396,7 @@ class _Context:
         issuer_currency: str | None,
         default_currency: str | None,
         carried_currency: str | None,
+        breaks: tuple[int, ...] = (),
     ) -> _Context:
         text = view.text
         stopped = bytearray(len(text))
@@ -406,13 +407,17 @@ class _Context:
             for m in _words().currency_note.finditer(text)
         ]
         bounds = [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)]
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        if breaks:  # a table's lines end sentences and clauses of the prose around them
+            ends = sorted({*ends, *breaks})
+            bounds = sorted({*bounds, *((k, k) for k in breaks)})
         return cls(
             view=view,
             text=text,
             stopped=bytes(stopped),
             note_starts=tuple(a for a, _ in notes),
             note_codes=tuple(code for _, code in notes),
-            sentence_ends=tuple(m.end() for m in _SENTENCE_END.finditer(text)),
+            sentence_ends=tuple(ends),
             clause_starts=tuple(a for a, _ in bounds),
             clause_ends=tuple(b for _, b in bounds),
             ref=ref,
@@ -917,6 +922,7 @@ def _extract_view(
         issuer_currency=issuer_currency,
         default_currency=default_currency,
         carried_currency=carried_currency,
+        breaks=claimed.breaks(view) if claimed is not None else (),
     )
     memo: dict[int, list[PeriodMention]] = {}
     carry = _Carry()
@@ -948,6 +954,18 @@ class _Claimed:
         if not spans:
             return None
         return cls(tuple(a for a, _ in spans), tuple(b for _, b in spans))
+
+    def breaks(self, view: TextView) -> tuple[int, ...]:
+        """View offsets where a claimed line begins or ends: sentence breaks for the prose."""
+        if not view.positions:
+            return ()
+        lo, hi = view.positions[0], view.positions[-1]
+        found = set()
+        for a, b in zip(self.starts, self.ends, strict=True):
+            for pos in (a, b):
+                if lo < pos <= hi:
+                    found.add(bisect.bisect_left(view.positions, pos))
+        return tuple(sorted(found))
 
     def covers(self, pos: int) -> bool:
         k = bisect.bisect_right(self.starts, pos) - 1

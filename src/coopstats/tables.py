@@ -63,6 +63,7 @@ _HEADER_NOISE = re.compile(r"[()（）%\s]|累计|累計|合计|合計|数值|�
 _UNIT_LABEL = re.compile(r"(?:计量单位|計量單位|货币单位|貨幣單位|单位|單位)\s*[:：]\s*")
 _PAREN = re.compile(r"[(（]\s*([^()（）]{1,14}?)\s*[)）]")
 _STOCK_LABEL = re.compile(r"^(?:年末|年底|期末)")
+_SUBJECT_OPENING = re.compile(r"^(?:其中|其中包括|内|內)\s*[:：]\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。；;！？]")
 _MAX_GAP = 2  # label-only lines (a cut row, 其中：) a table may hold between its data rows
@@ -287,7 +288,7 @@ def _row_unit(label_cells: list[_Cell]) -> tuple[str, str | None]:
         if unit is None and _is_unit(text):
             unit = text.strip()
             continue
-        text = text.strip()
+        text = _SUBJECT_OPENING.sub("", text.strip())
         if not subject and _CJK.search(text):
             subject = text
     if not subject and label_cells:
