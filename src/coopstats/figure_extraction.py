@@ -1008,9 +1008,7 @@ def _table_rows(
                 )
             else:
                 currency = CurrencyReading(unit.unit or None, None)
-            if cell.change:
-                measure = _MeasureReading("growth", 1)
-            elif unit.kind in ("percent", "pp") and re.search("增长|增長|增速|增幅|升幅|变动|變動", cell.label):
+            if cell.change or (unit.kind in ("percent", "pp") and re.search("增长|增長|增速|增幅|升幅|变动|變動", cell.label)):
                 measure = _MeasureReading("growth", 1)
             else:
                 measure = _classify("", unit, "")

@@ -59,7 +59,9 @@ _THIS_MONTH = re.compile(r"本月|当月|當月|本期")
 _CUMULATIVE = re.compile(r"累计|累計|本年累计|本年累計|年初至今")
 _SAME_LAST_YEAR = re.compile(r"上年同期|去年同期|上年同月|去年同月")
 # Words a period header may carry beside its period: 2021年(亿元), 1-9月累计, 金额, 数值.
-_HEADER_NOISE = re.compile(r"[()（）%\s]|累计|累計|合计|合計|数值|數值|金额|金額|绝对值|絕對值|实际|實際|[:：]")
+_HEADER_NOISE = re.compile(
+    r"[()（）%\s]|累计|累計|合计|合計|数值|數值|金额|金額|绝对值|絕對值|实际|實際|[:：]"
+)
 _UNIT_LABEL = re.compile(r"(?:计量单位|計量單位|货币单位|貨幣單位|单位|單位)\s*[:：]\s*")
 _PAREN = re.compile(r"[(（]\s*([^()（）]{1,14}?)\s*[)）]")
 _STOCK_LABEL = re.compile(r"^(?:年末|年底|期末)")
@@ -240,7 +242,12 @@ def _resolve_columns(columns: list[_Column], title: Period | None, ref: Referenc
     elif ref.published is not None and ref.published[1] is not None:
         month = (ref.published[0], ref.published[1])
     for c in columns:
-        if c.kind == "period" and c.period is not None and not c.period.is_year and c.period.first[0] == c.period.last[0]:
+        if (
+            c.kind == "period"
+            and c.period is not None
+            and not c.period.is_year
+            and c.period.first[0] == c.period.last[0]
+        ):
             month = month or c.period.last
     out: list[_Column] = []
     for c in columns:
@@ -252,12 +259,18 @@ def _resolve_columns(columns: list[_Column], title: Period | None, ref: Referenc
             period = Period.months(month[0], 1, month[0], month[1]) if month else None
             unresolved = month is None
         elif c.kind == "same-last-year":
-            base = next((o.period for o in reversed(out) if o.kind != "change" and o.period is not None), None)
+            base = next(
+                (o.period for o in reversed(out) if o.kind != "change" and o.period is not None), None
+            )
             period = base.shifted(-1) if base is not None else None
             unresolved = base is None
         elif c.kind == "change" and period is None:
             base = next(
-                (o for o in reversed(out) if o.kind not in ("change", "same-last-year") and o.period is not None),
+                (
+                    o
+                    for o in reversed(out)
+                    if o.kind not in ("change", "same-last-year") and o.period is not None
+                ),
                 None,
             )
             period = base.period if base is not None else None
@@ -417,7 +430,9 @@ def find_tables(
                         column=column.header,
                         label=subject,
                         unit_text="%" if column.kind == "change" else (row_unit or table_unit),
-                        unit_from="row" if column.kind == "change" or row_unit else ("table" if table_unit else None),
+                        unit_from="row"
+                        if column.kind == "change" or row_unit
+                        else ("table" if table_unit else None),
                         change=column.kind == "change",
                         period=period,
                         unresolved=column.unresolved,
