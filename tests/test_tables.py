@@ -1,4 +1,4 @@
-"""Figures in tables: the table gold in every form (│, spaces, tabs, HTML, Word), offsets, no double counts."""
+"""Figures in tables: the table gold in every form (│, spaces, tabs, HTML, Word); no double counts."""
 
 from __future__ import annotations
 
@@ -174,7 +174,10 @@ def test_relative_headers_resolve_against_published_without_a_title() -> None:
 
 
 def test_unit_line_and_row_units() -> None:
-    text = "單位：百萬港元\n項目  2022年  2023年\n整體出口  4,531,000  4,256,000\n貨櫃吞吐量(萬標箱)  1,669  1,434\n"
+    text = (
+        "單位：百萬港元\n項目  2022年  2023年\n整體出口  4,531,000  4,256,000\n"
+        "貨櫃吞吐量(萬標箱)  1,669  1,434\n"
+    )
     found = extract_figures(text)
     assert found[["value", "unit", "currency_source"]].values.tolist()[:1] == [[4.531e12, "HKD", "carried"]]
     assert found.iloc[2][["value", "unit", "measure"]].tolist() == [1.669e7, "TEU", "volume"]

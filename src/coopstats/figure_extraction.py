@@ -972,6 +972,9 @@ class _Claimed:
         return k >= 0 and pos < self.ends[k]
 
 
+_GROWTH_LABEL = re.compile("增长|增長|增速|增幅|升幅|变动|變動")
+
+
 def _table_unit(cell: TableCell) -> _Unit | None:
     if not cell.unit_text:
         return None
@@ -1008,7 +1011,7 @@ def _table_rows(
                 )
             else:
                 currency = CurrencyReading(unit.unit or None, None)
-            if cell.change or (unit.kind in ("percent", "pp") and re.search("增长|增長|增速|增幅|升幅|变动|變動", cell.label)):
+            if cell.change or (unit.kind in ("percent", "pp") and _GROWTH_LABEL.search(cell.label)):
                 measure = _MeasureReading("growth", 1)
             else:
                 measure = _classify("", unit, "")
@@ -1075,7 +1078,9 @@ def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.Dat
 
 def _recurrency(row: dict[str, object], carried: str) -> dict[str, object]:
     """A table cell in a bare 元 after a currency note of an earlier part: the note's currency."""
-    if row["currency_source"] in ("issuer", "default") or (row["flag"] and "currency-unknown" in str(row["flag"])):
+    if row["currency_source"] in ("issuer", "default") or (
+        row["flag"] and "currency-unknown" in str(row["flag"])
+    ):
         flags = [f for f in str(row["flag"] or "").split("|") if f and f != "currency-unknown"]
         return {**row, "unit": carried, "currency_source": "carried", "flag": "|".join(flags) or None}
     return row
@@ -1161,7 +1166,11 @@ def extract_figures(
     )
     if tables:
         rows += _table_rows(
-            text, tables, issuer_currency=issuer_currency, default_currency=default_currency, carried_currency=None
+            text,
+            tables,
+            issuer_currency=issuer_currency,
+            default_currency=default_currency,
+            carried_currency=None,
         )
         rows.sort(key=lambda row: (row["start"], row["end"]))
     return _frame(rows)
@@ -1214,11 +1223,17 @@ def document_figures(
     ref = _reference(published, source)
     issuer_currency = vocabulary.issuer_currency(issuer)
     ordered = provisions.sort_values("start", kind="stable")
-    spans = [(int(a), int(b)) for a, b in zip(ordered["start"], ordered["end"], strict=True) if int(b) > int(a)]
+    spans = [
+        (int(a), int(b)) for a, b in zip(ordered["start"], ordered["end"], strict=True) if int(b) > int(a)
+    ]
     tables = find_tables(source, spans[0][0], max(b for _, b in spans), ref=ref) if spans else []
     claimed = _Claimed.of(tables)
     cells = _table_rows(
-        source, tables, issuer_currency=issuer_currency, default_currency=default_currency, carried_currency=None
+        source,
+        tables,
+        issuer_currency=issuer_currency,
+        default_currency=default_currency,
+        carried_currency=None,
     )
     k = 0
     for provision in ordered.itertuples(index=False):

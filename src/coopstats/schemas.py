@@ -245,7 +245,11 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("context", "string", "The clause with the number written as `#`: what indicator rules match."),
         _c("table_no", "Int64", "Table the figure is a cell of (1-based in the document), else missing."),
         _c("row_no", "Int64", "Row of its table (the header row is 1), else missing."),
-        _c("column", "string", "Header of the cell's column as printed (`2021年`, `1-9月累计`), else missing."),
+        _c(
+            "column",
+            "string",
+            "Header of the cell's column as printed (`2021年`, `1-9月累计`).",
+        ),
     ),
     "indicators": (
         _c("indicator", "string", "Stable indicator code.", nullable=False),
