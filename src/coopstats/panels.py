@@ -40,7 +40,10 @@ TABLE = "indicator_names.csv"
 _COLUMNS = ("code", "label_en", "label_zh", "measure", "flow", "synonyms", "source")
 # Levels of the wide table's columns: what must be equal for two values to be one series.
 SERIES_KEYS: tuple[str, ...] = ("indicator", "reporter", "partner", "measure", "unit")
-_FREQ_PATTERNS = {"Y": re.compile(r"(?:end-)?[12][0-9]{3}"), "M": re.compile(r"(?:end-)?[12][0-9]{3}-[0-9]{2}")}
+_FREQ_PATTERNS = {
+    "Y": re.compile(r"(?:end-)?[12][0-9]{3}"),
+    "M": re.compile(r"(?:end-)?[12][0-9]{3}-[0-9]{2}"),
+}
 _PARTNER_BEFORE = re.compile(r"(?:对|對|与|與|往|到|自|从|從|向|来自|來自)\s*$")
 _VIA_BEFORE = re.compile(r"(?:经|經)\s*$")
 

@@ -297,7 +297,11 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _LINE,
         _START,
         _END,
-        _c("conflict", "boolean", "Whether another document gives this series and period a disjoint interval."),
+        _c(
+            "conflict",
+            "boolean",
+            "Whether another document gives this series and period a disjoint interval.",
+        ),
     ),
     "derived_indicators": (
         _c("indicator", "string", "Stable indicator code.", nullable=False),
