@@ -531,7 +531,8 @@ class ParsedDocument:
 
         Examples
         --------
-        >>> doc = parse_document("1. 2023年全省进出口总额8.3万亿元。", issuer="广东省统计局", published="2024-01")
+        >>> doc = parse_document("1. 2023年全省进出口总额8.3万亿元。", issuer="广东省统计局",
+        ...     published="2024-01")
         >>> doc.panel[["indicator", "reporter", "period", "surface", "published"]].values.tolist()
         [['trade', 'CN-GD', '2023', '8.3万亿元', '2024-01']]
         """
