@@ -1,4 +1,4 @@
-"""The panel of indicators: corpus and samples, quotes and offsets, to_wide round trip, conflicts, revisions."""
+"""The panel: corpus and samples, quotes and offsets, to_wide round trip, conflicts, revisions."""
 
 from __future__ import annotations
 

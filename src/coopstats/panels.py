@@ -403,7 +403,9 @@ def to_wide(frame: pd.DataFrame, freq: str = "Y") -> pd.DataFrame:
 
 
 def to_long(wide: pd.DataFrame) -> pd.DataFrame:
-    """The long rows of a :func:`to_wide` table: ``indicator, reporter, partner, measure, unit, period, value``.
+    """The long rows of a :func:`to_wide` table.
+
+    Returns ``indicator, reporter, partner, measure, unit, period, value``.
 
     Examples
     --------

@@ -300,7 +300,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c(
             "conflict",
             "boolean",
-            "Whether another document gives this series and period a disjoint interval.",
+            "Whether another document gives the series and period a disjoint interval.",
         ),
     ),
     "derived_indicators": (
