@@ -22,6 +22,7 @@ __all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
 ROLES = vocabulary.roles()
+LAYOUTS = ("clause", "fields", "table", "text")
 LEAD_RULES = vocabulary.lead_rules()
 _PHYSICAL_UNITS = tuple(dict.fromkeys(vocabulary.physical_units().values()))
 
@@ -149,13 +150,37 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("item_no", "Int64", "Item number; missing for a section-level task."),
         _c("text", "string", "Task wording without its agency clause(s); paragraphs joined by a newline."),
         _c("agency_clause", "string", "Raw agency clause(s) without parentheses, one per line."),
+        _c(
+            "layout",
+            "category",
+            "Where the task names its agencies: `clause` (a closing bracket, with or without labelled "
+            "fields), `fields` (labelled lines after the task or an inline `部门分工`), `table` (cells of a "
+            "table row) or `text` (roles only in the task's words); missing when it names none.",
+            values=LAYOUTS,
+        ),
+        _c(
+            "deadline",
+            "string",
+            "The task's deadline as written (`2019年底前`, `长期坚持`), where it gives one.",
+        ),
+        _c(
+            "deadline_date",
+            "string",
+            "The date the deadline names (ISO 8601; `年内` against the document's year).",
+        ),
         _LINE,
         _START,
         _END,
         _THEME,
         _c("n_agencies", "Int64", "Distinct agencies named in the task's clauses."),
         _c("node_id", "string", "`node_id` of the task's unit in `provisions`."),
-        _c("level", "category", "Level of the task's unit (`item`, `subitem` or `section`).", values=LEVELS),
+        _c(
+            "level",
+            "category",
+            "Level of the task's unit (`item`, `subitem`, `section`, `chapter`; `paragraph` for inline "
+            "fields).",
+            values=LEVELS,
+        ),
         _TOPICS,
         _PAGE,
         _TABLE_NO,
@@ -177,6 +202,11 @@ FRAMES: dict[str, tuple[Column, ...]] = {
             "expanded",
             "string",
             "The name as written, prefix or suffix distributed, before registry aliases.",
+        ),
+        _c(
+            "label",
+            "string",
+            "The label the name stood under (`牵头单位`, a table column), where there was one.",
         ),
         _c("raw", "string", "The stretch of the clause the name was read from."),
         _c("flag", "string", "Why the row needs a look (an unknown name, a leftover), else missing."),

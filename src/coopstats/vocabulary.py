@@ -42,11 +42,13 @@ __all__ = [
     "alternation",
     "brackets",
     "classifiers",
+    "clause_words",
     "convertible_currencies",
     "currency_codes",
     "currency_forms",
     "currency_label",
     "economies",
+    "field_labels",
     "issuer_currency",
     "issuer_currency_forms",
     "label_endings",
@@ -61,6 +63,7 @@ __all__ = [
     "roles",
     "scales",
     "terms",
+    "time_words",
     "yuan_forms",
 ]
 
@@ -79,6 +82,9 @@ _KINDS: dict[str, tuple[str, str] | None] = {
     "role-word": None,
     "role-label": None,
     "label-ending": None,
+    "clause-word": None,
+    "field-label": None,
+    "time-word": None,
     "lead-rule": None,
     "bracket": (r".+", "the closing bracket(s), |-separated in the order of forms"),
     "language": None,
@@ -379,6 +385,50 @@ def label_roles() -> dict[str, str]:
 def label_endings() -> tuple[str, ...]:
     """What ends a field label before its colon: 单位, 部门, 机构."""
     return tuple(form for t in terms("label-ending") for form in t.forms)
+
+
+@cache
+def clause_words(code: str) -> tuple[str, ...]:
+    """Written forms of one kind of clause word.
+
+    Kinds: ``lead-co``, ``by``, ``etc``, ``generic``, ``drop``, ``each``.
+
+    Examples
+    --------
+    >>> clause_words("lead-co")
+    ('牵头会同', '会同')
+    """
+    forms = tuple(form for t in terms("clause-word") if t.code == code for form in t.forms)
+    if not forms:
+        raise ValueError(f"no clause word of kind {code!r} in {TABLE}")
+    return forms
+
+
+@cache
+def field_labels() -> dict[str, str]:
+    """Words of a field label that is not an agency label -> its kind, longest first.
+
+    Kinds: ``person``, ``scope``, ``note``, ``deadline``, ``division``,
+    ``measures``, ``task``, ``number``.
+
+    Examples
+    --------
+    >>> field_labels()["完成时限"], field_labels()["领导"]
+    ('deadline', 'person')
+    """
+    return _by_form("field-label")
+
+
+@cache
+def time_words() -> tuple[str, ...]:
+    """Relative time phrases that make a clause's last group a deadline (年内, 年底前 …), longest first.
+
+    Examples
+    --------
+    >>> "年内" in time_words()
+    True
+    """
+    return tuple(_by_form("time-word"))
 
 
 @cache
