@@ -18,12 +18,14 @@ such as 衞 unconverted, so 衞生 would not match 卫生.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from os import PathLike
 from typing import TYPE_CHECKING
 
@@ -564,6 +566,22 @@ class PhysicalLine:
         return self.content_start == self.content_end
 
 
+@lru_cache(maxsize=4)
+def _newlines(source: str) -> array[int]:
+    """Offsets of every newline of a source text (kept for the few texts being parsed)."""
+    return array("q", (m.start() for m in _NEWLINE.finditer(source)))
+
+
+_NEWLINE = re.compile("\n")
+
+
+def _line_number(source: str, offset: int) -> int:
+    """1-based number of the line ``offset`` is on: a bisect, not a count from the start."""
+    if offset < 4096:  # short prefixes: counting is cheaper than building the index
+        return source.count("\n", 0, offset) + 1
+    return bisect.bisect_left(_newlines(source), offset) + 1
+
+
 def physical_lines(source: str, start: int = 0, end: int | None = None) -> Iterator[PhysicalLine]:
     """The lines of ``source`` that overlap ``[start, end)``, clipped to it.
 
@@ -575,7 +593,7 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     [(1, False), (2, True), (3, False), (4, False)]
     """
     end = len(source) if end is None else end
-    number = source.count("\n", 0, start) + 1
+    number = _line_number(source, start)
     position = source.rfind("\n", 0, start) + 1
     while position <= end and position <= len(source):
         newline = source.find("\n", position)
