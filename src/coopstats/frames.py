@@ -374,11 +374,14 @@ def _build_document(
     if read is not None:
         provision_frame = _with_positions(provision_frame, read)
         task_frame = _with_positions(task_frame, read)
+    figure_frame = _figures_frame(provision_frame, source, settings)
+    if read is not None:
+        figure_frame = _with_table_positions(figure_frame, read)
     return {
         "provisions": provision_frame,
         "tasks": task_frame,
         "assignments": assignment_frame,
-        "figures": _figures_frame(provision_frame, source, settings),
+        "figures": figure_frame,
         "notes": _notes_frame(doc_id, outline),
     }
 
@@ -678,6 +681,26 @@ class ParsedDocument:
     figures: pd.DataFrame = field(repr=False)
     notes: pd.DataFrame = field(repr=False)
 
+    @property
+    def panel(self) -> pd.DataFrame:
+        """Observations of named indicators in this document (see :func:`coopstats.panel`).
+
+        Examples
+        --------
+        >>> doc = parse_document("1. 2023年全省进出口总额8.3万亿元。", issuer="广东省统计局",
+        ...     published="2024-01")
+        >>> doc.panel[["indicator", "reporter", "period", "surface", "published"]].values.tolist()
+        [['trade', 'CN-GD', '2023', '8.3万亿元', '2024-01']]
+        """
+        from coopstats.panels import observations
+
+        return observations(
+            self.figures,
+            doc_id=str(self.meta["doc_id"]),
+            published=None if self.settings.published is None else str(self.settings.published),
+            source=self.source,
+        )
+
     @classmethod
     def from_path(
         cls,
@@ -851,6 +874,16 @@ def _with_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
     out = frame.copy()
     for column in ("page", "table_no", "row_no"):
         out[column] = pd.array([getattr(p, column) for p in positions], dtype="Int64")
+    return out
+
+
+def _with_table_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
+    """A figure in a reader's table (HTML, Word) takes the reader's ``table_no`` and ``row_no``."""
+    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
+    out = frame.copy()
+    for column in ("table_no", "row_no"):
+        given = pd.array([getattr(p, column) for p in positions], dtype="Int64")
+        out[column] = pd.Series(given, index=out.index).fillna(out[column]).astype("Int64")
     return out
 
 
