@@ -313,6 +313,16 @@ if len(shares):
     show(plots.shares_chart(shares, lang=lang, title=t("trade.shares_chart_title", lang)))
 """
         ),
+        section("trade.section_panel", "trade.panel_intro"),
+        code(
+            """
+observations = cs.panel()
+table(observations[["indicator", "reporter", "partner", "measure", "period", "value", "unit", "doc_id",
+                    "published", "conflict", "quote"]], lang)
+for code_ in observations.groupby("indicator")["period"].nunique().loc[lambda n: n > 1].index:
+    show(plots.panel_chart(observations, code_))
+"""
+        ),
     ],
     rules={
         "currency": {"choices": "vocabulary:convertible_currencies"},

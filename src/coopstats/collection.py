@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from coopstats import corpus
 from coopstats._resources import atomic_write
-from coopstats.errors import DocumentExistsError, ParseError, StorageError, UnknownDocumentError
+from coopstats.errors import DocumentExistsError, StorageError, UnknownDocumentError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,11 +106,10 @@ def add_one(
 ) -> AddedDocument:
     """Add one file to the user's corpus (see :func:`add`)."""
     from coopstats import frames
+    from coopstats.readers import read_file
 
     source = Path(path)
-    if not source.is_file():
-        raise ParseError("no such file", path=source, expected="an existing document file")
-    data = source.read_bytes()
+    data = read_file(source)  # a regular file within the size limit: never a FIFO or a device
     wanted = _doc_id_for(source, doc_id)
     embedded = {row.doc_id for row in corpus.manifest() if row.origin == "embedded"}
     if wanted in embedded:
