@@ -357,8 +357,9 @@ def test_cli_help_lists_a_reports_parameters() -> None:
 
 def test_report_parameters_read_from_the_cell() -> None:
     declared = reports.report_parameters("document_profile")
-    assert list(declared) == ["doc_id", "source"]
+    assert list(declared) == ["doc_id", "source", "lang"]  # every report has a Chinese edition (issue 18)
     assert declared["source"].default == ""
+    assert declared["lang"].default == "en"
     assert declared["source"].type_name == "str"
 
 

@@ -73,11 +73,11 @@ def export_html(notebook: Any, *, title: str, lang: str = "en") -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code=HTML_LANG.get(lang, lang),
     )
     resources = {
         "metadata": {"name": title},
         "coopstats_csp": CONTENT_SECURITY_POLICY,
-        "language_code": HTML_LANG.get(lang, lang),
     }
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     # the template's stylesheets cite their sources in comments; drop comments so the page names no host
