@@ -206,7 +206,7 @@ def test_workload_report_in_chinese(reports_run: dict) -> None:
     # the Chinese edition says it in Chinese (issue 18): the same agencies, count and setting
     assert f"涉及任务最多：{'、'.join(names)}（{count}项任务）。" in html.unescape(page)
     assert "是否并入改革后的继任机构：是" in page
-    assert "<title>机构工作量（" in page and '<html lang="zh-Hans">' in page
+    assert "<title>机构工作量（" in page and '<html lang="zh">' in page
     assert "Named in most tasks" not in page and "Agency workload" not in page
 
 

@@ -23,7 +23,7 @@ __all__ = ["CONTENT_SECURITY_POLICY", "atomic_write", "export_html", "index_page
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
 #: ``<html lang>`` of a report language.
-HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+HTML_LANG = {"en": "en", "zh": "zh"}  # ISO 639-1, as nbconvert checks
 
 FILE_MODE = 0o644  # reports are for reading by anyone (mkstemp creates 0600)
 
@@ -46,7 +46,7 @@ def export_html(notebook: Any, *, title: str, lang: str = "en") -> str:
     title : str
         The page title.
     lang : {"en", "zh"}, default "en"
-        The page's language (``<html lang>``: ``en`` or ``zh-Hans``).
+        The page's language (``<html lang>``).
 
     Returns
     -------
