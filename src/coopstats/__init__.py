@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "figures": "coopstats.frames",
     "indicators": "coopstats.trade_indicators",
     "parse_document": "coopstats.frames",
+    "parse_documents": "coopstats.batch",
     "parse_notes": "coopstats.frames",
     "ParsedDocument": "coopstats.frames",
     "persistence": "coopstats.agenda",
