@@ -181,7 +181,9 @@ class MissingExtraError(CoopstatsError, ImportError):
     def __init__(self, extra: str, package: str, feature: str) -> None:
         self.extra = extra
         self.package = package
-        super().__init__(f"{feature} needs {package}, which is not installed: pip install 'coopstats[{extra}]'")
+        super().__init__(
+            f"{feature} needs {package}, which is not installed: pip install 'coopstats[{extra}]'"
+        )
 
     def __str__(self) -> str:  # ImportError would format its own arguments
         return str(self.args[0])
