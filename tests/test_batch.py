@@ -137,46 +137,6 @@ def test_a_process_pool_gives_the_in_process_frames(documents):
         pooled[2].raise_error()
 
 
-@pytest.fixture(scope="module")
-def dask_client():
-    distributed = _distributed()
-    with (
-        distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        yield client
-
-
-def test_a_dask_cluster_gives_the_in_process_frames(documents, dask_client):
-    local = cs.parse_documents(documents, jobs=1, progress=False)
-    remote = cs.parse_documents(documents, executor=dask_client.get_executor(), progress=False)
-    _assert_same_results(remote, local)
-    workers = {r.worker for r in remote if r.ok}
-    assert all(not w.endswith(f":{os.getpid()}") for w in workers)
-
-
-def test_coopstats_parse_and_add_on_a_scheduler(tmp_path, dask_client, monkeypatch):
-    monkeypatch.setenv("COOPSTATS_HOME", str(tmp_path / "home"))
-    address = dask_client.scheduler.address
-    files = [_keywork(tmp_path, f"kw-{year}.txt", year) for year in (2018, 2019)]
-    runner = CliRunner()
-    out = str(tmp_path / "out")
-    parsed = runner.invoke(cli.cli, ["parse", *map(str, files), "--out", out, "--scheduler", address])
-    assert parsed.exit_code == 0, parsed.output
-    assert parsed.output.count("parsed  ") == 2
-    written = pd.read_parquet(tmp_path / "out" / "kw-2019" / "tasks.parquet")
-    pd.testing.assert_frame_equal(written, cs.parse_document(files[1]).tasks, check_dtype=False)
-    added = runner.invoke(cli.cli, ["add", *map(str, files), "--scheduler", address])
-    assert added.exit_code == 0, added.output
-    assert "added as kw-2019 (text, task-list): 3 tasks, 8 assignments" in added.output
-    assert cs.tasks(["kw-2018", "kw-2019"])["doc_id"].value_counts().to_dict() == {"kw-2018": 3, "kw-2019": 3}
-    both = runner.invoke(cli.cli, ["parse", str(files[0]), "--out", str(tmp_path / "o"), "--jobs", "2",
-                                   "--scheduler", address])  # fmt: skip
-    assert both.exit_code == 2 and "exclude each other" in both.output
-
-
 def test_a_scheduler_without_the_dask_extra_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises ImportError
     wanted = re.escape("pip install 'coopstats[dask]'")
@@ -353,3 +313,48 @@ def test_a_batch_add_stops_where_one_by_one_would_and_the_cli_goes_on(tmp_path, 
     assert result.exit_code == 1
     assert "empty.txt: not added" in result.output
     assert result.output.count("replaced as") == 2
+
+
+# ---------------------------------------------------------------------------
+# A Dask cluster (last: the pool tests above fork, and a cluster runs threads in this process)
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = _distributed()
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_a_dask_cluster_gives_the_in_process_frames(documents, dask_client):
+    local = cs.parse_documents(documents, jobs=1, progress=False)
+    remote = cs.parse_documents(documents, executor=dask_client.get_executor(), progress=False)
+    _assert_same_results(remote, local)
+    workers = {r.worker for r in remote if r.ok}
+    assert all(not w.endswith(f":{os.getpid()}") for w in workers)
+
+
+def test_coopstats_parse_and_add_on_a_scheduler(tmp_path, dask_client, monkeypatch):
+    monkeypatch.setenv("COOPSTATS_HOME", str(tmp_path / "home"))
+    address = dask_client.scheduler.address
+    files = [_keywork(tmp_path, f"kw-{year}.txt", year) for year in (2018, 2019)]
+    runner = CliRunner()
+    out = str(tmp_path / "out")
+    parsed = runner.invoke(cli.cli, ["parse", *map(str, files), "--out", out, "--scheduler", address])
+    assert parsed.exit_code == 0, parsed.output
+    assert parsed.output.count("parsed  ") == 2
+    written = pd.read_parquet(tmp_path / "out" / "kw-2019" / "tasks.parquet")
+    pd.testing.assert_frame_equal(written, cs.parse_document(files[1]).tasks, check_dtype=False)
+    added = runner.invoke(cli.cli, ["add", *map(str, files), "--scheduler", address])
+    assert added.exit_code == 0, added.output
+    assert "added as kw-2019 (text, task-list): 3 tasks, 8 assignments" in added.output
+    assert cs.tasks(["kw-2018", "kw-2019"])["doc_id"].value_counts().to_dict() == {"kw-2018": 3, "kw-2019": 3}
+    both = runner.invoke(cli.cli, ["parse", str(files[0]), "--out", str(tmp_path / "o"), "--jobs", "2",
+                                   "--scheduler", address])  # fmt: skip
+    assert both.exit_code == 2 and "exclude each other" in both.output

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from coopstats._resources import HOME_ENV
 from coopstats.errors import CoopstatsError, MissingExtraError, ParseError, WorkerEnvironmentError
 
 if TYPE_CHECKING:
@@ -316,7 +317,17 @@ def make_executor(jobs: int) -> cf.Executor:
         context.set_forkserver_preload(["coopstats.frames", "coopstats.batch"])
     else:
         context = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return cf.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(os.environ.get(HOME_ENV),)
+    )
+
+
+def _start_worker(home: str | None) -> None:
+    """A pool worker sees this process's user folder as it is now (the fork server may be older)."""
+    if home is None:
+        os.environ.pop(HOME_ENV, None)
+    else:
+        os.environ[HOME_ENV] = home
 
 
 @contextlib.contextmanager
