@@ -353,7 +353,7 @@ def add(
     --------
     >>> import pathlib, tempfile
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "kw.txt").write_text("一、合作\n1. 推进合作。（省商务厅牵头）", encoding="utf-8")
+    >>> _ = (folder / "kw.txt").write_text("一、合作\\n1. 推进合作。（省商务厅牵头）", encoding="utf-8")
     >>> add(folder / "kw.txt")[["doc_id", "kind", "tasks"]].values.tolist()  # doctest: +SKIP
     [['kw', 'task-list', 1]]
     """
