@@ -1,10 +1,13 @@
 """Precision and recall of the agency resolver against the hand-typed gold, beside a naive baseline.
 
-Run: ``python benchmarks/agency_accuracy.py``. For every clause of the two documents with agency
-clauses, the names (and name + role pairs) produced are compared, as multisets, with the gold
+Run: ``python benchmarks/agency_accuracy.py``. Part 1, the corpus: for every clause of the two documents with
+agency clauses, the names (and name + role pairs) produced are compared, as multisets, with the gold
 (``tests/gold/assignments_*.csv``). The baseline splits a clause on punctuation (、，,；;及) and strips
 role words and 等, but distributes no prefix or suffix; its roles come from the same words (names before
 牵头 lead, the rest co; 负责 without a lead: responsible; otherwise listed).
+Part 2, every layout (trailing clause, fields, table, words in the text): the same scores per layout
+against ``tests/gold/layouts.csv`` (typed from ``tests/fixtures/samples/``); the naive splitter gets
+each task's ``agency_clause`` as found by the parser.
 """
 
 from __future__ import annotations
@@ -100,3 +103,68 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---------------------------------------------------------------------------
+# Every layout of the genre: the samples' gold (tests/gold/layouts.csv)
+# ---------------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "samples"
+
+
+def _task_key(frame: pd.DataFrame) -> pd.Series:
+    keys = frame[["chapter_no", "section_no", "item_no"]].astype("string").fillna("").agg("/".join, axis=1)
+    return keys.where(keys != "//", pd.Series(range(1, len(frame) + 1), index=frame.index).astype("string"))
+
+
+def layouts() -> pd.DataFrame:
+    """Name and name+role precision/recall per layout, resolver against the naive splitter."""
+    import warnings
+
+    gold = pd.read_csv(GOLD / "layouts.csv", dtype="string", keep_default_na=False)
+    rows = []
+    for layout, part in gold.groupby("layout", sort=True):
+        counts = {m: Counter() for m in ("resolver", "naive")}
+        totals = {m: [0, 0, 0, 0] for m in counts}  # tp names, tp pairs, predicted, gold
+        for sample, sample_gold in part.groupby("sample"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                doc = cs.parse_document(SAMPLES / f"{sample}.txt")
+            tasks = doc.tasks.assign(key=_task_key(doc.tasks))
+            keys = sample_gold[["chapter_no", "section_no", "item_no"]].agg("/".join, axis=1)
+            keys = keys.where(keys != "//", sample_gold["seq"])
+            ours = doc.assignments.merge(tasks[["task_id", "key"]], on="task_id")
+            for key in sorted(set(keys)):
+                g = sample_gold[keys == key]
+                g_names, g_pairs = list(g["name"]), list(zip(g["name"], g["role"], strict=True))
+                o = ours[ours["key"] == key]
+                clause_text = tasks.loc[tasks["key"] == key, "agency_clause"].dropna()
+                naive_pairs = [p for c in clause_text for line in c.split("\n") for p in naive(line)]
+                for method, pairs in (
+                    ("resolver", list(zip(o["expanded"], o["role"], strict=True))),
+                    ("naive", naive_pairs),
+                ):
+                    names = [n for n, _ in pairs]
+                    t = totals[method]
+                    t[0] += (Counter(names) & Counter(g_names)).total()
+                    t[1] += (Counter(pairs) & Counter(g_pairs)).total()
+                    t[2] += len(pairs)
+                    t[3] += len(g_pairs)
+        for method, (tp_n, tp_p, n_pred, n_gold) in totals.items():
+            rows.append(
+                {
+                    "layout": layout,
+                    "method": method,
+                    "gold_names": n_gold,
+                    "name_precision": round(tp_n / n_pred, 3) if n_pred else None,
+                    "name_recall": round(tp_n / n_gold, 3),
+                    "name_role_precision": round(tp_p / n_pred, 3) if n_pred else None,
+                    "name_role_recall": round(tp_p / n_gold, 3),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+if __name__ == "__main__":
+    print()
+    print(layouts().to_string(index=False))

@@ -58,7 +58,9 @@ def naive_chain(grid: list[tuple[str, dict[str, object]]], out: Path) -> float:
 def coopstats_all(out: Path, jobs: int) -> float:
     """``coopstats report --all --jobs N``; seconds."""
     start = time.perf_counter()
-    _run([_tool("coopstats"), "report", "--all", "--jobs", str(jobs), "--output-dir", str(out)])
+    _run(
+        [_tool("coopstats"), "report", "--all", "--jobs", str(jobs), "--out", str(out), "--progress", "none"]
+    )
     return time.perf_counter() - start
 
 

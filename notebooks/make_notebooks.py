@@ -4,8 +4,14 @@ Run ``python notebooks/make_notebooks.py && ruff format notebooks`` from the pro
 
 The notebooks are committed as .ipynb without outputs; this script is how they
 are written, so a change to one is a reviewable change here. Each notebook is a
-thin layer over ``coopstats``: a ``parameters`` cell papermill fills in, then
+thin layer over ``coopstats``: a ``parameters`` cell papermill fills in, the
+check cell right after it (papermill injects its values between the two), then
 calls into the library and its ``plots`` module.
+
+Each notebook's metadata ``coopstats`` declares the values its parameters may
+take (``parameters``) and its runs in ``coopstats report --all`` (``grid``),
+by reference to the vocabulary and the corpus, never by copying a list: see
+``coopstats.reports.parameters``.
 """
 
 from __future__ import annotations
@@ -55,10 +61,32 @@ def parameters(source: str) -> nbformat.NotebookNode:
     return code(source, tags=["parameters"])
 
 
-def write(name: str, cells: list[nbformat.NotebookNode]) -> None:
+CHECK_CELL = """\
+import coopstats.reports
+
+# refuse a bad value or an unknown parameter name (papermill injects them above), in one line
+coopstats.reports.check_namespace("{name}", globals())
+"""
+
+
+def write(
+    name: str,
+    cells: list[nbformat.NotebookNode],
+    *,
+    rules: dict[str, dict[str, object]],
+    grid: list[dict[str, object]] | None = None,
+) -> None:
+    """Write notebook ``name``: its cells with the check cell after ``parameters``, and its declarations."""
+    at = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    cells = [
+        *cells[: at + 1],
+        code(CHECK_CELL.format(name=name), tags=["check-parameters"]),
+        *cells[at + 1 :],
+    ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["coopstats"] = {"parameters": rules} | ({} if grid is None else {"grid": grid})
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"{name.replace('_', '-')}-{index}"
     nbformat.validate(nb)
@@ -78,7 +106,7 @@ write(
             'doc_id: str = "gdhk-keywork-2017"  # a task-list document (coopstats list)\n'
             "top_n: int = 15  # agencies shown in the table and chart\n"
             "fold_successors: bool = False  # count agencies under their post-2018 successors\n"
-            'lang: str = "en"  # agency labels: en (registry English names) or zh'
+            'lang: str = "en"  # agency labels: en (registry English names) or zh (Chinese names)'
         ),
         code(setup()),
         code(
@@ -176,6 +204,12 @@ else:
 """
         ),
     ],
+    rules={
+        "doc_id": {"choices": "corpus:task-list"},
+        "top_n": {"min": 1},
+        "lang": {"choices": "vocabulary:languages"},
+    },
+    grid=[{"doc_id": {"each": "corpus:task-list"}}],  # one run per task list
 )
 
 write(
@@ -188,12 +222,17 @@ write(
             "inputs), and charts of Guangdong–Hong Kong trade and investment and of Hong Kong's shares."
         ),
         parameters(
-            'currency: str = "HKD"  # HKD, CNY, USD or MOP: money amounts are converted at annual averages\n'
-            'lang: str = "en"  # chart titles: en or zh (indicator names are in English)'
+            'currency: str = "HKD"  # money amounts are converted to it at annual average rates\n'
+            'lang: str = "en"  # language of the chart titles (indicator names are in English)'
         ),
         code(setup()),
         code(
             """
+from coopstats import vocabulary
+
+money = set(vocabulary.currency_codes())
+
+
 def in_currency(frame):
     \"\"\"Money rows converted to the report currency (others untouched).\"\"\"
     return cs.convert(frame, to=currency) if len(frame) else frame
@@ -201,7 +240,7 @@ def in_currency(frame):
 
 def amount_text(value, unit):
     \"\"\"A value as a reader wants it: money in billions, percentages with %, counts plain.\"\"\"
-    if unit in {"HKD", "CNY", "USD", "MOP"}:
+    if unit in money:
         return f"{unit}\u00a0{value / 1e9:,.1f}\u00a0bn"
     if unit == "percent":
         return f"{value:,.1f}%"
@@ -248,7 +287,6 @@ table(derived_table[["label_en", "period", "amount", "low_high", "formula"]]
         markdown("## Guangdong–Hong Kong trade and investment"),
         code(
             """
-money = {"HKD", "CNY", "USD", "MOP"}
 gd_hk = indicators[(indicators["reporter"] == "CN-GD") & (indicators["partner"] == "HKG")
                    & (indicators["measure"] == "amount") & indicators["unit"].isin(money)]
 gd_derived = derived[derived["indicator"].str.contains(r"^gd_.*hk") & derived["unit"].isin(money)]
@@ -273,6 +311,11 @@ if len(shares):
 """
         ),
     ],
+    rules={
+        "currency": {"choices": "vocabulary:convertible_currencies"},
+        "lang": {"choices": "vocabulary:languages"},
+    },
+    grid=[{}],  # once, with the defaults
 )
 
 write(
@@ -384,6 +427,8 @@ else:
 """
         ),
     ],
+    rules={"doc_id": {"choices": "corpus"}, "source": {"file": "readers:documents"}},
+    grid=[{"doc_id": {"each": "corpus"}}],  # one run per document of the corpus
 )
 
 write(
@@ -440,4 +485,87 @@ table(mine.figures[["surface", "value", "unit", "measure", "period"]])
 """
         ),
     ],
+    rules={"doc_id": {"choices": "corpus"}},
+    grid=[],  # a tour, not part of the nightly reports
+)
+
+write(
+    "cooperation_agenda",
+    [
+        markdown(
+            "# The cooperation agenda\n\n"
+            "Themes across documents, what persisted from the 2011 to the 2017 key-work list, flagship "
+            "projects and the concentration of the workload."
+        ),
+        parameters(
+            """
+doc_ids: list = [
+    "gd-hkmo-decision-2009",
+    "gdhk-keywork-2011",
+    "panprd-guidance-2016",
+    "panprd-gd-opinions-2017",
+    "gdhk-keywork-2017",
+]  # documents to compare
+lang: str = "en"  # language of the chart labels
+"""
+        ),
+        code(
+            """
+import warnings
+
+import matplotlib.pyplot as plt
+
+from coopstats import agenda, plots
+from coopstats.display import say, show, table
+
+plt.rcParams["figure.dpi"] = 96
+"""
+        ),
+        markdown("## Theme shares by document"),
+        code(
+            """
+shares = agenda.theme_shares(doc_ids)
+show(plots.theme_intervals_chart(shares, lang=lang).figure, alt="Theme shares by document")
+label = "label_zh" if lang == "zh" else "label_en"
+table(shares.pivot_table(index=label, columns="doc_id", values="share").round(3).reset_index())
+"""
+        ),
+        markdown("## 2011 → 2017: did the mix of themes change?"),
+        code(
+            """
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    comparison = agenda.compare_themes("gdhk-keywork-2011", "gdhk-keywork-2017", n_simulations=5000)
+say(comparison.warning or "The asymptotic chi-square test is adequate for these counts.")
+table(comparison.summary().round(4))
+"""
+        ),
+        code("table(comparison.drivers().round(3))"),
+        markdown("## What persisted, what was dropped, what is new"),
+        code(
+            """
+persisted = agenda.persistence()
+say(f"Tasks are linked when their similarity is at least {persisted.threshold:.3f}.")
+table(persisted.summary().reset_index())
+"""
+        ),
+        code('table(persisted.links[["task_id_a", "task_id_b", "score", "text_a", "text_b"]].round(3))'),
+        markdown("## Flagship projects over time"),
+        code(
+            """
+mentions = agenda.project_mentions()
+show(plots.project_timeline_chart(mentions).figure)
+"""
+        ),
+        markdown("## Concentration of the workload"),
+        code(
+            """
+concentration = agenda.concentration(n_boot=1000)
+show(plots.concentration_chart(concentration).figure, alt="Concentration of the workload")
+table(concentration.round(3))
+"""
+        ),
+    ],
+    rules={"doc_ids": {"choices": "corpus"}, "lang": {"choices": "vocabulary:languages"}},
+    grid=[{}],  # once, with the defaults
 )

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coopstats as cs
+from coopstats import vocabulary
 from coopstats.errors import FigureWarning
 from coopstats.figure_extraction import document_figures, extract_figures, parse_chinese_numeral
 
@@ -105,7 +106,7 @@ SEED_SENTENCES = [
         [
             ("365\n家", 365.0, "count", "count", None, False),
             ("67 359家", 67359.0, "count", "count", None, False),
-            ("3,692億元人民幣", 3.692e11, "CNY", "amount", "2010-01/2010-12", False),
+            ("3,692億元人民幣", 3.692e11, "CNY", "amount", "2010", False),
         ],
         id="currency-after-amount-month-span",
     ),
@@ -289,7 +290,7 @@ def test_subjects() -> None:
         ("2017年1-5月，出口增长3.2%", "2017-01/2017-05"),
         ("2017年前5个月，出口增长3.2%", "2017-01/2017-05"),
         ("二零一六年首五個月，出口增長3.2%", "2016-01/2016-05"),
-        ("自2010年1月至12月，結算總額達3,692億元人民幣", "2010-01/2010-12"),
+        ("自2010年1月至12月，結算總額達3,692億元人民幣", "2010"),
         ("於2010年6月擴展至20個省市", "2010-06"),
         ("在2011-12年舉辦六個推介會", "2011/2012"),
         ("2008至2011年共引進外資300億元", "2008/2011"),
@@ -553,3 +554,61 @@ def test_any_string_gives_offsets_that_slice_back(text: str) -> None:
         assert 0 <= start < end <= len(text)
         assert text[start:end] == surface
         assert math.isfinite(value)
+
+
+# ---------------------------------------------------------------------------
+# The vocabulary's currencies: every written form of every row (a new row is tested by itself)
+# ---------------------------------------------------------------------------
+
+CURRENCY_FORMS = [
+    pytest.param(form, term.code, id=f"{term.code}-{form}")
+    for term in vocabulary.terms("currency")
+    for form in term.forms
+]
+
+
+def _prefix(form: str) -> str:
+    # a Latin code is written with a space before digits (HKD 30億元): glued, it would be a code such as A30
+    return form + (" " if form[-1].isascii() and form[-1].isalpha() else "")
+
+
+@pytest.mark.parametrize(("form", "code"), CURRENCY_FORMS)
+def test_currency_form_as_prefix(form: str, code: str) -> None:
+    found = extract_figures(f"出口總額為{_prefix(form)}30億元。", default_currency="XXX")
+    expected = [(3e9, code, "explicit", "出口總額")]
+    assert rows(found, ["value", "unit", "currency_source", "subject"]) == expected
+
+
+@pytest.mark.parametrize(("form", "code"), CURRENCY_FORMS)
+def test_currency_form_as_suffix(form: str, code: str) -> None:
+    found = extract_figures(f"出口總額為30億元{form}。", default_currency="XXX")
+    assert rows(found, ["surface", "unit", "currency_source"]) == [(f"30億元{form}", code, "explicit")]
+
+
+NOTE_SPELLINGS = [
+    pytest.param("({X}，下同)", id="paren-xiatong"),
+    pytest.param("（{X}，下同）", id="fullwidth-xiatong"),
+    pytest.param("(單位：{X}，下同)", id="danwei-trad-xiatong"),
+    pytest.param("（单位：{X}，下同）", id="danwei-simp-xiatong"),
+    pytest.param("（单位：亿元{X}）", id="danwei-yiyuan"),
+    pytest.param("（單位：{X}）", id="danwei-alone"),
+    pytest.param("單位：百萬{X}", id="table-unit-line"),
+]
+
+
+@pytest.mark.parametrize("spelling", NOTE_SPELLINGS)
+@pytest.mark.parametrize(("form", "code"), CURRENCY_FORMS)
+def test_currency_carry_forward_note(form: str, code: str, spelling: str) -> None:
+    note = spelling.format(X=form)
+    found = extract_figures(f"貿易情況{note}\n出口總額為30億元，進口為20億元。", default_currency="XXX")
+    expected = [(3e9, code, "carried"), (2e9, code, "carried")]
+    assert rows(found, ["value", "unit", "currency_source"]) == expected
+
+
+def test_aud_is_never_mop() -> None:
+    found = extract_figures("投資澳元30億元，澳門元20億元，30億澳元")
+    assert found["unit"].tolist() == ["AUD", "MOP", "AUD"]
+
+
+def test_currency_before_the_amount_is_not_in_the_subject() -> None:
+    assert extract_figures("本地生產總值為澳門幣30億元")["subject"].tolist() == ["本地生產總值"]

@@ -170,8 +170,19 @@ def test_parse_document_traditional_big5_file(tmp_path):
 def test_a_str_is_text_never_a_path(tmp_path):
     path = tmp_path / "doc.txt"
     path.write_text("一、合作\n1. 推进。", encoding="utf-8")
-    with pytest.raises(ParseError, match="no recognisable structure"):
+    with pytest.raises(ParseError, match=r"a str is text; pass pathlib\.Path\(") as info:
         cs.parse_document(str(path))  # the path's characters are not a document
+    assert str(path) in str(info.value)
+    # a str that names no file is text, whatever it parses to
+    assert cs.parse_document(str(tmp_path / "absent.txt")).tasks.empty
+
+
+def test_text_without_numbered_structure_gives_paragraphs_and_no_tasks(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_bytes("这是一段没有任何编号结构的文字。它只是说明。".encode())
+    doc = cs.parse_document(path)
+    assert doc.tasks.empty and doc.assignments.empty
+    assert doc.provisions["text"].tolist() == ["这是一段没有任何编号结构的文字。它只是说明。"]
 
 
 @pytest.mark.parametrize(
@@ -179,9 +190,8 @@ def test_a_str_is_text_never_a_path(tmp_path):
     [
         (b"", "empty"),
         (b"%PDF-1.4 ...", "PDF"),
-        ("这是一段没有任何编号结构的文字。它只是说明。".encode(), "no recognisable structure"),
     ],
-    ids=["empty", "pdf", "no-structure"],
+    ids=["empty", "pdf"],
 )
 def test_bad_files_get_a_coopstats_error_with_the_file(tmp_path, payload, match):
     path = tmp_path / "bad.txt"

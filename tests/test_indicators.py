@@ -68,12 +68,13 @@ EXPECTED = {
     "rmb_pilot_areas_before": (5.0, "count", "count", None, "CHN", "WLD", None, "rmb-settlement"),
     "rmb_pilot_areas": (20.0, "count", "count", "2010-06", "CHN", "WLD", None, "rmb-settlement"),
     "rmb_pilot_exporters_before": (365.0, "count", "count", None, "CHN", "WLD", None, "rmb-settlement"),
-    "rmb_pilot_exporters": (67359.0, "count", "count", None, "CHN", "WLD", None, "rmb-settlement"),
+    # "在12月" of a paper published in March 2011: December 2010 (relative words resolve against `published`)
+    "rmb_pilot_exporters": (67359.0, "count", "count", "2010-12", "CHN", "WLD", None, "rmb-settlement"),
     "hk_rmb_trade_settlement": (
         3.692e11,
         "CNY",
         "amount",
-        "2010-01/2010-12",
+        "2010",
         "HKG",
         "CHN",
         None,

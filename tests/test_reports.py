@@ -1,8 +1,9 @@
 """Reports: every notebook through papermill into offline HTML, the CLI, and the failure modes.
 
-The notebooks run once per parameter set, in the module-scoped ``reports`` fixture
-(the default grid through ``coopstats report --all``, then one other parameter set
-per notebook); the tests read what those runs wrote.
+The notebooks run once per parameter set, in the module-scoped ``reports_run`` fixture
+(the default grid through ``coopstats report --all`` as cron runs it: a subprocess in
+another folder, stdout to a log file; then one other parameter set per notebook); the
+tests read what those runs wrote.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -25,6 +28,7 @@ from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats import reports
+from coopstats.cli import report_command
 from coopstats.errors import ReportError, ReportParameterError
 
 ROOT = Path(__file__).parents[1]
@@ -86,29 +90,49 @@ def _page(output_dir: Path, name: str, parameters: dict) -> str:
 def reports_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     cs.assignments()  # build the frame cache once, before several kernels want it at the same time
     cs.figures()
-    out = tmp_path_factory.mktemp("reports")
     source = tmp_path_factory.mktemp("mine") / "script-document.txt"
     source.write_text(SCRIPT_DOCUMENT, encoding="utf-8")
     runner = CliRunner()
-    grid_result = runner.invoke(
-        reports.report_command, ["--all", "--jobs", "2", "--output-dir", str(out)], catch_exceptions=False
-    )
+    # as cron runs it: from another folder, no --out, stdout and stderr to a log file
+    env = {k: v for k, v in os.environ.items() if k != "COOPSTATS_REPORTS"}
+    elsewhere = tmp_path_factory.mktemp("cron-cwd")
+    log = tmp_path_factory.mktemp("cron-log") / "cron.log"
+    out = Path(os.environ["COOPSTATS_HOME"]) / "reports"  # the documented folder: the user folder's reports/
+    shutil.rmtree(out, ignore_errors=True)
+    with log.open("wb") as handle:
+        completed = subprocess.run(
+            [str(Path(sys.executable).parent / "coopstats"), "report", "--all", "--jobs", "2"],
+            cwd=elsewhere,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    grid_result = {"exit_code": completed.returncode, "output": log.read_text(encoding="utf-8")}
     grid = [
         (name, {k: (str(source) if v == "SOURCE" else v) for k, v in params.items()})
         for name, params in EXTRA_RUNS
     ]
     others = reports.run_all(out, jobs=2, grid=grid, progress=False)
     single = runner.invoke(
-        reports.report_command,
+        report_command,
         ["trade_investment", "-p", "currency", "USD", "--output-dir", str(out)],
         catch_exceptions=False,
     )
-    return {"out": out, "grid": grid_result, "others": others, "single": single, "source": source}
+    return {
+        "out": out,
+        "grid": grid_result,
+        "others": others,
+        "single": single,
+        "source": source,
+        "log": log,
+        "cwd": elsewhere,
+    }
 
 
 def test_default_grid_runs_through_the_cli(reports_run: dict) -> None:
     result = reports_run["grid"]
-    assert result.exit_code == 0, result.output
+    assert result["exit_code"] == 0, result["output"]
     task_lists = ["gdhk-keywork-2017", "panprd-gd-opinions-2017", "gdhk-keywork-2011"]
     for doc_id in task_lists:
         slug = _slug("agency_workload", {"doc_id": doc_id})
@@ -118,8 +142,8 @@ def test_default_grid_runs_through_the_cli(reports_run: dict) -> None:
         assert (reports_run["out"] / "document_profile" / f"{slug}.html").is_file()
     assert (reports_run["out"] / "trade_investment" / "default.html").is_file()
     assert (reports_run["out"] / "cooperation_agenda" / "default.html").is_file()
-    # the summary table closes the run
-    assert f"{3 + 6 + 2} ok, 0 failed" in result.output
+    # the totals close the run
+    assert f"{3 + 6 + 2} ok, 0 failed" in result["output"]
 
 
 def test_other_parameter_sets_ran(reports_run: dict) -> None:
@@ -294,7 +318,7 @@ def test_missing_source_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ReportParameterError, match=r"parameter source of document_profile: no such file"):
         reports.run_report("document_profile", {"source": str(missing)}, tmp_path / "out")
     result = CliRunner().invoke(
-        reports.report_command,
+        report_command,
         ["document_profile", "-p", "source", str(missing), "--output-dir", str(tmp_path / "out")],
     )
     assert result.exit_code == 2
@@ -320,11 +344,11 @@ def test_cli_text_values_are_converted() -> None:
 
 
 def test_cli_help_lists_a_reports_parameters() -> None:
-    result = CliRunner().invoke(reports.report_command, ["agency_workload", "--help"])
+    result = CliRunner().invoke(report_command, ["agency_workload", "--help"])
     assert result.exit_code == 0
     for line in ("doc_id", "'gdhk-keywork-2017'", "top_n", "int", "15", "fold_successors", "False", "lang"):
         assert line in result.output
-    general = CliRunner().invoke(reports.report_command, ["--help"])
+    general = CliRunner().invoke(report_command, ["--help"])
     assert "--all" in general.output and "--jobs" in general.output
 
 
@@ -422,7 +446,7 @@ def test_a_failing_run_leaves_the_last_good_report(tmp_path: Path) -> None:
 
 def test_cli_exits_non_zero_and_names_the_cell(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        reports.report_command,
+        report_command,
         ["echo", "--notebook-dir", str(TEST_NOTEBOOKS), "-p", "fail", "true", "--output-dir", str(tmp_path)],
     )
     assert result.exit_code == 1
@@ -549,3 +573,317 @@ def test_coassignment_matrix_counts_shared_tasks() -> None:
     for a in ids:
         for b in ids:
             assert matrix.loc[a, b] == len(tasks_of[a] & tasks_of[b])
+
+
+# --------------------------------------------------------------------------- scheduled runs (cron)
+
+
+def test_a_cron_log_has_one_line_per_report_and_no_carriage_return(reports_run: dict) -> None:
+    raw = reports_run["log"].read_bytes()
+    assert b"\r" not in raw  # no progress bar in a log
+    lines = raw.decode("utf-8").splitlines()
+    grid = reports.default_grid()
+    progress = [line for line in lines if re.match(r"^\[\s*\d+/\d+\] ", line)]
+    assert len(progress) == len(grid) == 11, lines
+    for name, parameters in grid:
+        text = ", ".join(f"{k}={v}" for k, v in parameters.items()) or "defaults"
+        mine = [
+            line for line in progress if re.search(rf"\] ok +{name} {re.escape(text)} \(\d+\.\d s\)$", line)
+        ]
+        assert len(mine) == 1, (name, parameters, progress)
+    others = [line for line in lines if line not in progress]
+    out = reports_run["out"]
+    assert others == ["11 ok, 0 failed", f"index: {out / 'index.html'}"], others
+
+
+def test_cron_reports_land_in_the_user_folder_not_the_current_one(reports_run: dict) -> None:
+    from coopstats._resources import reports_dir, user_dir
+
+    out = reports_run["out"]
+    assert out == user_dir() / "reports" == reports_dir()
+    assert (out / "index.html").is_file() and (out / "trade_investment" / "default.html").is_file()
+    assert not any(reports_run["cwd"].iterdir())  # nothing written where cron started it
+
+
+def test_the_output_folder_rule(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from coopstats import _resources
+
+    monkeypatch.setenv("COOPSTATS_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("COOPSTATS_REPORTS", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert _resources.reports_dir() == tmp_path / "home" / "reports"
+    monkeypatch.setenv("COOPSTATS_REPORTS", str(tmp_path / "env"))
+    assert _resources.reports_dir() == tmp_path / "env"
+    assert _resources.reports_dir("given") == tmp_path / "given"  # made absolute once, here
+    assert _resources.reports_dir(tmp_path / "given") == tmp_path / "given"
+
+
+def test_a_first_frame_build_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from coopstats import frames
+    from coopstats.reports import run
+
+    monkeypatch.setattr(run, "_SLOW_FRAMES_S", 0.05)
+    monkeypatch.setattr(frames, "assignments", lambda *a, **k: time.sleep(0.3))
+    lines: list[str] = []
+    run.prepare_frames(lines.append)
+    assert len(lines) == 2
+    assert lines[0].startswith("building the corpus frames")
+    assert re.fullmatch(r"corpus frames ready \(\d+ s\)", lines[1])
+    quiet: list[str] = []
+    monkeypatch.setattr(frames, "assignments", lambda *a, **k: None)
+    run.prepare_frames(quiet.append)  # a warm cache: nothing to say
+    assert quiet == []
+
+
+def test_a_bar_only_on_a_terminal() -> None:
+    import io
+
+    from coopstats.reports import run
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert run.resolve_progress("auto", stream=io.StringIO()) == "plain"
+    assert run.resolve_progress("auto", stream=Terminal()) == "bar"
+    assert run.resolve_progress(True, stream=Terminal()) == "bar"
+    assert run.resolve_progress("none") == run.resolve_progress(False) == "none"
+    with pytest.raises(ValueError, match="progress must be one of"):
+        run.resolve_progress("fancy")
+
+
+# --------------------------------------------------------------------------- every bad value, before a kernel
+
+BAD_VALUES = [
+    ("agency_workload", "lang", "fr", "parameter lang of agency_workload: 'fr' is not one of en, zh"),
+    (
+        "trade_investment",
+        "currency",
+        "EUR",
+        "parameter currency of trade_investment: 'EUR' is not one of HKD, CNY, MOP, USD",
+    ),
+    ("document_profile", "source", "x.docx", "parameter source of document_profile: no such file 'x.docx'"),
+    ("agency_workload", "top_n", -5, "parameter top_n of agency_workload must be at least 1, got -5"),
+    (
+        "agency_workload",
+        "doc_id",
+        "no-such-doc",
+        "parameter doc_id of agency_workload: unknown document 'no-such-doc'; known documents: ",
+    ),
+    ("agency_workload", "topn", 5, "agency_workload has no parameter 'topn'; valid parameters: "),
+]
+BAD_IDS = ["lang-fr", "currency-EUR", "missing-source", "top_n-negative", "unknown-doc_id", "misspelt-name"]
+
+
+@pytest.mark.usefixtures("no_kernel")
+@pytest.mark.parametrize(("name", "key", "value", "message"), BAD_VALUES, ids=BAD_IDS)
+def test_bad_value_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, key: str, value: object, message: str
+) -> None:
+    from coopstats.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["report", name, "-p", key, str(value), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert result.output.count(message) == 1, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output  # one message, on one line
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.usefixtures("no_kernel")
+@pytest.mark.parametrize(("name", "key", "value", "message"), BAD_VALUES, ids=BAD_IDS)
+def test_bad_value_through_run_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, key: str, value: object, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ReportParameterError) as caught:
+        cs.run_report(name, {key: value}, tmp_path / "out")
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_value_through_the_command_exits_2_with_one_line(tmp_path: Path) -> None:
+    coopstats = str(Path(sys.executable).parent / "coopstats")
+    running = [
+        (
+            message,
+            subprocess.Popen(
+                [coopstats, "report", name, "-p", key, str(value), "--out", str(tmp_path / "out")],
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            ),
+        )
+        for name, key, value, message in BAD_VALUES
+    ]
+    for message, process in running:
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 2, output
+        assert output.splitlines() == [output.strip()] and output.startswith(f"error: {message}"), output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def papermill_runs(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    """Each bad value through plain ``papermill in.ipynb out.ipynb -p KEY VALUE``, all at once."""
+    folder = tmp_path_factory.mktemp("plain-papermill")
+    papermill = str(Path(sys.executable).parent / "papermill")
+    runs = []
+    for number, (name, key, value, message) in enumerate(BAD_VALUES):
+        executed = folder / f"{number}-{name}.ipynb"
+        command = [papermill, str(ROOT / "notebooks" / f"{name}.ipynb"), str(executed), "-p", key, str(value)]
+        process = subprocess.Popen(
+            command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        runs.append({"message": message, "process": process, "executed": executed})
+    for run in runs:
+        run["output"], _ = run["process"].communicate(timeout=300)
+        run["returncode"] = run["process"].returncode
+    return runs
+
+
+@pytest.mark.parametrize("number", range(len(BAD_VALUES)), ids=BAD_IDS)
+def test_bad_value_through_plain_papermill_stops_in_the_check_cell(
+    papermill_runs: list[dict], number: int
+) -> None:
+    run = papermill_runs[number]
+    assert run["returncode"] != 0, run["output"]
+    assert run["output"].count(run["message"]) == 1, run["output"]
+    nb = nbformat.read(run["executed"], as_version=4)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    tags = [c.metadata.get("tags", []) for c in code_cells]
+    at = next(i for i, t in enumerate(tags) if "injected-parameters" in t)
+    assert "parameters" in tags[at - 1] and "check-parameters" in tags[at + 1]
+    failing = [i for i, c in enumerate(code_cells) if any(o["output_type"] == "error" for o in c.outputs)]
+    assert failing == [at + 1]  # the cell right after the parameters (and papermill's injected values)
+    (error,) = code_cells[at + 1].outputs
+    assert error["ename"] == "ReportParameterError"
+    assert error["traceback"] == [f"ReportParameterError: {error['evalue']}"]  # one line, no traceback
+    assert run["message"] in error["evalue"]
+    assert all(c.execution_count is None for c in code_cells[at + 2 :])  # nothing else ran
+
+
+def test_the_check_cell_follows_the_parameters_cell_in_every_notebook() -> None:
+    for name in reports.available_reports():
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+        check = nb.cells[at + 1]
+        assert "check-parameters" in check.metadata.get("tags", []), name
+        assert f'check_namespace("{name}", globals())' in check.source, name
+
+
+def test_every_declaration_resolves() -> None:
+    for name in reports.available_reports():
+        spec = reports.report_spec(name)
+        for parameter in spec.parameters.values():
+            parameter.describe_rules()  # references resolve now
+            reports.check_parameters(name, {parameter.name: parameter.default})  # defaults are allowed
+    assert reports.report_spec("trade_investment").parameters["currency"].rules == {
+        "choices": "vocabulary:convertible_currencies"
+    }
+
+
+def test_check_namespace_ignores_what_is_not_a_parameter() -> None:
+    import math
+
+    namespace = {"__name__": "__main__", "_": 1, "In": [""], "Out": {}, "math": math, "print": print}
+    reports.check_namespace("trade_investment", {**namespace, "currency": "USD", "lang": "zh"})
+    with pytest.raises(ReportParameterError, match="trade_investment has no parameter 'curency'"):
+        reports.check_namespace("trade_investment", {**namespace, "curency": "USD"})
+
+
+@pytest.mark.usefixtures("no_kernel")
+def test_a_wrong_kind_of_document_and_a_wrong_format_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(
+        ReportParameterError, match="gd-hkmo-decision-2009 is a policy document, not a task-list"
+    ):
+        cs.run_report("agency_workload", {"doc_id": "gd-hkmo-decision-2009"}, tmp_path)
+    sheet = tmp_path / "figures.xlsx"
+    sheet.write_bytes(b"PK")
+    with pytest.raises(ReportParameterError, match=r"'.*figures.xlsx' is not a document coopstats reads"):
+        cs.run_report("document_profile", {"source": str(sheet)}, tmp_path)
+
+
+def test_help_shows_the_declared_choices() -> None:
+    from coopstats.cli import cli
+
+    result = CliRunner().invoke(cli, ["report", "trade_investment", "--help"])
+    assert result.exit_code == 0
+    assert "one of HKD, CNY, MOP, USD" in result.output
+
+
+# --------------------------------------------------------------------------- a new notebook: metadata only
+
+
+def _shout_notebook(folder: Path) -> None:
+    """The test notebook ``echo`` again as ``shout``, declaring rules and a grid in its metadata only."""
+    nb = nbformat.read(TEST_NOTEBOOKS / "echo.ipynb", as_version=4)
+    nb.metadata["coopstats"] = {
+        "parameters": {"repeat": {"min": 1, "max": 5}, "message": {"choices": ["a", "b", "hello", "c"]}},
+        "grid": [{"message": {"each": ["a", "b"]}, "repeat": 3}],
+    }
+    nbformat.write(nb, folder / "shout.ipynb")
+
+
+def test_a_new_notebook_joins_all_by_its_metadata(tmp_path: Path) -> None:
+    from coopstats.cli import cli
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(TEST_NOTEBOOKS / "echo.ipynb", notebooks / "echo.ipynb")
+    _shout_notebook(notebooks)
+    assert reports.default_grid(notebooks) == [
+        ("echo", {}),  # no grid declared: once, with its defaults
+        ("shout", {"message": "a", "repeat": 3}),
+        ("shout", {"message": "b", "repeat": 3}),
+    ]
+    with pytest.raises(ReportParameterError, match="parameter repeat of shout must be at most 5, got 9"):
+        reports.check_parameters("shout", {"repeat": 9}, notebook_dir=notebooks)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["report", "--all", "--notebook-dir", str(notebooks), "--out", str(out), "--progress", "plain"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 ok, 0 failed" in result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("*/*.html")) == [
+        "echo/default.html",
+        "shout/message-a__repeat-3.html",
+        "shout/message-b__repeat-3.html",
+    ]
+
+    # --prune: a failed run goes, with its files; --keep 1 keeps the newest run of each report
+    failed = CliRunner().invoke(
+        cli, ["report", "shout", "-p", "fail", "true", "--notebook-dir", str(notebooks), "--out", str(out)]
+    )
+    assert failed.exit_code == 1
+    assert failed.output.count("asked to fail") == 1, failed.output  # the failure is told once
+    assert (out / "shout" / "fail-True.failed.ipynb").is_file()
+    pruned = CliRunner().invoke(cli, ["report", "--prune", "--keep", "1", "--out", str(out)])
+    assert pruned.exit_code == 0, pruned.output
+    assert pruned.output.startswith("pruned 2 runs (1 failed, 1 old)")
+    entries = json.loads((out / "index.json").read_text(encoding="utf-8"))["reports"]
+    assert sorted(e["name"] for e in entries) == ["echo", "shout"]
+    assert all(e["status"] == "ok" for e in entries)
+    assert not (out / "shout" / "fail-True.failed.ipynb").exists()
+    kept = next(e for e in entries if e["name"] == "shout")
+    assert sorted(p.name for p in (out / "shout").iterdir()) == sorted(
+        [Path(kept["html"]).name, Path(kept["notebook"]).name]
+    )
+    assert "fail-True" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_keep_goes_with_prune(tmp_path: Path) -> None:
+    from coopstats.cli import cli
+
+    result = CliRunner().invoke(cli, ["report", "--keep", "3", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "--keep goes with --prune" in result.output
+
+
+def test_templates_ship_with_the_package() -> None:
+    from importlib.resources import files
+
+    templates = files("coopstats.reports").joinpath("templates")
+    assert {"report.html.j2", "index.html.j2"} <= {t.name for t in templates.iterdir()}

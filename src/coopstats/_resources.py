@@ -29,10 +29,12 @@ __all__ = [
     "data_dir",
     "notebooks_dir",
     "output_dir",
+    "reports_dir",
     "user_dir",
 ]
 
 HOME_ENV = "COOPSTATS_HOME"
+REPORTS_ENV = "COOPSTATS_REPORTS"
 
 
 def checkout_root() -> Path | None:
@@ -145,3 +147,26 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def reports_dir(out: str | os.PathLike[str] | None = None) -> Path:
+    """Where reports are written: ``out``, else ``$COOPSTATS_REPORTS``, else the user folder's ``reports/``.
+
+    The one rule for ``coopstats report``, ``coopstats build --reports`` and
+    :func:`coopstats.run_report`; it never depends on the current folder (a
+    relative ``out`` or ``$COOPSTATS_REPORTS`` is made absolute once, here).
+
+    Examples
+    --------
+    >>> import os
+    >>> reports_dir("/srv/reports").as_posix()
+    '/srv/reports'
+    >>> os.environ.get(REPORTS_ENV) or reports_dir() == user_dir() / "reports"
+    True
+    """
+    if out is not None and str(out) != "":
+        return Path(out).expanduser().absolute()
+    override = os.environ.get(REPORTS_ENV)
+    if override:
+        return Path(override).expanduser().absolute()
+    return (user_dir() / "reports").absolute()

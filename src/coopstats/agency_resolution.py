@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,10 +45,10 @@ from typing import Any
 
 import pandas as pd
 
-from coopstats import _resources
+from coopstats import _resources, clauses, vocabulary
 from coopstats.errors import ParseError, ParseWarning, ReferenceDataError, UnknownAgencyWarning
 from coopstats.schemas import FRAMES
-from coopstats.text import normalize, to_simplified
+from coopstats.text import has_control_characters, normalize, normalized_with_positions, to_simplified
 
 __all__ = [
     "LEAD_RULES",
@@ -64,8 +63,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ROLES: tuple[str, ...] = ("lead", "co", "responsible", "listed")
-LEAD_RULES: tuple[str, ...] = ("marker", "first-listed", "none")
+ROLES: tuple[str, ...] = vocabulary.roles()
+LEAD_RULES: tuple[str, ...] = vocabulary.lead_rules()
 REGISTRY_COLUMNS: tuple[str, ...] = tuple(column.name for column in FRAMES["agencies"])
 USER_REGISTRY_FILE = "agencies.csv"
 
@@ -98,6 +97,7 @@ _PLACE_ALTERNATION = "|".join(sorted(PLACES, key=len, reverse=True))
 _JURISDICTION_PREFIX = re.compile(
     rf"""^(?:
         广东省委 | 广东省 | 省委 | 省             # the province and its party committee
+      | 市(?!场) | 区 | 县                       # a city's, district's or county's own list
       | 国家 | 中央                              # the central level
       | (?:{_PLACE_ALTERNATION})(?:省|市|区|县)?  # a place, with or without its level
     )""",
@@ -114,9 +114,13 @@ _OWN_PARENT = re.compile(
       | ^团省委 | ^有关                     # youth league; generic groups
       | 部(?=.)                           # a ministry followed by its unit
       | 总局 | 总署
+      | ^[\u4e00-\u9fff]{{2,3}}[区县](?:人民)?政府$   # a district's or county's own government
     )""",
     re.VERBOSE,
 )
+
+# Central-level prefixes distribute only to names the registry holds with them.
+_CENTRAL_PREFIXES = frozenset({"国家", "中央"})
 
 # A bare department name waiting for a prefix ends like an institution.
 _INSTITUTION_ENDING = re.compile(r"(?:厅|委|办|局|部|院|会|中心|集团|公司|行|署|站|处|所|组|单位|政府)$")
@@ -125,70 +129,35 @@ _INSTITUTION_ENDING = re.compile(r"(?:厅|委|办|局|部|院|会|中心|集团|
 # (广州市、深圳市政府): it is dropped so that 市 is not doubled.
 _PLACE_LEVEL_ENDING = re.compile(r"(?:省|市|区|县)$")
 
-# Separators between names, at parenthesis depth 0. 以及 before 及.
+_LEAD_CO = vocabulary.alternation(vocabulary.clause_words("lead-co"))
+_GENERIC = vocabulary.alternation(vocabulary.clause_words("generic"))
+_ETC = vocabulary.alternation(vocabulary.clause_words("etc"))
+_DROP = vocabulary.alternation(vocabulary.clause_words("drop"))
+_EACH = vocabulary.alternation(vocabulary.clause_words("each"))
+
+# Separators between names, at bracket depth 0. 以及 before 及; "X等有关部门" keeps 有关部门 as a name.
 _SEPARATOR = re.compile(
-    r"""
-    (?P<chain>以及|及|、)      # joins names of one chain: a prefix distributes over it
-  | (?P<group>[,，;；])       # starts a new group with its own prefix
+    rf"""
+    (?P<with>{_LEAD_CO})                                  # X会同Y: X leads, Y co-operates
+  | (?P<chain>以及|及|、|(?:{_ETC})(?=(?:{_GENERIC})))      # joins names of one chain
+  | (?P<group>[,，;；])                                   # starts a new group with its own prefix
     """,
     re.VERBOSE,
 )
 
-# Role words that close a run of names: "…牵头", "…等按职责分工负责", "…配合".
+# Role words that close a run of names: "…牵头", "…等按职责分工负责", "…配合" (declared in vocabulary.csv).
 _ROLE_TAIL = re.compile(
-    r"""
-    (?P<etc>等)?
-    (?P<marker>
-        按职责分工负责 | 按职责分工 | 分工负责 | 分别负责 | 共同负责 | 负责   # responsible
-      | 共同牵头 | 牵头                                                    # lead
-      | 配合 | 参与 | 协助 | 协办                                          # co
-    )$
-    """,
-    re.VERBOSE,
+    rf"(?P<etc>(?:{_ETC})(?:{_DROP})?)?(?P<marker>{vocabulary.alternation(vocabulary.role_words())})$"
 )
-# A trailing 等 ("and others") with no role word after it.
-_TRAILING_ETC = re.compile(r"等$")
-# A label that opens a run of names: "牵头单位：", "配合单位:".
-_ROLE_LABEL = re.compile(
-    r"""^(?P<label>
-        (?:牵头|主办|责任|配合|参与|协办)(?:单位|部门)
-    )[:：]""",
-    re.VERBOSE,
-)
+# A trailing 等 / 等部门 ("and others") with no role word after it.
+_TRAILING_ETC = re.compile(rf"(?:{_ETC})(?:{_DROP})?$")
 # "由省发展改革委牵头": a leading 由 is a role word.
-_LEADING_BY = re.compile(r"^由")
+_LEADING_BY = re.compile(rf"^(?:{vocabulary.alternation(vocabulary.clause_words('by'))})")
+# 各 / 各有关 heading a chain distributes along it: 各市、县 → 各市, 各县.
+_LEADING_EACH = re.compile(rf"^(?:{_EACH})")
+# A label without role words ("责任单位" stands alone): listed, or co beside a lead.
+_UNMARKED = "unmarked"
 
-_MARKER_KIND: dict[str, str] = {
-    "牵头": "lead",
-    "共同牵头": "lead",
-    "配合": "co",
-    "参与": "co",
-    "协助": "co",
-    "协办": "co",
-}
-_LABEL_KIND: dict[str, str] = {
-    "牵头": "lead",
-    "主办": "lead",
-    "责任": "responsible",
-    "配合": "co",
-    "参与": "co",
-    "协办": "co",
-}
-
-# A document's statement that the first-listed unit leads:
-# "列在任务分工首位的为牵头单位", "排在第一位的为牵头单位", "第一个单位为牵头单位".
-_FIRST_LISTED_STATEMENT = re.compile(
-    r"""
-    (?:首位|第一位|排名第一|排在第一|列第一|第一个|首个|第一家)   # the first-listed unit …
-    [^。；;]{0,10}?
-    (?:为|是|作为)                                             # … is …
-    (?:牵头|主办|责任)(?:单位|部门)                             # … the lead unit
-    """,
-    re.VERBOSE,
-)
-
-_OPENERS = "([{【《〈"
-_CLOSERS = ")]}】》〉"
 
 # ---------------------------------------------------------------------------
 # Registry
@@ -361,9 +330,10 @@ class _Token:
     text: str  # normalised simplified wording of the name
     start: int  # offsets into the compact clause
     end: int
-    joined_by: str  # "chain" (、及), "group" (，；) or "start": the separator before it
+    joined_by: str  # "chain" (、及), "group" (，；), "with" (会同) or "start": the separator before it
     marker: str | None = None  # role word after it ("lead", "responsible", "co")
-    label: str | None = None  # role label before it ("牵头单位：")
+    label: str | None = None  # role its field's label gives (a role, "unmarked"), None without a label
+    label_text: str | None = None  # the label as printed
     expanded: str = ""
     flags: list[str] = field(default_factory=list)
 
@@ -375,114 +345,167 @@ class _Clause:
     raw: str
     text: str  # compact normalised simplified text (whitespace and control characters removed)
     positions: list[int]  # raw offset of every character of ``text``
-    covered: list[bool]  # characters accounted for as separators, role words or 等
+    covered: list[bool]  # characters accounted for as separators, role words, labels or 等
     control_characters: bool
     balanced: bool
+    first_listed: bool = False  # the clause states the first-listed rule
+
+
+def _is_matched(ch: str) -> bool:
+    """Characters a clause is matched on: no whitespace, no control characters."""
+    return not ch.isspace() and not has_control_characters(ch)
 
 
 def _prepare(clause: str) -> _Clause:
-    chars: list[str] = []
-    positions: list[int] = []
-    control = False
-    for i, ch in enumerate(clause):
-        category = unicodedata.category(ch)
-        if ch.isspace():
-            continue
-        if category in ("Cc", "Cf", "Co", "Cs", "Cn"):
-            control = True
-            continue
-        for normal in normalize(ch):
-            if normal.isspace():
-                continue
-            chars.append(normal)
-            positions.append(i)
-    text = to_simplified("".join(chars))
+    text, positions = normalized_with_positions(
+        clause, simplified=True, keep=_is_matched, space_runs=";", drop_glosses=True
+    )
     depth = 0
     balanced = True
     for ch in text:
-        if ch in _OPENERS:
+        if clauses.is_opener(ch):
             depth += 1
-        elif ch in _CLOSERS:
+        elif clauses.is_closer(ch):
             depth -= 1
             if depth < 0:
                 balanced = False
                 break
     balanced = balanced and depth == 0
-    return _Clause(clause, text, positions, [False] * len(text), control, balanced)
+    return _Clause(clause, text, positions, [False] * len(text), has_control_characters(clause), balanced)
 
 
-def _strip_enclosing_parentheses(clause: _Clause) -> None:
-    """A clause passed with its parentheses: （省发展改革委牵头） → 省发展改革委牵头."""
+def _strip_enclosing_parentheses(clause: _Clause) -> tuple[int, int]:
+    """A clause passed with its brackets: （省发展改革委牵头） → 省发展改革委牵头. The inner range."""
     text = clause.text
-    if len(text) >= 2 and text[0] == "(" and text[-1] == ")":
+    if len(text) >= 2 and clauses.is_opener(text[0]) and clauses.is_closer(text[-1]):
         depth = 0
         for i, ch in enumerate(text):
-            depth += ch in _OPENERS
-            depth -= ch in _CLOSERS
+            depth += clauses.is_opener(ch)
+            depth -= clauses.is_closer(ch)
             if depth == 0 and i < len(text) - 1:
-                return  # "(A)、(B)": not one enclosing pair
+                return 0, len(text)  # "(A)、(B)": not one enclosing pair
         clause.covered[0] = clause.covered[-1] = True
+        return 1, len(text) - 1
+    return 0, len(text)
 
 
-def _split(clause: _Clause) -> list[_Token]:
-    """Split at separators of depth 0 (all separators when parentheses are unbalanced)."""
+def _split(clause: _Clause, start: int, end: int) -> list[_Token]:
+    """Split ``text[start:end]`` at separators of depth 0 (all separators when brackets are unbalanced)."""
     text = clause.text
     tokens: list[_Token] = []
     depth = 0
-    start = 0
+    begin = start
     joined_by = "start"
-    i = 0
-    while i < len(text):
+    i = start
+    while i < end:
         ch = text[i]
-        if clause.covered[i]:  # an enclosing parenthesis
-            if i == 0:
-                start = 1
-            i += 1
-            continue
-        if clause.balanced and ch in _OPENERS:
+        if clause.balanced and clauses.is_opener(ch):
             depth += 1
-        elif clause.balanced and ch in _CLOSERS:
+        elif clause.balanced and clauses.is_closer(ch):
             depth -= 1
-        elif depth == 0 and (match := _SEPARATOR.match(text, i)):
-            tokens.append(_Token(text[start:i], start, i, joined_by))
+        elif depth == 0 and (match := _SEPARATOR.match(text, i, end)):
+            tokens.append(_Token(text[begin:i], begin, i, joined_by))
             for j in range(match.start(), match.end()):
                 clause.covered[j] = True
-            joined_by = "chain" if match["chain"] else "group"
+            joined_by = next(kind for kind in ("with", "chain", "group") if match[kind])
             i = match.end()
-            start = i
+            begin = i
             continue
         i += 1
-    end = len(text) - 1 if len(text) and clause.covered[-1] and len(text) > 1 else len(text)
-    tokens.append(_Token(text[start:end], start, end, joined_by))
+    tokens.append(_Token(text[begin:end], begin, end, joined_by))
+    return tokens
+
+
+def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
+    """Names of every field of names in the clause, each with its label's role; other fields covered."""
+    for a, b in clauses.first_listed_statements(clause.text[start:end]):
+        a, b = start + a, start + b
+        if (
+            a > start
+            and b < end
+            and clauses.is_opener(clause.text[a - 1])
+            and clauses.is_closer(clause.text[b])
+        ):
+            a, b = a - 1, b + 1  # the statement in brackets of its own: (排首位者牵头，下同)
+        _cover(clause, a, b)
+        clause.first_listed = True
+    tokens: list[_Token] = []
+    found = clauses.clause_fields(clause.text, start, end)
+    inside = {i for fld in found for i in range(*fld.value_span)}
+    for i in range(start, end):  # separators between fields are accounted for
+        if i not in inside and clause.text[i] in ";,。|│":
+            clause.covered[i] = True
+    for fld in found:
+        if fld.label_span is not None:
+            _cover(clause, *fld.label_span)
+        if fld.kind not in ("agency", "division"):  # persons, scopes, notes, deadlines, measures
+            _cover(clause, *fld.value_span)
+            continue
+        a, b = fld.value_span
+        while a < b and clause.covered[a]:
+            a += 1
+        while b > a and clause.covered[b - 1]:
+            b -= 1
+        if a >= b:
+            continue
+        field_tokens = _split(clause, a, b)
+        for token in field_tokens:  # what is accounted for at a name's edges is not part of it
+            while token.start < token.end and clause.covered[token.start]:
+                token.start += 1
+            while token.end > token.start and clause.covered[token.end - 1]:
+                token.end -= 1
+            token.text = clause.text[token.start : token.end]
+        if fld.label is not None:
+            label_text = clause.raw[
+                clause.positions[fld.label_span[0]] : clause.positions[fld.label_span[1] - 1]
+            ]
+            for token in field_tokens:
+                token.label = (
+                    fld.role
+                    if fld.kind == "agency" and fld.role
+                    else (_UNMARKED if fld.kind == "agency" else None)
+                )
+                token.label_text = label_text.strip()
+            field_tokens[0].joined_by = "start"
+        tokens.extend(field_tokens)
+    # X会同Y: the names before 会同 lead, those after co-operate
+    for i, token in enumerate(tokens):
+        if token.joined_by == "with":
+            j = i - 1
+            while j >= 0:
+                tokens[j].marker = tokens[j].marker or "lead"
+                if tokens[j].joined_by != "chain":
+                    break
+                j -= 1
+            for later in tokens[i:]:
+                if later.label is None:
+                    later.label = "co"
+            token.joined_by = "group"
     return tokens
 
 
 def _trim_stray_parentheses(tokens: list[_Token]) -> None:
     """A stray parenthesis at the edge of a name is not part of it (it stays a leftover)."""
+    edge = clauses.is_opener
+    while_edge = lambda ch: edge(ch) or clauses.is_closer(ch)  # noqa: E731
     for token in tokens:
-        while token.text and token.text[0] in _OPENERS + _CLOSERS:
+        while token.text and while_edge(token.text[0]):
             token.text, token.start = token.text[1:], token.start + 1
-        while token.text and token.text[-1] in _OPENERS + _CLOSERS:
+        while token.text and while_edge(token.text[-1]):
             token.text, token.end = token.text[:-1], token.end - 1
 
 
 def _strip_role_words(token: _Token, clause: _Clause) -> None:
-    """Remove role labels, role words and 等 around a name, marking them as accounted for."""
-    if match := _ROLE_LABEL.match(token.text):
-        token.label = _LABEL_KIND[match["label"][:2]]
-        _cover(clause, token.start, token.start + match.end())
-        token.start += match.end()
-        token.text = token.text[match.end() :]
+    """Remove role words, a leading 由 and a trailing 等 around a name, marking them as accounted for."""
     if match := _LEADING_BY.match(token.text):
         _cover(clause, token.start, token.start + match.end())
         token.start += match.end()
         token.text = token.text[match.end() :]
+    words = vocabulary.role_words()
     while True:
         if match := _ROLE_TAIL.search(token.text):
-            marker = match["marker"]
-            kind = _MARKER_KIND.get(marker, "responsible")
             # the last role word of a run wins: "牵头负责" would be odd, keep the first seen from the end
-            token.marker = token.marker or kind
+            token.marker = token.marker or words[match["marker"]]
         elif not (match := _TRAILING_ETC.search(token.text)):
             break
         _cover(clause, token.start + match.start(), token.end)
@@ -508,8 +531,13 @@ def _place_split(name: str) -> tuple[str, str] | None:
     return None
 
 
+# A bare district or county of two characters (天河区, 从化区): a suffix distributes over it too.
+_BARE_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2}[区县]$")
+_DISTRICT_SPLIT = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2})[区县](?P<suffix>(?:人民)?政府|党委|委员会)$")
+
+
 def _is_bare_place(name: str) -> bool:
-    return _PLACE_LEVEL_ENDING.sub("", name) in PLACES
+    return _PLACE_LEVEL_ENDING.sub("", name) in PLACES or bool(_BARE_DISTRICT.match(name))
 
 
 def _distribute_suffixes(tokens: list[_Token]) -> None:
@@ -519,12 +547,16 @@ def _distribute_suffixes(tokens: list[_Token]) -> None:
         if _is_bare_place(token.expanded):
             continue
         split = _place_split(token.expanded)
-        if split is None:
+        district = _DISTRICT_SPLIT.match(token.expanded)
+        if split is None and district is None:
             continue
-        suffix = split[1]
+        suffix = split[1] if split is not None else district["suffix"]
         j = i
         while j > 0 and tokens[j].joined_by == "chain" and _is_bare_place(tokens[j - 1].expanded):
             j -= 1
+            if district is not None and split is None:
+                tokens[j].expanded = tokens[j].expanded + suffix  # 天河区 + 政府
+                continue
             place = _PLACE_LEVEL_ENDING.sub("", tokens[j].expanded)
             tokens[j].expanded = place + suffix
 
@@ -539,10 +571,17 @@ def _jurisdiction_prefix(name: str) -> str | None:
 def _distribute_prefixes(tokens: list[_Token], index: _Index) -> None:
     """省发展改革委、公安厅 → 省发展改革委, 省公安厅 (forwards along a 、/及 chain)."""
     prefix: str | None = None
+    each: str | None = None
     for token in tokens:
-        if token.joined_by in ("group", "start") or token.label is not None:
-            prefix = None
+        if token.joined_by in ("group", "start"):
+            prefix = each = None
         name = token.expanded
+        if match := _LEADING_EACH.match(name):  # 各市、县 → 各市, 各县; 各区政府 takes no prefix
+            each = match.group()
+            continue
+        elif each is not None and len(name) <= 3 and _lookup(name, index) is None:
+            token.expanded = each + name
+            continue
         own = _jurisdiction_prefix(name)
         if _lookup(name, index) is not None or _is_bare_place(name):
             prefix = own or prefix
@@ -553,21 +592,24 @@ def _distribute_prefixes(tokens: list[_Token], index: _Index) -> None:
         if prefix is not None and _lookup(prefix + name, index) is not None:
             token.expanded = prefix + name
             continue
-        if prefix is not None and not _OWN_PARENT.search(name) and _INSTITUTION_ENDING.search(name):
+        central = prefix in _CENTRAL_PREFIXES  # 中央农办、农业部: a ministry takes no 中央
+        if (
+            prefix is not None
+            and not central
+            and not _OWN_PARENT.search(name)
+            and _INSTITUTION_ENDING.search(name)
+        ):
             token.expanded = prefix + name
 
 
 def _assign_roles(tokens: list[_Token], lead_rule: str) -> list[str]:
-    """Roles of the names of one clause, from role words and the document's lead rule."""
+    """Roles of the names of one clause, from labels, role words and the document's lead rule."""
     explicit: list[str | None] = [None] * len(tokens)
     pending: list[int] = []
-    label_role: str | None = None
     for i, token in enumerate(tokens):
-        if token.label is not None:  # a label runs on until the next label
-            label_role = token.label
+        if token.label is not None:  # a label gives its field's names their role
+            explicit[i] = token.marker if token.label == _UNMARKED and token.marker else token.label
             pending = []
-        if label_role is not None:
-            explicit[i] = label_role
             continue
         pending.append(i)
         if token.marker is not None:
@@ -581,10 +623,12 @@ def _assign_roles(tokens: list[_Token], lead_rule: str) -> list[str]:
         return ["lead"] + ["co"] * (len(tokens) - 1)
     roles: list[str] = []
     for role in explicit:
-        if role == "responsible" and has_lead:
+        if role == "lead":
+            roles.append(role)
+        elif has_lead:
             roles.append("co")
-        elif role is None:
-            roles.append("co" if has_lead else "listed")
+        elif role in (None, _UNMARKED):
+            roles.append("listed")
         else:
             roles.append(role)
     return roles
@@ -603,6 +647,7 @@ _RESOLVED_COLUMNS: dict[str, str] = {
     "expanded": "string",
     "name_en": "string",
     "level": "string",
+    "label": "string",
     "raw": "string",
     "raw_start": "Int64",
     "raw_end": "Int64",
@@ -623,13 +668,15 @@ def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[list[dict[str,
         raise TypeError(f"an agency clause must be a str, not {type(clause).__name__}")
     rule = _check_lead_rule(lead_rule)
     prepared = _prepare(clause)
-    _strip_enclosing_parentheses(prepared)
-    if not prepared.text.strip("()"):
+    inner = _strip_enclosing_parentheses(prepared)
+    if not prepared.text[inner[0] : inner[1]].strip("()"):
         raise ParseError(
             f"empty agency clause {clause!r}",
             expected="agency names separated by 、，,；及, e.g. 省发展改革委牵头，省财政厅等按职责分工负责",
         )
-    tokens = _split(prepared)
+    tokens = _tokens(prepared, *inner)
+    if prepared.first_listed and rule == "marker":
+        rule = "first-listed"  # the clause states the rule itself (排首位者牵头，下同)
     for token in tokens:
         _strip_role_words(token, prepared)
     if not prepared.balanced:
@@ -688,6 +735,7 @@ def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[list[dict[str,
                 "expanded": token.expanded,
                 "name_en": row["name_en"] if row is not None else None,
                 "level": row["level"] if row is not None else None,
+                "label": token.label_text,
                 "raw": clause[raw_start:raw_end],
                 "raw_start": raw_start,
                 "raw_end": raw_end,
@@ -854,7 +902,7 @@ def detect_lead_rule(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     simplified = to_simplified(normalize(text))
-    return "first-listed" if _FIRST_LISTED_STATEMENT.search(simplified) else "marker"
+    return "first-listed" if clauses.first_listed_statements(simplified) else "marker"
 
 
 _ASSIGNMENT_COLUMNS: dict[str, str] = {
@@ -870,6 +918,7 @@ _ASSIGNMENT_COLUMNS: dict[str, str] = {
     "raw_clause": "string",
     "known": "boolean",
     "expanded": "string",
+    "label": "string",
     "raw": "string",
     "flag": "string",
 }
@@ -937,11 +986,20 @@ def assign(
         )
     index = _index_for(registry)
     records: list[dict[str, Any]] = []
-    for doc_id, task_id, clauses in tasks[["doc_id", "task_id", "agency_clause"]].itertuples(index=False):
-        if clauses is None or clauses is pd.NA or (isinstance(clauses, float) and pd.isna(clauses)):
+    stated: set[str] = set()  # documents whose clauses stated the first-listed rule: it holds from there on
+    for doc_id, task_id, task_clauses in tasks[["doc_id", "task_id", "agency_clause"]].itertuples(
+        index=False
+    ):
+        if (
+            task_clauses is None
+            or task_clauses is pd.NA
+            or (isinstance(task_clauses, float) and pd.isna(task_clauses))
+        ):
             continue
         rule = rules.get(str(doc_id), default_rule)
-        for clause_no, clause in enumerate(str(clauses).split("\n"), start=1):
+        if str(doc_id) in stated and rule == "marker":
+            rule = "first-listed"
+        for clause_no, clause in enumerate(str(task_clauses).split("\n"), start=1):
             if not clause.strip():
                 warnings.warn(
                     f"task {task_id}: clause {clause_no} is empty and was skipped",
@@ -949,7 +1007,10 @@ def assign(
                     stacklevel=2,
                 )
                 continue
-            clause_records, _ = _resolve(clause, rule, index)
+            clause_records, prepared = _resolve(clause, rule, index)
+            if prepared.first_listed:
+                stated.add(str(doc_id))
+                rule = "first-listed" if rule == "marker" else rule
             for record in clause_records:
                 record.update(doc_id=doc_id, task_id=task_id, clause_no=clause_no, raw_clause=clause)
             records.extend(clause_records)

@@ -82,10 +82,10 @@ def _package_fingerprint() -> str:
     from coopstats import __version__
 
     digest = hashlib.sha256(__version__.encode())
-    for resource in sorted(files("coopstats").iterdir(), key=lambda r: r.name):
-        if resource.name.endswith(".py"):
-            digest.update(resource.name.encode())
-            digest.update(resource.read_bytes())
+    package = Path(str(files("coopstats")))
+    for path in sorted(package.rglob("*.py")):  # subpackages (readers/, reports/) included
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

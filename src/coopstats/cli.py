@@ -1,8 +1,8 @@
 """Command line: ``coopstats build | list | export | parse | validate | report``.
 
 Each subcommand is a thin wrapper over the library with the same parameter
-names. The ``report`` subcommand lives with the reports stage and is loaded
-only when used, so ``coopstats list`` does not import papermill.
+names, importing what it needs when it runs, so ``coopstats list`` does not
+import papermill.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 import click
 
 from coopstats import vocabulary
+from coopstats.reports.run import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "report_command"]
 
 
 _JOBS_HELP = "Processes that parse (default: one per core, no more than the files); 1 parses in this process."
@@ -67,7 +68,7 @@ def _echo(line: str, *, err: bool = False) -> None:
 
 
 # subcommands defined in other modules: name -> "module:attribute"
-_LAZY_COMMANDS = {"report": "coopstats.reports:report_command"}
+_LAZY_COMMANDS: dict[str, str] = {}
 
 
 class _LazyGroup(click.Group):
@@ -218,7 +219,7 @@ def build(out: Path | None, reports: bool, jobs: int) -> None:
     if reports:
         from coopstats.reports import build_reports
 
-        failed = build_reports(jobs=jobs)
+        failed = build_reports(jobs=jobs)  # into _resources.reports_dir(), as `coopstats report`
         if failed:
             sys.exit(1)
 
@@ -335,6 +336,155 @@ def validate(as_json: bool) -> None:
         )
     if any(f["severity"] == "error" for f in findings):
         sys.exit(1)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
+    from coopstats.reports import report_parameters
+
+    declared = report_parameters(name, notebook_dir=notebook_dir)
+    lines = [f"Usage: coopstats report {name} [-p KEY VALUE]... [--out DIR] [--timeout S]", ""]
+    lines.append(f"Parameters of {name}:")
+    for p in declared.values():
+        lines.append(f"  {p.name:18} {p.type_name:6} default {p.default!r:26} {p.help}")
+        if p.rules:
+            lines.append(f"  {'':18} {'':6} {p.describe_rules()}")
+    return "\n".join(lines)
+
+
+@cli.command(
+    "report",
+    add_help_option=False,
+    context_settings={"max_content_width": 110},
+    epilog="Run `coopstats report NAME --help` to list the parameters of one report.",
+)
+@click.argument("name", required=False)
+@click.option(
+    "-p",
+    "--parameter",
+    "parameters",
+    type=(str, str),
+    multiple=True,
+    metavar="KEY VALUE",
+    help="A notebook parameter (repeat for several); see NAME --help.",
+)
+@click.option(
+    "--out",
+    "--output-dir",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the reports (default: $COOPSTATS_REPORTS, else the user folder's reports/).",
+)
+@click.option(
+    "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per notebook."
+)
+@click.option("--all", "run_grid", is_flag=True, help="Run the grid the notebooks declare.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Notebooks run in parallel."
+)
+@click.option(
+    "--progress",
+    type=click.Choice(["auto", "bar", "plain", "none"]),
+    default="auto",
+    show_default=True,
+    help="bar (a terminal), plain (one line per report, for logs) or none; auto: bar on a terminal.",
+)
+@click.option("--prune", is_flag=True, help="Remove failed runs (and with --keep, old ones) and their files.")
+@click.option(
+    "--keep",
+    type=click.IntRange(min=0),
+    default=None,
+    help="With --prune: runs kept per report, newest first.",
+)
+@click.option(
+    "--notebook-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of your own report notebooks (default: the ones coopstats ships).",
+)
+@click.option("--help", "show_help", is_flag=True, help="Show this message (or NAME's parameters) and exit.")
+@click.pass_context
+def report_command(
+    ctx: click.Context,
+    name: str | None,
+    parameters: tuple[tuple[str, str], ...],
+    output_dir: Path | None,
+    timeout: float,
+    run_grid: bool,
+    jobs: int,
+    progress: str,
+    prune: bool,
+    keep: int | None,
+    notebook_dir: Path | None,
+    show_help: bool,
+) -> None:
+    """Run a report notebook (or --all of them) into an HTML report.
+
+    \b
+    coopstats report agency_workload -p doc_id gdhk-keywork-2017 -p top_n 10
+    coopstats report document_profile -p source my-document.txt
+    coopstats report --all --jobs 2
+    coopstats report --prune --keep 20
+    """
+    from coopstats._resources import reports_dir
+    from coopstats.errors import ReportError
+
+    if show_help:
+        if name and not run_grid:
+            try:
+                click.echo(_parameters_help(name, notebook_dir))
+            except ReportError as exc:
+                raise click.UsageError(str(exc)) from exc
+        else:
+            click.echo(ctx.get_help())
+        return
+    folder = reports_dir(output_dir)
+    if keep is not None and not prune:
+        raise click.UsageError("--keep goes with --prune")
+    if prune:
+        if name or parameters or run_grid:
+            raise click.UsageError("--prune takes no NAME, -p or --all")
+        from coopstats.reports import prune_index
+
+        click.echo(f"{prune_index(folder, keep=keep).describe()}; index: {folder / 'index.html'}")
+        return
+    from coopstats.reports import run
+
+    mode = run.resolve_progress(progress)
+    if run_grid:
+        if name or parameters:
+            raise click.UsageError("--all runs the grid the notebooks declare; give no NAME or -p with it")
+        try:
+            records = run.run_all(
+                folder, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
+            )
+        except ReportError as exc:  # a refused parameter set or a bad declaration: nothing ran
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        run.finish(records, mode, folder)
+        if any(r.status != "ok" for r in records):
+            ctx.exit(1)
+        return
+    if not name:
+        from coopstats.reports import available_reports
+
+        known = ", ".join(available_reports(notebook_dir))
+        raise click.UsageError(f"give a report NAME or --all; reports: {known}")
+    try:
+        checked = run.check_parameters(name, dict(parameters), from_text=True, notebook_dir=notebook_dir)
+    except ReportError as exc:  # unknown report or a refused value: no kernel started
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(2)
+    if mode != "none":
+        run.prepare_frames()
+    record = run.run_one(name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=checked)
+    if record.status != "ok":
+        click.echo(f"FAILED {record.error}", err=True)
+        ctx.exit(1)
+    click.echo(f"wrote {folder / str(record.html)} ({record.duration_s:.1f} s)")
 
 
 def main() -> None:

@@ -14,27 +14,55 @@ unit (元 and a currency, %, 個百分點, 倍, 成, 立方米, 噸 …) or a cl
 footnote marker (a bare digit glued to a figure), a name or rating (PM2.5,
 ±800千伏) or a fixed collective designation from ``figure_stoplist.csv`` (兩地,
 九省区, 9+2). A bare number with no unit is never a figure.
+
+The words are the genre's vocabulary (:mod:`coopstats.vocabulary`): currencies
+in every written form, 元, scales, units, classifiers, percentage points. Each
+number goes through small steps, each returning an immutable record: read the
+number, read its unit, qualify it (approximation, a currency before it),
+resolve its currency (:func:`resolve_currency`), classify its measure, locate
+its period (:func:`coopstats.periods.resolve_period`, against the publication
+date).
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
+import datetime as dt
 import logging
+import math
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
+from coopstats import vocabulary
 from coopstats._resources import data_dir
 from coopstats.errors import FigureWarning
+from coopstats.periods import (
+    Period,
+    PeriodMention,
+    PeriodReading,
+    Reference,
+    find_periods,
+    own_year,
+    resolve_period,
+)
 from coopstats.schemas import FRAMES
 from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["FIGURE_COLUMNS", "document_figures", "extract_figures", "parse_chinese_numeral"]
+__all__ = [
+    "FIGURE_COLUMNS",
+    "CurrencyReading",
+    "document_figures",
+    "extract_figures",
+    "parse_chinese_numeral",
+    "resolve_currency",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -46,119 +74,72 @@ FIGURE_COLUMNS: tuple[str, ...] = tuple(
 _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
 
 # ---------------------------------------------------------------------------
-# Vocabulary
+# Vocabulary: derived from coopstats.vocabulary (data/reference/vocabulary.csv)
 # ---------------------------------------------------------------------------
 
 _CHINESE_NUMERAL_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_PLACES, *CHINESE_GROUPS])
 
-# Scale words after a number, longest first.
-_SCALES: dict[str, float] = {
-    "萬億": 1e12,
-    "万亿": 1e12,
-    "千萬": 1e7,
-    "千万": 1e7,
-    "百萬": 1e6,
-    "百万": 1e6,
-    "億": 1e8,
-    "亿": 1e8,
-    "萬": 1e4,
-    "万": 1e4,
-    "千": 1e3,
-    "百": 1e2,
-}
 
-# Currency names, written before an amount (港幣31,280億元) or after it (3,692億元人民幣).
-_CURRENCY_NAMES: dict[str, str] = {
-    "港幣": "HKD",
-    "港币": "HKD",
-    "港元": "HKD",
-    "人民幣": "CNY",
-    "人民币": "CNY",
-    "美元": "USD",
-    "澳門元": "MOP",
-    "澳门元": "MOP",
-    "澳門幣": "MOP",
-    "澳门币": "MOP",
-    "葡幣": "MOP",
-    "葡币": "MOP",
-    "歐元": "EUR",
-    "欧元": "EUR",
-}
-# Units that name their currency themselves (億港元, 億美元).
-_CURRENCY_UNITS = {k: v for k, v in _CURRENCY_NAMES.items() if k.endswith("元")}
+@dataclass(frozen=True)
+class _Words:
+    """The genre's words the figures stage reads, derived once from the vocabulary."""
 
-_PHYSICAL_UNITS: dict[str, str] = {
-    "立方米": "m3",
-    "平方公里": "km2",
-    "平方米": "m2",
-    "公里": "km",
-    "千瓦": "kW",
-    "噸": "t",
-    "吨": "t",
-    "公頃": "ha",
-    "公顷": "ha",
-    "畝": "mu",
-    "亩": "mu",
-    "公斤": "kg",
-    "千克": "kg",
-    "標箱": "TEU",
-    "标箱": "TEU",
-    "頭": "head",
-    "头": "head",
-}
+    scales: dict[str, float]
+    scale_forms: tuple[str, ...]
+    currencies: dict[str, str]  # every written form of a currency -> ISO code, longest first
+    currency_forms: tuple[str, ...]
+    yuan: tuple[str, ...]
+    physical: dict[str, str]
+    physical_forms: tuple[str, ...]
+    percent_points: tuple[str, ...]
+    classifiers: tuple[str, ...]
+    not_a_scale: tuple[str, ...]  # words that begin with a scale character but are units or ratings
+    currency_note: re.Pattern[str]
+    subject_trim_end: re.Pattern[str]
 
-_PERCENT_POINT_UNITS = ("個百分點", "个百分点", "百分點", "百分点")
 
-# Classifiers that make a number a count (a count of firms, projects, cities …).
-_CLASSIFIERS = (
-    "人次",
-    "家",
-    "個",
-    "个",
-    "項",
-    "项",
-    "間",
-    "间",
-    "名",
-    "種",
-    "种",
-    "類",
-    "类",
-    "份",
-    "輪",
-    "轮",
-    "宗",
-    "件",
-    "所",
-    "座",
-    "條",
-    "条",
-    "批",
-    "架",
-    "艘",
-    "輛",
-    "辆",
-    "次",
-    "位",
-    "場",
-    "场",
-    "隻",
-    "只",
-    "套",
-    "部",
-    "台",
-    "棟",
-    "栋",
-    "戶",
-    "户",
-    "人",
-    "團",
-    "团",
-    "款",
-    "張",
-    "张",
-    "篇",
-)
+@cache
+def _words() -> _Words:
+    scales = vocabulary.scales()
+    currencies = vocabulary.currency_forms()
+    physical = vocabulary.physical_units()
+    yuan = vocabulary.yuan_forms()
+    scale_chars = {form[0] for form in scales}
+    not_a_scale = tuple(
+        sorted({f for f in physical if f[0] in scale_chars} | set(_RATINGS) | {"百分"}, key=len, reverse=True)
+    )
+    label = r"(?:單位|单位|貨幣單位|货币单位)"
+    amount = rf"(?:{vocabulary.alternation(scales)})?\s*(?:{vocabulary.alternation(yuan)})?"
+    cur = vocabulary.alternation(currencies)
+    after = rf"(?:{vocabulary.alternation(yuan)})?"
+    note = re.compile(
+        rf"""[(（]\s*(?:{label}\s*[:：]?\s*)?{amount}\s*(?P<c1>{cur})\s*{after}\s*[,，、;；]\s*下同\s*[)）]
+           | (?:[(（]\s*)?{label}\s*[:：]\s*{amount}\s*(?P<c2>{cur})\s*{after}
+             \s*(?:[,，、;；]\s*下同)?\s*[)）]?""",
+        re.VERBOSE,
+    )
+    trim = re.compile(
+        r"(?:約|约|大約|大约|逾|超過|超过|突破|近|接近|為|为|是|達|达|達到|达到|有|共有|共|了|已|至|增至|"
+        rf"{cur}|的|\s)+$"
+    )
+    return _Words(
+        scales=scales,
+        scale_forms=tuple(scales),
+        currencies=currencies,
+        currency_forms=tuple(currencies),
+        yuan=yuan,
+        physical=physical,
+        physical_forms=tuple(physical),
+        percent_points=vocabulary.percent_point_forms(),
+        classifiers=vocabulary.classifiers(),
+        not_a_scale=not_a_scale,
+        currency_note=note,
+        subject_trim_end=trim,
+    )
+
+
+# Ratings and names after a number: ±800千伏, 500千伏 are not quantities.
+_RATINGS = ("千伏", "伏", "kV")
 
 # What after a classifier or a number makes it a duration or a date, not a figure.
 _TIME_WORDS = (
@@ -177,6 +158,7 @@ _TIME_WORDS = (
     "分钟",
     "秒",
     "季度",
+    "季",
     "工作日",
     "歲",
     "岁",
@@ -186,6 +168,7 @@ _TIME_WORDS = (
 
 # 成 that begins a word (成為, 成立 …) rather than meaning "tenths".
 _CHENG_WORD_STARTS = "為为立果功本員员熟效交績绩就長长型品份都不"
+_ABOUT_SUFFIX = ("多", "余", "餘")
 
 _APPROX_BEFORE: tuple[tuple[str, str], ...] = (
     ("大約", "about"),
@@ -198,6 +181,7 @@ _APPROX_BEFORE: tuple[tuple[str, str], ...] = (
     ("近", "about"),
     ("超過", "over"),
     ("超过", "over"),
+    ("突破", "over"),
     ("逾", "over"),
     ("多於", "over"),
     ("多于", "over"),
@@ -220,6 +204,8 @@ _LINK_WORDS = ("為", "为", "是", "達", "达", "了", "有", "共", "佔", "�
 _DECLINE_WORDS = (
     "負增長",
     "负增长",
+    "跌幅",
+    "降幅",
     "下降",
     "減少",
     "减少",
@@ -232,10 +218,34 @@ _DECLINE_WORDS = (
     "減",
     "减",
 )
-_GROWTH_WORDS = ("增長", "增长", "上升", "增加", "上漲", "上涨", "提高", "增幅", "升幅", "增")
+_GROWTH_WORDS = (
+    "增長",
+    "增长",
+    "增速",
+    "上升",
+    "增加",
+    "上漲",
+    "上涨",
+    "提高",
+    "提升",
+    "增幅",
+    "升幅",
+    "增",
+    "升",
+)
+# Comparisons that give a difference in percentage points its sign: 低于全国1.2个百分点.
+_PP_LOWER = ("低於", "低于", "慢")
+_PP_HIGHER = ("高於", "高于", "快")
+_CONTRIBUTION_WORDS = ("貢獻率", "贡献率", "拉動", "拉动")
 # 提高至, 下降到: the number after is the level reached.
 _TO_A_LEVEL = re.compile(r"\s*(?:了)?\s*(?:至|到)")
 _SHARE_WORDS = ("佔", "占", "比重", "份額", "份额", "佔比", "占比")
+_RATE_NOUNS = ("升幅", "增幅", "增速", "跌幅", "降幅")
+# A rate named after the number: 23.6%的跌幅, 61.5%之按年增幅.
+_RATE_AFTER = re.compile(r"\s*(?:的|之)\s*(?:按年|按月|按季)?\s*(?P<word>增幅|升幅|增長|增长|跌幅|降幅)")
+_FORECAST_WORDS = re.compile(r"預計|预计|預測|预测|預期|预期|有望|估計|估计")
+_TARGET_WORDS = re.compile(r"力爭|力争|目標|目标|爭取|争取|計劃|计划|規劃|规划|將達到|将达到")
+
 
 # ---------------------------------------------------------------------------
 # Patterns
@@ -280,59 +290,13 @@ _PERCENT_WORDS = re.compile(
 _FRACTION_WORDS = re.compile(
     rf"(?P<denominator>[0-9]+|[{_CHINESE_NUMERAL_CHARS}]+)分之(?P<numerator>[0-9]+|[{_CHINESE_NUMERAL_CHARS}]+)"
 )
-# A currency carried forward: (人民幣，下同), （单位：港元，下同）.
-_CURRENCY_CARRY_NOTE = re.compile(
-    r"""[(]\s*(?:單位|单位)?[:：]?\s*(?:億元|亿元|萬元|万元|元)?\s*
-        (?P<currency>港幣|港币|港元|人民幣|人民币|美元|澳門元|澳门元|澳門幣|澳门币)
-        \s*(?:元)?\s*[,，、;；]\s*下同\s*[)]""",
-    re.VERBOSE,
-)
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BOUNDARY = re.compile(r"[。；;！？!?:：()「」《》]|(?<![0-9]),|,(?![0-9])|、")
-_BOOK_TITLE = re.compile(r"《[^《》]*》")
-
-# Periods stated in a sentence, most specific first. Each names what it matches.
-_YEAR = r"(?P<y>(?:19|20)[0-9]{2})\s*年"
-_PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "end-month",
-        re.compile(r"截至\s*(?:(?P<y>(?:19|20)[0-9]{2})\s*年)\s*(?P<m>[0-9]{1,2})\s*月\s*(?:底|末)?"),
-    ),
-    ("end-year", re.compile(rf"(?:(?:截至|截止|到)\s*)?{_YEAR}\s*(?:年)?\s*(?:底|末)")),
-    (
-        "month-span",
-        re.compile(
-            rf"(?:自\s*)?{_YEAR}\s*(?P<m1>[0-9]{{1,2}})\s*(?:月)?\s*(?:-|–|—|至|到)\s*(?P<m2>[0-9]{{1,2}})\s*月"
-        ),
-    ),
-    (
-        "first-months",
-        re.compile(
-            rf"{_YEAR}\s*(?:的)?\s*[前首]\s*(?P<n>[0-9]{{1,2}}|[一二三四五六七八九十兩两]+)\s*(?:個|个)?\s*月"
-        ),
-    ),
-    (
-        "year-span",
-        re.compile(
-            r"(?P<y1>(?:19|20)[0-9]{2})\s*(?:年)?\s*(?:-|–|—|至|到)\s*(?P<y2>(?:19|20)?[0-9]{2})\s*年(?:度)?"
-        ),
-    ),
-    ("month", re.compile(rf"{_YEAR}\s*(?P<m>[0-9]{{1,2}})\s*月")),
-    ("year", re.compile(rf"{_YEAR}")),
-)
-# A year written digit by digit in Chinese numerals (二零一六年), read as digits.
-_CHINESE_YEAR = re.compile(r"(?P<digits>[〇零一二三四五六七八九]{4})年")
-# Years that are not the period of the figures: a comparison base (比2008年), a
-# start (自2008年以來, 自2002年起) or a target (至2030年).
-_NOT_A_PERIOD_BEFORE = ("比", "較", "较", "同比", "以來", "以来", "與", "与")
-_NOT_A_PERIOD_PREFIX = re.compile(r"(?:比|較|较|自|從|从|至|到)\s*$")
 # 由 … (時的|原來的) X … 增至 Y: X is the value before a change, of another period.
 _CHANGE_FROM = re.compile(r"由[^,，]*$")
 _CHANGE_TO = re.compile(
     r"[^,，]{0,12}?(?:增至|增加到|增加至|擴展至|扩展至|擴大至|扩大至|升至|降至|減至|减至|提高到|提高至)"
 )
-# Sentences that continue the period of the previous one.
-_PERIOD_CARRY_WORDS = ("其中", "同期", "當中", "当中", "同年", "該年", "该年")
 
 
 @dataclass(frozen=True)
@@ -355,6 +319,130 @@ def _stop_pattern() -> re.Pattern[str]:
 
 
 # ---------------------------------------------------------------------------
+# Records: what each step reads
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number as written: view offsets, value, place value of its last digit, how it is written."""
+
+    i: int
+    j: int
+    value: float
+    resolution: float
+    script: str  # arabic, chinese, percent-words, fraction
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """What follows a number: kind (money, percent, pp, multiple, tenths, physical, count, scale)."""
+
+    kind: str
+    unit: str  # a currency code ("" for a bare 元), percent, pp, times, count or a physical unit
+    multiplier: float
+    end: int
+    bound: str | None
+
+
+@dataclass(frozen=True)
+class _Qualifier:
+    """Approximation and a currency written before the number."""
+
+    approx: bool
+    bound: str | None
+    currency_before: str | None
+
+
+@dataclass(frozen=True)
+class CurrencyReading:
+    """The currency of an amount and its source: ``explicit``, ``carried``, ``issuer`` or ``default``."""
+
+    unit: str | None
+    source: str | None
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class _MeasureReading:
+    measure: str
+    sign: int
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One view, read once: everything the steps look up by offset."""
+
+    view: TextView
+    text: str
+    stopped: bytes  # 1 where a stop-list term stands
+    note_starts: tuple[int, ...]
+    note_codes: tuple[str, ...]
+    sentence_ends: tuple[int, ...]
+    clause_starts: tuple[int, ...]
+    clause_ends: tuple[int, ...]
+    ref: Reference
+    issuer_currency: str | None
+    default_currency: str | None
+    carried_currency: str | None
+
+    @classmethod
+    def of(
+        cls,
+        view: TextView,
+        ref: Reference,
+        *,
+        issuer_currency: str | None,
+        default_currency: str | None,
+        carried_currency: str | None,
+    ) -> _Context:
+        text = view.text
+        stopped = bytearray(len(text))
+        for m in _stop_pattern().finditer(text):
+            stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        notes = [
+            (m.start(), _words().currencies[m["c1"] or m["c2"]])
+            for m in _words().currency_note.finditer(text)
+        ]
+        bounds = [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)]
+        return cls(
+            view=view,
+            text=text,
+            stopped=bytes(stopped),
+            note_starts=tuple(a for a, _ in notes),
+            note_codes=tuple(code for _, code in notes),
+            sentence_ends=tuple(m.end() for m in _SENTENCE_END.finditer(text)),
+            clause_starts=tuple(a for a, _ in bounds),
+            clause_ends=tuple(b for _, b in bounds),
+            ref=ref,
+            issuer_currency=issuer_currency,
+            default_currency=default_currency,
+            carried_currency=carried_currency,
+        )
+
+    def is_stopped(self, i: int, j: int) -> bool:
+        return any(self.stopped[i:j])
+
+    def note_before(self, pos: int) -> str | None:
+        """The currency of the last carry-forward note starting at or before ``pos``."""
+        k = bisect.bisect_right(self.note_starts, pos)
+        return self.note_codes[k - 1] if k else None
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.sentence_ends, i)
+        start = self.sentence_ends[k - 1] if k > 0 else 0
+        end = self.sentence_ends[k] if k < len(self.sentence_ends) else len(self.text)
+        return start, end
+
+    def clause(self, i: int, j: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.clause_ends, i)
+        start = self.clause_ends[k - 1] if k else 0
+        n = bisect.bisect_left(self.clause_starts, j)
+        end = self.clause_starts[n] if n < len(self.clause_starts) else len(self.text)
+        return max(start, 0), end
+
+
+# ---------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------
 
@@ -372,23 +460,89 @@ def _chinese_resolution(text: str) -> float:
     return resolution
 
 
-# ---------------------------------------------------------------------------
-# Extraction over a view
-# ---------------------------------------------------------------------------
+def _arabic_value(raw: str) -> tuple[float, float]:
+    """Value and resolution of a well-formed Arabic number."""
+    digits = raw.replace(",", "").replace(" ", "")
+    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+    return float(digits), 10.0**-decimals
 
 
-@dataclass
-class _Mention:
-    i: int  # view offset of the first character of the surface
-    j: int  # view offset after the surface
-    value: float
-    unit: str | None
-    measure: str
-    approx: bool
-    bound: str | None
-    currency_source: str | None
-    flag: str | None
-    resolution: float
+def _split_at_list_comma(raw: str) -> tuple[str, str] | None:
+    """Split a malformed run at the one comma that leaves two well-formed numbers, if there is one."""
+    for k, ch in enumerate(raw):
+        if ch == "," and _WELL_FORMED_ARABIC.match(raw[:k]) and _WELL_FORMED_ARABIC.match(raw[k + 1 :]):
+            return raw[:k], raw[k + 1 :]
+    return None
+
+
+def _arabic_numbers(text: str) -> list[_Number]:
+    found: list[_Number] = []
+    for m in _ARABIC_CANDIDATE.finditer(text):
+        raw = m.group()
+        digit_count = sum(ch.isdigit() for ch in raw)
+        if digit_count > _MAX_DIGITS:
+            warnings.warn(
+                f"skipped a number of {digit_count} digits at offset {m.start()} "
+                f"(expected at most {_MAX_DIGITS} digits)",
+                FigureWarning,
+                stacklevel=5,
+            )
+            continue
+        if _WELL_FORMED_ARABIC.match(raw):
+            found.append(_Number(m.start(), m.end(), *_arabic_value(raw), "arabic"))
+            continue
+        pieces = _split_at_list_comma(raw)
+        if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
+            head, tail = pieces
+            for offset, piece in ((0, head), (len(head) + 1, tail)):
+                i = m.start() + offset
+                found.append(_Number(i, i + len(piece), *_arabic_value(piece), "arabic"))
+        elif _read_unit(text, m.end()) is not None or "," in raw or ".." in raw:
+            warnings.warn(
+                f"skipped the malformed number {raw!r} at offset {m.start()} "
+                "(expected digits with thousands separators every three digits and one decimal point)",
+                FigureWarning,
+                stacklevel=5,
+            )
+    return found
+
+
+def _numeral(raw: str) -> float | None:
+    return float(raw) if raw[0].isdigit() else parse_chinese_numeral(raw)
+
+
+def _scan_numbers(text: str) -> list[_Number]:
+    """Candidate numbers in a view, in text order, skipping bad ones with a warning."""
+    found = _arabic_numbers(text)
+    covered = bytearray(len(text))
+
+    def claim(number: _Number) -> None:
+        covered[number.i : number.j] = b"\x01" * (number.j - number.i)
+        found.append(number)
+
+    for number in found:
+        covered[number.i : number.j] = b"\x01" * (number.j - number.i)
+    for m in _PERCENT_WORDS.finditer(text):
+        value = _numeral(m["number"])
+        if value is not None:
+            claim(_Number(m.start(), m.end(), value, 0.0, "percent-words"))
+    for m in _FRACTION_WORDS.finditer(text):
+        d, n = _numeral(m["denominator"]), _numeral(m["numerator"])
+        if d and n is not None and d > 0 and not any(covered[m.start() : m.end()]):
+            claim(_Number(m.start(), m.end(), 100.0 * n / d, 0.0, "fraction"))
+    for m in _CHINESE_NUMERAL_RUN.finditer(text):
+        if any(covered[m.start() : m.end()]):
+            continue
+        value = parse_chinese_numeral(m.group())  # a trailing scale character stays with the unit reader
+        if value is not None:
+            claim(_Number(m.start(), m.end(), value, _chinese_resolution(m.group()), "chinese"))
+    found.sort(key=lambda n: (n.i, n.j))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Steps
+# ---------------------------------------------------------------------------
 
 
 def _match_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
@@ -406,168 +560,193 @@ def _skip_spaces(text: str, pos: int, limit: int = 2) -> int:
     return pos
 
 
-def _approx_before(text: str, i: int) -> tuple[bool, str | None, str | None]:
-    """Approximation word and currency written just before the number at ``i``."""
-    window = text[max(0, i - 10) : i].rstrip()
+def _read_unit(text: str, pos: int) -> _Unit | None:
+    """Read what follows a number; ``None`` when the number is a date, a duration, a rating or bare."""
+    words = _words()
+    bound = None
+    pos = _skip_spaces(text, pos)
+    if _match_any(text, pos, _ABOUT_SUFFIX) and _match_any(text, pos + 1, words.scale_forms):
+        pos += 1
+        bound = "over"
+    multiplier = 1.0
+    scale = _match_any(text, pos, words.scale_forms)
+    if scale and not _match_any(text, pos, words.not_a_scale):
+        multiplier = words.scales[scale]
+        pos += len(scale)
+    if bound is None and _match_any(text, pos, _ABOUT_SUFFIX):
+        pos += 1
+        bound = "over"
+    unit = _unit_word(text, _skip_spaces(text, pos, 1), multiplier, bound)
+    if unit is not None:
+        return None if unit is _NOT_A_FIGURE else unit
+    return _Unit("scale", "count", multiplier, pos, bound) if multiplier != 1.0 else None
+
+
+# A date, a duration or a rating after the number: no figure at all.
+_NOT_A_FIGURE = _Unit("none", "", 1.0, 0, None)
+
+
+def _unit_word(text: str, at: int, multiplier: float, bound: str | None) -> _Unit | None:
+    """The unit word at ``at``: %, percentage points, a currency, 元, 倍, 成, a unit, a classifier."""
+    words = _words()
+    if text.startswith(("%", "‰"), at):
+        return _Unit("percent", "percent", multiplier, at + 1, bound)
+    if word := _match_any(text, at, words.percent_points):
+        return _Unit("pp", "pp", multiplier, at + len(word), bound)
+    if word := _match_any(text, at, words.currency_forms):
+        return _Unit("money", words.currencies[word], multiplier, at + len(word), bound)
+    if word := _match_any(text, at, words.yuan):
+        end = at + len(word)
+        after = _match_any(text, end, words.currency_forms)
+        if after:
+            return _Unit("money", words.currencies[after], multiplier, end + len(after), bound)
+        return _Unit("money", "", multiplier, end, bound)
+    if text.startswith("倍", at):
+        return _Unit("multiple", "times", multiplier, at + 1, bound)
+    if text.startswith("成", at) and not _match_any(text, at + 1, tuple(_CHENG_WORD_STARTS)):
+        return _Unit("tenths", "percent", multiplier, at + 1, bound)
+    if _match_any(text, at, _RATINGS):
+        return _NOT_A_FIGURE  # ±800千伏, 500千伏: a rating, not a quantity
+    if word := _match_any(text, at, words.physical_forms):
+        return _Unit("physical", words.physical[word], multiplier, at + len(word), bound)
+    if _match_any(text, at, _TIME_WORDS):
+        return _NOT_A_FIGURE
+    if word := _match_any(text, at, words.classifiers):
+        after = at + len(word)
+        if word == "位" and _match_any(text, after, ("數", "数")):
+            return _NOT_A_FIGURE  # 2位數增長: double digits, not a count of persons
+        if word in ("個", "个") and (
+            _match_any(text, after, _TIME_WORDS) or _match_any(text, after, ("多月", "多小時", "多小时"))
+        ):
+            return _NOT_A_FIGURE  # 兩個月, 三個工作日: durations
+        return _Unit("count", "count", multiplier, after, bound)
+    return None
+
+
+def _is_figure(ctx: _Context, number: _Number, unit: _Unit) -> bool:
+    """What the surroundings say the number is not: an article, prose, an ordinal."""
+    text = ctx.text
+    if number.script == "chinese":
+        if text[number.i : number.j] == "一" and unit.kind == "count" and unit.multiplier == 1.0:
+            return False  # 一套, 一項: an article, not a count
+        if unit.kind == "scale":
+            return False  # a bare Chinese numeral with a scale word is prose (萬一, 千百)
+    return not text[max(0, number.i - 2) : number.i].rstrip().endswith(("第", "首"))
+
+
+def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
+    """Approximation words around the number and a currency written just before it."""
+    words = _words()
+    window = ctx.text[max(0, number.i - 10) : number.i].rstrip()
     currency = None
-    for name, code in sorted(_CURRENCY_NAMES.items(), key=lambda kv: -len(kv[0])):
-        if window.endswith(name):
-            currency = code
-            window = window[: -len(name)].rstrip()
+    for form in words.currency_forms:
+        if window.endswith(form):
+            currency = words.currencies[form]
+            window = window[: -len(form)].rstrip()
             break
     for word in _LINK_WORDS:
         if window.endswith(word):
             window = window[: -len(word)].rstrip()
             break
-    for word, bound in _APPROX_BEFORE:
-        if window.endswith(word):
-            return True, bound, currency
-    return False, None, currency
+    bound = next((b for word, b in _APPROX_BEFORE if window.endswith(word)), None)
+    after = next((b for word, b in _APPROX_AFTER if ctx.text.startswith(word, unit.end)), None)
+    bound = unit.bound or after or bound
+    return _Qualifier(bound is not None, bound, currency)
 
 
-def _unit_after(text: str, pos: int) -> tuple[str, str, float, int, str | None] | None:
-    """Read what follows a number: (kind, unit, multiplier, end, approx bound) or None.
+def resolve_currency(
+    written: str | None,
+    *,
+    note: str | None = None,
+    carried: str | None = None,
+    issuer: str | None = None,
+    default: str | None = None,
+) -> CurrencyReading:
+    """The currency of an amount in 元: as written, else a note's, the issuer's, the default.
 
-    ``kind`` is money, percent, pp, multiple, tenths, physical, count or scale.
-    Returns ``None`` when the number is a date, a duration, a rating or bare.
+    Parameters
+    ----------
+    written : str or None
+        A currency written with the amount (港幣30億元, 30億元人民幣, 30億港元).
+    note : str, optional
+        The currency of the last carry-forward note before it ("(人民幣，下同)").
+    carried : str, optional
+        A note's currency carried from an earlier part of the document.
+    issuer : str, optional
+        The currency of the issuer's texts (:func:`coopstats.vocabulary.issuer_currency`).
+    default : str, optional
+        The caller's default, used when nothing else says.
+
+    Returns
+    -------
+    CurrencyReading
+        ``unit`` and ``source`` (``explicit``, ``carried``, ``issuer``, ``default``);
+        with none of them, ``unit`` is ``None`` and ``flag`` is ``currency-unknown``.
+
+    Examples
+    --------
+    >>> resolve_currency(None, note="MOP", issuer="HKD")
+    CurrencyReading(unit='MOP', source='carried', flag=None)
+    >>> resolve_currency(None, issuer="CNY", default="HKD").source
+    'issuer'
+    >>> resolve_currency(None).flag
+    'currency-unknown'
     """
-    bound = None
-    pos = _skip_spaces(text, pos)
-    if _match_any(text, pos, ("多", "余", "餘")) and _match_any(text, pos + 1, tuple(_SCALES)):
-        pos += 1
-        bound = "over"
-    multiplier = 1.0
-    scale = _match_any(text, pos, tuple(_SCALES))
-    if scale and not _match_any(text, pos, ("千瓦", "千伏", "千克", "千米", "百分")):
-        multiplier = _SCALES[scale]
-        pos += len(scale)
-    if bound is None and _match_any(text, pos, ("多", "余", "餘")):
-        pos += 1
-        bound = "over"
-    pos_unit = _skip_spaces(text, pos, 1)
-    if text.startswith(("%", "‰"), pos_unit):
-        return "percent", "percent", multiplier, pos_unit + 1, bound
-    if word := _match_any(text, pos_unit, _PERCENT_POINT_UNITS):
-        return "pp", "pp", multiplier, pos_unit + len(word), bound
-    if word := _match_any(text, pos_unit, tuple(_CURRENCY_UNITS)):
-        return "money", _CURRENCY_UNITS[word], multiplier, pos_unit + len(word), bound
-    if text.startswith("元", pos_unit):
-        end = pos_unit + 1
-        after = _match_any(text, end, tuple(sorted(_CURRENCY_NAMES, key=len, reverse=True)))
-        if after:
-            return "money", _CURRENCY_NAMES[after], multiplier, end + len(after), bound
-        return "money", "", multiplier, end, bound
-    if text.startswith("倍", pos_unit):
-        return "multiple", "times", multiplier, pos_unit + 1, bound
-    if text.startswith("成", pos_unit) and not _match_any(text, pos_unit + 1, tuple(_CHENG_WORD_STARTS)):
-        return "tenths", "percent", multiplier, pos_unit + 1, bound
-    if text.startswith(("千伏", "伏", "kV"), pos_unit):
-        return None  # ±800千伏, 500千伏: a rating, not a quantity
-    if word := _match_any(text, pos_unit, tuple(sorted(_PHYSICAL_UNITS, key=len, reverse=True))):
-        return "physical", _PHYSICAL_UNITS[word], multiplier, pos_unit + len(word), bound
-    if _match_any(text, pos_unit, _TIME_WORDS):
-        return None
-    if word := _match_any(text, pos_unit, _CLASSIFIERS):
-        after = pos_unit + len(word)
-        if word in ("個", "个", "多") and (
-            _match_any(text, after, _TIME_WORDS) or _match_any(text, after, ("多月", "多小時", "多小时"))
-        ):
-            return None  # 兩個月, 三個工作日: durations
-        return "count", "count", multiplier, after, bound
-    if multiplier != 1.0:
-        return "scale", "count", multiplier, pos, bound
-    return None
+    for unit, source in ((written, "explicit"), (note, "carried"), (carried, "carried"), (issuer, "issuer")):
+        if unit:
+            return CurrencyReading(unit, source)
+    if default:
+        return CurrencyReading(default, "default")
+    return CurrencyReading(None, None, "currency-unknown")
 
 
-def _clause_bounds(text: str, i: int, j: int) -> tuple[int, int]:
-    start = 0
-    for m in _CLAUSE_BOUNDARY.finditer(text, 0, i):
-        start = m.end()
-    end_match = _CLAUSE_BOUNDARY.search(text, j)
-    return start, (end_match.start() if end_match else len(text))
-
-
-def _sentence_bounds(sentence_ends: list[int], i: int, length: int) -> tuple[int, int]:
-    import bisect
-
-    k = bisect.bisect_right(sentence_ends, i)
-    start = sentence_ends[k - 1] if k > 0 else 0
-    end = sentence_ends[k] if k < len(sentence_ends) else length
-    return start, end
-
-
-def _period_in(text: str, lo: int, hi: int) -> str | None:
-    """The period stated in ``text[lo:hi]`` nearest its end, or None."""
-    best: tuple[int, str] | None = None
-    segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), text[lo:hi])
-    segment = _CHINESE_YEAR.sub(
-        lambda m: "".join(str(CHINESE_DIGITS[ch]) for ch in m["digits"]) + "年", segment
+def _currency(ctx: _Context, unit: _Unit, qualifier: _Qualifier) -> CurrencyReading:
+    if unit.kind != "money":
+        return CurrencyReading(unit.unit, None)
+    return resolve_currency(
+        unit.unit or qualifier.currency_before,
+        note=ctx.note_before(unit.end + 2),
+        carried=ctx.carried_currency,
+        issuer=ctx.issuer_currency,
+        default=ctx.default_currency,
     )
-    taken: list[tuple[int, int]] = []
-    for kind, pattern in _PERIOD_PATTERNS:
-        for m in pattern.finditer(segment):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            before = segment[: m.start()]
-            after = segment[m.end() : m.end() + 3]
-            if kind in ("year", "month", "year-span", "month-span", "first-months") and (
-                _NOT_A_PERIOD_PREFIX.search(before) and not m.group().startswith("自")
-            ):
-                continue
-            if kind in ("year", "month") and (
-                after.startswith(("以來", "以来", "起")) or before.endswith("自")
-            ):
-                continue
-            if kind == "month-span" and before.rstrip().endswith("至"):
-                continue
-            period = _format_period(kind, m)
-            if period is not None and (best is None or m.start() >= best[0]):
-                best = (m.start(), period)
-    return None if best is None else best[1]
 
 
-def _format_period(kind: str, m: re.Match[str]) -> str | None:
-    if kind == "end-month":
-        return f"end-{m['y']}-{int(m['m']):02d}"
-    if kind == "end-year":
-        return f"end-{m['y']}"
-    if kind == "month-span":
-        return f"{m['y']}-{int(m['m1']):02d}/{m['y']}-{int(m['m2']):02d}"
-    if kind == "first-months":
-        n = m["n"]
-        months = int(n) if n.isdigit() else parse_chinese_numeral(n)
-        if months is None or not 1 <= months <= 12:
-            return None
-        return f"{m['y']}-01/{m['y']}-{int(months):02d}"
-    if kind == "year-span":
-        y1, y2 = m["y1"], m["y2"]
-        if len(y2) == 2:
-            y2 = y1[:2] + y2
-        return f"{y1}/{y2}" if y2 > y1 else None
-    if kind == "month":
-        month = int(m["m"])
-        return f"{m['y']}-{month:02d}" if 1 <= month <= 12 else m["y"]
-    return m["y"]
+def _level_reached(lead_in: str) -> _MeasureReading:
+    """提升1.5个百分点至56.6%, 升幅扩大至781.4%: the number after 至 is a level, of a rate or a share."""
+    rates = [(lead_in.rfind(w), w) for w in _RATE_NOUNS if w in lead_in]
+    if rates:
+        return _MeasureReading("growth", -1 if max(rates)[1] in ("跌幅", "降幅") else 1)
+    if any(word in lead_in for word in _SHARE_WORDS):
+        return _MeasureReading("share", 1)
+    return _MeasureReading("percent", 1)
 
 
-def _measure(lead_in: str, kind: str) -> tuple[str, int]:
-    """Measure and sign from the words just before a number."""
-    if kind in ("money",):
-        return "amount", 1
-    if kind in ("count", "scale"):
-        return "count", 1
-    if kind == "physical":
-        return "volume", 1
-    if kind == "multiple":
-        return "multiple", 1
+def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
+    """Measure and sign from the unit and the words just before (or right after) the number."""
+    fixed = {
+        "money": "amount",
+        "count": "count",
+        "scale": "count",
+        "physical": "volume",
+        "multiple": "multiple",
+    }
+    if unit.kind in fixed:
+        return _MeasureReading(fixed[unit.kind], 1)
+    if any(word in lead_in for word in _CONTRIBUTION_WORDS):
+        return _MeasureReading("contribution", 1)  # 拉动经济增长2.1个百分点: a part's contribution
+    if unit.kind in ("percent", "tenths") and lead_in.rstrip().endswith(("至", "到")):
+        return _level_reached(lead_in)
     # percentages, tenths, percentage points: the nearest keyword decides
-    best: tuple[int, str, int] | None = None
-    for words, measure, sign in (
+    groups: list[tuple[tuple[str, ...], str, int]] = [
         (_DECLINE_WORDS, "growth", -1),
         (_GROWTH_WORDS, "growth", 1),
         (_SHARE_WORDS, "share", 1),
-    ):
+    ]
+    if unit.kind == "pp":
+        groups += [(_PP_LOWER, "growth", -1), (_PP_HIGHER, "growth", 1)]
+    best: tuple[int, str, int] | None = None
+    for words, measure, sign in groups:
         for word in words:
             at = lead_in.rfind(word)
             if at < 0:
@@ -578,16 +757,15 @@ def _measure(lead_in: str, kind: str) -> tuple[str, int]:
             if best is None or found[0] > best[0]:
                 best = found
     if best is None:
-        return "percent", 1
-    return best[1], best[2]
+        rate = _RATE_AFTER.match(after)
+        if rate:
+            return _MeasureReading("growth", -1 if rate["word"] in ("跌幅", "降幅") else 1)
+        return _MeasureReading("percent", 1)
+    return _MeasureReading(best[1], best[2])
 
 
 _SUBJECT_TRIM_START = re.compile(
     r"^(?:而|並|并|且|另外|此外|其中|同期|當中|当中|同時|同时|目前|現時|现时|至今|已|共|總共|总共)+"
-)
-_SUBJECT_TRIM_END = re.compile(
-    r"(?:約|约|大約|大约|逾|超過|超过|近|接近|為|为|是|達|达|達到|达到|有|共有|共|了|已|至|增至|"
-    r"港幣|港币|港元|人民幣|人民币|美元|澳門元|澳门元|的|\s)+$"
 )
 # What may stand before a rate without naming its subject: 比去年, 較去年同期, 同比, 按年實質.
 _COMPARISON_ONLY = re.compile(
@@ -597,219 +775,151 @@ _COMPARISON_ONLY = re.compile(
 _PERIOD_WORDS = re.compile(
     r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
 )
+_COUNT_TAIL_STOP = re.compile(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅")
 
 
-def _subject(text: str, m: _Mention, clause: tuple[int, int], kind: str) -> str:
+def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], kind: str) -> str:
     if kind in ("count", "scale", "physical"):
-        tail = text[m.j : clause[1]]
-        tail = re.split(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅", tail, maxsplit=1)[0]
+        tail = _COUNT_TAIL_STOP.split(text[j : clause[1]], maxsplit=1)[0]
         if tail.strip():
             return tail.strip()[:16]
-    lead = text[clause[0] : m.i]
+    lead = text[clause[0] : i]
     lead = _PERIOD_WORDS.sub("", lead)
     lead = _SUBJECT_TRIM_START.sub("", lead.strip().lstrip("0123456789 "))
-    if m.measure in ("growth", "share", "multiple"):
+    if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
         head = lead
         for word in (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是"):
             at = head.rfind(word)
-            if at >= 0 and m.measure != "share":
+            if at >= 0 and measure != "share":
                 head = head[:at]
         if not _COMPARISON_ONLY.sub("", head).strip():
             return ""
-    lead = _SUBJECT_TRIM_END.sub("", lead)
+    lead = _words().subject_trim_end.sub("", lead)
     return lead.strip()[-24:]
 
 
-def _arabic_value(raw: str) -> tuple[float, float]:
-    """Value and resolution of a well-formed Arabic number."""
-    digits = raw.replace(",", "").replace(" ", "")
-    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
-    return float(digits), 10.0**-decimals
+@dataclass(frozen=True)
+class _Carry:
+    """What a figure passes to the next: the period of its sentence and its subject."""
+
+    sentence_start: int = -1
+    period: Period | None = None
+    sentence: str | None = None
+    subject: str = ""
 
 
-def _split_at_list_comma(raw: str) -> tuple[str, str] | None:
-    """Split a malformed run at the one comma that leaves two well-formed numbers, if there is one."""
-    for k, ch in enumerate(raw):
-        if ch == "," and _WELL_FORMED_ARABIC.match(raw[:k]) and _WELL_FORMED_ARABIC.match(raw[k + 1 :]):
-            return raw[:k], raw[k + 1 :]
-    return None
+def _period_mentions(
+    ctx: _Context, sentence: tuple[int, int], memo: dict[int, list[PeriodMention]]
+) -> list[PeriodMention]:
+    if sentence[0] not in memo:
+        memo[sentence[0]] = find_periods(ctx.text[sentence[0] : sentence[1]], ctx.ref)
+    return memo[sentence[0]]
 
 
-def _scan_numbers(text: str) -> list[tuple[int, int, float, float, str]]:
-    """Candidate numbers in a view: (i, j, value, resolution, script), skipping bad ones with a warning."""
-    found: list[tuple[int, int, float, float, str]] = []
-    for m in _ARABIC_CANDIDATE.finditer(text):
-        raw = m.group()
-        digit_count = sum(ch.isdigit() for ch in raw)
-        if digit_count > _MAX_DIGITS:
-            warnings.warn(
-                f"skipped a number of {digit_count} digits at offset {m.start()} "
-                f"(expected at most {_MAX_DIGITS} digits)",
-                FigureWarning,
-                stacklevel=4,
-            )
-            continue
-        if not _WELL_FORMED_ARABIC.match(raw):
-            pieces = _split_at_list_comma(raw)
-            if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
-                head, tail = pieces
-                for offset, piece in ((0, head), (len(head) + 1, tail)):
-                    value, resolution = _arabic_value(piece)
-                    i = m.start() + offset
-                    found.append((i, i + len(piece), value, resolution, "arabic"))
-                continue
-            if _unit_after(text, m.end()) is not None or "," in raw or ".." in raw:
-                warnings.warn(
-                    f"skipped the malformed number {raw!r} at offset {m.start()} "
-                    "(expected digits with thousands separators every three digits and one decimal point)",
-                    FigureWarning,
-                    stacklevel=4,
-                )
-            continue
-        value, resolution = _arabic_value(raw)
-        found.append((m.start(), m.end(), value, resolution, "arabic"))
-    for m in _PERCENT_WORDS.finditer(text):
-        number = m["number"]
-        value = float(number) if number[0].isdigit() else parse_chinese_numeral(number)
-        if value is not None:
-            found.append((m.start(), m.end(), value, 0.0, "percent-words"))
-    for m in _FRACTION_WORDS.finditer(text):
-        den, num = m["denominator"], m["numerator"]
-        d = float(den) if den.isdigit() else parse_chinese_numeral(den)
-        n = float(num) if num.isdigit() else parse_chinese_numeral(num)
-        if d and n is not None and d > 0 and not _overlaps(found, m.start(), m.end()):
-            found.append((m.start(), m.end(), 100.0 * n / d, 0.0, "fraction"))
-    for m in _CHINESE_NUMERAL_RUN.finditer(text):
-        if _overlaps(found, m.start(), m.end()):
-            continue
-        raw = m.group()
-        # A trailing scale character belongs to the unit reader (八百三十億元 keeps 億 in the number).
-        value = parse_chinese_numeral(raw)
-        if value is None:
-            continue
-        found.append((m.start(), m.end(), value, _chinese_resolution(raw), "chinese"))
-    found.sort()
-    return found
-
-
-def _overlaps(found: list[tuple[int, int, float, float, str]], i: int, j: int) -> bool:
-    return any(a < j and i < b for a, b, *_ in found)
+def _figure(
+    ctx: _Context, number: _Number, carry: _Carry, memo: dict[int, list[PeriodMention]]
+) -> tuple[dict[str, object] | None, _Carry]:
+    """One figure from one number: read the unit, qualify, resolve currency, classify, locate the period."""
+    text = ctx.text
+    if ctx.is_stopped(number.i, number.j):
+        return None, carry
+    unit = (
+        _Unit("percent", "percent", 1.0, number.j, None)
+        if number.script in ("percent-words", "fraction")
+        else _read_unit(text, number.j)
+    )
+    if unit is None or not _is_figure(ctx, number, unit):
+        return None, carry
+    tenths = 10.0 if unit.kind == "tenths" else 1.0
+    value, resolution = number.value * unit.multiplier * tenths, number.resolution * unit.multiplier * tenths
+    if not math.isfinite(value):
+        warnings.warn(
+            f"skipped a number too large to represent at offset {number.i}", FigureWarning, stacklevel=4
+        )
+        return None, carry
+    qualifier = _qualify(ctx, number, unit)
+    currency = _currency(ctx, unit, qualifier)
+    sentence = ctx.sentence(number.i)
+    clause = ctx.clause(number.i, unit.end)
+    lead_in = text[clause[0] : number.i]
+    measure = _classify(lead_in or text[sentence[0] : number.i][-12:], unit, text[unit.end : unit.end + 12])
+    previous = carry.period
+    reading = resolve_period(
+        text[sentence[0] : sentence[1]],
+        number.i - sentence[0],
+        unit.end - sentence[0],
+        ctx.ref,
+        measure=measure.measure,
+        previous=previous,
+        continues=sentence[0] > 0 and text[sentence[0] - 1] in ";；",
+        mentions=_period_mentions(ctx, sentence, memo),
+    )
+    flags = [f for f in (currency.flag, reading.flag) if f]
+    if _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, unit.end, clause[1]):
+        reading = PeriodReading(None, None, reading.status)  # 由5個城市擴展至20個省市: the value before
+        flags = [*(f for f in flags if f != "period-unresolved"), "change-from"]
+    sentence_text = text[sentence[0] : sentence[1]].strip()
+    subject = _subject(text, number.i, unit.end, measure.measure, clause, unit.kind)
+    if not subject and carry.sentence == sentence_text:
+        subject = carry.subject
+    start, stop = ctx.view.source_span(number.i, unit.end)
+    row: dict[str, object] = {
+        "start": start,
+        "end": stop,
+        "surface": ctx.view.source[start:stop],
+        "value": value * measure.sign,
+        "unit": currency.unit,
+        "measure": measure.measure,
+        "period": reading.label,
+        "period_start": reading.period.dates[0] if reading.period else None,
+        "period_end": reading.period.dates[1] if reading.period else None,
+        "period_kind": reading.kind,
+        "status": reading.status,
+        "approx": qualifier.approx,
+        "subject": subject,
+        "sentence": sentence_text,
+        "bound": qualifier.bound,
+        "currency_source": currency.source,
+        "flag": "|".join(flags) or None,
+        "resolution": resolution,
+        "clause": text[clause[0] : clause[1]].strip(),
+        "lead_in": lead_in.strip(),
+        "context": (lead_in + "#" + text[unit.end : clause[1]]).strip(),
+    }
+    if reading.period is not None:
+        carry = _Carry(sentence[0], reading.period, sentence_text, subject)
+    elif carry.sentence_start != sentence[0]:
+        carry = _Carry(sentence[0], None, sentence_text, subject)
+    else:
+        carry = replace(carry, sentence=sentence_text, subject=subject)
+    return row, carry
 
 
 def _extract_view(
-    view: TextView, default_currency: str | None, carried_currency: str | None
+    view: TextView,
+    ref: Reference,
+    *,
+    issuer_currency: str | None,
+    default_currency: str | None,
+    carried_currency: str | None,
 ) -> tuple[list[dict[str, object]], str | None]:
-    text = view.text
-    stop_spans = [(m.start(), m.end()) for m in _stop_pattern().finditer(text)]
-    notes = [
-        (m.start(), m.end(), _CURRENCY_NAMES[m["currency"]]) for m in _CURRENCY_CARRY_NOTE.finditer(text)
-    ]
-    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    """The figures of one view, and the currency a note carries past it."""
+    ctx = _Context.of(
+        view,
+        ref,
+        issuer_currency=issuer_currency,
+        default_currency=default_currency,
+        carried_currency=carried_currency,
+    )
+    memo: dict[int, list[PeriodMention]] = {}
+    carry = _Carry()
     rows: list[dict[str, object]] = []
-    previous_sentence_period: tuple[int, str | None] = (-1, None)
-    for i, j, number, resolution, script in _scan_numbers(text):
-        if any(a < j and i < b for a, b in stop_spans):
-            continue
-        flag = None
-        if script in ("percent-words", "fraction"):
-            reading: tuple[str, str, float, int, str | None] | None = ("percent", "percent", 1.0, j, None)
-        else:
-            reading = _unit_after(text, j)
-        if reading is None:
-            continue
-        kind, unit, multiplier, end, bound_after = reading
-        if script == "chinese":
-            if text[i:j] == "一" and kind == "count" and multiplier == 1.0:
-                continue  # 一套, 一項: an article, not a count
-            if kind == "scale":
-                continue  # a bare Chinese numeral with a scale word is prose (萬一, 千百)
-        if text[max(0, i - 2) : i].rstrip().endswith(("第", "首")):
-            continue  # 第 5 項: an ordinal
-        value = number * multiplier
-        resolution = resolution * multiplier
-        if kind == "tenths":
-            value *= 10
-            resolution *= 10
-        approx, bound, currency_before = _approx_before(text, i)
-        after_word = None
-        for word, word_bound in _APPROX_AFTER:
-            if text.startswith(word, end):
-                after_word = word_bound
-                break
-        if bound_after is not None:
-            approx, bound = True, bound_after
-        elif after_word is not None:
-            approx, bound = True, after_word
-        currency_source = None
-        if kind == "money":
-            if unit:
-                currency_source = "explicit"
-            elif currency_before:
-                unit, currency_source = currency_before, "explicit"
-            else:
-                applicable = [note for note in notes if note[0] <= end + 2]
-                if applicable:
-                    unit, currency_source = applicable[-1][2], "carried"
-                elif carried_currency:
-                    unit, currency_source = carried_currency, "carried"
-                elif default_currency:
-                    unit, currency_source = default_currency, "default"
-                else:
-                    unit, currency_source, flag = None, None, "currency-unknown"
-        if value != value or value in (float("inf"), float("-inf")):
-            warnings.warn(
-                f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=3
-            )
-            continue
-        mention = _Mention(i, end, value, unit, "", approx, bound, currency_source, flag, resolution)
-        sentence = _sentence_bounds(sentence_ends, i, len(text))
-        clause = _clause_bounds(text, i, end)
-        lead_in = text[clause[0] : i]
-        measure, sign = _measure(lead_in or text[sentence[0] : i][-12:], kind)
-        mention.measure = measure
-        mention.value = value * sign
-        period = _period_in(text, sentence[0], i)
-        if period is None:
-            sentence_text = text[sentence[0] : sentence[1]].lstrip()
-            if sentence_text.startswith(_PERIOD_CARRY_WORDS) and previous_sentence_period[1] is not None:
-                period = previous_sentence_period[1]
-            else:
-                period = _period_in(text, i, sentence[1])
-        if _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause[1]):
-            period, flag = None, "change-from"  # 由5個城市擴展至20個省市: the value before the change
-        if period is not None:
-            previous_sentence_period = (sentence[0], period)
-        elif previous_sentence_period[0] != sentence[0]:
-            previous_sentence_period = (sentence[0], None)
-        subject = _subject(text, mention, clause, kind)
-        if not subject and rows and rows[-1]["sentence"] == text[sentence[0] : sentence[1]].strip():
-            subject = str(rows[-1]["subject"])
-        start, stop = view.source_span(mention.i, mention.j)
-        rows.append(
-            {
-                "start": start,
-                "end": stop,
-                "surface": view.source[start:stop],
-                "value": mention.value,
-                "unit": mention.unit,
-                "measure": mention.measure,
-                "period": period,
-                "approx": mention.approx,
-                "subject": subject,
-                "sentence": text[sentence[0] : sentence[1]].strip(),
-                "bound": mention.bound,
-                "currency_source": mention.currency_source,
-                "flag": mention.flag,
-                "resolution": mention.resolution,
-                "clause": text[clause[0] : clause[1]].strip(),
-                "lead_in": lead_in.strip(),
-                "context": (lead_in + "#" + text[end : clause[1]]).strip(),
-            }
-        )
-    if notes:
-        carried_currency = notes[-1][2]
-    return rows, carried_currency
+    for number in _scan_numbers(view.text):
+        row, carry = _figure(ctx, number, carry, memo)
+        if row is not None:
+            rows.append(row)
+    return rows, (ctx.note_codes[-1] if ctx.note_codes else carried_currency)
 
 
 def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -817,19 +927,27 @@ def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.Dat
 
     columns = [*extra, *FIGURE_COLUMNS]
     frame = pd.DataFrame(rows, columns=columns)
-    dtypes = {
-        "start": "Int64",
-        "end": "Int64",
-        "value": "float64",
-        "approx": "boolean",
-        "resolution": "float64",
-    }
+    dtypes = {column.name: column.dtype for column in FRAMES["figures"]}
     for column in columns:
-        frame[column] = frame[column].astype(dtypes.get(column, "string"))
+        dtype = dtypes.get(column, "string")
+        if dtype.startswith("datetime64"):
+            frame[column] = pd.to_datetime(frame[column]).astype(dtype)
+        else:
+            frame[column] = frame[column].astype(dtype)
     return frame
 
 
-def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFrame:
+def _reference(published: dt.date | str | None, source: str) -> Reference:
+    return Reference.of(published, own_year(source))
+
+
+def extract_figures(
+    text: str,
+    *,
+    default_currency: str | None = None,
+    published: dt.date | str | None = None,
+    issuer: str | None = None,
+) -> pd.DataFrame:
     r"""Every money amount, count, share, growth rate, multiple and volume in a text.
 
     Parameters
@@ -837,8 +955,15 @@ def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFr
     text : str
         Any text; Chinese prose of the genre in either script.
     default_currency : str, optional
-        Currency of amounts in 元 that name none and follow no "(人民幣，下同)"
-        note (``"HKD"`` for a Hong Kong paper, ``"CNY"`` for a Mainland one).
+        Currency of amounts in 元 that name none, follow no "(人民幣，下同)" note
+        and whose issuer says none (``"HKD"``, ``"CNY"``, ``"MOP"`` …).
+    published : datetime.date or str, optional
+        When the text was published (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``):
+        relative period words (今年, 去年同期, 前5个月, 上月) resolve against it.
+        Without it they stay empty, flagged ``period-unresolved``.
+    issuer : str, optional
+        Who issued the text (政府統計處, 广东省人民政府 …): a bare 元 takes the
+        issuer's currency (``vocabulary.csv``, kind ``issuer-currency``).
 
     Returns
     -------
@@ -847,12 +972,16 @@ def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFr
         ``text[start:end] == surface``), ``surface, value`` (base units; a
         percentage as written; a decline negative), ``unit`` (HKD, CNY, USD,
         MOP, percent, pp, count, times, m3, t …), ``measure`` (amount, count,
-        share, growth, percent, volume, multiple), ``period``, ``approx``,
-        ``subject``, ``sentence``, and extras ``bound`` (about, over, at-least,
-        under), ``currency_source`` (explicit, carried, default), ``flag``,
-        ``resolution`` (the place value of the last written digit, in base
-        units), ``clause``, ``lead_in`` and ``context`` (the clause; its words
-        before the number; the clause with the mention replaced by ``#``).
+        share, growth, percent, volume, multiple, contribution), ``period`` (the
+        grammar of :mod:`coopstats.periods`), ``period_start, period_end``
+        (dates), ``period_kind`` (flow, stock, change), ``status`` (actual,
+        target, forecast), ``approx``, ``subject``, ``sentence``, and extras
+        ``bound`` (about, over, at-least, under), ``currency_source`` (explicit,
+        carried, issuer, default), ``flag`` (``|``-joined: currency-unknown,
+        period-unresolved, change-from), ``resolution`` (the place value of the
+        last written digit, in base units), ``clause``, ``lead_in`` and
+        ``context`` (the clause; its words before the number; the clause with
+        the mention replaced by ``#``).
 
     Warns
     -----
@@ -867,15 +996,32 @@ def extract_figures(text: str, default_currency: str | None = None) -> pd.DataFr
     [['12,334億元', 1233400000000.0, 'HKD', 'amount', '2010', True],
      ['32.4%', 32.4, 'percent', 'growth', '2010', False]]
     >>> text = "今年前5个月出口下降3.2%，为去年同期的两倍"
-    >>> extract_figures(text).loc[:, ["value", "measure"]].values.tolist()
-    [[-3.2, 'growth'], [2.0, 'multiple']]
+    >>> extract_figures(text).loc[:, ["value", "measure", "flag"]].values.tolist()
+    [[-3.2, 'growth', 'period-unresolved'], [2.0, 'multiple', 'period-unresolved']]
+    >>> extract_figures(text, published="2024-06-15")["period"].tolist()
+    ['2024-01/2024-05', '2024-01/2024-05']
+    >>> extract_figures("出口300亿元", issuer="广东省统计局")[["unit", "currency_source"]].values.tolist()
+    [['CNY', 'issuer']]
     """
     view = TextView.of(text)
-    rows, _ = _extract_view(view, default_currency, None)
+    rows, _ = _extract_view(
+        view,
+        _reference(published, text),
+        issuer_currency=vocabulary.issuer_currency(issuer),
+        default_currency=default_currency,
+        carried_currency=None,
+    )
     return _frame(rows)
 
 
-def document_figures(provisions: pd.DataFrame, source: str, *, default_currency: str | None) -> pd.DataFrame:
+def document_figures(
+    provisions: pd.DataFrame,
+    source: str,
+    *,
+    default_currency: str | None,
+    published: dt.date | str | None = None,
+    issuer: str | None = None,
+) -> pd.DataFrame:
     r"""The figures of one document, from its provisions, with offsets into its source.
 
     Parameters
@@ -886,7 +1032,12 @@ def document_figures(provisions: pd.DataFrame, source: str, *, default_currency:
     source : str
         The whole decoded source text the offsets index.
     default_currency : str or None
-        The document's default currency (manifest ``default_currency``).
+        The document's default currency (manifest ``default_currency``), used
+        when neither the text nor the issuer names one.
+    published : datetime.date or str, optional
+        When the document was published; relative period words resolve against it.
+    issuer : str, optional
+        The issuing body (manifest ``issuer``): a bare 元 takes its currency.
 
     Returns
     -------
@@ -907,6 +1058,8 @@ def document_figures(provisions: pd.DataFrame, source: str, *, default_currency:
     """
     rows: list[dict[str, object]] = []
     carried: str | None = None
+    ref = _reference(published, source)
+    issuer_currency = vocabulary.issuer_currency(issuer)
     ordered = provisions.sort_values("start", kind="stable")
     for provision in ordered.itertuples(index=False):
         start, end = int(provision.start), int(provision.end)
@@ -915,7 +1068,13 @@ def document_figures(provisions: pd.DataFrame, source: str, *, default_currency:
         view = TextView.of(source, start, end)
         if not view.text:
             continue
-        found, carried = _extract_view(view, default_currency, carried)
+        found, carried = _extract_view(
+            view,
+            ref,
+            issuer_currency=issuer_currency,
+            default_currency=default_currency,
+            carried_currency=carried,
+        )
         para_no = getattr(provision, "para_no", None)
         for row in found:
             row["doc_id"] = provision.doc_id

@@ -9,7 +9,6 @@ without parsing.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import os
@@ -81,12 +80,13 @@ def _provisions_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
     return conform("provisions", pd.DataFrame(rows, columns=[c for c in rows[0]] if rows else None))
 
 
-def _task_nodes(outline: Outline) -> list[Node]:
+def _task_nodes(outline: Outline, source: str = "") -> list[Node]:
     """Lowest numbered units that carry text of their own."""
     out = []
     for node in outline.nodes:
         if node.level in ("item", "subitem"):
-            out.append(node)
+            if node.text.strip() or node.cells or any(c.level == "paragraph" for c in node.children):
+                out.append(node)  # an item cut off after its number carries no text
         elif node.level == "section":
             # A section with no numbered units below it is the task, even when its one
             # sentence doubles as its heading ("（二）推进深港西部快速轨道交通专题研究。").
@@ -94,58 +94,213 @@ def _task_nodes(outline: Outline) -> list[Node]:
             has_paragraphs = any(child.level == "paragraph" for child in node.children)
             if not numbered_below and (node.text.strip() or has_paragraphs):
                 out.append(node)
+        elif node.level == "chapter" and source and _chapter_is_task(source, node):
+            out.append(node)
     return out
 
 
-def _task_parts(source: str, node: Node) -> list[tuple[str, str | None, int]]:
-    """(wording without clause, clause or None, end offset) for the task's own text and its paragraphs."""
-    from coopstats.outline import split_agency_clause
+def _chapter_is_task(source: str, node: Node) -> bool:
+    """A top-level item (一、) with no numbered units below that names its agencies is a task."""
+    from coopstats import clauses
+    from coopstats.text import TextView
+
+    if any(child.level in ("section", "item", "subitem") for child in node.children):
+        return False
+    if clauses.trailing_clause(TextView.of(source, node.body_start or node.start, node.end).text):
+        return True
+    return any(
+        child.level == "paragraph" and clauses.field_run(TextView.of(source, child.start, child.end).text)
+        for child in node.children
+    )
+
+
+@dataclass
+class _Part:
+    """One paragraph of a task: its wording, the clause it ends with, where it ends."""
+
+    wording: str
+    clause: str | None
+    end: int
+    layout: str | None = None
+    deadline: str | None = None
+    field_lines: bool = False  # the clause came from field lines after the wording
+
+
+_LAYOUTS = {"bracket": "clause", "fields": "fields", "table": "table", "text": "text"}
+
+
+def _deadline_of(view_text: str, found: Any, source: str, view: Any) -> str | None:
+    for fld in found.fields:
+        if fld.kind == "deadline" and fld.value_span[0] < fld.value_span[1]:
+            a, b = view.source_span(*fld.value_span)
+            return source[a:b].strip()
+    return None
+
+
+def _task_parts(source: str, node: Node) -> list[_Part]:
+    """The task's own text and its paragraphs, each with the clause that names its agencies."""
+    from coopstats import clauses
     from coopstats.text import TextView, clean_wording
 
-    parts = []
-    pieces = [(node.body_start or node.start, node.end)] + [
-        (child.start, child.end) for child in node.children if child.level == "paragraph"
+    if node.cells:
+        return [_table_part(source, node)]
+    parts: list[_Part] = []
+    pieces = [(node.body_start or node.start, node.end, False)] + [
+        (child.start, child.end, True) for child in node.children if child.level == "paragraph"
     ]
-    for start, end in pieces:
+    for start, end, is_child in pieces:
         view = TextView.of(source, start, end)
-        clause_span = split_agency_clause(view.text)
-        if clause_span is None:
-            parts.append((clean_wording(source, start, end).replace("**", ""), None, end))
+        if is_child and (run := clauses.field_run(view.text)) is not None:
+            a, b = view.source_span(*run.span)
+            clause = clean_wording(source, a, b)
+            deadline = _deadline_of(view.text, run, source, view)
+            if parts and parts[-1].field_lines:
+                previous = parts.pop()  # field lines of one task make one clause
+                parts.append(
+                    _Part(
+                        previous.wording,
+                        f"{previous.clause}；{clause}",
+                        end,
+                        "fields",
+                        previous.deadline or deadline,
+                        True,
+                    )
+                )
+            elif parts and parts[-1].clause is None:
+                previous = parts.pop()  # the field lines belong to the paragraph before them
+                parts.append(_Part(previous.wording, clause, end, "fields", deadline, True))
+            else:
+                parts.append(_Part("", clause, end, "fields", deadline, True))
             continue
-        open_at, close_at = view.source_span(*clause_span)
-        wording = clean_wording(source, start, open_at).replace("**", "")
-        clause = clean_wording(source, open_at + 1, close_at - 1)
-        parts.append((wording, clause, end))
+        found = clauses.trailing_clause(view.text)
+        if found is None:
+            inline = clauses.inline_fields(view.text)
+            if len(inline) == 1:
+                _, found = inline[0]
+        if found is None:
+            parts.append(_Part(clean_wording(source, start, end).replace("**", ""), None, end))
+            continue
+        open_at, _ = view.source_span(*found.span)
+        inner_at, inner_end = view.source_span(*found.inner)
+        wording = clean_wording(source, start, open_at).replace("**", "").rstrip()
+        parts.append(
+            _Part(
+                wording,
+                clean_wording(source, inner_at, inner_end),
+                end,
+                _LAYOUTS[found.kind],
+                _deadline_of(view.text, found, source, view),
+            )
+        )
+    if not any(part.clause for part in parts):
+        view = TextView.of(source, node.body_start or node.start, node.end)
+        words = clauses.text_clauses(view.text)
+        if words and parts:
+            texts = [clean_wording(source, *view.source_span(*c.span)) for c in words]
+            first = parts[0]
+            parts[0] = _Part(first.wording, "\n".join(texts), first.end, "text")
     return parts
+
+
+def _table_part(source: str, node: Node) -> _Part:
+    """A table row: the task cell is its wording; agency, person and deadline cells make its clause."""
+    fields = []
+    deadline = None
+    for cell in node.cells:
+        value = re.sub(r"\s+", "", source[cell.start : cell.end])
+        if cell.kind == "deadline":
+            deadline = value
+        elif cell.kind in ("agency", "division") and value:
+            fields.append(f"{cell.header}：{value}")
+    return _Part(node.text, "；".join(fields) or None, node.end, "table", deadline)
+
+
+def _document_year(source: str) -> int | None:
+    """The document's year: its number (〔2023〕) or its date, for deadlines such as 年内."""
+    head = source[:4000]
+    match = (
+        re.search(r"[〔\[(（](?P<y>(?:19|20)\d{2})[〕\])）]", head)
+        or re.search(r"(?P<y>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", head)
+        or re.search(r"(?P<y>(?:19|20)\d{2})\s*年", head)
+    )
+    return int(match["y"]) if match else None
+
+
+def _task_row(
+    doc_id: str,
+    task_id: str,
+    node: Node,
+    chapter: Node | None,
+    section: Node | None,
+    parts: list[_Part],
+    year: int | None,
+) -> dict[str, Any]:
+    from coopstats.clauses import deadline_date
+
+    task_clauses = [part.clause for part in parts if part.clause]
+    layout = next((part.layout for part in parts if part.layout), None)
+    deadline = next((part.deadline for part in parts if part.deadline), None)
+    return {
+        "doc_id": doc_id,
+        "task_id": task_id,
+        "chapter_no": chapter.chapter_no if chapter else None,
+        "chapter_title": (chapter.heading or chapter.text) if chapter and chapter is not node else None,
+        "section_no": section.section_no if section else None,
+        "section_title": section.heading if section else None,
+        "item_no": node.item_no,
+        "text": "\n".join(part.wording for part in parts if part.wording),
+        "agency_clause": "\n".join(task_clauses) if task_clauses else None,
+        "layout": layout,
+        "deadline": deadline,
+        "deadline_date": deadline_date(deadline, year),
+        "line": node.line,
+        "start": node.start,
+        "end": max(part.end for part in parts),
+        "node_id": node.node_id,
+        "level": node.level,
+    }
 
 
 def _tasks_frame(doc_id: str, source: str, outline: Outline) -> pd.DataFrame:
     nodes = outline.by_id()
+    year = _document_year(source)
     rows = []
-    for node in _task_nodes(outline):
-        chapter = _ancestor(nodes, node, "chapter")
+    for node in _task_nodes(outline, source):
+        chapter = node if node.level == "chapter" else _ancestor(nodes, node, "chapter")
         section = node if node.level == "section" else _ancestor(nodes, node, "section")
         parts = _task_parts(source, node)
-        clauses = [clause for _, clause, _ in parts if clause]
-        rows.append(
-            {
-                "doc_id": doc_id,
-                "task_id": f"{doc_id}/{node.node_id}",
-                "chapter_no": chapter.chapter_no if chapter else None,
-                "chapter_title": (chapter.heading or chapter.text) if chapter else None,
-                "section_no": section.section_no if section else None,
-                "section_title": section.heading if section else None,
-                "item_no": node.item_no,
-                "text": "\n".join(wording for wording, _, _ in parts if wording),
-                "agency_clause": "\n".join(clauses) if clauses else None,
-                "line": node.line,
-                "start": node.start,
-                "end": max(end for _, _, end in parts),
-                "node_id": node.node_id,
-                "level": node.level,
-            }
-        )
+        rows.append(_task_row(doc_id, f"{doc_id}/{node.node_id}", node, chapter, section, parts, year))
+    if not rows:
+        rows = _inline_field_tasks(doc_id, source, outline, year)
     return conform("tasks", pd.DataFrame(rows))
+
+
+def _inline_field_tasks(doc_id: str, source: str, outline: Outline, year: int | None) -> list[dict[str, Any]]:
+    """A text without numbered tasks whose paragraphs name agencies in inline fields (部门分工：…)."""
+    from coopstats import clauses
+    from coopstats.text import TextView, clean_wording
+
+    rows = []
+    for node in outline.nodes:
+        if node.level not in ("paragraph", "heading"):
+            continue
+        view = TextView.of(source, node.start, node.end)
+        for n, (task_start, found) in enumerate(clauses.inline_fields(view.text), start=1):
+            if task_start >= found.span[0]:
+                continue
+            start, _ = view.source_span(task_start, task_start + 1)
+            open_at, close_at = view.source_span(*found.span)
+            part = _Part(
+                clean_wording(source, start, open_at).strip(),
+                clean_wording(source, open_at, close_at),
+                close_at,
+                "fields",
+                _deadline_of(view.text, found, source, view),
+            )
+            row = _task_row(doc_id, f"{doc_id}/{node.node_id}.f{n}", node, None, None, [part], year)
+            row.update(start=start, level="paragraph", item_no=None)
+            rows.append(row)
+    return rows
 
 
 def _ancestor(nodes: dict[str, Node], node: Node, level: str) -> Node | None:
@@ -168,12 +323,17 @@ def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> pd.DataFrame
     return conform("assignments", agencies.assign(task_frame, lead_rule=lead_rule))
 
 
-def _figures_frame(provision_frame: pd.DataFrame, source: str, default_currency: str | None) -> pd.DataFrame:
+def _figures_frame(provision_frame: pd.DataFrame, source: str, settings: DocumentSettings) -> pd.DataFrame:
     from coopstats import figure_extraction as figures_stage
 
-    return conform(
-        "figures", figures_stage.document_figures(provision_frame, source, default_currency=default_currency)
+    figures = figures_stage.document_figures(
+        provision_frame,
+        source,
+        default_currency=settings.default_currency,
+        published=settings.published,
+        issuer=settings.issuer,
     )
+    return conform("figures", figures)
 
 
 def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame) -> pd.DataFrame:
@@ -218,7 +378,7 @@ def _build_document(
         "provisions": provision_frame,
         "tasks": task_frame,
         "assignments": assignment_frame,
-        "figures": _figures_frame(provision_frame, source, settings.default_currency),
+        "figures": _figures_frame(provision_frame, source, settings),
         "notes": _notes_frame(doc_id, outline),
     }
 
@@ -236,7 +396,8 @@ def _requested_settings(row: corpus.DocumentEntry) -> dict[str, str | None]:
         "lead_rule": row.lead_rule or "auto",
         "default_currency": row.default_currency or None,
         "issuer": row.issuer or None,
-        "published": getattr(row, "published", None) or None,
+        # relative period words resolve against the publication date, else the date of issue
+        "published": getattr(row, "published", None) or row.issued or None,
     }
 
 
@@ -591,9 +752,7 @@ class ParsedDocument:
         resolved = DocumentSettings.resolve(
             source, doc_id=doc_id or "document", encoding=_read.encoding if _read else None, **requested
         )
-        if resolved.default_currency is None:
-            currency = "HKD" if resolved.script == "hant" else "CNY"
-            resolved = dataclasses.replace(resolved, default_currency=currency)
+        # a bare 元 takes the issuer's currency, else default_currency: never one guessed from the script
         frames = _build_document(resolved, source, 0, len(source), path=path, read=_read)
         provision_frame, task_frame = frames["provisions"], frames["tasks"]
         if task_frame["agency_clause"].notna().any():
@@ -657,6 +816,24 @@ def _title(provisions: pd.DataFrame) -> str | None:
     return max(lines, key=len)
 
 
+def _refuse_a_file_name(text: str) -> None:
+    """A one-line str naming an existing file is a mistake: a str is always text."""
+    from coopstats.errors import ParseError
+
+    candidate = text.strip()
+    if not candidate or "\n" in candidate or len(candidate) > 4096:
+        return
+    try:
+        is_file = Path(candidate).expanduser().is_file()
+    except (OSError, ValueError):
+        return
+    if is_file:
+        raise ParseError(
+            f"a str is text; pass pathlib.Path({candidate!r}) to read the file",
+            expected="the text of a document, or a pathlib.Path to its file",
+        )
+
+
 def parse_document(
     source: str | bytes | os.PathLike[str],
     *,
@@ -702,7 +879,10 @@ def parse_document(
     Raises
     ------
     coopstats.errors.ParseError
-        Empty, binary, undecodable text, or text with no recognisable structure.
+        Empty, binary or undecodable text, a file that does not exist, or a
+        one-line ``str`` naming an existing file (a ``str`` is text: pass a
+        ``pathlib.Path``). A text with no numbered structure is parsed (its
+        paragraphs, no tasks), not refused.
     ValueError
         A setting outside its choices.
 
@@ -726,6 +906,7 @@ def parse_document(
     if isinstance(source, (bytes, bytearray)):
         return ParsedDocument.from_bytes(bytes(source), doc_id=doc_id, encoding=encoding, **settings)
     if isinstance(source, str):
+        _refuse_a_file_name(source)
         return ParsedDocument.from_text(source, doc_id=doc_id, **settings)
     if isinstance(source, os.PathLike):
         return ParsedDocument.from_path(source, doc_id=doc_id, encoding=encoding, **settings)

@@ -30,7 +30,10 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from os import PathLike
+from typing import Any
 
+from coopstats import clauses
+from coopstats.clauses import split_agency_clause
 from coopstats.errors import ParseError
 from coopstats.text import (
     PhysicalLine,
@@ -38,6 +41,7 @@ from coopstats.text import (
     normalize,
     parse_chinese_numeral,
     physical_lines,
+    strip_glosses,
 )
 
 __all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
@@ -59,7 +63,8 @@ _CHAPTER_ARTICLE = re.compile(rf"^第(?P<no>[{_CN_NUMERAL}\d]+)(?P<kind>[章节�
 _CHAPTER = re.compile(rf"^(?P<no>[{_CN_NUMERAL}]+)[、.]\s*")
 _SECTION = re.compile(rf"^\((?P<no>[{_CN_NUMERAL}]+)\)\s*")
 # "1." "1、" "12 ." but not "2.5", "33.7%" or "1.5倍"
-_ITEM = re.compile(r"^(?P<no>\d{1,3})\s*[.、](?!\d)\s*")
+# "5.2017年举办…" is item 5 followed by a year.
+_ITEM = re.compile(r"^(?P<no>\d{1,3})\s*[.、](?:(?!\d)|(?=(?:19|20)\d{2}年))\s*")
 # "1  不包括…": a footnote number followed by spaces; not "48 個國家", "2011 年", "12 月"
 _FOOTNOTE = re.compile(r"^(?P<no>\d{1,2})\s+(?![年月日号號个個家项項名种種类類%.万萬亿億千百多余餘])(?=\S)")
 _BOLD = re.compile(r"\*\*(?P<heading>[^*]+)\*\*")
@@ -72,22 +77,13 @@ _DATE_LINE = re.compile(
 _TERMINATORS = "。！？；:：!?;"
 _OPEN_ENDINGS = "，,、"
 _SENTENCE_PUNCT = re.compile(r"[，,。；;：:！？!?]")
-_BRACKETS = {"(": ")", "《": "》", "【": "】", "「": "」", "『": "』", "〔": "〕", "[": "]"}
-_CLOSERS = {v: k for k, v in _BRACKETS.items()}
-
 _MAX_HEADING_CHARS = 40
 _MAX_SHORT_HEADING_CHARS = 30
 
 
 def _balance(text: str) -> int:
     """Open brackets minus closed brackets (all kinds together)."""
-    depth = 0
-    for ch in text:
-        if ch in _BRACKETS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth -= 1
-    return depth
+    return clauses.bracket_balance(text)
 
 
 def _display_width(text: str) -> int:
@@ -137,6 +133,7 @@ class Node:
     para_no: int | None = None
     annex: str | None = None
     body_start: int = 0
+    cells: tuple[Any, ...] = ()  # a table row's cells (coopstats.clauses.Cell)
     children: list[Node] = field(default_factory=list, repr=False)
 
 
@@ -226,7 +223,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     current_open = False
     for index, ln in enumerate(lines):
         raw_line = source[ln.content_start : ln.content_end]
-        norm_line = normalize(raw_line)
+        norm_line = normalize(strip_glosses(raw_line))
         kind, number, _label, marker_len, article = _classify(norm_line)
         if current is not None and current_open:
             # Inside an unfinished sentence only a marker with the expected number opens a unit.
@@ -301,11 +298,15 @@ def _is_open(
     tail = norm.rstrip("* ")
     if not tail:
         return False
+    if index + 1 < len(lines):
+        nxt = lines[index + 1]
+        if clauses.field_run(normalize(source[nxt.content_start : nxt.content_end])) is not None:
+            return False  # a field line (牵头单位：…) stands on its own
     if _balance(norm) > 0 or tail[-1] in _OPEN_ENDINGS:
         return True
     if tail[-1] in _TERMINATORS:
         return False
-    if tail[-1] in _CLOSERS or tail[-1] in "”\"'":
+    if clauses.is_closer(tail[-1]) or tail[-1] in "”\"'":
         return False
     if profile.hard_wrapped:
         return profile.is_full(_display_width(source[ln.start : ln.content_end]))
@@ -317,53 +318,14 @@ def _is_open(
 
 
 # ---------------------------------------------------------------------------
-# Agency clauses
-# ---------------------------------------------------------------------------
-
-# A trailing parenthetical, possibly with one level of nested parentheses inside.
-_TRAILING_PARENTHETICAL = re.compile(r"\((?P<inner>[^()]*(?:\([^()]*\)[^()]*)*)\)\s*$")
-# Parentheticals that are never agency clauses.
-_NOT_A_CLAUSE = re.compile(
-    r"^\s*(?:以下简称|以下簡稱|以下称|以下稱|下同|此件|注|註|略|摘要|[\d\s\-–—~～/.,、年月日]*)\s*"
-)
-
-
-def split_agency_clause(norm: str) -> tuple[int, int] | None:
-    """Span ``(open, close)`` of a trailing agency clause in normalised paragraph text.
-
-    The clause is the parenthetical that ends the paragraph right after a sentence
-    (``…通行政策。（省发展改革委、公安厅）``); the span covers the parentheses.
-    Returns ``None`` when the paragraph has no such clause.
-
-    Examples
-    --------
-    >>> text = normalize("加快协商通行政策。（省发展改革委、公安厅）")
-    >>> span = split_agency_clause(text)
-    >>> text[span[0] : span[1]]
-    '(省发展改革委、公安厅)'
-    >>> split_agency_clause(normalize("关于安排(以下简称CEPA)")) is None
-    True
-    """
-    match = _TRAILING_PARENTHETICAL.search(norm)
-    if match is None:
-        return None
-    inner = match["inner"]
-    before = norm[: match.start()].rstrip()
-    if (
-        not inner.strip()
-        or "。" in inner
-        or _NOT_A_CLAUSE.fullmatch(inner)
-        or re.match(r"^(?:以下|下同|此件)", inner)
-    ):
-        return None
-    if before and before[-1] not in "。！？；!?;":
-        return None
-    return match.start(), match.end()
-
-
-# ---------------------------------------------------------------------------
 # The outline
 # ---------------------------------------------------------------------------
+
+
+def _cell_wording(source: str, start: int, end: int) -> str:
+    """A table cell's wording: hard breaks inside it (``工作机 制``) removed."""
+    text = clean_wording(source, start, end).replace("**", "")
+    return re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text).strip()
 
 
 def _short_heading(body: str) -> str | None:
@@ -436,7 +398,7 @@ class _Builder:
         elif unit.kind == "footnote" and self.chapter is None and self.paragraph is not None:
             self._footnote(unit)
         else:
-            self._text(unit)
+            self._text(unit, last=next_unit is None)
 
     def _annex(self, unit: _Unit, next_unit: _Unit | None) -> None:
         if (
@@ -563,6 +525,17 @@ class _Builder:
         )
         self.item = self._add(node, parent)
 
+    def table(self, table: clauses.Table) -> None:
+        """One item per row of a task table, its cells kept for the frames stage."""
+        for row in table.rows:
+            task = next((c for c in row.cells if c.kind == "task"), None)
+            body_start = task.start if task is not None else row.start
+            unit = _Unit("item", row.number, str(row.number), row.line, row.start, row.end, body_start, "")
+            self._item(unit)
+            node = self.nodes[-1]
+            node.cells = row.cells
+            node.text = _cell_wording(self.source, task.start, task.end) if task is not None else ""
+
     def _numbered_paragraph(self, unit: _Unit) -> None:
         node = Node(
             node_id=self._id(*self._scope(), f"p{unit.number}"),
@@ -616,8 +589,18 @@ class _Builder:
         )
         self._add(node, self.paragraph)
 
-    def _text(self, unit: _Unit) -> None:
+    def _text(self, unit: _Unit, last: bool = False) -> None:
         norm = unit.norm
+        if last and self.chapter is not None and re.fullmatch(r"\d{1,3}", norm.strip()):
+            items = [n.item_no for n in self.nodes if n.level == "item" and n.item_no is not None]
+            if items and int(norm.strip()) == items[-1] + 1:
+                # "8" alone at the end: the start of an item the copy cut off
+                self.notes.append(
+                    Note(unit.line, "truncated", f"item {norm.strip()} is cut off after its number")
+                )
+                no = int(norm.strip())
+                self._item(_Unit("item", no, str(no), unit.line, unit.start, unit.end, unit.end, norm))
+                return
         is_heading = _is_heading_like(norm) and unit.kind != "footnote"
         if _BACK_MATTER.match(norm) or _DATE_LINE.match(norm.replace(" ", "")):
             self._enter_back_matter(unit)
@@ -635,12 +618,6 @@ class _Builder:
                 heading=self._wording(unit.start, unit.end),
             )
             self._add(node, self.annex)
-            if (
-                self.annex is not None
-                and self.annex.heading is None
-                and not any(n.parent_id == self.annex.node_id and n.level != "heading" for n in self.nodes)
-            ):
-                pass
             self.topic = node.heading
             self.paragraph = None
             return
@@ -751,11 +728,14 @@ def parse_outline(
         Nodes in document order (annexes, chapters, sections, items, sub-items,
         paragraphs, headings, footnotes) and notes on what was repaired or missing.
 
+    A text with no numbered structure (a press release, a notice) gives
+    paragraphs and headings only. A task table flattened to text (a header row
+    naming 序号 / 工作任务 / 牵头单位 …) gives one item per row, with its cells.
+
     Raises
     ------
     ParseError
-        The text has no recognisable structure: no chapter, section, numbered
-        item or numbered paragraph.
+        The text is empty.
 
     Examples
     --------
@@ -774,17 +754,17 @@ def parse_outline(
         raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
     builder = _Builder(source)
     builder.notes = notes
+    lines = [(ln.number, ln.content_start, ln.content_end) for ln in physical_lines(source, start, end)]
+    table = clauses.read_table(source, [ln for ln in lines if ln[1] < ln[2]])
+    table_read = False
     for index, unit in enumerate(units):
+        if table is not None and table.start <= unit.start < table.rows[-1].end:
+            if not table_read:
+                builder.table(table)
+                table_read = True
+            continue
         builder.feed(unit, units[index + 1] if index + 1 < len(units) else None)
     builder.finish()
-    numbered = [n for n in builder.nodes if n.level in ("chapter", "section", "item", "subitem") or n.para_no]
-    if not numbered:
-        raise ParseError(
-            "no recognisable structure",
-            path=path,
-            line=units[0].line,
-            expected="chapters (一、), sections ((一)), numbered items (1.) or numbered paragraphs",
-        )
     _check_truncation(builder, source)
     return Outline(builder.nodes, builder.notes)
 

@@ -22,6 +22,7 @@ __all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
 ROLES = vocabulary.roles()
+LAYOUTS = ("clause", "fields", "table", "text")
 LEAD_RULES = vocabulary.lead_rules()
 _PHYSICAL_UNITS = tuple(dict.fromkeys(vocabulary.physical_units().values()))
 
@@ -31,7 +32,9 @@ def _choices(values: tuple[str, ...], sep: str = ", ", last: str = " or ") -> st
     return sep.join(quoted[:-1]) + last + quoted[-1] if len(quoted) > 1 else "".join(quoted)
 
 
-MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple")
+MEASURES = ("amount", "count", "share", "growth", "percent", "volume", "multiple", "contribution")
+PERIOD_KINDS = ("flow", "stock", "change")
+STATUSES = ("actual", "target", "forecast")
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,13 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("line_start", "Int64", "First line of the document in its raw file."),
         _c("line_end", "Int64", "Last line of the document in its raw file."),
         _c("default_currency", "string", "Currency of amounts with no currency marker."),
-        _c("issued_note", "string", "Where the date of issue comes from."),
-        _c("published", "string", "Date of publication (ISO 8601, as precise as known), where known."),
+        _c("issued_note", "string", "Where the dates of issue and publication come from."),
+        _c(
+            "published",
+            "string",
+            "Date the text was published (ISO 8601, as precise as known); relative period words"
+            " resolve against it.",
+        ),
         _c("format", "string", "Format the source file is in (`text`, `html`, `docx`, `pdf`)."),
         _c(
             "origin",
@@ -142,13 +150,37 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("item_no", "Int64", "Item number; missing for a section-level task."),
         _c("text", "string", "Task wording without its agency clause(s); paragraphs joined by a newline."),
         _c("agency_clause", "string", "Raw agency clause(s) without parentheses, one per line."),
+        _c(
+            "layout",
+            "category",
+            "Where the task names its agencies: `clause` (a closing bracket, with or without labelled "
+            "fields), `fields` (labelled lines after the task or an inline `部门分工`), `table` (cells of a "
+            "table row) or `text` (roles only in the task's words); missing when it names none.",
+            values=LAYOUTS,
+        ),
+        _c(
+            "deadline",
+            "string",
+            "The task's deadline as written (`2019年底前`, `长期坚持`), where it gives one.",
+        ),
+        _c(
+            "deadline_date",
+            "string",
+            "The date the deadline names (ISO 8601; `年内` against the document's year).",
+        ),
         _LINE,
         _START,
         _END,
         _THEME,
         _c("n_agencies", "Int64", "Distinct agencies named in the task's clauses."),
         _c("node_id", "string", "`node_id` of the task's unit in `provisions`."),
-        _c("level", "category", "Level of the task's unit (`item`, `subitem` or `section`).", values=LEVELS),
+        _c(
+            "level",
+            "category",
+            "Level of the task's unit (`item`, `subitem`, `section`, `chapter`; `paragraph` for inline "
+            "fields).",
+            values=LEVELS,
+        ),
         _TOPICS,
         _PAGE,
         _TABLE_NO,
@@ -170,6 +202,11 @@ FRAMES: dict[str, tuple[Column, ...]] = {
             "expanded",
             "string",
             "The name as written, prefix or suffix distributed, before registry aliases.",
+        ),
+        _c(
+            "label",
+            "string",
+            "The label the name stood under (`牵头单位`, a table column), where there was one.",
         ),
         _c("raw", "string", "The stretch of the clause the name was read from."),
         _c("flag", "string", "Why the row needs a look (an unknown name, a leftover), else missing."),
@@ -194,7 +231,11 @@ FRAMES: dict[str, tuple[Column, ...]] = {
             f"`times` or a physical unit ({_choices(_PHYSICAL_UNITS, last=', ')}).",
         ),
         _c("measure", "string", "What the number measures (a decline: negative growth).", values=MEASURES),
-        _c("period", "string", "Period: `2010`, `2010-06`, `2017-01/2017-05`, `2008/2011`, `end-2009`."),
+        _c(
+            "period",
+            "string",
+            "Period in the grammar of docs/api.md: `Y`, `Y-MM`, `Y-MM/Y-MM`, `Y/Y`, `end-Y`, `end-Y-MM`.",
+        ),
         _c(
             "approx",
             "boolean",
@@ -203,11 +244,25 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("subject", "string", "Short phrase the number describes."),
         _c("sentence", "string", "The sentence the mention is in."),
         _c("node_id", "string", "Provision the mention is in (see `cs.provisions()`)."),
+        _c("period_start", "datetime64[s]", "First day of the period (a stock: the day it stands at)."),
+        _c("period_end", "datetime64[s]", "Last day of the period."),
+        _c(
+            "period_kind",
+            "string",
+            "`flow` (over the period), `stock` (at its end) or `change` (a change over it).",
+            values=PERIOD_KINDS,
+        ),
+        _c(
+            "status",
+            "string",
+            "`actual`, `target` (到2020年达到…, 力争) or `forecast` (预计).",
+            values=STATUSES,
+        ),
         _c("bound", "string", "Kind of approximation: `about`, `over`, `at-least`, `under`."),
         _c(
             "currency_source",
             "string",
-            "Where the currency comes from: `explicit`, `carried` (下同) or `default`.",
+            "Where the currency comes from: `explicit`, `carried` (下同), `issuer` or `default`.",
         ),
         _c("flag", "string", "Why the mention needs a look, else missing."),
         _c(

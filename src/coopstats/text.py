@@ -42,12 +42,15 @@ __all__ = [
     "clean_wording",
     "decode",
     "detect_script",
+    "gloss_spans",
+    "has_control_characters",
     "is_page_header",
     "normalize",
     "normalize_newlines",
     "normalized_with_positions",
     "parse_chinese_numeral",
     "physical_lines",
+    "strip_glosses",
     "to_simplified",
 ]
 
@@ -282,6 +285,45 @@ def normalize(text: str) -> str:
     return "".join(map(_NFKC.__getitem__, text))
 
 
+# A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
+# tone-marked vowel, so an abbreviation in parentheses (CEPA) is never taken for one.
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+
+
+def gloss_spans(text: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the pinyin glosses in ``text``.
+
+    Examples
+    --------
+    >>> gloss_spans("關(guān)于(CEPA)")
+    [(1, 7)]
+    """
+    return [match.span() for match in _GLOSS.finditer(text)]
+
+
+def strip_glosses(text: str) -> str:
+    """``text`` without pinyin glosses after characters: they are not text.
+
+    Examples
+    --------
+    >>> strip_glosses("各區(qū)、縣級市")
+    '各區、縣級市'
+    """
+    return _GLOSS.sub("", text)
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds control, format or private-use characters.
+
+    Examples
+    --------
+    >>> has_control_characters("省财政厅\u200b")
+    True
+    """
+    return any(unicodedata.category(ch) in _CONTROL_CATEGORIES and not ch.isspace() for ch in text)
+
+
 @cache
 def _converter() -> opencc.OpenCC:
     import opencc
@@ -333,7 +375,12 @@ def detect_script(text: str) -> str:
 
 
 def normalized_with_positions(
-    text: str, *, simplified: bool = False, keep: Callable[[str], bool] | None = None
+    text: str,
+    *,
+    simplified: bool = False,
+    keep: Callable[[str], bool] | None = None,
+    space_runs: str | None = None,
+    drop_glosses: bool = False,
 ) -> tuple[str, list[int]]:
     """NFKC (and optionally simplified) form of ``text``, with the source index of every character.
 
@@ -350,6 +397,12 @@ def normalized_with_positions(
     keep : callable, optional
         A predicate on each normalised character; characters it rejects
         (whitespace, punctuation …) are dropped from the result.
+    space_runs : str, optional
+        A run of two or more spaces or tabs (no line break) becomes this one
+        character, mapped to the run's first index, whatever ``keep`` says:
+        fields of a clause may be separated by spaces alone.
+    drop_glosses : bool, default False
+        Leave out pinyin glosses after characters (``關(guān)``): they are not text.
 
     Returns
     -------
@@ -361,14 +414,32 @@ def normalized_with_positions(
     --------
     >>> normalized_with_positions("（一）粵 港", simplified=True, keep=lambda c: not c.isspace())
     ('(一)粤港', [0, 1, 2, 3, 5])
+    >>> normalized_with_positions("甲局  乙局(jú)", keep=str.isalpha, space_runs=";", drop_glosses=True)
+    ('甲局;乙局', [0, 1, 2, 4, 5])
     """
+    skipped = {i for a, b in gloss_spans(text) for i in range(a, b)} if drop_glosses else set()
     chars: list[str] = []
     positions: list[int] = []
-    for i, ch in enumerate(text):
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if i in skipped:
+            i += 1
+            continue
+        if space_runs is not None and ch in " \t\u3000":
+            j = i
+            while j < len(text) and text[j] in " \t\u3000":
+                j += 1
+            if j - i >= 2 and chars:
+                chars.append(space_runs)
+                positions.append(i)
+                i = j
+                continue
         for normal in _NFKC[ch]:
             if keep is None or keep(normal):
                 chars.append(normal)
                 positions.append(i)
+        i += 1
     joined = "".join(chars)
     return (to_simplified(joined) if simplified else joined), positions
 
@@ -421,7 +492,10 @@ class TextView:
             if previous and content and _is_latin(previous) and _is_latin(content[0]):
                 pieces.append(" ")
                 positions.append(first - 1)
+            glossed = {i for a, b in gloss_spans(content) for i in range(a, b)}
             for offset, ch in enumerate(content, start=first):
+                if offset - first in glossed:  # a pinyin gloss is not text
+                    continue
                 normal = _NFKC[ch]
                 pieces.append(normal)
                 positions.extend([offset] * len(normal))
@@ -544,7 +618,9 @@ def clean_wording(source: str, start: int, end: int) -> str:
     for line in physical_lines(source, start, end):
         if line.is_blank or line.is_page_header:
             continue
-        content = source[line.content_start : line.content_end]
+        content = strip_glosses(source[line.content_start : line.content_end])
+        if not content:
+            continue
         if previous and _is_latin(previous) and _is_latin(content[0]):
             parts.append(" ")
         parts.append(content)

@@ -41,10 +41,15 @@ __all__ = [
     "Term",
     "alternation",
     "brackets",
+    "classifiers",
+    "clause_words",
     "convertible_currencies",
     "currency_codes",
     "currency_forms",
     "currency_label",
+    "field_labels",
+    "issuer_currency",
+    "issuer_currency_forms",
     "label_endings",
     "label_roles",
     "languages",
@@ -57,6 +62,7 @@ __all__ = [
     "roles",
     "scales",
     "terms",
+    "time_words",
     "yuan_forms",
 ]
 
@@ -69,10 +75,15 @@ _KINDS: dict[str, tuple[str, str] | None] = {
     "scale": (r"1e[0-9]+", "a multiplier such as 1e8"),
     "unit": None,
     "percent-point": None,
+    "classifier": None,
+    "issuer-currency": None,
     "role": (r"#[0-9a-fA-F]{6}", "a chart colour such as #1f5f99"),
     "role-word": None,
     "role-label": None,
     "label-ending": None,
+    "clause-word": None,
+    "field-label": None,
+    "time-word": None,
     "lead-rule": None,
     "bracket": (r".+", "the closing bracket(s), |-separated in the order of forms"),
     "language": None,
@@ -139,6 +150,10 @@ def _check_whole(rows: list[Term]) -> None:
                     TABLE, line, f"a form not already declared (line {seen[group, form]} has {form!r})"
                 )
             seen[group, form] = line
+    currencies = {t.code for t in rows if t.kind == "currency"}
+    for line, term in enumerate(rows, start=2):
+        if term.kind == "issuer-currency" and term.code not in currencies:
+            raise ReferenceDataError(TABLE, line, "an issuer currency that is a declared currency code")
     declared = tuple(t.code for t in rows if t.kind == "role")
     if declared != _ROLE_CODES:
         raise ReferenceDataError(TABLE, 2, "the roles " + ", ".join(_ROLE_CODES) + " in that order")
@@ -258,6 +273,60 @@ def percent_point_forms() -> tuple[str, ...]:
 
 
 @cache
+def classifiers() -> tuple[str, ...]:
+    """Measure words (量词) that make a number a count, longest first.
+
+    Examples
+    --------
+    >>> classifiers()[:1], "家" in classifiers()
+    (('架次',), True)
+    """
+    return tuple(_by_form("classifier"))
+
+
+@cache
+def issuer_currency_forms() -> dict[str, str]:
+    """Words of an issuer's name -> the currency a bare 元 in its texts is, longest first.
+
+    Examples
+    --------
+    >>> issuer_currency_forms()["政府統計處"], issuer_currency_forms()["统计暨普查局"]
+    ('HKD', 'MOP')
+    """
+    return _by_form("issuer-currency")
+
+
+def issuer_currency(issuer: str | None) -> str | None:
+    """The currency of a bare 元 in texts of ``issuer``: the form written first in the name decides.
+
+    Parameters
+    ----------
+    issuer : str or None
+        The issuing body or bodies as written (either script).
+
+    Returns
+    -------
+    str or None
+        An ISO code, or ``None`` when no declared wording is in the name.
+
+    Examples
+    --------
+    >>> issuer_currency("商務及經濟發展局、政制及內地事務局")
+    'HKD'
+    >>> issuer_currency("澳門統計暨普查局"), issuer_currency("广东省人民政府"), issuer_currency("联合国")
+    ('MOP', 'CNY', None)
+    """
+    if not issuer:
+        return None
+    best: tuple[int, int, str] | None = None
+    for form, code in issuer_currency_forms().items():
+        at = issuer.find(form)
+        if at >= 0 and (best is None or (at, -len(form)) < best[:2]):
+            best = (at, -len(form), code)
+    return None if best is None else best[2]
+
+
+@cache
 def roles() -> tuple[str, ...]:
     """The roles of an agency, highest first: lead, co, responsible, listed."""
     return tuple(t.code for t in terms("role"))
@@ -302,6 +371,50 @@ def label_roles() -> dict[str, str]:
 def label_endings() -> tuple[str, ...]:
     """What ends a field label before its colon: 单位, 部门, 机构."""
     return tuple(form for t in terms("label-ending") for form in t.forms)
+
+
+@cache
+def clause_words(code: str) -> tuple[str, ...]:
+    """Written forms of one kind of clause word.
+
+    Kinds: ``lead-co``, ``by``, ``etc``, ``generic``, ``drop``, ``each``.
+
+    Examples
+    --------
+    >>> clause_words("lead-co")
+    ('牵头会同', '会同')
+    """
+    forms = tuple(form for t in terms("clause-word") if t.code == code for form in t.forms)
+    if not forms:
+        raise ValueError(f"no clause word of kind {code!r} in {TABLE}")
+    return forms
+
+
+@cache
+def field_labels() -> dict[str, str]:
+    """Words of a field label that is not an agency label -> its kind, longest first.
+
+    Kinds: ``person``, ``scope``, ``note``, ``deadline``, ``division``,
+    ``measures``, ``task``, ``number``.
+
+    Examples
+    --------
+    >>> field_labels()["完成时限"], field_labels()["领导"]
+    ('deadline', 'person')
+    """
+    return _by_form("field-label")
+
+
+@cache
+def time_words() -> tuple[str, ...]:
+    """Relative time phrases that make a clause's last group a deadline (年内, 年底前 …), longest first.
+
+    Examples
+    --------
+    >>> "年内" in time_words()
+    True
+    """
+    return tuple(_by_form("time-word"))
 
 
 @cache

@@ -35,6 +35,7 @@ from coopstats.errors import UnsupportedFormatError
 __all__ = [
     "CELL_SEPARATOR",
     "FORMATS",
+    "SUFFIXES",
     "Block",
     "BlockPosition",
     "ReadDocument",
@@ -47,8 +48,15 @@ __all__ = [
 #: Cells of a table row are joined by this in ``text``: space, U+2502 BOX DRAWINGS LIGHT VERTICAL, space.
 CELL_SEPARATOR = " \u2502 "
 
-#: The formats :func:`read_document` reads.
-FORMATS = ("text", "html", "docx", "pdf")
+#: The formats :func:`read_document` reads, with the file suffixes they are usually published under.
+#: The format is told from the content, never the name; the suffixes are for choosers (report parameters).
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "text": (".txt",),
+    "html": (".html", ".htm"),
+    "docx": (".docx",),
+    "pdf": (".pdf",),
+}
+FORMATS = tuple(SUFFIXES)
 
 BLOCK_KINDS = ("paragraph", "heading", "table-row")
 
