@@ -112,7 +112,9 @@ def main(big: bool = False) -> None:
     )
 
     sizes = (100, 1000, 10000) if big else (100, 1000)
-    print(f"\ncs.parse_documents on synthetic documents ({os.cpu_count()} cores; each run a fresh process)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\ncs.parse_documents on synthetic documents ({os.cpu_count()} cores, load average {load} now;")
+    print("a load above the cores: other processes share them, jobs 2 cannot gain; each run a fresh process)")
     header = ("documents", 9), ("jobs", 4), ("seconds", 8), ("ms/doc", 7), ("docs/s", 7), ("main MiB", 8)
     print(" ".join(f"{name:>{width}}" for name, width in header), f"{'worker MiB':>10}")
     with tempfile.TemporaryDirectory() as folder:
@@ -128,6 +130,7 @@ def main(big: bool = False) -> None:
                     f"{size / run['seconds']:7.1f} {run['main_kb'] / 1024:8.0f} {worker}"
                 )
                 assert run["parsed"] == size, run
+        print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
         for size in sizes:
             speed_up = timings[size, 1] / timings[size, 2]
             print(f"{size:,} documents: jobs 1 / jobs 2 = {speed_up:.2f} (2 = both cores)")
