@@ -163,6 +163,35 @@ def samples() -> tuple[str, list[str]]:
     return "\n".join(corpus_texts), corpus_texts
 
 
+def tables() -> str:
+    """Table cells against ``tests/gold/figures_tables.csv`` (the n-th cell with a surface)."""
+    with (ROOT / "tests" / "gold" / "table_texts.csv").open(encoding="utf-8") as handle:
+        texts = list(csv.DictReader(handle))
+    with (ROOT / "tests" / "gold" / "figures_tables.csv").open(encoding="utf-8") as handle:
+        gold = list(csv.DictReader(handle))
+    print(f"\ntables (tests/gold/figures_tables.csv): {len(texts)} texts, {len(gold)} gold cells")
+    print(f"{'':<34} {'P':>7} {'R':>7} {'value':>7} {'unit':>7} {'measure':>7} {'period':>7}")
+    bodies = []
+    all_pairs: list = []
+    n_pred = n_gold = 0
+    for entry in texts:
+        text = (SAMPLES / entry["file"]).read_text(encoding="utf-8")
+        bodies.append(text)
+        mine = [dict(g, n=0) for g in gold if g["text_id"] == entry["text_id"]]
+        seen: dict[str, int] = defaultdict(int)
+        for g in mine:
+            seen[g["surface"]] += 1
+            g["n"] = seen[g["surface"]]
+        predicted = extract_figures(text, published=entry["published"], issuer=entry["issuer"])
+        cells = predicted[predicted["table_no"].notna()]
+        pairs = pair_by_surface(cells, mine)
+        print(line(f"  {entry['text_id']}", score(pairs, len(cells), len(mine))))
+        all_pairs += pairs
+        n_pred, n_gold = n_pred + len(cells), n_gold + len(mine)
+    print(line("  all tables", score(all_pairs, n_pred, n_gold)))
+    return "\n".join(bodies)
+
+
 def throughput(text: str) -> None:
     repeats = 5
     with warnings.catch_warnings():
@@ -185,8 +214,9 @@ def throughput(text: str) -> None:
 def main() -> None:
     legco()
     sample_text, _ = samples()
+    table_text = tables()
     corpus = "\n".join(cs.source_text(d) for d in dict.fromkeys(cs.documents()["doc_id"]))
-    throughput(corpus + "\n" + sample_text)
+    throughput(corpus + "\n" + sample_text + "\n" + table_text)
 
 
 if __name__ == "__main__":

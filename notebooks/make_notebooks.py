@@ -310,6 +310,22 @@ if len(shares):
     show(fig)
 """
         ),
+        markdown(
+            "## Panel: indicators across documents\n\n"
+            "Every figure whose subject names an indicator of `indicator_names.csv`, one row per "
+            "observation with its document, publication date and quote; values of one series and period "
+            "that documents give with disjoint rounding intervals are marked `conflict`. Each chart keeps "
+            "stocks, flows, changes and units on separate axes, with the source documents in the legend."
+        ),
+        code(
+            """
+observations = cs.panel()
+table(observations[["indicator", "reporter", "partner", "measure", "period", "value", "unit", "doc_id",
+                    "published", "conflict", "quote"]])
+for code_ in observations.groupby("indicator")["period"].nunique().loc[lambda n: n > 1].index:
+    show(plots.panel_chart(observations, code_))
+"""
+        ),
     ],
     rules={
         "currency": {"choices": "vocabulary:convertible_currencies"},

@@ -189,9 +189,26 @@ def test_a_full_disk_gives_a_storage_error_and_keeps_the_manifest(home, tmp_path
             raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch, pytest.raises(StorageError, match="No space left") as caught:
-        patch.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: FullDisk(real_fdopen(fd, mode)))
+        patch.setattr(
+            os,
+            "fdopen",
+            lambda fd, mode="r", *a, **k: (
+                FullDisk(real_fdopen(fd, mode)) if "w" in mode else real_fdopen(fd, mode, *a, **k)
+            ),
+        )
         cs.add(_keywork(tmp_path, "kw-2019.txt", 2019))
     assert caught.value.path.endswith("kw-2019.txt")
     assert manifest.read_bytes() == before
     assert [p.name for p in (home / "corpus" / "raw").iterdir()] == ["kw-2018.txt"]  # no temporary left
     assert [row.doc_id for row in corpus.manifest() if row.origin == "user"] == ["kw-2018"]
+
+
+def test_report_grid_covers_user_documents_only_when_asked(home, tmp_path):
+    from coopstats.reports import default_grid
+
+    cs.add(_keywork(tmp_path, "kw-2018.txt", 2018))
+    assert ("agency_workload", {"doc_id": "kw-2018"}) not in default_grid()
+    with_user = default_grid(user=True)
+    assert ("agency_workload", {"doc_id": "kw-2018"}) in with_user
+    assert with_user.count(("trade_investment", {})) == 1  # a run naming no document is not repeated
+    assert all(run in with_user for run in default_grid())

@@ -103,3 +103,27 @@ def test_a_build_killed_midway_leaves_a_cache_that_gives_correct_frames(tmp_path
                 pd.read_parquet(out / f"{name}.parquet"),
                 pd.read_parquet(tmp_path / "clean-out" / f"{name}.parquet"),
             )
+
+
+def test_eight_report_runs_finishing_together_all_land_in_the_index(tmp_path):
+    """Eight `coopstats report` processes at once into one folder: the index lists eight runs."""
+    import json
+
+    home, go, out = tmp_path / "home", tmp_path / "go", tmp_path / "reports"
+    notebooks = Path(__file__).resolve().parent / "notebooks"
+    code = (
+        "import sys\n"
+        "from coopstats.cli import main\n"
+        "notebooks, message, out = sys.argv[1:4]\n"
+        "sys.argv = ['coopstats', 'report', 'echo', '--notebook-dir', notebooks, '-p', 'message', message,"
+        " '--out', out, '--progress', 'none']\n"
+        "main()\n"
+    )
+    processes = [_start(home, go, code, str(notebooks), f"run-{k}", str(out)) for k in range(8)]
+    go.touch()
+    _finish(processes)
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert sorted(entry["parameters"]["message"] for entry in index["reports"]) == [
+        f"run-{k}" for k in range(8)
+    ]
+    assert all(entry["status"] == "ok" for entry in index["reports"])

@@ -22,9 +22,9 @@ STAGES: dict[str, int] = {
     "text": 2, "corpus": 3, "readers": 3,
     # outline → clauses / agencies / figures / themes
     "outline": 4, "clauses": 4,
-    "agency_resolution": 5, "figure_extraction": 5, "periods": 5, "themes": 5,
+    "agency_resolution": 5, "figure_extraction": 5, "periods": 5, "tables": 5, "themes": 5,
     # frames: settings, cache, the public frames
-    "settings": 6, "cache": 6, "frames": 7,
+    "settings": 6, "cache": 6, "frames": 7, "panels": 7,
     # analysis → plots → reports, then the edges
     "analysis": 8, "agenda": 8, "trade_indicators": 8, "panel": 8, "collection": 8, "batch": 8,
     "plots": 9, "display": 9,

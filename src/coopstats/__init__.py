@@ -14,7 +14,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 # public name -> module that defines it (no module may share a public name: importing
-# coopstats.<module> would replace the function of that name in this namespace)
+# coopstats.<module> would replace the function of that name in this namespace: cs.panel lives in
+# coopstats.panels for that reason)
 _EXPORTS: dict[str, str] = {
     "add": "coopstats.collection",
     "agencies": "coopstats.agency_resolution",
@@ -27,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "extract_figures": "coopstats.figure_extraction",
     "figures": "coopstats.frames",
     "indicators": "coopstats.trade_indicators",
+    "panel": "coopstats.panels",
     "parse_document": "coopstats.frames",
     "parse_documents": "coopstats.batch",
     "parse_notes": "coopstats.frames",
@@ -42,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "source_text": "coopstats.frames",
     "tasks": "coopstats.frames",
     "theme_shares": "coopstats.agenda",
+    "to_wide": "coopstats.panels",
     "workload": "coopstats.analysis",
 }
 

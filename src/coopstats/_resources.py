@@ -97,8 +97,8 @@ def output_dir() -> Path:
     return user_dir() / "processed"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` in one step: a temporary file beside it, fsync, rename.
+def atomic_write(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` in one step: a temporary file, fsync, rename.
 
     A reader sees the old file or the new one, never a part; a killed writer
     leaves the old file (and a temporary ``.<name>.*.tmp`` that the next
@@ -123,9 +123,10 @@ def atomic_write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, mode)  # mkstemp creates 0600; what coopstats writes is for reading
         os.replace(tmp, path)
         tmp = None
         _fsync_folder(path.parent)

@@ -151,6 +151,13 @@ _ROLE_TAIL = re.compile(
 )
 # A trailing 等 / 等部门 ("and others") with no role word after it.
 _TRAILING_ETC = re.compile(rf"(?:{_ETC})(?:{_DROP})?$")
+# The longest tail the two patterns above can match: they are anchored at the end, so a search from
+# this far before the end finds what a search of the whole name would (and keeps stripping linear).
+_TAIL_WINDOW = (
+    max(map(len, vocabulary.clause_words("etc")))
+    + max(map(len, vocabulary.clause_words("drop")), default=0)
+    + max(map(len, vocabulary.role_words()))
+)
 # "由省发展改革委牵头": a leading 由 is a role word.
 _LEADING_BY = re.compile(rf"^(?:{vocabulary.alternation(vocabulary.clause_words('by'))})")
 # 各 / 各有关 heading a chain distributes along it: 各市、县 → 各市, 各县.
@@ -502,15 +509,19 @@ def _strip_role_words(token: _Token, clause: _Clause) -> None:
         token.start += match.end()
         token.text = token.text[match.end() :]
     words = vocabulary.role_words()
+    text, end = token.text, len(token.text)  # strip from the end without copying the name each time
     while True:
-        if match := _ROLE_TAIL.search(token.text):
+        tail = max(0, end - _TAIL_WINDOW)
+        if match := _ROLE_TAIL.search(text, tail, end):
             # the last role word of a run wins: "牵头负责" would be odd, keep the first seen from the end
             token.marker = token.marker or words[match["marker"]]
-        elif not (match := _TRAILING_ETC.search(token.text)):
+        elif not (match := _TRAILING_ETC.search(text, tail, end)):
             break
-        _cover(clause, token.start + match.start(), token.end)
-        token.end = token.start + match.start()
-        token.text = token.text[: match.start()]
+        end = match.start()
+    if end < len(text):
+        _cover(clause, token.start + end, token.end)
+        token.end = token.start + end
+        token.text = text[:end]
 
 
 def _cover(clause: _Clause, start: int, end: int) -> None:

@@ -490,14 +490,10 @@ def iter_parsed(
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ParseError("no such file", path=path, expected="an existing document file") from None
-    except IsADirectoryError:
-        raise ParseError("this is a folder, not a file", path=path, expected="a document file") from None
-    except OSError as exc:
-        raise ParseError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    """The file's bytes, through the readers' size-capped reader of regular files."""
+    from coopstats.readers import read_file
+
+    return read_file(path)
 
 
 def _collect(future: cf.Future[BatchResult], path: Path) -> BatchResult:

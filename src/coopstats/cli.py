@@ -383,6 +383,9 @@ def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
 )
 @click.option("--all", "run_grid", is_flag=True, help="Run the grid the notebooks declare.")
 @click.option(
+    "--user", "user_documents", is_flag=True, help="With --all: also run the grid on your own documents."
+)
+@click.option(
     "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Notebooks run in parallel."
 )
 @click.option(
@@ -414,6 +417,7 @@ def report_command(
     output_dir: Path | None,
     timeout: float,
     run_grid: bool,
+    user_documents: bool,
     jobs: int,
     progress: str,
     prune: bool,
@@ -427,6 +431,7 @@ def report_command(
     coopstats report agency_workload -p doc_id gdhk-keywork-2017 -p top_n 10
     coopstats report document_profile -p source my-document.txt
     coopstats report --all --jobs 2
+    coopstats report --all --user        # the grid on your own documents too
     coopstats report --prune --keep 20
     """
     from coopstats._resources import reports_dir
@@ -454,12 +459,17 @@ def report_command(
     from coopstats.reports import run
 
     mode = run.resolve_progress(progress)
+    if user_documents and not run_grid:
+        raise click.UsageError("--user goes with --all")
     if run_grid:
         if name or parameters:
             raise click.UsageError("--all runs the grid the notebooks declare; give no NAME or -p with it")
+        from coopstats.reports import default_grid
+
         try:
+            grid = default_grid(notebook_dir, user=user_documents)
             records = run.run_all(
-                folder, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
+                folder, grid, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
             )
         except ReportError as exc:  # a refused parameter set or a bad declaration: nothing ran
             click.echo(f"error: {exc}", err=True)

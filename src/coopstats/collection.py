@@ -110,10 +110,8 @@ def _write_manifest(rows: list[dict[str, str]]) -> None:
 
 
 def _check_new(path: str | os.PathLike[str], doc_id: str | None) -> tuple[Path, str]:
-    """The file and the ``doc_id`` it would get; refused before parsing when either is unusable."""
+    """The file and the ``doc_id`` it would get; refused before parsing when the id is unusable."""
     source = Path(path)
-    if not source.is_file():
-        raise ParseError("no such file", path=source, expected="an existing document file")
     wanted = _doc_id_for(source, doc_id)
     embedded = {row.doc_id for row in corpus.manifest() if row.origin == "embedded"}
     if wanted in embedded:
@@ -212,9 +210,10 @@ def add_one(
 ) -> AddedDocument:
     """Add one file to the user's corpus, parsed in this process (see :func:`add`)."""
     from coopstats import frames
+    from coopstats.readers import read_file
 
+    data = read_file(Path(path))  # a regular file within the size limit: never a FIFO or a device
     source, wanted = _check_new(path, doc_id)
-    data = source.read_bytes()
     parsed = frames.ParsedDocument.from_bytes(
         data,
         doc_id=wanted,

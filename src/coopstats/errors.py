@@ -16,11 +16,15 @@ __all__ = [
     "CoopstatsWarning",
     "CorpusIntegrityError",
     "DecodingError",
+    "DecodingWarning",
     "DocumentExistsError",
+    "DocumentTooLargeError",
     "ExchangeRateError",
+    "ExportError",
     "FigureWarning",
     "LegacyFormatError",
     "MissingExtraError",
+    "NotAFileError",
     "ParseError",
     "ParseWarning",
     "ReferenceDataError",
@@ -28,6 +32,7 @@ __all__ = [
     "ReportParameterError",
     "ScannedDocumentError",
     "StorageError",
+    "UndecodableBytesError",
     "UnknownAgencyWarning",
     "UnknownDocumentError",
     "UnsupportedFormatError",
@@ -76,6 +81,67 @@ class ParseError(CoopstatsError, ValueError):
 
 class DecodingError(ParseError):
     """The bytes are in no encoding coopstats accepts, or decode to implausible text."""
+
+
+class UndecodableBytesError(DecodingError):
+    """Bytes that are invalid in the encoding the text is in (a stray byte in a UTF-8 file …).
+
+    Pass ``encoding_errors="replace"`` to read past them: each becomes U+FFFD
+    and its byte offset is returned with the text.
+
+    Attributes
+    ----------
+    offset : int
+        0-based offset in the bytes of the first byte that cannot be decoded.
+    encoding : str
+        The encoding the rest of the bytes decode in.
+
+    Examples
+    --------
+    >>> error = UndecodableBytesError("a.txt", offset=12, encoding="utf-8", byte=0xFF)
+    >>> error.offset, error.encoding
+    (12, 'utf-8')
+    >>> str(error)  # doctest: +ELLIPSIS
+    "a.txt: cannot decode as utf-8: byte 0xff at offset 12 is invalid (expected ...)"
+    """
+
+    def __init__(
+        self, path: str | PathLike[str] | None, *, offset: int, encoding: str, byte: int | None = None
+    ) -> None:
+        self.offset = offset
+        self.encoding = encoding
+        shown = f"byte 0x{byte:02x}" if byte is not None else "a byte"
+        super().__init__(
+            f"cannot decode as {encoding}: {shown} at offset {offset} is invalid",
+            path=path,
+            expected=f"text in {encoding} throughout; pass encoding_errors='replace' to read past bad bytes",
+        )
+
+
+class DocumentTooLargeError(ParseError):
+    """A file or bytes larger than the ``max_bytes`` limit (``COOPSTATS_MAX_BYTES``, 50 MB by default).
+
+    Attributes
+    ----------
+    size : int or None
+        The size in bytes, when known (at least ``limit + 1``).
+    limit : int
+        The limit in bytes.
+    """
+
+    def __init__(self, path: str | PathLike[str] | None, *, size: int | None, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        shown = f"{size} bytes" if size is not None else "more bytes"
+        super().__init__(
+            f"{shown}, more than the limit of {limit} bytes",
+            path=path,
+            expected="a document of at most max_bytes (raise it with max_bytes= or COOPSTATS_MAX_BYTES)",
+        )
+
+
+class NotAFileError(ParseError):
+    """A path that is not a regular file (a FIFO, a device such as ``/dev/zero``, a socket, a folder)."""
 
 
 class UnsupportedFormatError(ParseError):
@@ -198,6 +264,16 @@ class WorkerEnvironmentError(CoopstatsError):
     """
 
 
+class ExportError(CoopstatsError, ValueError):
+    """Frames that cannot be exported as asked: a frame name that is not a file name, an unknown format.
+
+    Examples
+    --------
+    >>> str(ExportError("frame name '../x' is not a file name"))
+    "frame name '../x' is not a file name"
+    """
+
+
 class ExchangeRateError(CoopstatsError, LookupError):
     """No exchange rate is known for a currency and period."""
 
@@ -273,3 +349,12 @@ class UnknownAgencyWarning(CoopstatsWarning):
 
 class FigureWarning(CoopstatsWarning):
     """A number-like string that could not be read as a figure and was skipped."""
+
+
+class DecodingWarning(CoopstatsWarning):
+    """Text was read with a doubt or a repair.
+
+    Bytes were replaced (``encoding_errors="replace"``), lone surrogates in a
+    ``str`` became U+FFFD, or the encoding was guessed from too few bytes to be
+    sure.
+    """

@@ -50,6 +50,7 @@ from coopstats.periods import (
     resolve_period,
 )
 from coopstats.schemas import FRAMES
+from coopstats.tables import Table, TableCell, find_tables
 from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
 
 if TYPE_CHECKING:
@@ -395,6 +396,7 @@ class _Context:
         issuer_currency: str | None,
         default_currency: str | None,
         carried_currency: str | None,
+        breaks: tuple[int, ...] = (),
     ) -> _Context:
         text = view.text
         stopped = bytearray(len(text))
@@ -405,13 +407,17 @@ class _Context:
             for m in _words().currency_note.finditer(text)
         ]
         bounds = [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)]
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        if breaks:  # a table's lines end sentences and clauses of the prose around them
+            ends = sorted({*ends, *breaks})
+            bounds = sorted({*bounds, *((k, k) for k in breaks)})
         return cls(
             view=view,
             text=text,
             stopped=bytes(stopped),
             note_starts=tuple(a for a, _ in notes),
             note_codes=tuple(code for _, code in notes),
-            sentence_ends=tuple(m.end() for m in _SENTENCE_END.finditer(text)),
+            sentence_ends=tuple(ends),
             clause_starts=tuple(a for a, _ in bounds),
             clause_ends=tuple(b for _, b in bounds),
             ref=ref,
@@ -903,23 +909,156 @@ def _extract_view(
     issuer_currency: str | None,
     default_currency: str | None,
     carried_currency: str | None,
+    claimed: _Claimed | None = None,
 ) -> tuple[list[dict[str, object]], str | None]:
-    """The figures of one view, and the currency a note carries past it."""
+    """The figures of one view, and the currency a note carries past it.
+
+    Numbers on the lines a table claims (``claimed``, source spans) are the
+    table step's: the prose reading skips them.
+    """
     ctx = _Context.of(
         view,
         ref,
         issuer_currency=issuer_currency,
         default_currency=default_currency,
         carried_currency=carried_currency,
+        breaks=claimed.breaks(view) if claimed is not None else (),
     )
     memo: dict[int, list[PeriodMention]] = {}
     carry = _Carry()
     rows: list[dict[str, object]] = []
     for number in _scan_numbers(view.text):
+        if claimed is not None and claimed.covers(view.positions[number.i]):
+            continue
         row, carry = _figure(ctx, number, carry, memo)
         if row is not None:
             rows.append(row)
     return rows, (ctx.note_codes[-1] if ctx.note_codes else carried_currency)
+
+
+# ---------------------------------------------------------------------------
+# Tables: cells as figures (the layout is read by coopstats.tables)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """Source spans (sorted, not overlapping) of the lines tables claim from the prose reading."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, tables: list[Table]) -> _Claimed | None:
+        spans = sorted(span for table in tables for span in table.rows)
+        if not spans:
+            return None
+        return cls(tuple(a for a, _ in spans), tuple(b for _, b in spans))
+
+    def breaks(self, view: TextView) -> tuple[int, ...]:
+        """View offsets where a claimed line begins or ends: sentence breaks for the prose."""
+        if not view.positions:
+            return ()
+        lo, hi = view.positions[0], view.positions[-1]
+        found = set()
+        for a, b in zip(self.starts, self.ends, strict=True):
+            for pos in (a, b):
+                if lo < pos <= hi:
+                    found.add(bisect.bisect_left(view.positions, pos))
+        return tuple(sorted(found))
+
+    def covers(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
+_GROWTH_LABEL = re.compile("增长|增長|增速|增幅|升幅|变动|變動")
+
+
+def _table_unit(cell: TableCell) -> _Unit | None:
+    if not cell.unit_text:
+        return None
+    if cell.unit_text in ("%", "‰"):
+        return _Unit("percent", "percent", 1.0, 0, None)
+    return _read_unit(cell.unit_text, 0)
+
+
+def _table_rows(
+    source: str,
+    tables: list[Table],
+    *,
+    issuer_currency: str | None,
+    default_currency: str | None,
+    carried_currency: str | None,
+) -> list[dict[str, object]]:
+    """One figure per table cell: the column's period, the row's subject, the row's or table's unit."""
+    rows: list[dict[str, object]] = []
+    for table in tables:
+        for cell in table.cells:
+            unit = _table_unit(cell)
+            flags: list[str] = []
+            if unit is None or unit is _NOT_A_FIGURE:
+                unit = _Unit("count", "", 1.0, 0, None)
+                flags.append("unit-unknown")
+            written = unit.unit if unit.kind == "money" and cell.unit_from == "row" else None
+            if unit.kind == "money":
+                currency = resolve_currency(
+                    written,
+                    note=unit.unit if cell.unit_from == "table" else None,
+                    carried=carried_currency,
+                    issuer=issuer_currency,
+                    default=default_currency,
+                )
+            else:
+                currency = CurrencyReading(unit.unit or None, None)
+            if cell.change or (unit.kind in ("percent", "pp") and _GROWTH_LABEL.search(cell.label)):
+                measure = _MeasureReading("growth", 1)
+            else:
+                measure = _classify("", unit, "")
+            tenths = 10.0 if unit.kind == "tenths" else 1.0
+            if currency.flag:
+                flags.append(currency.flag)
+            if cell.unresolved:
+                flags.append("period-unresolved")
+            period = cell.period
+            line = source[cell.line_start : cell.line_end].strip()
+            rows.append(
+                {
+                    "start": cell.start,
+                    "end": cell.end,
+                    "surface": source[cell.start : cell.end],
+                    "value": cell.value * unit.multiplier * tenths,
+                    "unit": currency.unit,
+                    "measure": measure.measure,
+                    "period": period.label if period else None,
+                    "period_start": period.dates[0] if period else None,
+                    "period_end": period.dates[1] if period else None,
+                    "period_kind": (
+                        None
+                        if period is None
+                        else "stock"
+                        if period.stock
+                        else "change"
+                        if measure.measure in ("growth", "contribution")
+                        else "flow"
+                    ),
+                    "status": "actual",
+                    "approx": False,
+                    "subject": cell.label,
+                    "sentence": line,
+                    "bound": None,
+                    "currency_source": currency.source,
+                    "flag": "|".join(flags) or None,
+                    "resolution": cell.resolution * unit.multiplier * tenths,
+                    "clause": line,
+                    "lead_in": cell.label,
+                    "context": f"{cell.label} {cell.column}#",
+                    "table_no": cell.table_no,
+                    "row_no": cell.row_no,
+                    "column": cell.column,
+                }
+            )
+    return rows
 
 
 def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -935,6 +1074,16 @@ def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.Dat
         else:
             frame[column] = frame[column].astype(dtype)
     return frame
+
+
+def _recurrency(row: dict[str, object], carried: str) -> dict[str, object]:
+    """A table cell in a bare 元 after a currency note of an earlier part: the note's currency."""
+    if row["currency_source"] in ("issuer", "default") or (
+        row["flag"] and "currency-unknown" in str(row["flag"])
+    ):
+        flags = [f for f in str(row["flag"] or "").split("|") if f and f != "currency-unknown"]
+        return {**row, "unit": carried, "currency_source": "carried", "flag": "|".join(flags) or None}
+    return row
 
 
 def _reference(published: dt.date | str | None, source: str) -> Reference:
@@ -1004,13 +1153,26 @@ def extract_figures(
     [['CNY', 'issuer']]
     """
     view = TextView.of(text)
+    ref = _reference(published, text)
+    issuer_currency = vocabulary.issuer_currency(issuer)
+    tables = find_tables(text, ref=ref)
     rows, _ = _extract_view(
         view,
-        _reference(published, text),
-        issuer_currency=vocabulary.issuer_currency(issuer),
+        ref,
+        issuer_currency=issuer_currency,
         default_currency=default_currency,
         carried_currency=None,
+        claimed=_Claimed.of(tables),
     )
+    if tables:
+        rows += _table_rows(
+            text,
+            tables,
+            issuer_currency=issuer_currency,
+            default_currency=default_currency,
+            carried_currency=None,
+        )
+        rows.sort(key=lambda row: (row["start"], row["end"]))
     return _frame(rows)
 
 
@@ -1061,6 +1223,19 @@ def document_figures(
     ref = _reference(published, source)
     issuer_currency = vocabulary.issuer_currency(issuer)
     ordered = provisions.sort_values("start", kind="stable")
+    spans = [
+        (int(a), int(b)) for a, b in zip(ordered["start"], ordered["end"], strict=True) if int(b) > int(a)
+    ]
+    tables = find_tables(source, spans[0][0], max(b for _, b in spans), ref=ref) if spans else []
+    claimed = _Claimed.of(tables)
+    cells = _table_rows(
+        source,
+        tables,
+        issuer_currency=issuer_currency,
+        default_currency=default_currency,
+        carried_currency=None,
+    )
+    k = 0
     for provision in ordered.itertuples(index=False):
         start, end = int(provision.start), int(provision.end)
         if end <= start:
@@ -1068,13 +1243,21 @@ def document_figures(
         view = TextView.of(source, start, end)
         if not view.text:
             continue
-        found, carried = _extract_view(
+        found, carried_after = _extract_view(
             view,
             ref,
             issuer_currency=issuer_currency,
             default_currency=default_currency,
             carried_currency=carried,
+            claimed=claimed,
         )
+        while k < len(cells) and int(cells[k]["start"]) < start:
+            k += 1  # cells outside every provision (a gap) are not the document's
+        while k < len(cells) and int(cells[k]["start"]) < end:
+            found.append(cells[k] if not carried else _recurrency(cells[k], carried))
+            k += 1
+        found.sort(key=lambda row: (row["start"], row["end"]))
+        carried = carried_after
         para_no = getattr(provision, "para_no", None)
         for row in found:
             row["doc_id"] = provision.doc_id

@@ -374,11 +374,14 @@ def _build_document(
     if read is not None:
         provision_frame = _with_positions(provision_frame, read)
         task_frame = _with_positions(task_frame, read)
+    figure_frame = _figures_frame(provision_frame, source, settings)
+    if read is not None:
+        figure_frame = _with_table_positions(figure_frame, read)
     return {
         "provisions": provision_frame,
         "tasks": task_frame,
         "assignments": assignment_frame,
-        "figures": _figures_frame(provision_frame, source, settings),
+        "figures": figure_frame,
         "notes": _notes_frame(doc_id, outline),
     }
 
@@ -678,6 +681,26 @@ class ParsedDocument:
     figures: pd.DataFrame = field(repr=False)
     notes: pd.DataFrame = field(repr=False)
 
+    @property
+    def panel(self) -> pd.DataFrame:
+        """Observations of named indicators in this document (see :func:`coopstats.panel`).
+
+        Examples
+        --------
+        >>> doc = parse_document("1. 2023年全省进出口总额8.3万亿元。", issuer="广东省统计局",
+        ...     published="2024-01")
+        >>> doc.panel[["indicator", "reporter", "period", "surface", "published"]].values.tolist()
+        [['trade', 'CN-GD', '2023', '8.3万亿元', '2024-01']]
+        """
+        from coopstats.panels import observations
+
+        return observations(
+            self.figures,
+            doc_id=str(self.meta["doc_id"]),
+            published=None if self.settings.published is None else str(self.settings.published),
+            source=self.source,
+        )
+
     @classmethod
     def from_path(
         cls,
@@ -685,19 +708,28 @@ class ParsedDocument:
         *,
         doc_id: str | None = None,
         encoding: str = "auto",
+        encoding_errors: str = "strict",
+        max_bytes: int | None = None,
         **settings: Any,
     ) -> ParsedDocument:
-        """Parse a file (text, web page, Word or PDF, told by content); settings as :func:`parse_document`."""
-        from coopstats.errors import ParseError
+        """Parse a file (text, web page, Word or PDF, told by content); settings as :func:`parse_document`.
+
+        Only regular files are read (never a FIFO or a device), at most
+        ``max_bytes`` (``$COOPSTATS_MAX_BYTES``, 50 MB by default).
+        """
+        from coopstats.readers import read_file
 
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ParseError("no such file", path=path, expected="an existing text file") from None
-        except IsADirectoryError:
-            raise ParseError("this is a folder, not a file", path=path, expected="a text file") from None
-        return cls.from_bytes(data, doc_id=doc_id or path.stem, encoding=encoding, path=path, **settings)
+        data = read_file(path, max_bytes=max_bytes)
+        return cls.from_bytes(
+            data,
+            doc_id=doc_id or path.stem,
+            encoding=encoding,
+            encoding_errors=encoding_errors,
+            max_bytes=max_bytes,
+            path=path,
+            **settings,
+        )
 
     @classmethod
     def from_bytes(
@@ -706,6 +738,8 @@ class ParsedDocument:
         *,
         doc_id: str | None = None,
         encoding: str = "auto",
+        encoding_errors: str = "strict",
+        max_bytes: int | None = None,
         path: str | os.PathLike[str] | None = None,
         **settings: Any,
     ) -> ParsedDocument:
@@ -715,7 +749,9 @@ class ParsedDocument:
         """
         from coopstats.readers import read_document
 
-        read = read_document(data, path=path, encoding=encoding)
+        read = read_document(
+            data, path=path, encoding=encoding, encoding_errors=encoding_errors, max_bytes=max_bytes
+        )
         return cls.from_text(
             read.text,
             doc_id=doc_id,
@@ -746,7 +782,7 @@ class ParsedDocument:
                 f"unknown document settings {', '.join(unknown)}; expected any of {', '.join(_OWN_SETTINGS)}"
             )
         requested = {**_OWN_SETTINGS, **settings}
-        source = normalize_newlines(text)
+        source, surrogates = _without_lone_surrogates(normalize_newlines(text), path)
         if not source.strip():
             raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
         resolved = DocumentSettings.resolve(
@@ -754,6 +790,7 @@ class ParsedDocument:
         )
         # a bare 元 takes the issuer's currency, else default_currency: never one guessed from the script
         frames = _build_document(resolved, source, 0, len(source), path=path, read=_read)
+        frames["notes"] = _with_reading_notes(frames["notes"], resolved.doc_id, source, _read, surrogates)
         provision_frame, task_frame = frames["provisions"], frames["tasks"]
         if task_frame["agency_clause"].notna().any():
             kind = "task-list"
@@ -778,12 +815,75 @@ class ParsedDocument:
         return cls(meta=meta, settings=resolved, source=source, **frames)
 
 
+def _without_lone_surrogates(text: str, path: str | os.PathLike[str] | None) -> tuple[str, int]:
+    """``text`` with lone surrogates (not text: U+D800–U+DFFF) replaced by U+FFFD, with a warning."""
+    import re
+    import warnings
+
+    from coopstats.errors import DecodingWarning
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text, count = re.subn("[\ud800-\udfff]", "\ufffd", text)
+        where = f"{path}: " if path is not None else ""
+        warnings.warn(
+            f"{where}{count} lone surrogate(s) (U+D800–U+DFFF, not characters) replaced by U+FFFD",
+            DecodingWarning,
+            stacklevel=4,
+        )
+        return text, count
+    return text, 0
+
+
+def _with_reading_notes(
+    notes: pd.DataFrame, doc_id: str, source: str, read: ReadDocument | None, surrogates: int
+) -> pd.DataFrame:
+    """Notes of what reading the text replaced or guessed: bad bytes (with offsets), surrogates."""
+    rows = []
+    replaced = read.replaced if read is not None else ()
+    if replaced or surrogates:
+        marks = [i for i, ch in enumerate(source) if ch == "\ufffd"]
+        lines = [source.count("\n", 0, i) + 1 for i in marks]
+        if replaced:
+            for k, offset in enumerate(replaced):
+                line = lines[k] if len(lines) == len(replaced) else None
+                rows.append([doc_id, line, "replaced-bytes", f"undecodable byte(s) at byte offset {offset}"])
+        else:
+            rows.append(
+                [
+                    doc_id,
+                    lines[0] if lines else None,
+                    "replaced-surrogates",
+                    f"{surrogates} lone surrogate(s) replaced by U+FFFD",
+                ]
+            )
+    if read is not None and read.encoding_guessed:
+        rows.append(
+            [doc_id, None, "guessed-encoding", f"too short to be sure of the encoding ({read.encoding})"]
+        )
+    if not rows:
+        return notes
+    extra = pd.DataFrame(rows, columns=["doc_id", "line", "kind", "message"])
+    return conform("notes", pd.concat([notes, extra], ignore_index=True))
+
+
 def _with_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
     """``page``, ``table_no`` and ``row_no`` of each row's ``start``, from the reader's blocks."""
     positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
     out = frame.copy()
     for column in ("page", "table_no", "row_no"):
         out[column] = pd.array([getattr(p, column) for p in positions], dtype="Int64")
+    return out
+
+
+def _with_table_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
+    """A figure in a reader's table (HTML, Word) takes the reader's ``table_no`` and ``row_no``."""
+    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
+    out = frame.copy()
+    for column in ("table_no", "row_no"):
+        given = pd.array([getattr(p, column) for p in positions], dtype="Int64")
+        out[column] = pd.Series(given, index=out.index).fillna(out[column]).astype("Int64")
     return out
 
 
@@ -844,6 +944,8 @@ def parse_document(
     default_currency: str | None = None,
     issuer: str | None = None,
     published: str | None = None,
+    encoding_errors: str = "strict",
+    max_bytes: int | None = None,
 ) -> ParsedDocument:
     """Parse any document of the genre into frames.
 
@@ -869,6 +971,12 @@ def parse_document(
         The issuing body, as written.
     published : str, optional
         Publication date, ISO 8601 as precise as known.
+    encoding_errors : {"strict", "replace"}, default "strict"
+        Bytes invalid in the text's encoding: refused (the error names the
+        first one's byte offset) or replaced by U+FFFD, each with a
+        ``replaced-bytes`` note carrying its byte offset.
+    max_bytes : int, optional
+        Largest file or bytes read (default ``$COOPSTATS_MAX_BYTES`` or 50 MB).
 
     Returns
     -------
@@ -903,11 +1011,16 @@ def parse_document(
         "issuer": issuer,
         "published": published,
     }
+    reading: dict[str, Any] = {
+        "encoding": encoding,
+        "encoding_errors": encoding_errors,
+        "max_bytes": max_bytes,
+    }
     if isinstance(source, (bytes, bytearray)):
-        return ParsedDocument.from_bytes(bytes(source), doc_id=doc_id, encoding=encoding, **settings)
+        return ParsedDocument.from_bytes(bytes(source), doc_id=doc_id, **reading, **settings)
     if isinstance(source, str):
         _refuse_a_file_name(source)
         return ParsedDocument.from_text(source, doc_id=doc_id, **settings)
     if isinstance(source, os.PathLike):
-        return ParsedDocument.from_path(source, doc_id=doc_id, encoding=encoding, **settings)
+        return ParsedDocument.from_path(source, doc_id=doc_id, **reading, **settings)
     raise TypeError(f"source must be a path, bytes or str, not {type(source).__name__}")

@@ -39,7 +39,7 @@ from coopstats.text import (
     PhysicalLine,
     clean_wording,
     normalize,
-    parse_chinese_numeral,
+    parse_number,
     physical_lines,
     strip_glosses,
 )
@@ -50,8 +50,8 @@ _CN_NUMERAL = "零〇一二两三四五六七八九十百"
 
 
 def _outline_number(numeral: str) -> int:
-    """Value of an outline number: Arabic (第3条) or Chinese (三十五)."""
-    return int(numeral) if numeral.isdigit() else int(parse_chinese_numeral(numeral) or 0)
+    """Value of an outline number: Arabic (第3条) or Chinese (三十五); 0 when absurd (bounded)."""
+    return int(parse_number(numeral) or 0)
 
 
 # ---------------------------------------------------------------------------
@@ -346,7 +346,8 @@ class _Builder:
         self.source = source
         self.nodes: list[Node] = []
         self.notes: list[Note] = []
-        self.ids: set[str] = set()
+        self.id_counts: dict[str, int] = {}  # base id -> how many nodes took it (base, base~2, …)
+        self.last_section_no: dict[str | None, int | None] = {}  # annex label -> its last section
         self.annex: Node | None = None
         self.chapter: Node | None = None
         self.section: Node | None = None
@@ -359,12 +360,9 @@ class _Builder:
     # -- helpers -------------------------------------------------------
     def _id(self, *parts: str) -> str:
         base = ".".join(parts) if parts else "root"
-        node_id, n = base, 1
-        while node_id in self.ids:
-            n += 1
-            node_id = f"{base}~{n}"
-        self.ids.add(node_id)
-        return node_id
+        n = self.id_counts.get(base, 0) + 1
+        self.id_counts[base] = n
+        return base if n == 1 else f"{base}~{n}"
 
     def _scope(self) -> list[str]:
         parts = []
@@ -489,14 +487,15 @@ class _Builder:
             body_start=unit.body_start,
         )
         self.section = self._add(node, chapter or self.annex)
+        self.last_section_no[self._annex_label()] = unit.number
         self.item = self.paragraph = None
 
     def _sections_continue(self, unit: _Unit) -> bool:
         """Whether section numbers run on across chapters ((四) in chapter 二 after (三) in chapter 一)."""
-        previous_sections = [
-            n.section_no for n in self.nodes if n.level == "section" and n.annex == self._annex_label()
-        ]
-        return bool(previous_sections) and unit.number == (previous_sections[-1] or 0) + 1
+        annex = self._annex_label()
+        if annex not in self.last_section_no:
+            return False
+        return unit.number == (self.last_section_no[annex] or 0) + 1
 
     def _annex_label(self) -> str | None:
         return self.annex.label if self.annex is not None else None

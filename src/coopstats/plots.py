@@ -36,6 +36,7 @@ __all__ = [
     "coassignment_matrix",
     "concentration_chart",
     "font_kwargs",
+    "panel_chart",
     "project_timeline_chart",
     "resolve_lang",
     "role_split",
@@ -646,3 +647,78 @@ def concentration_chart(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax.set_yticks(list(y), result["doc_id"])
     ax.set_xlabel("Herfindahl–Hirschman index of agency workload (95% bootstrap interval)")
     return ax
+
+
+def panel_chart(panel: pd.DataFrame, indicator: str, *, title: str | None = None) -> Figure:
+    """One indicator's series of a panel, one axis per kind of value, sources in the legend.
+
+    Stocks, flows and changes and different units never share an axis: each
+    (``period_kind``, ``measure``, ``unit``) gets its own, and each reporter/partner
+    its own line on it. A value stands at the end of its period; the legend names
+    the documents it was read from, and a conflict (``conflict``) is drawn as a
+    ring.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A panel (:func:`coopstats.panel`, ``ParsedDocument.panel``).
+    indicator : str
+        An indicator code of ``indicator_names.csv`` (``trade``, ``gdp`` …).
+    title : str, optional
+        Title (default: the indicator's code).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        The panel has no row of that indicator with a period.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"indicator": "gdp", "reporter": "CN-GD", "partner": None,
+    ...     "period_kind": ["flow", "flow", "change"], "measure": ["amount", "amount", "growth"],
+    ...     "unit": ["CNY", "CNY", "percent"], "period_end": pd.to_datetime(["2020-12-31", "2021-12-31",
+    ...     "2021-12-31"]), "value": [1.1e13, 1.2e13, 8.0], "doc_id": "tjjgz", "conflict": False})
+    >>> fig = panel_chart(p, "gdp")
+    >>> len(fig.axes), fig.axes[0].get_legend().get_texts()[0].get_text()
+    (2, 'CN-GD (tjjgz)')
+    """
+    import matplotlib.pyplot as plt
+
+    rows = panel[(panel["indicator"] == indicator) & panel["period_end"].notna()].copy()
+    if rows.empty:
+        raise ValueError(f"the panel has no row of indicator {indicator!r} with a period")
+    for column in ("period_kind", "measure", "unit", "reporter", "partner"):
+        rows[column] = rows[column].astype("string").fillna("")
+    groups = list(rows.groupby(["period_kind", "measure", "unit"], sort=True))
+    fig, axes = plt.subplots(
+        len(groups), 1, figsize=(9, 2.8 * len(groups) + 0.6), layout="constrained", squeeze=False
+    )
+    for ax, ((kind, measure, unit), group) in zip(axes[:, 0], groups, strict=True):
+        factor, word = _scale(group["value"]) if unit not in ("percent", "pp") else (1.0, "")
+        for (reporter, partner), series in group.groupby(["reporter", "partner"], sort=True):
+            series = series.sort_values("period_end")
+            name = reporter or "?"
+            if partner:
+                name += f"–{partner}"
+            docs = ", ".join(dict.fromkeys(series["doc_id"].astype(str)))
+            ax.plot(series["period_end"], series["value"] / factor, marker="o", label=f"{name} ({docs})")
+            clash = series[series["conflict"].fillna(False).astype(bool)]
+            if len(clash):
+                ax.scatter(
+                    clash["period_end"],
+                    clash["value"] / factor,
+                    s=140,
+                    facecolors="none",
+                    edgecolors="#b2182b",
+                    label="conflict",
+                )
+        ax.set_ylabel(" ".join(p for p in (word, unit) if p) or "value")
+        ax.set_title(f"{measure} ({kind})", loc="left", fontsize=10)
+        ax.legend(fontsize=8, loc="best")
+    fig.suptitle(title or indicator, x=0.01, ha="left")
+    return fig

@@ -18,16 +18,26 @@ such as 衞 unconverted, so 衞生 would not match 卫生.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
+import threading
 import unicodedata
+import warnings
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from os import PathLike
 from typing import TYPE_CHECKING
 
-from coopstats.errors import DecodingError, ParseError, UnsupportedFormatError
+from coopstats.errors import (
+    DecodingError,
+    DecodingWarning,
+    ParseError,
+    UndecodableBytesError,
+    UnsupportedFormatError,
+)
 
 if TYPE_CHECKING:
     import opencc
@@ -36,6 +46,9 @@ __all__ = [
     "CHINESE_DIGITS",
     "CHINESE_GROUPS",
     "CHINESE_PLACES",
+    "MAX_NUMBER",
+    "MAX_SIGNIFICANT_DIGITS",
+    "SHORT_INPUT_BYTES",
     "Decoded",
     "PhysicalLine",
     "TextView",
@@ -49,6 +62,7 @@ __all__ = [
     "normalize_newlines",
     "normalized_with_positions",
     "parse_chinese_numeral",
+    "parse_number",
     "physical_lines",
     "strip_glosses",
     "to_simplified",
@@ -85,18 +99,78 @@ _COMMON_HANZI = frozenset(
 )
 _MIN_COMMON_SHARE = 0.25  # share of ideographs that must be common for Chinese text
 _MIN_TEXT_SHARE = 0.95  # share of characters that must be printable text
+_MIN_SCRIPT_SHARE = 0.95  # UTF-16 without BOM or zero bytes: share of ASCII, CJK and CJK punctuation
+#: Inputs with fewer non-ASCII bytes than this are too short to tell GB18030, Big5 and UTF-8 apart surely.
+SHORT_INPUT_BYTES = 8
+_PLAUSIBILITY_SAMPLE = 200_000  # characters looked at to judge a decoding (head, middle and tail)
+_MAX_REPLACED_RUNS = 4  # bad byte runs read past in any text, however short
+_ENCODING_ERRORS = ("strict", "replace")
+_UTF16 = ("utf-16-le", "utf-16-be")
+_RECORD_HANDLER = "coopstats-record"
 
 
 @dataclass(frozen=True)
 class Decoded:
-    """Decoded text and the encoding it was read with."""
+    """Decoded text, the encoding it was read with, and what was doubtful about it.
+
+    Attributes
+    ----------
+    text : str
+        The text, newlines normalised to ``\\n``.
+    encoding : str
+        The Python codec used.
+    replaced : tuple of int
+        0-based byte offsets of the bytes replaced by U+FFFD (only with
+        ``encoding_errors="replace"``); empty when every byte decoded.
+    guessed : bool
+        True when the input was too short to tell its encoding for sure and
+        another candidate also gave plausible text (a :class:`DecodingWarning`
+        was issued).
+    """
 
     text: str
     encoding: str
+    replaced: tuple[int, ...] = ()
+    guessed: bool = False
+
+
+_recording = threading.local()
+
+
+def _record_error(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: U+FFFD for the bad bytes, their offset noted for the caller."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    log = getattr(_recording, "offsets", None)
+    if log is not None:
+        log.append(exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error(_RECORD_HANDLER, _record_error)
+
+
+def _decode_replacing(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+    """Decode with bad bytes replaced by U+FFFD; return the text and the offsets replaced."""
+    _recording.offsets = []
+    try:
+        text = data.decode(name, _RECORD_HANDLER)
+        return text, tuple(_recording.offsets)
+    finally:
+        _recording.offsets = None
+
+
+def _sample(text: str) -> str:
+    if len(text) <= _PLAUSIBILITY_SAMPLE:
+        return text
+    part = _PLAUSIBILITY_SAMPLE // 4
+    middle = len(text) // 2
+    return text[: 2 * part] + text[middle : middle + part] + text[-part:]
 
 
 def _plausibility(text: str) -> tuple[float, float]:
     """Return (share of printable text characters, share of common ideographs)."""
+    text = _sample(text)
     if not text:
         return 0.0, 0.0
     bad = 0
@@ -104,7 +178,7 @@ def _plausibility(text: str) -> tuple[float, float]:
     common = 0
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f":
+        if (cat in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f") or ch == "\ufffd":
             bad += 1
         elif "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
             ideographs += 1
@@ -117,8 +191,31 @@ def _plausibility(text: str) -> tuple[float, float]:
     return text_share, common_share
 
 
+def _script_share(text: str) -> float:
+    """Share of characters a Chinese document is made of: ASCII, CJK ideographs and punctuation."""
+    text = _sample(text)
+    if not text:
+        return 0.0
+    fitting = sum(
+        1
+        for ch in text
+        if " " <= ch <= "~"
+        or ch in "\n\r\t\f"
+        or "\u3000" <= ch <= "\u303f"  # CJK punctuation
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"  # full-width forms
+        or "\u2000" <= ch <= "\u206f"  # general punctuation: “”…—
+        or "\u2460" <= ch <= "\u24ff"  # circled numbers ①
+        or "\u2500" <= ch <= "\u257f"  # box drawing (table cells)
+        or ch in "\u00a0\u00b7\u00d7\u00f7\u00b0\u2103\u2116\u2160\u2161\u2162\u2163\u2164"
+    )
+    return fitting / len(text)
+
+
 def _looks_utf16(data: bytes) -> str | None:
-    """Guess UTF-16 without a BOM from the pattern of zero bytes."""
+    """Guess UTF-16 without a BOM from the pattern of zero bytes (text with ASCII in it)."""
     sample = data[:4000]
     if len(sample) < 4:
         return None
@@ -131,11 +228,38 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _candidates(data: bytes) -> tuple[list[str], str | None]:
+    """Encodings to try, in order of preference, and the one a zero-byte pattern points at."""
+    if data.startswith(codecs.BOM_UTF8):
+        return ["utf-8-sig"], None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"], None
+    guess = _looks_utf16(data)
+    if guess is not None:  # zeros at one alignment: ASCII in UTF-16, unless ideographs such as U+4E00
+        return [guess, *(name for name in _UTF16 if name != guess)], guess
+    if b"\x00" in data[:4000]:
+        return list(_UTF16), None  # Chinese UTF-16 holds few zero bytes: judged by its text
+    candidates = ["utf-8", "gb18030", "big5"]
+    if len(data) % 2 == 0:
+        candidates += _UTF16  # Chinese UTF-16 without BOM may hold no zero byte at all
+    return candidates, None
+
+
+def _acceptable(name: str, text: str, zero_guess: str | None) -> tuple[bool, float]:
+    """Whether a decoding is plausible Chinese (or ASCII) text, and its score."""
+    text_share, common_share = _plausibility(text)
+    if name in _UTF16 and name != zero_guess and _script_share(text) < _MIN_SCRIPT_SHARE:
+        return False, 0.0
+    ok = text_share >= _MIN_TEXT_SHARE and common_share >= _MIN_COMMON_SHARE
+    return ok, common_share + text_share
+
+
 def decode(
     data: bytes,
     *,
     encoding: str = "auto",
     path: str | PathLike[str] | None = None,
+    encoding_errors: str = "strict",
 ) -> Decoded:
     """Decode the bytes of a text document, detecting the encoding.
 
@@ -148,16 +272,26 @@ def decode(
         without BOM), UTF-16 (with or without BOM), GB18030 and Big5.
     path : path-like, optional
         Used in error messages only.
+    encoding_errors : {"strict", "replace"}, default "strict"
+        What to do with bytes that are invalid in the text's encoding (a stray
+        byte in a UTF-8 file): refuse the text, or replace each run of bad
+        bytes by U+FFFD, return their byte offsets in ``replaced`` and warn.
 
     Returns
     -------
     Decoded
-        ``text`` (newlines normalised to ``\\n``) and the ``encoding`` used.
+        ``text`` (newlines normalised to ``\\n``), the ``encoding`` used, the
+        byte offsets ``replaced`` and whether the encoding was ``guessed``
+        from too short an input (then a :class:`~coopstats.errors.DecodingWarning`
+        is issued).
 
     Raises
     ------
     UnsupportedFormatError
         The bytes are a PDF, Word, zip, image or other binary file.
+    UndecodableBytesError
+        Bytes invalid in the text's encoding (with ``encoding_errors="strict"``);
+        the error's ``offset`` is the first bad byte.
     DecodingError
         The bytes are empty after decoding, cannot be decoded with the forced
         encoding, or no candidate encoding gives plausible text.
@@ -168,7 +302,22 @@ def decode(
     'gb18030'
     >>> decode("粵港合作框架協議".encode("big5")).text
     '粵港合作框架協議'
+    >>> decode("粤港澳大湾区建设合作框架协议".encode("utf-16-le")).encoding  # no BOM, no zero byte
+    'utf-16-le'
+    >>> data = "一、合作".encode() + b"\\xff" + "推进".encode()
+    >>> decode(data)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    coopstats.errors.UndecodableBytesError: cannot decode as utf-8: byte 0xff at offset 12 is invalid ...
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     decoded = decode(data, encoding_errors="replace")
+    >>> decoded.text, decoded.replaced
+    ('一、合作\\ufffd推进', (12,))
     """
+    if encoding_errors not in _ENCODING_ERRORS:
+        choices = ", ".join(_ENCODING_ERRORS)
+        raise ValueError(f"encoding_errors must be one of {choices}, not {encoding_errors!r}")
     for signature, kind in _BINARY_SIGNATURES:
         if data.startswith(signature):
             raise UnsupportedFormatError(
@@ -178,60 +327,119 @@ def decode(
                 expected="plain text (convert the document to .txt first)",
             )
     if encoding != "auto":
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise DecodingError(
-                f"cannot decode as {encoding}: {exc}", path=path, expected="text in that encoding"
-            ) from None
-        return Decoded(_check_nonempty(normalize_newlines(text.lstrip("\ufeff")), path), encoding)
+        return _decode_forced(data, encoding, path, encoding_errors)
 
-    candidates: list[str] = []
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif (guess := _looks_utf16(data)) is not None:
-        candidates = [guess]
-    else:
-        if b"\x00" in data[:4000]:
-            raise UnsupportedFormatError(
-                "the file holds NUL bytes: a binary file, not text",
-                path=path,
-                expected="plain text",
-            )
-        candidates = ["utf-8", "gb18030", "big5"]
-
-    best: tuple[float, str, str] | None = None
+    candidates, zero_guess = _candidates(data)
+    short = len(data.translate(None, _ASCII_BYTES)) < SHORT_INPUT_BYTES
+    plausible: list[tuple[float, str, str]] = []
     for name in candidates:
         try:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        # Valid UTF-8 with non-ASCII bytes, or a byte-order mark, is practically never an accident.
-        sure = (name == "utf-8" and not data.isascii()) or name in ("utf-8-sig", "utf-16")
+        if name == "utf-8" and data.isascii():
+            if len(data) % 2 or not text.strip() or _plausibility(text)[0] >= _MIN_TEXT_SHARE:
+                return Decoded(_check_nonempty(normalize_newlines(text), path), name)
+            continue  # control characters: perhaps UTF-16 of ideographs whose bytes are all ASCII
+        # Valid UTF-8 with non-ASCII bytes, or a byte-order mark, is practically never an accident
+        # (but a few bytes of GB18030 or Big5 can be valid UTF-8).
+        sure = name in ("utf-8-sig", "utf-16") or (name == "utf-8" and not short)
         if sure and _plausibility(text)[0] >= _MIN_TEXT_SHARE:
-            return Decoded(_check_nonempty(normalize_newlines(text), path), name)
-        text_share, common_share = _plausibility(text)
-        if text_share >= _MIN_TEXT_SHARE and common_share >= _MIN_COMMON_SHARE:
-            score = common_share + text_share
-            if best is None or score > best[0]:
-                best = (score, name, text)
-        if name == "utf-8":  # pure ASCII
-            return Decoded(_check_nonempty(normalize_newlines(text), path), name)
-    if best is None and b"\x00" in data[:4000]:
+            return Decoded(_check_nonempty(normalize_newlines(text.lstrip("\ufeff")), path), name)
+        ok, score = _acceptable(name, text, zero_guess)
+        if ok:
+            plausible.append((score, name, text))
+    if plausible:
+        # Valid UTF-8 first (a strong sign even when short), then the most plausible text.
+        score, name, text = max(plausible, key=lambda p: (p[1] == "utf-8", p[0]))
+        guessed = short and len(plausible) > 1
+        if guessed:
+            others = ", ".join(p[1] for p in plausible if p[1] != name)
+            warnings.warn(
+                f"{_where(path)}only {len(data)} bytes: read as {name}, but {others} also give plausible "
+                "text; pass encoding= to be sure",
+                DecodingWarning,
+                stacklevel=2,
+            )
+        return Decoded(_check_nonempty(normalize_newlines(text), path), name, guessed=guessed)
+
+    # No clean decoding is plausible: the text may hold bad bytes.
+    nearly = _best_with_replacements(data, candidates, zero_guess)
+    if nearly is not None:
+        name, text, replaced = nearly
+        if encoding_errors == "strict":
+            raise UndecodableBytesError(path, offset=replaced[0], encoding=name, byte=data[replaced[0]])
+        _warn_replaced(path, name, replaced)
+        return Decoded(_check_nonempty(normalize_newlines(text), path), name, replaced=replaced)
+    if b"\x00" in data[:4000]:
         raise UnsupportedFormatError(
             "the file holds NUL bytes and is not plausible UTF-16 text: a binary file",
             path=path,
             expected="plain text",
         )
-    if best is None:
+    raise DecodingError(
+        f"the bytes decode to implausible text in every candidate encoding ({', '.join(candidates)})",
+        path=path,
+        expected="Chinese text in UTF-8, UTF-16, GB18030 or Big5; pass encoding= to force one",
+    )
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def _where(path: str | PathLike[str] | None) -> str:
+    return f"{path}: " if path is not None else ""
+
+
+def _decode_forced(data: bytes, encoding: str, path: str | PathLike[str] | None, errors: str) -> Decoded:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
         raise DecodingError(
-            f"the bytes decode to implausible text in every candidate encoding ({', '.join(candidates)})",
-            path=path,
-            expected="Chinese text in UTF-8, UTF-16, GB18030 or Big5; pass encoding= to force one",
-        )
-    return Decoded(_check_nonempty(normalize_newlines(best[2]), path), best[1])
+            f"cannot decode as {encoding}: unknown encoding", path=path, expected="a Python codec name"
+        ) from None
+    replaced: tuple[int, ...] = ()
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if errors == "strict":
+            raise UndecodableBytesError(
+                path, offset=exc.start, encoding=encoding, byte=data[exc.start]
+            ) from None
+        text, replaced = _decode_replacing(data, encoding)
+        _warn_replaced(path, encoding, replaced)
+    except Exception as exc:  # a codec that is not a text encoding (e.g. "base64", "rot13")
+        raise DecodingError(
+            f"cannot decode as {encoding}: {exc}", path=path, expected="text in that encoding"
+        ) from None
+    if not isinstance(text, str):
+        raise DecodingError(f"{encoding} is not a text encoding", path=path, expected="a text encoding")
+    return Decoded(_check_nonempty(normalize_newlines(text.lstrip("\ufeff")), path), encoding, replaced)
+
+
+def _best_with_replacements(
+    data: bytes, candidates: list[str], zero_guess: str | None
+) -> tuple[str, str, tuple[int, ...]] | None:
+    """The candidate that gives plausible text with the fewest bytes replaced, if any."""
+    best: tuple[int, float, str, str, tuple[int, ...]] | None = None
+    for name in candidates:
+        text, replaced = _decode_replacing(data, name)
+        if not replaced or len(replaced) > max(_MAX_REPLACED_RUNS, len(text) * (1 - _MIN_TEXT_SHARE)):
+            continue  # decoded cleanly (and was judged implausible), or is mostly bad bytes
+        ok, score = _acceptable(name, text.replace("\ufffd", ""), zero_guess)
+        if ok and (best is None or (len(replaced), -score) < (best[0], -best[1])):
+            best = (len(replaced), score, name, text, replaced)
+    return None if best is None else (best[2], best[3], best[4])
+
+
+def _warn_replaced(path: str | PathLike[str] | None, name: str, replaced: tuple[int, ...]) -> None:
+    shown = ", ".join(str(offset) for offset in replaced[:5]) + (" …" if len(replaced) > 5 else "")
+    warnings.warn(
+        f"{_where(path)}{len(replaced)} undecodable byte run(s) in {name} replaced by U+FFFD "
+        f"at byte offset(s) {shown}",
+        DecodingWarning,
+        stacklevel=3,
+    )
 
 
 def _check_nonempty(text: str, path: str | PathLike[str] | None) -> str:
@@ -564,6 +772,22 @@ class PhysicalLine:
         return self.content_start == self.content_end
 
 
+@lru_cache(maxsize=4)
+def _newlines(source: str) -> array[int]:
+    """Offsets of every newline of a source text (kept for the few texts being parsed)."""
+    return array("q", (m.start() for m in _NEWLINE.finditer(source)))
+
+
+_NEWLINE = re.compile("\n")
+
+
+def _line_number(source: str, offset: int) -> int:
+    """1-based number of the line ``offset`` is on: a bisect, not a count from the start."""
+    if offset < 4096:  # short prefixes: counting is cheaper than building the index
+        return source.count("\n", 0, offset) + 1
+    return bisect.bisect_left(_newlines(source), offset) + 1
+
+
 def physical_lines(source: str, start: int = 0, end: int | None = None) -> Iterator[PhysicalLine]:
     """The lines of ``source`` that overlap ``[start, end)``, clipped to it.
 
@@ -575,7 +799,7 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     [(1, False), (2, True), (3, False), (4, False)]
     """
     end = len(source) if end is None else end
-    number = source.count("\n", 0, start) + 1
+    number = _line_number(source, start)
     position = source.rfind("\n", 0, start) + 1
     while position <= end and position <= len(source):
         newline = source.find("\n", position)
@@ -651,8 +875,18 @@ CHINESE_PLACES: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
 CHINESE_GROUPS: dict[str, int] = {"萬": 10**4, "万": 10**4, "億": 10**8, "亿": 10**8}
 
 
+#: Numbers read from text are bounded: more significant digits, or a larger value, is "not a number".
+MAX_SIGNIFICANT_DIGITS = 16
+MAX_NUMBER = 1e16
+_MAX_NUMERAL_LENGTH = 64  # characters: 九千九百九十九万九千九百九十九亿 … is far shorter
+
+
 def parse_chinese_numeral(text: str) -> float | None:
     """Value of a number written in Chinese numerals, or ``None`` if it is not one.
+
+    Every value is bounded: a numeral with more than
+    :data:`MAX_SIGNIFICANT_DIGITS` digits, or worth more than
+    :data:`MAX_NUMBER`, is ``None`` (never an exception or an infinite float).
 
     Parameters
     ----------
@@ -676,24 +910,51 @@ def parse_chinese_numeral(text: str) -> float | None:
     2011.0
     >>> parse_chinese_numeral("萬") is None
     True
+    >>> parse_chinese_numeral("九" * 400) is None, parse_chinese_numeral("九亿" * 30) is None
+    (True, True)
     """
-    if not text:
+    if not text or len(text) > _MAX_NUMERAL_LENGTH:
         return None
     integer, _, fraction = re.sub("[點点]", ".", text).partition(".")
     if fraction and not all(ch in CHINESE_DIGITS for ch in fraction):
         return None
     if integer and all(ch in CHINESE_DIGITS for ch in integer):
-        if len(integer) == 1:
-            whole = float(CHINESE_DIGITS[integer])
-        else:
-            whole = float("".join(str(CHINESE_DIGITS[ch]) for ch in integer))
+        digits = "".join(str(CHINESE_DIGITS[ch]) for ch in integer)
+        if len(digits.lstrip("0")) > MAX_SIGNIFICANT_DIGITS:
+            return None
+        whole = float(int(digits))
     else:
         whole = _parse_place_value(integer)
         if whole is None:
             return None
     if fraction:
-        return float(f"{int(whole)}." + "".join(str(CHINESE_DIGITS[ch]) for ch in fraction))
+        places = "".join(str(CHINESE_DIGITS[ch]) for ch in fraction)
+        if len(str(int(whole)).lstrip("0")) + len(places.rstrip("0")) > MAX_SIGNIFICANT_DIGITS:
+            return None
+        return float(f"{int(whole)}.{places}")
     return whole
+
+
+def parse_number(text: str) -> float | None:
+    """Value of an outline or figure number in Arabic or Chinese numerals, bounded; ``None`` if none.
+
+    Arabic digits of any script (``12``, full-width ``１２``) and Chinese numerals
+    (:func:`parse_chinese_numeral`). More than :data:`MAX_SIGNIFICANT_DIGITS`
+    digits or a value above :data:`MAX_NUMBER` is ``None``, never an error.
+
+    Examples
+    --------
+    >>> parse_number("35"), parse_number("三十五"), parse_number("１２")
+    (35.0, 35.0, 12.0)
+    >>> parse_number("1" * 5000) is None
+    True
+    """
+    if text and text.isdecimal():
+        digits = text.lstrip("0") or "0"
+        if len(digits) > MAX_SIGNIFICANT_DIGITS:
+            return None
+        return float(int(digits))
+    return parse_chinese_numeral(text)
 
 
 def _parse_place_value(text: str) -> float | None:
@@ -722,7 +983,9 @@ def _parse_place_value(text: str) -> float | None:
             digit = None
         else:
             return None
+        if total + group > MAX_NUMBER:
+            return None
     group += digit or 0
-    if not seen_any:
+    if not seen_any or total + group > MAX_NUMBER:
         return None
     return float(total + group)

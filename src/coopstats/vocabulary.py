@@ -47,6 +47,7 @@ __all__ = [
     "currency_codes",
     "currency_forms",
     "currency_label",
+    "economies",
     "field_labels",
     "issuer_currency",
     "issuer_currency_forms",
@@ -87,6 +88,7 @@ _KINDS: dict[str, tuple[str, str] | None] = {
     "lead-rule": None,
     "bracket": (r".+", "the closing bracket(s), |-separated in the order of forms"),
     "language": None,
+    "economy": None,
 }
 _ROLE_CODES = ("lead", "co", "responsible", "listed")
 
@@ -234,6 +236,18 @@ def convertible_currencies() -> tuple[str, ...]:
     with path.open(encoding="utf-8", newline="") as handle:
         with_rates = {row["currency"] for row in csv.DictReader(handle)}
     return tuple(code for code in currency_codes() if code in with_rates or code == "USD")
+
+
+@cache
+def economies() -> dict[str, str]:
+    """Written names of economies -> the codes of ``reporter``/``partner``/``via``, longest first.
+
+    Examples
+    --------
+    >>> economies()["廣東省"], economies()["澳门"], economies()["內地"]
+    ('CN-GD', 'MAC', 'CHN')
+    """
+    return _by_form("economy")
 
 
 @cache

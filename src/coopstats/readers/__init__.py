@@ -25,16 +25,20 @@ stays light.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 
-from coopstats.errors import UnsupportedFormatError
+from coopstats.errors import DocumentTooLargeError, NotAFileError, ParseError, UnsupportedFormatError
 
 __all__ = [
     "CELL_SEPARATOR",
+    "DEFAULT_MAX_BYTES",
     "FORMATS",
+    "MAX_BYTES_ENV",
     "SUFFIXES",
     "Block",
     "BlockPosition",
@@ -42,7 +46,9 @@ __all__ = [
     "TextBuilder",
     "detect_format",
     "locate",
+    "max_bytes_limit",
     "read_document",
+    "read_file",
 ]
 
 #: Cells of a table row are joined by this in ``text``: space, U+2502 BOX DRAWINGS LIGHT VERTICAL, space.
@@ -59,6 +65,11 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
 FORMATS = tuple(SUFFIXES)
 
 BLOCK_KINDS = ("paragraph", "heading", "table-row")
+
+#: Largest document read, in bytes, unless ``max_bytes=`` or :data:`MAX_BYTES_ENV` says otherwise.
+DEFAULT_MAX_BYTES = 50_000_000
+#: Environment variable holding the default ``max_bytes`` (a number of bytes).
+MAX_BYTES_ENV = "COOPSTATS_MAX_BYTES"
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(
@@ -120,12 +131,19 @@ class ReadDocument:
         Codec of a text file or a web page; ``None`` for Word and PDF.
     blocks : tuple of Block
         Paragraphs, headings and table rows in the order of ``text``.
+    replaced : tuple of int
+        Byte offsets of undecodable bytes replaced by U+FFFD in a text file
+        (``encoding_errors="replace"``); empty otherwise.
+    encoding_guessed : bool
+        A text file too short to tell its encoding for sure (see :func:`coopstats.text.decode`).
     """
 
     text: str
     format: str
     encoding: str | None = None
     blocks: tuple[Block, ...] = field(default=(), repr=False)
+    replaced: tuple[int, ...] = field(default=(), repr=False)
+    encoding_guessed: bool = False
 
     def locate(self, offsets: Iterable[int | None]) -> list[BlockPosition]:
         """Page, table and row of each offset into :attr:`text` (see :func:`locate`)."""
@@ -307,11 +325,118 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
+def max_bytes_limit(max_bytes: int | None = None) -> int:
+    """The size limit in bytes: ``max_bytes`` if given, else ``$COOPSTATS_MAX_BYTES``, else 50 MB.
+
+    Examples
+    --------
+    >>> max_bytes_limit(1000)
+    1000
+    >>> import os; os.environ.get("COOPSTATS_MAX_BYTES") is None and max_bytes_limit() == 50_000_000
+    True
+    """
+    if max_bytes is not None:
+        if max_bytes < 0:
+            raise ValueError(f"max_bytes must be at least 0, not {max_bytes}")
+        return int(max_bytes)
+    configured = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not configured:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(float(configured))
+    except ValueError:
+        raise ValueError(f"{MAX_BYTES_ENV}={configured!r} is not a number of bytes") from None
+    return max(value, 0)
+
+
+def read_file(path: str | PathLike[str], *, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them; never a device, FIFO or socket.
+
+    The file is opened without blocking (a FIFO would wait for a writer for
+    ever) and checked to be a regular file before anything is read; it is read
+    with a cap, so ``/dev/zero`` or a file growing while it is read cannot
+    exhaust memory.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    max_bytes : int, optional
+        Size limit (default :func:`max_bytes_limit`: ``$COOPSTATS_MAX_BYTES`` or 50 MB).
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    coopstats.errors.ParseError
+        No such file, or it cannot be read.
+    coopstats.errors.NotAFileError
+        A folder, FIFO, device or socket.
+    coopstats.errors.DocumentTooLargeError
+        More than ``max_bytes``.
+
+    Examples
+    --------
+    >>> read_file("/dev/zero")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    coopstats.errors.NotAFileError: /dev/zero: this is a character device, not a regular file ...
+    """
+    limit = max_bytes_limit(max_bytes)
+    try:
+        kind = _file_kind(os.stat(path).st_mode)
+        if kind is not None:  # checked before opening: opening a FIFO or a tape may already block
+            raise NotAFileError(f"this is {kind}, not a regular file", path=path, expected="a document file")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise ParseError("no such file", path=path, expected="an existing file") from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        kind = _file_kind(status.st_mode)
+        if kind is not None:  # replaced between the check and the opening
+            raise NotAFileError(f"this is {kind}, not a regular file", path=path, expected="a document file")
+        if status.st_size > limit:
+            raise DocumentTooLargeError(path, size=status.st_size, limit=limit)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
+    if len(data) > limit:  # grew while read
+        raise DocumentTooLargeError(path, size=None, limit=limit)
+    return data
+
+
+def _unreadable(path: str | PathLike[str], exc: OSError) -> ParseError:
+    return ParseError(f"cannot read the file: {exc.strerror or exc}", path=path, expected="a readable file")
+
+
+def _file_kind(mode: int) -> str | None:
+    """What a non-regular file is (``None`` for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def read_document(
     data: bytes,
     *,
     path: str | PathLike[str] | None = None,
     encoding: str = "auto",
+    encoding_errors: str = "strict",
+    max_bytes: int | None = None,
 ) -> ReadDocument:
     """Read the bytes of a published document: its text and structure, whatever its format.
 
@@ -324,6 +449,12 @@ def read_document(
     encoding : str, default "auto"
         Codec of a text file or web page, or ``"auto"`` (a page's declared
         charset, else detection). Ignored for Word and PDF.
+    encoding_errors : {"strict", "replace"}, default "strict"
+        Bytes of a text file invalid in its encoding: refused (the error names
+        the first one's offset), or replaced by U+FFFD with their offsets in
+        :attr:`ReadDocument.replaced` (see :func:`coopstats.text.decode`).
+    max_bytes : int, optional
+        Size limit in bytes (default :func:`max_bytes_limit`: ``$COOPSTATS_MAX_BYTES`` or 50 MB).
 
     Returns
     -------
@@ -340,6 +471,8 @@ def read_document(
         Any other binary file (images, archives, a damaged document …).
     coopstats.errors.DecodingError
         Text in no encoding coopstats accepts.
+    coopstats.errors.DocumentTooLargeError
+        More than ``max_bytes``.
 
     Examples
     --------
@@ -350,6 +483,9 @@ def read_document(
     >>> read_document(page.encode()).text
     '一、总体要求'
     """
+    limit = max_bytes_limit(max_bytes)
+    if len(data) > limit:
+        raise DocumentTooLargeError(path, size=len(data), limit=limit)
     kind = detect_format(data)
     if kind == "pdf":
         from coopstats.readers import pdf
@@ -369,7 +505,7 @@ def read_document(
         return html.read(data, path=path, encoding=encoding)
     from coopstats.readers import plain
 
-    return plain.read(data, path=path, encoding=encoding)
+    return plain.read(data, path=path, encoding=encoding, encoding_errors=encoding_errors)
 
 
 def unsupported(message: str, path: str | PathLike[str] | None, expected: str) -> UnsupportedFormatError:

@@ -9,8 +9,17 @@ from coopstats.readers import Block, ReadDocument
 __all__ = ["read"]
 
 
-def read(data: bytes, *, path: str | PathLike[str] | None = None, encoding: str = "auto") -> ReadDocument:
+def read(
+    data: bytes,
+    *,
+    path: str | PathLike[str] | None = None,
+    encoding: str = "auto",
+    encoding_errors: str = "strict",
+) -> ReadDocument:
     """Read a text file: the decoded text as it is, one paragraph block per non-blank line.
+
+    ``encoding_errors`` as :func:`coopstats.text.decode`; the offsets of
+    replaced bytes are kept in :attr:`~coopstats.readers.ReadDocument.replaced`.
 
     Examples
     --------
@@ -20,8 +29,15 @@ def read(data: bytes, *, path: str | PathLike[str] | None = None, encoding: str 
     """
     from coopstats.text import decode
 
-    decoded = decode(data, encoding=encoding, path=path)
-    return ReadDocument(decoded.text, "text", decoded.encoding, line_blocks(decoded.text))
+    decoded = decode(data, encoding=encoding, path=path, encoding_errors=encoding_errors)
+    return ReadDocument(
+        decoded.text,
+        "text",
+        decoded.encoding,
+        line_blocks(decoded.text),
+        replaced=decoded.replaced,
+        encoding_guessed=decoded.guessed,
+    )
 
 
 def line_blocks(text: str) -> tuple[Block, ...]:

@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ _UNSAFE_SLUG_CHARACTERS = re.compile(r"[^A-Za-z0-9_-]+")
 _SLUG_MAX_LENGTH = 80
 
 _index_lock = threading.Lock()
+INDEX_LOCK_TIMEOUT_SECONDS = 120
 
 
 @dataclass
@@ -149,10 +150,25 @@ def read_index(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return list(data.get("reports", []))
 
 
+@contextlib.contextmanager
+def _locked(output_dir: str | os.PathLike[str]) -> Iterator[None]:
+    """The index's lock: threads of this process and other processes take turns to change it."""
+    from filelock import FileLock
+
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _index_lock, FileLock(str(folder / ".index.lock"), timeout=INDEX_LOCK_TIMEOUT_SECONDS):
+        yield
+
+
 def record_run(output_dir: Path, record: ReportRecord) -> None:
-    """Add or replace one report's entry in ``index.json`` and rewrite ``index.html``."""
+    """Add or replace one report's entry in ``index.json`` and rewrite ``index.html``.
+
+    Read, changed and written under a cross-process lock, so runs that finish
+    together all land in the index.
+    """
     key = (record.name, record.slug)
-    with _index_lock:
+    with _locked(output_dir):
         existing = read_index(output_dir)
         entries = [e for e in existing if (e.get("name"), e.get("slug")) != key]
         previous = next((e for e in existing if (e.get("name"), e.get("slug")) == key), None)
@@ -262,7 +278,7 @@ def prune_index(output_dir: str | os.PathLike[str], *, keep: int | None = None) 
     ['n-2']
     """
     folder = Path(output_dir)
-    with _index_lock:
+    with _locked(folder):
         entries = read_index(folder)
         failed = [e for e in entries if e.get("status") != "ok"]
         good = [e for e in entries if e.get("status") == "ok"]

@@ -277,13 +277,18 @@ def report_parameters(
     return dict(report_spec(name, notebook_dir=notebook_dir).parameters)
 
 
-def resolve_choices(choices: str | Sequence[Any]) -> tuple[Any, ...]:
+def resolve_choices(
+    choices: str | Sequence[Any], *, origins: Sequence[str] = ("embedded", "user")
+) -> tuple[Any, ...]:
     """The values a ``choices`` rule allows: a list as it is, a reference resolved now.
 
     Parameters
     ----------
     choices : str or sequence
         ``vocabulary:NAME``, ``corpus``, ``corpus:KIND`` or a list of values.
+    origins : sequence of {"embedded", "user"}
+        Which documents a ``corpus`` reference covers: both for checking a
+        value, the embedded ones only for the default ``--all`` grid.
 
     Returns
     -------
@@ -317,8 +322,10 @@ def resolve_choices(choices: str | Sequence[Any]) -> tuple[Any, ...]:
     if source == "corpus":
         from coopstats import corpus
 
-        rows = corpus.manifest()
+        rows = [r for r in corpus.manifest() if r.origin in origins]
         chosen = tuple(r.doc_id for r in rows if not what or r.kind == what)
+        if not chosen and "embedded" not in origins:
+            return ()  # no user document of that kind: nothing to run
         if not chosen:
             kinds = sorted({r.kind for r in rows})
             raise ReportError(f"choices {choices!r}: no document of the corpus is a {what!r}; kinds: {kinds}")
@@ -565,9 +572,11 @@ def check_namespace(
 # --------------------------------------------------------------------------- the grid
 
 
-def _expand(run: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _expand(run: Mapping[str, Any], origins: Sequence[str]) -> list[dict[str, Any]]:
     fixed = {k: v for k, v in run.items() if not (isinstance(v, dict) and "each" in v)}
-    each = [(k, resolve_choices(v["each"])) for k, v in run.items() if k not in fixed]
+    each = [(k, resolve_choices(v["each"], origins=origins)) for k, v in run.items() if k not in fixed]
+    if origins == ("user",) and not each:
+        return []  # a run that names no document is the embedded grid's
     keys = [k for k, _ in each]
     return [
         {**fixed, **dict(zip(keys, values, strict=True))}
@@ -575,11 +584,15 @@ def _expand(run: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def default_grid(notebook_dir: str | os.PathLike[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
+def default_grid(
+    notebook_dir: str | os.PathLike[str] | None = None, *, user: bool = False
+) -> list[tuple[str, dict[str, Any]]]:
     """The reports ``coopstats report --all`` runs, from each notebook's ``coopstats.grid`` metadata.
 
     A notebook without a grid runs once with its defaults; one whose grid is
     ``[]`` is left out. A new notebook joins the grid by its metadata alone.
+    ``corpus:…`` references expand over the embedded documents; with
+    ``user=True`` (``--all --user``) also over the user's own documents.
 
     Examples
     --------
@@ -596,5 +609,7 @@ def default_grid(notebook_dir: str | os.PathLike[str] | None = None) -> list[tup
         spec = report_spec(name, notebook_dir=notebook_dir)
         runs: Sequence[Mapping[str, Any]] = [{}] if spec.grid is None else spec.grid
         for run in runs:
-            grid += [(name, parameters) for parameters in _expand(run)]
+            grid += [(name, parameters) for parameters in _expand(run, ("embedded",))]
+            if user:
+                grid += [(name, parameters) for parameters in _expand(run, ("user",))]
     return grid

@@ -9,11 +9,8 @@ may load anything: a Content-Security-Policy allows only inline styles and
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib.resources import files
@@ -108,17 +105,10 @@ def index_page(rows: Sequence[Mapping[str, Any]], generated: str) -> str:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path`` and rename it into place (mode 0644)."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    """Write a report file in one step, readable by anyone (:func:`coopstats._resources.atomic_write`)."""
+    from coopstats._resources import atomic_write as write
+
+    write(path, text, mode=FILE_MODE)
 
 
 def utc_now() -> str:
