@@ -469,7 +469,7 @@ def report_command(
         try:
             grid = default_grid(notebook_dir, user=user_documents)
             records = run.run_all(
-                folder, grid, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
+                folder, grid=grid, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
             )
         except ReportError as exc:  # a refused parameter set or a bad declaration: nothing ran
             click.echo(f"error: {exc}", err=True)
