@@ -7,18 +7,65 @@ import papermill.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from coopstats import vocabulary
 from coopstats.reports.run import DEFAULT_TIMEOUT
 
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
 __all__ = ["cli", "main", "report_command"]
+
+
+_JOBS_HELP = "Processes that parse (default: one per core, no more than the files); 1 parses in this process."
+_SCHEDULER_HELP = (
+    "Parse on the Dask cluster whose scheduler is at this address (needs pip install 'coopstats[dask]' here "
+    "and the same coopstats on every worker)."
+)
+
+
+@contextlib.contextmanager
+def _executor(jobs: int | None, scheduler: str | None, count: int) -> Iterator[Executor]:
+    """Where ``add`` and ``parse`` parse: a Dask cluster, a process pool, or this process."""
+    from coopstats import batch
+
+    if scheduler is not None:
+        if jobs is not None:
+            raise click.UsageError("--jobs and --scheduler exclude each other: a cluster has its own workers")
+        with batch.dask_executor(scheduler) as executor:
+            yield executor
+        return
+    executor = batch.make_executor(batch.resolve_jobs(jobs, count))
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress_mode() -> str:
+    """A bar on a terminal; elsewhere nothing more than the commands' own line per file."""
+    return "bar" if sys.stderr.isatty() else "off"
+
+
+def _echo(line: str, *, err: bool = False) -> None:
+    """``click.echo`` that leaves a progress bar on the terminal intact."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        tqdm.write(line, file=sys.stderr if err else sys.stdout)
+    else:
+        click.echo(line, err=err)
+
 
 # subcommands defined in other modules: name -> "module:attribute"
 _LAZY_COMMANDS: dict[str, str] = {}
@@ -82,6 +129,8 @@ def list_documents() -> None:
     help="Currency of a bare 元 when neither the text nor the issuer names one.",
 )
 @click.option("--replace", is_flag=True, help="Replace a document of your own with the same doc_id.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help=_JOBS_HELP)
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help=_SCHEDULER_HELP)
 def add(
     paths: tuple[Path, ...],
     doc_id: str | None,
@@ -90,34 +139,43 @@ def add(
     lead_rule: str,
     currency: str | None,
     replace: bool,
+    jobs: int | None,
+    scheduler: str | None,
 ) -> None:
-    """Add documents of your own to the corpus (copied byte for byte into the user folder)."""
+    """Add documents of your own to the corpus (copied byte for byte into the user folder).
+
+    Files are parsed on every core (--jobs) or a Dask cluster (--scheduler); this process alone
+    writes the manifest and the cache, in the order the files are given.
+    """
     from coopstats import collection
     from coopstats.errors import CoopstatsError
 
     if doc_id is not None and len(paths) != 1:
         raise click.UsageError("--doc-id names one document: pass one path with it")
     failed = 0
-    for path in paths:
-        try:
-            added = collection.add_one(
-                path,
-                doc_id=doc_id,
-                published=published,
-                issuer=issuer,
-                lead_rule=lead_rule,
-                currency=currency,
-                replace=replace,
-            )
-        except (CoopstatsError, ValueError) as exc:
-            failed += 1
-            click.echo(f"{path}: not added: {exc}", err=True)
-            continue
-        verb = "replaced" if added.replaced else "added"
-        click.echo(
-            f"{path}: {verb} as {added.doc_id} ({added.format}, {added.kind}): {added.tasks} tasks, "
-            f"{added.assignments} assignments, {added.figures} figures"
+    with _executor(jobs, scheduler, len(paths)) as executor:
+        outcomes = collection.iter_add(
+            paths,
+            doc_id=doc_id,
+            published=published,
+            issuer=issuer,
+            lead_rule=lead_rule,
+            currency=currency,
+            replace=replace,
+            executor=executor,
+            progress=_progress_mode(),
         )
+        for path, added, result in outcomes:
+            if isinstance(added, BaseException):
+                failed += 1
+                reason = added if isinstance(added, (CoopstatsError, ValueError)) else result.error or added
+                _echo(f"{path}: not added: {reason}", err=True)
+                continue
+            verb = "replaced" if added.replaced else "added"
+            _echo(
+                f"{path}: {verb} as {added.doc_id} ({added.format}, {added.kind}): {added.tasks} tasks, "
+                f"{added.assignments} assignments, {added.figures} figures ({result.seconds:.2f} s)"
+            )
     if failed:
         raise SystemExit(1)
 
@@ -208,48 +266,50 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
     show_default=True,
     type=click.Choice(["auto", *vocabulary.lead_rules()]),
 )
-def parse(paths: tuple[Path, ...], out: Path, encoding: str, lead_rule: str) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help=_JOBS_HELP)
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help=_SCHEDULER_HELP)
+def parse(
+    paths: tuple[Path, ...],
+    out: Path,
+    encoding: str,
+    lead_rule: str,
+    jobs: int | None,
+    scheduler: str | None,
+) -> None:
     """Parse your own documents of the genre (.txt, .html, .docx, .pdf; .doc/.wps with LibreOffice).
 
     Reports per file its format, layout, tasks and agencies, and what was flagged or refused;
-    goes on after a file fails and exits with 1 at the end if any did.
+    goes on after a file fails and exits with 1 at the end if any did. Files are parsed on every
+    core (--jobs) or a Dask cluster (--scheduler); this process alone writes the output folders.
     """
-    import warnings
-
-    from coopstats import export
-    from coopstats.errors import CoopstatsError
-    from coopstats.frames import parse_document
+    from coopstats import batch, export
 
     failed = 0
-    for path in paths:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                doc = parse_document(path, encoding=encoding, lead_rule=lead_rule)
-            except CoopstatsError as exc:
+    settings = {"encoding": encoding, "lead_rule": lead_rule}
+    with _executor(jobs, scheduler, len(paths)) as executor:
+        results = batch.iter_parsed(paths, settings, executor=executor, progress=_progress_mode())
+        for path, _, result in results:
+            doc = result.document
+            if doc is None:
                 failed += 1
-                click.echo(f"REFUSED {path}: {exc}", err=True)
+                _echo(f"{'REFUSED' if result.refused else 'FAILED '} {path}: {result.error}", err=True)
                 continue
-            except Exception as exc:  # a file that breaks a reader must not stop the others
-                failed += 1
-                click.echo(f"FAILED  {path}: {type(exc).__name__}: {exc}", err=True)
-                continue
-        folder = out / path.stem
-        export.write_parsed(doc, folder)
-        known = doc.assignments["known"].astype(bool) if len(doc.assignments) else None
-        agencies = doc.assignments["name"].nunique() if known is not None else 0
-        unknown = doc.assignments.loc[~known, "name"].nunique() if known is not None else 0
-        meta = doc.meta
-        click.echo(
-            f"parsed  {path}: {meta['format']}, {meta['encoding'] or '-'}, {meta['script']}, "
-            f"{meta['kind']}; {len(doc.provisions)} provisions, {len(doc.tasks)} tasks, "
-            f"{agencies} agencies ({unknown} unknown) in {len(doc.assignments)} assignments, "
-            f"{len(doc.figures)} figures; {len(doc.notes)} notes → {folder}"
-        )
-        for note in doc.notes.itertuples():
-            click.echo(f"  flagged line {note.line}: {note.kind}: {note.message}")
-        for warning in caught:
-            click.echo(f"  warning: {warning.message}")
+            folder = out / path.stem
+            export.write_parsed(doc, folder)
+            known = doc.assignments["known"].astype(bool) if len(doc.assignments) else None
+            agencies = doc.assignments["name"].nunique() if known is not None else 0
+            unknown = doc.assignments.loc[~known, "name"].nunique() if known is not None else 0
+            meta = doc.meta
+            _echo(
+                f"parsed  {path}: {meta['format']}, {meta['encoding'] or '-'}, {meta['script']}, "
+                f"{meta['kind']}; {len(doc.provisions)} provisions, {len(doc.tasks)} tasks, "
+                f"{agencies} agencies ({unknown} unknown) in {len(doc.assignments)} assignments, "
+                f"{len(doc.figures)} figures; {len(doc.notes)} notes → {folder} ({result.seconds:.2f} s)"
+            )
+            for note in doc.notes.itertuples():
+                _echo(f"  flagged line {note.line}: {note.kind}: {note.message}")
+            for warning in result.warnings:
+                _echo(f"  warning: {warning}")
     if failed:
         click.echo(f"{failed} of {len(paths)} files refused or failed", err=True)
         sys.exit(1)
