@@ -260,6 +260,14 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
 )
 @click.option("--encoding", default="auto", show_default=True, help="Codec of the files, or auto-detect.")
 @click.option(
+    "--encoding-errors",
+    "encoding_errors",
+    type=click.Choice(["strict", "replace"]),
+    default="strict",
+    show_default=True,
+    help="replace: read past bad bytes (U+FFFD), each replacement noted with its byte offset.",
+)
+@click.option(
     "--lead-rule",
     "lead_rule",
     default="auto",
@@ -272,6 +280,7 @@ def parse(
     paths: tuple[Path, ...],
     out: Path,
     encoding: str,
+    encoding_errors: str,
     lead_rule: str,
     jobs: int | None,
     scheduler: str | None,
@@ -285,7 +294,8 @@ def parse(
     from coopstats import batch, export
 
     failed = 0
-    settings = {"encoding": encoding, "lead_rule": lead_rule}
+    settings = {"encoding": encoding, "encoding_errors": encoding_errors, "lead_rule": lead_rule}
+    folders = _output_folders(paths, out)
     with _executor(jobs, scheduler, len(paths)) as executor:
         results = batch.iter_parsed(paths, settings, executor=executor, progress=_progress_mode())
         for path, _, result in results:
@@ -294,7 +304,7 @@ def parse(
                 failed += 1
                 _echo(f"{'REFUSED' if result.refused else 'FAILED '} {path}: {result.error}", err=True)
                 continue
-            folder = out / path.stem
+            folder = folders[path]
             export.write_parsed(doc, folder)
             known = doc.assignments["known"].astype(bool) if len(doc.assignments) else None
             agencies = doc.assignments["name"].nunique() if known is not None else 0
@@ -313,6 +323,41 @@ def parse(
     if failed:
         click.echo(f"{failed} of {len(paths)} files refused or failed", err=True)
         sys.exit(1)
+
+
+def _output_folders(paths: tuple[Path, ...], out: Path) -> dict[Path, Path]:
+    """One output folder per input, never shared: the file's stem, else its relative path, else numbered.
+
+    ``a/doc.txt`` and ``b/doc.txt`` go to ``out/a__doc`` and ``out/b__doc``; two inputs that still
+    collide (the same file twice) get ``~2``, ``~3``.
+    """
+
+    def parts(path: Path) -> list[str]:
+        return [p for p in path.resolve().with_suffix("").parts if p not in ("/", "..", ".")]
+
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(path.stem, []).append(path)
+    names: dict[Path, str] = {}
+    for stem, group in groups.items():
+        depth = 1  # the fewest trailing parts of the path that tell the group's files apart
+        while depth < max(len(parts(p)) for p in group) and len(
+            {tuple(parts(p)[-depth:]) for p in group}
+        ) < len(set(group)):
+            depth += 1
+        for path in group:
+            names[path] = stem if len(group) == 1 else "__".join(parts(path)[-depth:])
+    folders: dict[Path, Path] = {}
+    taken: set[str] = set()
+    for path in paths:
+        name = names[path]
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{name}~{n}"
+        taken.add(candidate)
+        folders[path] = out / candidate
+    return folders
 
 
 @cli.command()
