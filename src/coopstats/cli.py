@@ -431,6 +431,12 @@ def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
     "--user", "user_documents", is_flag=True, help="With --all: also run the grid on your own documents."
 )
 @click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="With --all: run the notebooks on this Dask cluster's workers (coopstats[dask] installed there).",
+)
+@click.option(
     "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Notebooks run in parallel."
 )
 @click.option(
@@ -463,6 +469,7 @@ def report_command(
     timeout: float,
     run_grid: bool,
     user_documents: bool,
+    scheduler: str | None,
     jobs: int,
     progress: str,
     prune: bool,
@@ -480,7 +487,7 @@ def report_command(
     coopstats report --prune --keep 20
     """
     from coopstats._resources import reports_dir
-    from coopstats.errors import ReportError
+    from coopstats.errors import CoopstatsError, ReportError
 
     if show_help:
         if name and not run_grid:
@@ -504,19 +511,28 @@ def report_command(
     from coopstats.reports import run
 
     mode = run.resolve_progress(progress)
-    if user_documents and not run_grid:
-        raise click.UsageError("--user goes with --all")
+    if (user_documents or scheduler) and not run_grid:
+        raise click.UsageError("--user and --scheduler go with --all")
     if run_grid:
         if name or parameters:
             raise click.UsageError("--all runs the grid the notebooks declare; give no NAME or -p with it")
+        from coopstats import batch
         from coopstats.reports import default_grid
 
         try:
             grid = default_grid(notebook_dir, user=user_documents)
-            records = run.run_all(
-                folder, grid=grid, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
-            )
-        except ReportError as exc:  # a refused parameter set or a bad declaration: nothing ran
+            with contextlib.ExitStack() as stack:
+                executor = stack.enter_context(batch.dask_executor(scheduler)) if scheduler else None
+                records = run.run_all(
+                    folder,
+                    grid=grid,
+                    jobs=jobs,
+                    timeout=timeout,
+                    notebook_dir=notebook_dir,
+                    progress=mode,
+                    executor=executor,
+                )
+        except CoopstatsError as exc:  # a refused parameter set, a bad declaration, no dask: nothing ran
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
         run.finish(records, mode, folder)

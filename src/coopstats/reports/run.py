@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -218,8 +219,14 @@ def run_one(
     notebook_dir: str | os.PathLike[str] | None = None,
     from_text: bool = False,
     checked: Mapping[str, Any] | None = None,
+    executor: Executor | None = None,
 ) -> ReportRecord:
-    """Run one report and record it in the index; parameter errors raise, run failures are returned."""
+    """Run one report and record it in the index; parameter errors raise, run failures are returned.
+
+    With ``executor`` (a Dask cluster's), the notebook runs where the executor
+    puts it (:func:`coopstats.reports.remote.execute`, bytes in and out); this
+    process writes the report and the index.
+    """
     import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError
@@ -261,24 +268,24 @@ def run_one(
     title = f"{name} ({', '.join(f'{k}={v}' for k, v in checked.items()) or 'defaults'})"
     logger.info("running report %s with %s", name, checked or "defaults")
     try:
-        with notebook_file(name, notebook_dir) as source:
-            try:
-                papermill.execute_notebook(
-                    str(source),
-                    str(executed),
-                    parameters=checked,
-                    kernel_name=KERNEL_NAME,
-                    progress_bar=False,
-                    cwd=str(Path.cwd()),
-                    timeout_func=_remaining,
-                    # a kernel logs to the stderr it inherits (a cron log): only what it cannot go on after
-                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                )
-            except CellTimeoutError as exc:
-                raise ReportError(
-                    f"report {name} ran out of time: the {timeout:g} s limit was reached in the cell "
-                    f"starting {running['first_line']!r}"
-                ) from exc
+        if executor is not None:
+            _execute_elsewhere(executor, name, notebook_dir, checked, executed, timeout)
+        else:
+            with notebook_file(name, notebook_dir) as source:
+                try:
+                    papermill.execute_notebook(
+                        str(source),
+                        str(executed),
+                        parameters=checked,
+                        kernel_name=KERNEL_NAME,
+                        progress_bar=False,
+                        cwd=str(Path.cwd()),
+                        timeout_func=_remaining,
+                        # a kernel logs to the stderr it inherits (a cron log): only what stops it
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    )
+                except CellTimeoutError as exc:
+                    raise _out_of_time(name, timeout, running["first_line"]) from exc
         os.chmod(executed, FILE_MODE)
         notebook = nbformat.read(str(executed), as_version=4)
         atomic_write(html_path, export_html(notebook, title=title))
@@ -307,6 +314,38 @@ def run_one(
     record.duration_s = round(time.monotonic() - clock, 2)
     record_run(output_dir, record)
     return record
+
+
+def _out_of_time(name: str, timeout: float, first_line: str) -> ReportError:
+    return ReportError(
+        f"report {name} ran out of time: the {timeout:g} s limit was reached in the cell "
+        f"starting {first_line!r}"
+    )
+
+
+def _execute_elsewhere(
+    executor: Executor,
+    name: str,
+    notebook_dir: str | os.PathLike[str] | None,
+    checked: Mapping[str, Any],
+    executed: Path,
+    timeout: float,
+) -> None:
+    """Run the notebook on the executor; write what came back to ``executed``; raise as a local run would."""
+    from coopstats import __version__
+    from coopstats.reports import remote
+
+    with notebook_file(name, notebook_dir) as source:
+        notebook = Path(source).read_bytes()
+    future = executor.submit(
+        remote.execute, notebook, dict(checked), timeout=timeout, kernel_name=KERNEL_NAME, version=__version__
+    )
+    result = future.result()
+    executed.write_bytes(result.notebook)
+    if result.timed_out:
+        raise _out_of_time(name, timeout, result.first_line)
+    if result.error is not None:
+        raise remote.RemoteCellError(result)
 
 
 def _parameters_text(parameters: Mapping[str, Any]) -> str:
@@ -341,8 +380,9 @@ def run_all(
     progress: bool | str = "auto",
     notebook_dir: str | os.PathLike[str] | None = None,
     echo: Echo = _echo,
+    executor: Executor | None = None,
 ) -> list[ReportRecord]:
-    """Run a grid of reports with ``jobs`` parallel workers.
+    """Run a grid of reports with ``jobs`` parallel workers (here, or on an executor's).
 
     Parameters
     ----------
@@ -365,6 +405,10 @@ def run_all(
         Folder to find the notebooks in.
     echo : callable, optional
         Where progress lines go (default: stdout).
+    executor : concurrent.futures.Executor, optional
+        Run the notebooks there (a Dask cluster's ``Client.get_executor()``):
+        ``jobs`` notebooks are in flight at once; this process alone writes
+        the reports and the index.
 
     Returns
     -------
@@ -398,7 +442,14 @@ def run_all(
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {
                 pool.submit(
-                    run_one, name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=values
+                    run_one,
+                    name,
+                    None,
+                    folder,
+                    timeout=timeout,
+                    notebook_dir=notebook_dir,
+                    checked=values,
+                    executor=executor,
                 ): i
                 for i, ((name, _), values) in enumerate(zip(todo, checked, strict=True))
             }
