@@ -3,21 +3,28 @@
 Prints:
 - the corpus parsed cold (every stage, no cache) and warm (frames read from the cache, in a new process);
 - the ratio of full parsing to the floor: reading the same bytes and one regex pass over them;
-- throughput on synthetic corpora of 100 and 1,000 task-list documents made by recombining seed tasks,
-  and the ratio of the two times (close to 10 means parsing scales linearly).
+- cs.parse_documents on synthetic corpora of 100 and 1,000 task-list documents (made by recombining seed
+  tasks, written as files) with jobs 1 (this process) and jobs 2 (a process pool): time, per-document cost,
+  the ratio jobs 1 / jobs 2 (2 is the most two cores can give), the ratio 1,000 / 100 (10 = linear) and
+  peak memory (max RSS of the main process, which holds every result, and of the largest worker).
+  Each run is a fresh process. --big adds 10,000 documents.
 
-Run: python benchmarks/parse.py
+Run: python benchmarks/parse.py [--big]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import coopstats as cs
 from coopstats import corpus, frames
@@ -61,7 +68,7 @@ def synthetic_documents(count: int, seed: int = 2017) -> list[str]:
     return documents
 
 
-def main() -> None:
+def main(big: bool = False) -> None:
     corpus_chars = sum(len(corpus.source_text(row.doc_id)) for row in corpus.manifest())
     # In one process: every stage from decoded text to frames, against reading the cached frames.
     in_process_cold = timed(frames.build_corpus, repeat=3)
@@ -104,18 +111,80 @@ def main() -> None:
         f"floor (read + decode + one regex): {ms_floor:6.1f} ms; parse / floor = {ms_parse / ms_floor:4.0f}"
     )
 
-    small, large = synthetic_documents(100), synthetic_documents(1000)
-    t_small = timed(lambda: [cs.parse_document(d) for d in small], repeat=1)
-    t_large = timed(lambda: [cs.parse_document(d) for d in large], repeat=1)
-    chars_small, chars_large = sum(map(len, small)), sum(map(len, large))
-    for label, seconds, chars, count in (
-        ("100", t_small, chars_small, 100),
-        ("1,000", t_large, chars_large, 1000),
-    ):
-        rate = f"{chars / seconds:10,.0f} chars/s  {count / seconds:6.1f} docs/s"
-        print(f"synthetic {label:>5} documents: {seconds:7.2f} s  {rate}")
-    print(f"time ratio 1,000 / 100: {t_large / t_small:.1f} (10 = linear)")
+    sizes = (100, 1000, 10000) if big else (100, 1000)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\ncs.parse_documents on synthetic documents ({os.cpu_count()} cores, load average {load} now;")
+    print("a load above the cores: other processes share them, jobs 2 cannot gain; each run a fresh process)")
+    header = ("documents", 9), ("jobs", 4), ("seconds", 8), ("ms/doc", 7), ("docs/s", 7), ("main MiB", 8)
+    print(" ".join(f"{name:>{width}}" for name, width in header), f"{'worker MiB':>10}")
+    with tempfile.TemporaryDirectory() as folder:
+        timings: dict[tuple[int, int], float] = {}
+        for size in sizes:
+            files = write_documents(Path(folder) / str(size), synthetic_documents(size))
+            for jobs in (1, 2):
+                run = batch_run(files, jobs)
+                timings[size, jobs] = run["seconds"]
+                worker = f"{run['worker_kb'] / 1024:10.0f}" if run["worker_kb"] else f"{'(main)':>10}"
+                print(
+                    f"{size:9,} {jobs:4} {run['seconds']:8.2f} {run['seconds'] / size * 1000:7.1f} "
+                    f"{size / run['seconds']:7.1f} {run['main_kb'] / 1024:8.0f} {worker}"
+                )
+                assert run["parsed"] == size, run
+        print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        for size in sizes:
+            speed_up = timings[size, 1] / timings[size, 2]
+            print(f"{size:,} documents: jobs 1 / jobs 2 = {speed_up:.2f} (2 = both cores)")
+        for jobs in (1, 2):
+            ratio = timings[1000, jobs] / timings[100, jobs]
+            print(f"jobs {jobs}: time 1,000 / 100 = {ratio:.1f} (10 = linear)")
+
+
+def write_documents(folder: Path, documents: list[str]) -> list[Path]:
+    folder.mkdir(parents=True)
+    paths = []
+    for number, text in enumerate(documents):
+        path = folder / f"kw-{number:05d}.txt"
+        path.write_bytes(text.encode("utf-8"))
+        paths.append(path)
+    return paths
+
+
+def batch_run(files: list[Path], jobs: int) -> dict[str, float]:
+    """cs.parse_documents over ``files`` in a fresh process: its time and peak memory."""
+    listing = Path(files[0]).parent / "files.json"
+    listing.write_text(json.dumps([str(p) for p in files]))
+    command = [sys.executable, __file__, "--batch", str(listing), str(jobs)]
+    run = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def batch_child(listing: str, jobs: int) -> None:
+    files = json.loads(Path(listing).read_text())
+    cs.parse_documents(files[:1], jobs=1, progress=False)  # imports and reference tables, as in any session
+    start = time.perf_counter()
+    results = cs.parse_documents(files, jobs=jobs, progress=False)
+    seconds = time.perf_counter() - start
+    workers = [r.peak_rss_kb for r in results if r.peak_rss_kb and not r.worker.endswith(f":{os.getpid()}")]
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "parsed": sum(r.ok for r in results),
+                "main_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "worker_kb": max(workers, default=0),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--big", action="store_true", help="also 10,000 documents")
+    parser.add_argument("--batch", nargs=2, metavar=("LISTING", "JOBS"), help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.batch:
+        batch_child(arguments.batch[0], int(arguments.batch[1]))
+    else:
+        main(big=arguments.big)

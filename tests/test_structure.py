@@ -26,7 +26,7 @@ STAGES: dict[str, int] = {
     # frames: settings, cache, the public frames
     "settings": 6, "cache": 6, "frames": 7, "panels": 7,
     # analysis → plots → reports, then the edges
-    "analysis": 8, "agenda": 8, "trade_indicators": 8, "panel": 8, "collection": 8,
+    "analysis": 8, "agenda": 8, "trade_indicators": 8, "panel": 8, "collection": 8, "batch": 8,
     "plots": 9, "display": 9,
     "reports": 10,
     "export": 11, "validation": 11, "cli": 12,

@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "indicators": "coopstats.trade_indicators",
     "panel": "coopstats.panels",
     "parse_document": "coopstats.frames",
+    "parse_documents": "coopstats.batch",
     "parse_notes": "coopstats.frames",
     "ParsedDocument": "coopstats.frames",
     "persistence": "coopstats.agenda",

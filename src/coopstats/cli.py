@@ -7,18 +7,65 @@ import papermill.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from coopstats import vocabulary
 from coopstats.reports.run import DEFAULT_TIMEOUT
 
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
 __all__ = ["cli", "main", "report_command"]
+
+
+_JOBS_HELP = "Processes that parse (default: one per core, no more than the files); 1 parses in this process."
+_SCHEDULER_HELP = (
+    "Parse on the Dask cluster whose scheduler is at this address (needs pip install 'coopstats[dask]' here "
+    "and the same coopstats on every worker)."
+)
+
+
+@contextlib.contextmanager
+def _executor(jobs: int | None, scheduler: str | None, count: int) -> Iterator[Executor]:
+    """Where ``add`` and ``parse`` parse: a Dask cluster, a process pool, or this process."""
+    from coopstats import batch
+
+    if scheduler is not None:
+        if jobs is not None:
+            raise click.UsageError("--jobs and --scheduler exclude each other: a cluster has its own workers")
+        with batch.dask_executor(scheduler) as executor:
+            yield executor
+        return
+    executor = batch.make_executor(batch.resolve_jobs(jobs, count))
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress_mode() -> str:
+    """A bar on a terminal; elsewhere nothing more than the commands' own line per file."""
+    return "bar" if sys.stderr.isatty() else "off"
+
+
+def _echo(line: str, *, err: bool = False) -> None:
+    """``click.echo`` that leaves a progress bar on the terminal intact."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        tqdm.write(line, file=sys.stderr if err else sys.stdout)
+    else:
+        click.echo(line, err=err)
+
 
 # subcommands defined in other modules: name -> "module:attribute"
 _LAZY_COMMANDS: dict[str, str] = {}
@@ -82,6 +129,8 @@ def list_documents() -> None:
     help="Currency of a bare 元 when neither the text nor the issuer names one.",
 )
 @click.option("--replace", is_flag=True, help="Replace a document of your own with the same doc_id.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help=_JOBS_HELP)
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help=_SCHEDULER_HELP)
 def add(
     paths: tuple[Path, ...],
     doc_id: str | None,
@@ -90,34 +139,43 @@ def add(
     lead_rule: str,
     currency: str | None,
     replace: bool,
+    jobs: int | None,
+    scheduler: str | None,
 ) -> None:
-    """Add documents of your own to the corpus (copied byte for byte into the user folder)."""
+    """Add documents of your own to the corpus (copied byte for byte into the user folder).
+
+    Files are parsed on every core (--jobs) or a Dask cluster (--scheduler); this process alone
+    writes the manifest and the cache, in the order the files are given.
+    """
     from coopstats import collection
     from coopstats.errors import CoopstatsError
 
     if doc_id is not None and len(paths) != 1:
         raise click.UsageError("--doc-id names one document: pass one path with it")
     failed = 0
-    for path in paths:
-        try:
-            added = collection.add_one(
-                path,
-                doc_id=doc_id,
-                published=published,
-                issuer=issuer,
-                lead_rule=lead_rule,
-                currency=currency,
-                replace=replace,
-            )
-        except (CoopstatsError, ValueError) as exc:
-            failed += 1
-            click.echo(f"{path}: not added: {exc}", err=True)
-            continue
-        verb = "replaced" if added.replaced else "added"
-        click.echo(
-            f"{path}: {verb} as {added.doc_id} ({added.format}, {added.kind}): {added.tasks} tasks, "
-            f"{added.assignments} assignments, {added.figures} figures"
+    with _executor(jobs, scheduler, len(paths)) as executor:
+        outcomes = collection.iter_add(
+            paths,
+            doc_id=doc_id,
+            published=published,
+            issuer=issuer,
+            lead_rule=lead_rule,
+            currency=currency,
+            replace=replace,
+            executor=executor,
+            progress=_progress_mode(),
         )
+        for path, added, result in outcomes:
+            if isinstance(added, BaseException):
+                failed += 1
+                reason = added if isinstance(added, (CoopstatsError, ValueError)) else result.error or added
+                _echo(f"{path}: not added: {reason}", err=True)
+                continue
+            verb = "replaced" if added.replaced else "added"
+            _echo(
+                f"{path}: {verb} as {added.doc_id} ({added.format}, {added.kind}): {added.tasks} tasks, "
+                f"{added.assignments} assignments, {added.figures} figures ({result.seconds:.2f} s)"
+            )
     if failed:
         raise SystemExit(1)
 
@@ -202,57 +260,104 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
 )
 @click.option("--encoding", default="auto", show_default=True, help="Codec of the files, or auto-detect.")
 @click.option(
+    "--encoding-errors",
+    "encoding_errors",
+    type=click.Choice(["strict", "replace"]),
+    default="strict",
+    show_default=True,
+    help="replace: read past bad bytes (U+FFFD), each replacement noted with its byte offset.",
+)
+@click.option(
     "--lead-rule",
     "lead_rule",
     default="auto",
     show_default=True,
     type=click.Choice(["auto", *vocabulary.lead_rules()]),
 )
-def parse(paths: tuple[Path, ...], out: Path, encoding: str, lead_rule: str) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help=_JOBS_HELP)
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help=_SCHEDULER_HELP)
+def parse(
+    paths: tuple[Path, ...],
+    out: Path,
+    encoding: str,
+    encoding_errors: str,
+    lead_rule: str,
+    jobs: int | None,
+    scheduler: str | None,
+) -> None:
     """Parse your own documents of the genre (.txt, .html, .docx, .pdf; .doc/.wps with LibreOffice).
 
     Reports per file its format, layout, tasks and agencies, and what was flagged or refused;
-    goes on after a file fails and exits with 1 at the end if any did.
+    goes on after a file fails and exits with 1 at the end if any did. Files are parsed on every
+    core (--jobs) or a Dask cluster (--scheduler); this process alone writes the output folders.
     """
-    import warnings
-
-    from coopstats import export
-    from coopstats.errors import CoopstatsError
-    from coopstats.frames import parse_document
+    from coopstats import batch, export
 
     failed = 0
-    for path in paths:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                doc = parse_document(path, encoding=encoding, lead_rule=lead_rule)
-            except CoopstatsError as exc:
+    settings = {"encoding": encoding, "encoding_errors": encoding_errors, "lead_rule": lead_rule}
+    folders = _output_folders(paths, out)
+    with _executor(jobs, scheduler, len(paths)) as executor:
+        results = batch.iter_parsed(paths, settings, executor=executor, progress=_progress_mode())
+        for path, _, result in results:
+            doc = result.document
+            if doc is None:
                 failed += 1
-                click.echo(f"REFUSED {path}: {exc}", err=True)
+                _echo(f"{'REFUSED' if result.refused else 'FAILED '} {path}: {result.error}", err=True)
                 continue
-            except Exception as exc:  # a file that breaks a reader must not stop the others
-                failed += 1
-                click.echo(f"FAILED  {path}: {type(exc).__name__}: {exc}", err=True)
-                continue
-        folder = out / path.stem
-        export.write_parsed(doc, folder)
-        known = doc.assignments["known"].astype(bool) if len(doc.assignments) else None
-        agencies = doc.assignments["name"].nunique() if known is not None else 0
-        unknown = doc.assignments.loc[~known, "name"].nunique() if known is not None else 0
-        meta = doc.meta
-        click.echo(
-            f"parsed  {path}: {meta['format']}, {meta['encoding'] or '-'}, {meta['script']}, "
-            f"{meta['kind']}; {len(doc.provisions)} provisions, {len(doc.tasks)} tasks, "
-            f"{agencies} agencies ({unknown} unknown) in {len(doc.assignments)} assignments, "
-            f"{len(doc.figures)} figures; {len(doc.notes)} notes → {folder}"
-        )
-        for note in doc.notes.itertuples():
-            click.echo(f"  flagged line {note.line}: {note.kind}: {note.message}")
-        for warning in caught:
-            click.echo(f"  warning: {warning.message}")
+            folder = folders[path]
+            export.write_parsed(doc, folder)
+            known = doc.assignments["known"].astype(bool) if len(doc.assignments) else None
+            agencies = doc.assignments["name"].nunique() if known is not None else 0
+            unknown = doc.assignments.loc[~known, "name"].nunique() if known is not None else 0
+            meta = doc.meta
+            _echo(
+                f"parsed  {path}: {meta['format']}, {meta['encoding'] or '-'}, {meta['script']}, "
+                f"{meta['kind']}; {len(doc.provisions)} provisions, {len(doc.tasks)} tasks, "
+                f"{agencies} agencies ({unknown} unknown) in {len(doc.assignments)} assignments, "
+                f"{len(doc.figures)} figures; {len(doc.notes)} notes → {folder} ({result.seconds:.2f} s)"
+            )
+            for note in doc.notes.itertuples():
+                _echo(f"  flagged line {note.line}: {note.kind}: {note.message}")
+            for warning in result.warnings:
+                _echo(f"  warning: {warning}")
     if failed:
         click.echo(f"{failed} of {len(paths)} files refused or failed", err=True)
         sys.exit(1)
+
+
+def _output_folders(paths: tuple[Path, ...], out: Path) -> dict[Path, Path]:
+    """One output folder per input, never shared: the file's stem, else its relative path, else numbered.
+
+    ``a/doc.txt`` and ``b/doc.txt`` go to ``out/a__doc`` and ``out/b__doc``; two inputs that still
+    collide (the same file twice) get ``~2``, ``~3``.
+    """
+
+    def parts(path: Path) -> list[str]:
+        return [p for p in path.resolve().with_suffix("").parts if p not in ("/", "..", ".")]
+
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(path.stem, []).append(path)
+    names: dict[Path, str] = {}
+    for stem, group in groups.items():
+        depth = 1  # the fewest trailing parts of the path that tell the group's files apart
+        while depth < max(len(parts(p)) for p in group) and len(
+            {tuple(parts(p)[-depth:]) for p in group}
+        ) < len(set(group)):
+            depth += 1
+        for path in group:
+            names[path] = stem if len(group) == 1 else "__".join(parts(path)[-depth:])
+    folders: dict[Path, Path] = {}
+    taken: set[str] = set()
+    for path in paths:
+        name = names[path]
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{name}~{n}"
+        taken.add(candidate)
+        folders[path] = out / candidate
+    return folders
 
 
 @cli.command()
@@ -326,6 +431,10 @@ def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
     "--user", "user_documents", is_flag=True, help="With --all: also run the grid on your own documents."
 )
 @click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="With --all: run the notebooks on this Dask cluster's workers (coopstats[dask] installed there).",
     "--pdf",
     is_flag=True,
     help="Also print each report to PDF (WeasyPrint: pip install 'coopstats[pdf]'; else headless Chromium).",
@@ -363,6 +472,7 @@ def report_command(
     timeout: float,
     run_grid: bool,
     user_documents: bool,
+    scheduler: str | None,
     pdf: bool,
     jobs: int,
     progress: str,
@@ -382,7 +492,7 @@ def report_command(
     coopstats report --prune --keep 20
     """
     from coopstats._resources import reports_dir
-    from coopstats.errors import ReportError
+    from coopstats.errors import CoopstatsError, ReportError
 
     if show_help:
         if name and not run_grid:
@@ -406,25 +516,29 @@ def report_command(
     from coopstats.reports import run
 
     mode = run.resolve_progress(progress)
-    if user_documents and not run_grid:
-        raise click.UsageError("--user goes with --all")
+    if (user_documents or scheduler) and not run_grid:
+        raise click.UsageError("--user and --scheduler go with --all")
     if run_grid:
         if name or parameters:
             raise click.UsageError("--all runs the grid the notebooks declare; give no NAME or -p with it")
+        from coopstats import batch
         from coopstats.reports import default_grid
 
         try:
             grid = default_grid(notebook_dir, user=user_documents)
-            records = run.run_all(
-                folder,
-                grid=grid,
-                jobs=jobs,
-                timeout=timeout,
-                notebook_dir=notebook_dir,
-                progress=mode,
-                pdf=pdf,
-            )
-        except ReportError as exc:  # a refused parameter set or a bad declaration: nothing ran
+            with contextlib.ExitStack() as stack:
+                executor = stack.enter_context(batch.dask_executor(scheduler)) if scheduler else None
+                records = run.run_all(
+                    folder,
+                    grid=grid,
+                    jobs=jobs,
+                    timeout=timeout,
+                    notebook_dir=notebook_dir,
+                    progress=mode,
+                    executor=executor,
+                    pdf=pdf,
+                )
+        except CoopstatsError as exc:  # a refused parameter set, a bad declaration, no dask: nothing ran
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
         run.finish(records, mode, folder)

@@ -5,7 +5,10 @@ user folder's corpus (``<user folder>/corpus/raw/``, never the packaged data),
 parses it once, records it in the user manifest with its sha256, format and
 the settings it was parsed with, and puts its frames in the cache, so the
 next ``cs.tasks()`` — in this process or another — includes it without
-parsing again. Only the new document is parsed.
+parsing again. Only the new document is parsed. ``cs.add(paths, jobs=2)``
+(``coopstats add --jobs 2``) parses on several processes or a Dask cluster
+(:mod:`coopstats.batch`) and records the results here, in input order:
+workers never write the manifest or the cache.
 
 Writes are safe with several processes at once and against kills: the
 manifest is changed under a file lock (:mod:`filelock`), re-read inside the
@@ -17,25 +20,38 @@ previous files intact.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coopstats import corpus
 from coopstats._resources import atomic_write
-from coopstats.errors import DocumentExistsError, StorageError, UnknownDocumentError
+from coopstats.errors import (
+    CoopstatsError,
+    DocumentExistsError,
+    ParseError,
+    StorageError,
+    UnknownDocumentError,
+)
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     import pandas as pd
     from filelock import BaseFileLock
 
-__all__ = ["AddedDocument", "add", "add_one", "remove"]
+    from coopstats.batch import BatchResult
+    from coopstats.frames import ParsedDocument
+
+__all__ = ["AddedDocument", "add", "add_one", "iter_add", "record", "remove"]
 
 LOCK_TIMEOUT_SECONDS = 120
 _BAD_ID_CHARACTERS = re.compile(r"[\s/\\:*?\"<>|]+")
@@ -93,37 +109,53 @@ def _write_manifest(rows: list[dict[str, str]]) -> None:
     atomic_write(corpus.user_corpus_dir() / corpus.MANIFEST, buffer.getvalue().encode("utf-8"))
 
 
-def add_one(
-    path: str | os.PathLike[str],
-    *,
-    doc_id: str | None = None,
-    published: str | None = None,
-    issuer: str | None = None,
-    lead_rule: str = "auto",
-    currency: str | None = None,
-    script: str = "auto",
-    replace: bool = False,
-) -> AddedDocument:
-    """Add one file to the user's corpus (see :func:`add`)."""
-    from coopstats import frames
-    from coopstats.readers import read_file
-
+def _check_new(path: str | os.PathLike[str], doc_id: str | None) -> tuple[Path, str]:
+    """The file and the ``doc_id`` it would get; refused before parsing when the id is unusable."""
     source = Path(path)
-    data = read_file(source)  # a regular file within the size limit: never a FIFO or a device
     wanted = _doc_id_for(source, doc_id)
     embedded = {row.doc_id for row in corpus.manifest() if row.origin == "embedded"}
     if wanted in embedded:
         raise DocumentExistsError(wanted, "embedded")
-    parsed = frames.ParsedDocument.from_bytes(
-        data,
-        doc_id=wanted,
-        path=source,
-        lead_rule=lead_rule,
-        script=script,
-        default_currency=currency,
-        issuer=issuer,
-        published=published,
-    )
+    return source, wanted
+
+
+def record(
+    parsed: ParsedDocument, data: bytes, path: str | os.PathLike[str], *, replace: bool = False
+) -> AddedDocument:
+    """Record a document parsed elsewhere (a worker of a batch): raw copy, manifest row, cached frames.
+
+    ``parsed`` must have been parsed from ``data`` (checked by sha256) under
+    the ``doc_id`` it is to be added as. Only the calling process writes: the
+    raw copy and the manifest under the manifest's lock, then the frames into
+    the cache.
+
+    Parameters
+    ----------
+    parsed : ParsedDocument
+        What :meth:`coopstats.frames.ParsedDocument.from_bytes` gave for ``data``.
+    data : bytes
+        The file's bytes, copied as they are.
+    path : path-like
+        The file they came from (its suffix names the raw copy).
+    replace : bool, default False
+        Replace a user document with the same ``doc_id``.
+
+    Raises
+    ------
+    DocumentExistsError
+        The ``doc_id`` is taken (embedded, or the user's without ``replace``).
+    StorageError
+        The user folder cannot be written.
+    """
+    from coopstats import frames
+
+    source = Path(path)
+    wanted = parsed.settings.doc_id
+    if parsed.meta.get("sha256") != hashlib.sha256(data).hexdigest():
+        raise ParseError("the parsed document does not come from these bytes", path=source)
+    embedded = {row.doc_id for row in corpus.manifest() if row.origin == "embedded"}
+    if wanted in embedded:
+        raise DocumentExistsError(wanted, "embedded")
     settings = parsed.settings
     extension = source.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", source.suffix.lower()) else ""
     row = {
@@ -165,6 +197,97 @@ def add_one(
     )
 
 
+def add_one(
+    path: str | os.PathLike[str],
+    *,
+    doc_id: str | None = None,
+    published: str | None = None,
+    issuer: str | None = None,
+    lead_rule: str = "auto",
+    currency: str | None = None,
+    script: str = "auto",
+    replace: bool = False,
+) -> AddedDocument:
+    """Add one file to the user's corpus, parsed in this process (see :func:`add`)."""
+    from coopstats import frames
+    from coopstats.readers import read_file
+
+    data = read_file(Path(path))  # a regular file within the size limit: never a FIFO or a device
+    source, wanted = _check_new(path, doc_id)
+    parsed = frames.ParsedDocument.from_bytes(
+        data,
+        doc_id=wanted,
+        path=source,
+        lead_rule=lead_rule,
+        script=script,
+        default_currency=currency,
+        issuer=issuer,
+        published=published,
+    )
+    return record(parsed, data, source, replace=replace)
+
+
+def iter_add(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    doc_id: str | None = None,
+    published: str | None = None,
+    issuer: str | None = None,
+    lead_rule: str = "auto",
+    currency: str | None = None,
+    script: str = "auto",
+    replace: bool = False,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    progress: bool | str = False,
+) -> Iterator[tuple[Path, AddedDocument | BaseException, BatchResult]]:
+    """Add files, parsed on an executor; yield each file's outcome in input order as it is recorded.
+
+    Workers parse (:func:`coopstats.batch.parse_one`); this process alone
+    writes the raw copies, the manifest (under its lock) and the cache, in
+    input order, so the manifest is the one adding the files one by one gives.
+    Settings as :func:`add`; ``jobs``, ``executor`` and ``progress`` as
+    :func:`coopstats.batch.iter_parsed`.
+
+    Yields
+    ------
+    tuple
+        The path, then its :class:`AddedDocument` or the error that kept it
+        out, then its :class:`~coopstats.batch.BatchResult` (the parse, or the
+        refusal before parsing).
+    """
+    from coopstats import batch
+
+    items = list(paths)
+    if doc_id is not None and len(items) != 1:
+        raise ValueError("doc_id names one document: pass one path with it")
+    settings = {
+        "lead_rule": lead_rule,
+        "script": script,
+        "default_currency": currency,
+        "issuer": issuer,
+        "published": published,
+    }
+    batch._check_settings(settings)
+
+    def prepare(path: Path) -> dict[str, object]:
+        _, wanted = _check_new(path, doc_id)
+        if not replace and any(r["doc_id"] == wanted for r in _manifest_rows()):
+            raise DocumentExistsError(wanted, "user")  # checked again under the lock when recorded
+        return {**settings, "doc_id": wanted}
+
+    parsed = batch.iter_parsed(items, prepare, executor=executor, jobs=jobs, progress=progress)
+    for path, data, result in parsed:
+        if result.document is None or data is None:
+            error = result.exception or RuntimeError(result.error or "not parsed")
+            yield path, error, result
+            continue
+        try:
+            yield path, record(result.document, data, path, replace=replace), result
+        except (CoopstatsError, ValueError) as exc:
+            yield path, exc, result
+
+
 def add(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -175,6 +298,9 @@ def add(
     currency: str | None = None,
     script: str = "auto",
     replace: bool = False,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    progress: bool | str = False,
 ) -> pd.DataFrame:
     """Add documents of your own to the corpus that every frame function sees.
 
@@ -197,6 +323,12 @@ def add(
         Script of the text.
     replace : bool, default False
         Replace a user document with the same ``doc_id`` (embedded ones never).
+    jobs : int or None, default 1
+        Processes that parse (``None``: one per core); 1 parses in this process.
+    executor : concurrent.futures.Executor, optional
+        Parse there instead (e.g. a Dask cluster's ``client.get_executor()``).
+    progress : bool or {"bar", "lines", "off"}, default False
+        Progress on stderr, as :func:`coopstats.parse_documents`.
 
     Returns
     -------
@@ -213,6 +345,9 @@ def add(
     StorageError
         The user folder cannot be written.
 
+    The files before the first that fails are added, those after it are not,
+    whatever ``jobs``: the same as adding them one by one.
+
     Examples
     --------
     >>> import pathlib, tempfile
@@ -226,9 +361,24 @@ def add(
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if doc_id is not None and len(items) != 1:
         raise ValueError("doc_id names one document: pass one path with it")
-    added = [
-        add_one(
-            item,
+    added: list[AddedDocument] = []
+    if jobs == 1 and executor is None:
+        for item in items:  # in this process, with the errors as raised
+            added.append(
+                add_one(
+                    item,
+                    doc_id=doc_id,
+                    published=published,
+                    issuer=issuer,
+                    lead_rule=lead_rule,
+                    currency=currency,
+                    script=script,
+                    replace=replace,
+                )
+            )
+    else:
+        outcomes = iter_add(
+            items,
             doc_id=doc_id,
             published=published,
             issuer=issuer,
@@ -236,9 +386,15 @@ def add(
             currency=currency,
             script=script,
             replace=replace,
+            jobs=jobs,
+            executor=executor,
+            progress=progress,
         )
-        for item in items
-    ]
+        with contextlib.closing(outcomes):
+            for _, outcome, _ in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                added.append(outcome)
     return pd.DataFrame([vars(a) for a in added], columns=list(AddedDocument.__dataclass_fields__))
 
 

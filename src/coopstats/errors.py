@@ -23,6 +23,7 @@ __all__ = [
     "ExportError",
     "FigureWarning",
     "LegacyFormatError",
+    "MissingExtraError",
     "NotAFileError",
     "ParseError",
     "ParseWarning",
@@ -35,6 +36,7 @@ __all__ = [
     "UnknownAgencyWarning",
     "UnknownDocumentError",
     "UnsupportedFormatError",
+    "WorkerEnvironmentError",
 ]
 
 
@@ -224,6 +226,42 @@ class StorageError(CoopstatsError, OSError):
 
     def __str__(self) -> str:  # OSError would format its own arguments
         return str(self.args[0])
+
+
+class MissingExtraError(CoopstatsError, ImportError):
+    """An optional feature was asked for whose extra is not installed.
+
+    Attributes
+    ----------
+    extra : str
+        The extra that provides it (``dask``): ``pip install 'coopstats[dask]'``.
+    package : str
+        The package that could not be imported (``distributed``).
+
+    Examples
+    --------
+    >>> str(MissingExtraError("dask", "distributed", "a Dask scheduler"))
+    "a Dask scheduler needs distributed, which is not installed: pip install 'coopstats[dask]'"
+    """
+
+    def __init__(self, extra: str, package: str, feature: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(
+            f"{feature} needs {package}, which is not installed: pip install 'coopstats[{extra}]'"
+        )
+
+    def __str__(self) -> str:  # ImportError would format its own arguments
+        return str(self.args[0])
+
+
+class WorkerEnvironmentError(CoopstatsError):
+    """A worker's coopstats (version, code or reference tables) differs from the main process's.
+
+    Frames parsed there would not be the frames the main process caches under its own
+    environment key, so the document is not parsed: install the same coopstats on every worker
+    and copy the user's reference overlays (``agencies.csv`` in ``$COOPSTATS_HOME``) there too.
+    """
 
 
 class ExportError(CoopstatsError, ValueError):

@@ -312,15 +312,34 @@ def _ancestor(nodes: dict[str, Node], node: Node, level: str) -> Node | None:
     return None
 
 
-def _notes_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
+def _notes_frame(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | None = None) -> pd.DataFrame:
     rows = [{"doc_id": doc_id, "line": n.line, "kind": n.kind, "message": n.message} for n in outline.notes]
+    rows += extra or []
     return conform("notes", pd.DataFrame(rows, columns=["doc_id", "line", "kind", "message"]))
 
 
-def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> pd.DataFrame:
+def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """Assignments; the tasks with a ``flag`` for clauses that name no agency; notes saying so."""
     from coopstats import agency_resolution as agencies
 
-    return conform("assignments", agencies.assign(task_frame, lead_rule=lead_rule))
+    problems: list[tuple[str, int, str]] = []
+    assignment_frame = conform(
+        "assignments", agencies.assign(task_frame, lead_rule=lead_rule, problems=problems)
+    )
+    flags = {task_id: "degenerate-clause" for task_id, _, _ in problems}
+    out = task_frame.copy()
+    out["flag"] = out["task_id"].map(flags).astype("string")
+    lines = dict(zip(out["task_id"], out["line"], strict=True))
+    notes = [
+        {
+            "doc_id": task_id.split("/", 1)[0],
+            "line": lines.get(task_id),
+            "kind": "degenerate-clause",
+            "message": f"task {task_id}, clause {clause_no}: {message}; kept raw in agency_clause",
+        }
+        for task_id, clause_no, message in problems
+    ]
+    return assignment_frame, out, notes
 
 
 def _figures_frame(provision_frame: pd.DataFrame, source: str, settings: DocumentSettings) -> pd.DataFrame:
@@ -369,7 +388,7 @@ def _build_document(
         _provisions_frame(doc_id, outline), _tasks_frame(doc_id, source, outline)
     )
     provision_frame, task_frame = conform("provisions", provision_frame), conform("tasks", task_frame)
-    assignment_frame = _assignments_frame(task_frame, settings.lead_rule)
+    assignment_frame, task_frame, clause_notes = _assignments_frame(task_frame, settings.lead_rule)
     task_frame = _with_agency_counts(task_frame, assignment_frame)
     if read is not None:
         provision_frame = _with_positions(provision_frame, read)
@@ -382,7 +401,7 @@ def _build_document(
         "tasks": task_frame,
         "assignments": assignment_frame,
         "figures": figure_frame,
-        "notes": _notes_frame(doc_id, outline),
+        "notes": _notes_frame(doc_id, outline, clause_notes),
     }
 
 

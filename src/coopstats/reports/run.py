@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -223,9 +224,15 @@ def run_one(
     notebook_dir: str | os.PathLike[str] | None = None,
     from_text: bool = False,
     checked: Mapping[str, Any] | None = None,
+    executor: Executor | None = None,
     pdf: bool = False,
 ) -> ReportRecord:
-    """Run one report and record it in the index; parameter errors raise, run failures are returned."""
+    """Run one report and record it in the index; parameter errors raise, run failures are returned.
+
+    With ``executor`` (a Dask cluster's), the notebook runs where the executor
+    puts it (:func:`coopstats.reports.remote.execute`, bytes in and out); this
+    process writes the report and the index.
+    """
     import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError
@@ -270,24 +277,24 @@ def run_one(
     title = page_title(name, checked, lang)
     logger.info("running report %s with %s", name, checked or "defaults")
     try:
-        with notebook_file(name, notebook_dir) as source:
-            try:
-                papermill.execute_notebook(
-                    str(source),
-                    str(executed),
-                    parameters=checked,
-                    kernel_name=KERNEL_NAME,
-                    progress_bar=False,
-                    cwd=str(Path.cwd()),
-                    timeout_func=_remaining,
-                    # a kernel logs to the stderr it inherits (a cron log): only what it cannot go on after
-                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                )
-            except CellTimeoutError as exc:
-                raise ReportError(
-                    f"report {name} ran out of time: the {timeout:g} s limit was reached in the cell "
-                    f"starting {running['first_line']!r}"
-                ) from exc
+        if executor is not None:
+            _execute_elsewhere(executor, name, notebook_dir, checked, executed, timeout)
+        else:
+            with notebook_file(name, notebook_dir) as source:
+                try:
+                    papermill.execute_notebook(
+                        str(source),
+                        str(executed),
+                        parameters=checked,
+                        kernel_name=KERNEL_NAME,
+                        progress_bar=False,
+                        cwd=str(Path.cwd()),
+                        timeout_func=_remaining,
+                        # a kernel logs to the stderr it inherits (a cron log): only what stops it
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    )
+                except CellTimeoutError as exc:
+                    raise _out_of_time(name, timeout, running["first_line"]) from exc
         os.chmod(executed, FILE_MODE)
         notebook = nbformat.read(str(executed), as_version=4)
         atomic_write(html_path, export_html(notebook, title=title, lang=lang))
@@ -338,6 +345,38 @@ def page_title(name: str, parameters: Mapping[str, Any], lang: str = "en") -> st
     return f"{title}（{shown}）" if lang == "zh" else f"{title} ({shown})"
 
 
+def _out_of_time(name: str, timeout: float, first_line: str) -> ReportError:
+    return ReportError(
+        f"report {name} ran out of time: the {timeout:g} s limit was reached in the cell "
+        f"starting {first_line!r}"
+    )
+
+
+def _execute_elsewhere(
+    executor: Executor,
+    name: str,
+    notebook_dir: str | os.PathLike[str] | None,
+    checked: Mapping[str, Any],
+    executed: Path,
+    timeout: float,
+) -> None:
+    """Run the notebook on the executor; write what came back to ``executed``; raise as a local run would."""
+    from coopstats import __version__
+    from coopstats.reports import remote
+
+    with notebook_file(name, notebook_dir) as source:
+        notebook = Path(source).read_bytes()
+    future = executor.submit(
+        remote.execute, notebook, dict(checked), timeout=timeout, kernel_name=KERNEL_NAME, version=__version__
+    )
+    result = future.result()
+    executed.write_bytes(result.notebook)
+    if result.timed_out:
+        raise _out_of_time(name, timeout, result.first_line)
+    if result.error is not None:
+        raise remote.RemoteCellError(result)
+
+
 def _parameters_text(parameters: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in parameters.items()) or "defaults"
 
@@ -370,9 +409,10 @@ def run_all(
     progress: bool | str = "auto",
     notebook_dir: str | os.PathLike[str] | None = None,
     echo: Echo = _echo,
+    executor: Executor | None = None,
     pdf: bool = False,
 ) -> list[ReportRecord]:
-    """Run a grid of reports with ``jobs`` parallel workers.
+    """Run a grid of reports with ``jobs`` parallel workers (here, or on an executor's).
 
     Parameters
     ----------
@@ -395,6 +435,10 @@ def run_all(
         Folder to find the notebooks in.
     echo : callable, optional
         Where progress lines go (default: stdout).
+    executor : concurrent.futures.Executor, optional
+        Run the notebooks there (a Dask cluster's ``Client.get_executor()``):
+        ``jobs`` notebooks are in flight at once; this process alone writes
+        the reports and the index.
     pdf : bool, default False
         Also print every page to PDF (see :func:`run_report`).
 
@@ -439,6 +483,7 @@ def run_all(
                     timeout=timeout,
                     notebook_dir=notebook_dir,
                     checked=values,
+                    executor=executor,
                     pdf=pdf,
                 ): i
                 for i, ((name, _), values) in enumerate(zip(todo, checked, strict=True))
