@@ -435,6 +435,8 @@ def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
     default=None,
     metavar="tcp://HOST:PORT",
     help="With --all: run the notebooks on this Dask cluster's workers (coopstats[dask] installed there).",
+)
+@click.option(
     "--pdf",
     is_flag=True,
     help="Also print each report to PDF (WeasyPrint: pip install 'coopstats[pdf]'; else headless Chromium).",
