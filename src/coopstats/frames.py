@@ -38,6 +38,7 @@ __all__ = [
     "cache_parsed",
     "documents",
     "figures",
+    "panel",
     "parse_document",
     "parse_notes",
     "provisions",
@@ -654,6 +655,51 @@ def parse_notes(doc_id: DocIds = None) -> pd.DataFrame:
     [10]
     """
     return _select("notes", doc_id)
+
+
+def panel(doc_id: DocIds = None) -> pd.DataFrame:
+    """Observations of named indicators across the corpus (and your own documents), long format.
+
+    Parameters
+    ----------
+    doc_id : str or list of str, optional
+        Documents to read (default: all of them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, reporter, partner, via, flow, measure, unit, period,
+        period_start, period_end, period_kind, status, value, approx, low, high,
+        doc_id, published, quote, line, start, end, conflict`` (and
+        ``label_en, surface, table_no, column``); ``cs.source_text(doc_id)[start:end]``
+        is the value as printed.
+
+    Examples
+    --------
+    >>> p = panel("legco-cb-trade-2011")
+    >>> row = p[(p["indicator"] == "trade") & (p["reporter"] == "CN-GD")].iloc[0]
+    >>> row["reporter"], row["partner"], row["period"], float(row["value"])
+    ('CN-GD', 'HKG', '2010', 1233400000000.0)
+    """
+    from coopstats.panels import combine, observations
+
+    docs = documents()
+    if doc_id is not None:
+        wanted = [doc_id] if isinstance(doc_id, str) else list(doc_id)
+        docs = docs[docs["doc_id"].isin(wanted)]
+    parts = []
+    for entry in docs.to_dict("records"):
+        doc = str(entry["doc_id"])
+        published = entry.get("published") or entry.get("issued")
+        parts.append(
+            observations(
+                figures(doc),
+                doc_id=doc,
+                published=None if pd.isna(published) else str(published),
+                source=source_text(doc),
+            )
+        )
+    return combine(parts)
 
 
 # ---------------------------------------------------------------------------
