@@ -612,3 +612,21 @@ def test_aud_is_never_mop() -> None:
 
 def test_currency_before_the_amount_is_not_in_the_subject() -> None:
     assert extract_figures("本地生產總值為澳門幣30億元")["subject"].tolist() == ["本地生產總值"]
+
+
+def test_every_item_of_a_list_of_rates_takes_the_verb_before_the_list():
+    """As in the Macao DSEC release (gcs-2024-motrade-hant): the item after 和 was read as +7.7 percent."""
+    found = extract_figures("按年分別下跌12.9%、2.2%和7.7%。", published="2024-03")
+    assert found[["value", "measure"]].values.tolist() == [
+        [-12.9, "growth"],
+        [-2.2, "growth"],
+        [-7.7, "growth"],
+    ]
+
+
+def test_a_word_starting_with_zero_is_not_a_figure():
+    """零件 (parts) and 零售 (retail) are words: 零 is never a count written out."""
+    assert extract_figures("機器設備與零件進口上升5%，社会消费品零售总额增长3%。")["surface"].tolist() == [
+        "5%",
+        "3%",
+    ]

@@ -635,6 +635,8 @@ def _is_figure(ctx: _Context, number: _Number, unit: _Unit) -> bool:
     if number.script == "chinese":
         if text[number.i : number.j] == "一" and unit.kind == "count" and unit.multiplier == 1.0:
             return False  # 一套, 一項: an article, not a count
+        if text[number.i : number.j] in ("零", "〇"):
+            return False  # 零件, 零售: a word, not a zero (no release writes a zero count in words)
         if unit.kind == "scale":
             return False  # a bare Chinese numeral with a scale word is prose (萬一, 千百)
     return not text[max(0, number.i - 2) : number.i].rstrip().endswith(("第", "首"))
@@ -726,6 +728,11 @@ def _level_reached(lead_in: str) -> _MeasureReading:
     if any(word in lead_in for word in _SHARE_WORDS):
         return _MeasureReading("share", 1)
     return _MeasureReading("percent", 1)
+
+
+# What stands between the items of a list of figures: nothing, 和, 及, 以及, 与, 或.
+_LIST_LINK = re.compile(r"\s*(?:和|及|以及|与|與|或|、)?\s*")
+_LISTED_FIGURE = re.compile(r"[0-9][0-9.,]*\s*(?:%|％|个百分点|個百分點)?")
 
 
 def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
@@ -849,7 +856,10 @@ def _figure(
     sentence = ctx.sentence(number.i)
     clause = ctx.clause(number.i, unit.end)
     lead_in = text[clause[0] : number.i]
-    measure = _classify(lead_in or text[sentence[0] : number.i][-12:], unit, text[unit.end : unit.end + 12])
+    if _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)):
+        # 分別下跌12.9%、2.2%和7.7%: an item of a list takes the words before the list
+        lead_in = ""
+    measure = _classify(lead_in or text[sentence[0] : number.i][-24:], unit, text[unit.end : unit.end + 12])
     previous = carry.period
     reading = resolve_period(
         text[sentence[0] : sentence[1]],
