@@ -916,22 +916,10 @@ def detect_lead_rule(text: str) -> str:
     return "first-listed" if clauses.first_listed_statements(simplified) else "marker"
 
 
+# The assignments frame's columns and dtypes, as declared once in the schemas (roles stay text here;
+# ``conform`` makes them the declared category).
 _ASSIGNMENT_COLUMNS: dict[str, str] = {
-    "doc_id": "string",
-    "task_id": "string",
-    "clause_no": "Int64",
-    "position": "Int64",
-    "name": "string",
-    "agency_id": "string",
-    "name_en": "string",
-    "level": "string",
-    "role": "string",
-    "raw_clause": "string",
-    "known": "boolean",
-    "expanded": "string",
-    "label": "string",
-    "raw": "string",
-    "flag": "string",
+    c.name: ("string" if c.dtype == "category" else c.dtype) for c in FRAMES["assignments"]
 }
 
 
