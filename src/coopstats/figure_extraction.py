@@ -49,7 +49,7 @@ from coopstats.periods import (
     own_year,
     resolve_period,
 )
-from coopstats.schemas import FRAMES
+from coopstats.schemas import FRAMES, Column
 from coopstats.tables import Table, TableCell, find_tables
 from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
 
@@ -1062,18 +1062,22 @@ def _table_rows(
 
 
 def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows as a frame, built column by column in the figures schema's dtypes (``string`` otherwise)."""
     import pandas as pd
 
-    columns = [*extra, *FIGURE_COLUMNS]
-    frame = pd.DataFrame(rows, columns=columns)
-    dtypes = {column.name: column.dtype for column in FRAMES["figures"]}
-    for column in columns:
-        dtype = dtypes.get(column, "string")
-        if dtype.startswith("datetime64"):
-            frame[column] = pd.to_datetime(frame[column]).astype(dtype)
-        else:
-            frame[column] = frame[column].astype(dtype)
-    return frame
+    from coopstats.schemas import column_array
+
+    declared = _declared_figure_columns()
+    data = {}
+    for column in (*extra, *FIGURE_COLUMNS):
+        values = [row.get(column) for row in rows]
+        data[column] = column_array(declared.get(column, "string"), values)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+
+
+@cache
+def _declared_figure_columns() -> dict[str, Column]:
+    return {column.name: column for column in FRAMES["figures"]}
 
 
 def _recurrency(row: dict[str, object], carried: str) -> dict[str, object]:
@@ -1236,8 +1240,16 @@ def document_figures(
         carried_currency=None,
     )
     k = 0
-    for provision in ordered.itertuples(index=False):
-        start, end = int(provision.start), int(provision.end)
+    has_para_no = "para_no" in ordered.columns
+    for doc_id, node_id, para_no, start, end in zip(
+        ordered["doc_id"].tolist(),
+        ordered["node_id"].tolist(),
+        ordered["para_no"].tolist() if has_para_no else [None] * len(ordered),
+        ordered["start"].tolist(),
+        ordered["end"].tolist(),
+        strict=True,
+    ):
+        start, end = int(start), int(end)
         if end <= start:
             continue
         view = TextView.of(source, start, end)
@@ -1258,12 +1270,9 @@ def document_figures(
             k += 1
         found.sort(key=lambda row: (row["start"], row["end"]))
         carried = carried_after
-        para_no = getattr(provision, "para_no", None)
         for row in found:
-            row["doc_id"] = provision.doc_id
+            row["doc_id"] = doc_id
             row["para_no"] = para_no
-            row["node_id"] = provision.node_id
+            row["node_id"] = node_id
             rows.append(row)
-    frame = _frame(rows, extra=("doc_id", "para_no", "node_id"))
-    frame["para_no"] = frame["para_no"].astype("Int64")
-    return frame
+    return _frame(rows, extra=("doc_id", "para_no", "node_id"))
