@@ -263,7 +263,7 @@ def _tasks_frame(doc_id: str, source: str, outline: Outline) -> pd.DataFrame:
     if not rows:
         rows = _inline_field_tasks(doc_id, source, outline, year)
     if not rows:
-        return conform("tasks", pd.DataFrame(rows))
+        return frame_of("tasks", {}, 0)
     names = list(rows[0])
     return frame_of("tasks", {name: [row[name] for row in rows] for name in names}, len(rows))
 

@@ -487,22 +487,25 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     if _conformed(declared, frame):
         return frame.copy(deep=False)
     index = pd.RangeIndex(len(frame))
-    data: dict[str, pd.Series] = {}
+    present = set(frame.columns)
+    data: dict[str, object] = {}
+    missing: list[None] | None = None
     for column in declared:
-        if column.name in frame.columns:
-            series = frame[column.name].reset_index(drop=True)
-        else:
-            series = pd.Series(pd.NA, index=index, dtype="object")
+        if column.name not in present:
+            missing = missing if missing is not None else [None] * len(frame)
+            data[column.name] = column_array(column, missing)
+            continue
+        array = frame[column.name].array
         if column.dtype == "category" and column.values is not None:
-            if not _has_dtype(series.dtype, column):
-                series = pd.Series(pd.Categorical(series, categories=list(column.values)), index=index)
-        elif str(series.dtype) != column.dtype:
-            series = series.astype(column.dtype)
-        data[column.name] = series
+            if not _has_dtype(array.dtype, column):
+                array = pd.Categorical(array, dtype=_category_dtype(column.values))
+        elif str(array.dtype) != column.dtype:
+            array = pd.Series(array, copy=False).astype(column.dtype).array
+        data[column.name] = array
     for extra in frame.columns:
         if extra not in data:
-            data[extra] = frame[extra].reset_index(drop=True)
-    return pd.DataFrame(data, index=index)
+            data[extra] = frame[extra].array
+    return pd.DataFrame(data, index=index, copy=False)
 
 
 def _conformed(declared: tuple[Column, ...], frame: pd.DataFrame) -> bool:
