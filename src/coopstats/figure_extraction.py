@@ -168,7 +168,7 @@ _TIME_WORDS = (
 )
 
 # 成 that begins a word (成為, 成立 …) rather than meaning "tenths".
-_CHENG_WORD_STARTS = "為为立果功本員员熟效交績绩就長长型品份都不"
+_CHENG_WORD_STARTS = tuple("為为立果功本員员熟效交績绩就長长型品份都不")
 _ABOUT_SUFFIX = ("多", "余", "餘")
 
 _APPROX_BEFORE: tuple[tuple[str, str], ...] = (
@@ -551,11 +551,22 @@ def _scan_numbers(text: str) -> list[_Number]:
 # ---------------------------------------------------------------------------
 
 
+_ALTERNATIONS: dict[int, tuple[tuple[str, ...], re.Pattern[str]]] = {}
+
+
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation of ``words`` in their order, made once per tuple."""
+    entry = _ALTERNATIONS.get(id(words))
+    if entry is None or entry[0] is not words:
+        pattern = re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+        entry = _ALTERNATIONS[id(words)] = (words, pattern)
+    return entry[1]
+
+
 def _match_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
-    for word in words:
-        if text.startswith(word, pos):
-            return word
-    return None
+    """The first of ``words`` (in their order) that ``text`` has at ``pos``: one anchored match."""
+    found = _alternation(words).match(text, pos)
+    return found.group() if found else None
 
 
 def _skip_spaces(text: str, pos: int, limit: int = 2) -> int:
@@ -609,7 +620,7 @@ def _unit_word(text: str, at: int, multiplier: float, bound: str | None) -> _Uni
         return _Unit("money", "", multiplier, end, bound)
     if text.startswith("倍", at):
         return _Unit("multiple", "times", multiplier, at + 1, bound)
-    if text.startswith("成", at) and not _match_any(text, at + 1, tuple(_CHENG_WORD_STARTS)):
+    if text.startswith("成", at) and not _match_any(text, at + 1, _CHENG_WORD_STARTS):
         return _Unit("tenths", "percent", multiplier, at + 1, bound)
     if _match_any(text, at, _RATINGS):
         return _NOT_A_FIGURE  # ±800千伏, 500千伏: a rating, not a quantity
