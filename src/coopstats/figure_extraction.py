@@ -33,6 +33,7 @@ import logging
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -1106,18 +1107,24 @@ def _reference(published: dt.date | str | None, source: str) -> Reference:
 
 
 def extract_figures(
-    text: str,
+    text: str | Sequence[str],
     *,
-    default_currency: str | None = None,
-    published: dt.date | str | None = None,
-    issuer: str | None = None,
+    ids: Sequence[object] | None = None,
+    default_currency: str | Sequence[str | None] | None = None,
+    published: dt.date | str | Sequence[dt.date | str | None] | None = None,
+    issuer: str | Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     r"""Every money amount, count, share, growth rate, multiple and volume in a text.
 
     Parameters
     ----------
-    text : str
-        Any text; Chinese prose of the genre in either script.
+    text : str or sequence of str
+        Any text; Chinese prose of the genre in either script. A list of texts
+        gives one frame of all their figures, with a ``text_id`` column first.
+    ids : sequence, optional
+        With a list of texts: the ``text_id`` of each (as str; default its
+        position). The settings below are then one value for every text or a
+        sequence of one per text.
     default_currency : str, optional
         Currency of amounts in 元 that name none, follow no "(人民幣，下同)" note
         and whose issuer says none (``"HKD"``, ``"CNY"``, ``"MOP"`` …).
@@ -1166,7 +1173,26 @@ def extract_figures(
     ['2024-01/2024-05', '2024-01/2024-05']
     >>> extract_figures("出口300亿元", issuer="广东省统计局")[["unit", "currency_source"]].values.tolist()
     [['CNY', 'issuer']]
+    >>> extract_figures(["出口300亿元", "增长3%"], ids=["a", "b"])[["text_id", "surface"]].values.tolist()
+    [['a', '300亿元'], ['b', '3%']]
     """
+    if not isinstance(text, str):
+        return _batch_figures(
+            list(text), ids, default_currency=default_currency, published=published, issuer=issuer
+        )
+    if not isinstance(published, (str, dt.date, type(None))) or not isinstance(issuer, (str, type(None))):
+        raise TypeError("published and issuer are one value each for one text")
+    return _frame(_text_rows(text, default_currency=default_currency, published=published, issuer=issuer))
+
+
+def _text_rows(
+    text: str,
+    *,
+    default_currency: str | None,
+    published: dt.date | str | None,
+    issuer: str | None,
+) -> list[dict[str, object]]:
+    """The figure rows of one text, in text order."""
     view = TextView.of(text)
     ref = _reference(published, text)
     issuer_currency = vocabulary.issuer_currency(issuer)
@@ -1188,7 +1214,43 @@ def extract_figures(
             carried_currency=None,
         )
         rows.sort(key=lambda row: (row["start"], row["end"]))
-    return _frame(rows)
+    return rows
+
+
+def _per_text(value: object, count: int, name: str) -> list[object]:
+    """A setting given once for every text, or once per text."""
+    if value is None or isinstance(value, (str, dt.date)):
+        return [value] * count
+    values = list(value)  # type: ignore[call-overload]
+    if len(values) != count:
+        raise ValueError(f"{name}: {len(values)} values for {count} texts")
+    return values
+
+
+def _batch_figures(
+    texts: list[str],
+    ids: Sequence[object] | None,
+    *,
+    default_currency: str | Sequence[str | None] | None,
+    published: dt.date | str | Sequence[dt.date | str | None] | None,
+    issuer: str | Sequence[str | None] | None,
+) -> pd.DataFrame:
+    """The figures of many texts in one frame, ``text_id`` first (default: the text's position)."""
+    names = list(range(len(texts))) if ids is None else list(ids)
+    if len(names) != len(texts):
+        raise ValueError(f"ids: {len(names)} ids for {len(texts)} texts")
+    currencies = _per_text(default_currency, len(texts), "default_currency")
+    dates = _per_text(published, len(texts), "published")
+    issuers = _per_text(issuer, len(texts), "issuer")
+    rows: list[dict[str, object]] = []
+    for k, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"texts[{k}] is {type(text).__name__}, not str")
+        found = _text_rows(text, default_currency=currencies[k], published=dates[k], issuer=issuers[k])
+        for row in found:
+            row["text_id"] = str(names[k])
+        rows += found
+    return _frame(rows, extra=("text_id",))
 
 
 def document_figures(
