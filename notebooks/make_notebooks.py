@@ -29,7 +29,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import coopstats as cs
-{plots_import}from coopstats.display import say, {show}table
+{plots_import}from coopstats.display import heading, say, {show}table
+from coopstats.messages import t
 
 plt.rcParams["figure.dpi"] = 96
 pd.set_option("display.max_colwidth", None)
@@ -44,6 +45,17 @@ def setup(*, uses_path: bool = False, uses_plots: bool = True) -> str:
         .replace("{plots_import}", "from coopstats import plots\n" if uses_plots else "")
         .replace("{show}", "show, " if uses_plots else "")
     )
+
+
+def section(key: str, intro: str | None = None, level: int = 2) -> nbformat.NotebookNode:
+    """A heading (and a paragraph) from the message catalogue, in the report's language."""
+    lines = [f'heading(t("{key}", lang), {level})']
+    if intro:
+        lines.append(f'say(t("{intro}", lang))')
+    return code("\n".join(lines))
+
+
+LANG_PARAMETER = 'lang: str = "en"  # language of the report: en or zh (headings, charts, tables)'
 
 
 def markdown(text: str) -> nbformat.NotebookNode:
@@ -96,48 +108,44 @@ def write(
 write(
     "agency_workload",
     [
-        markdown(
-            "# Agency workload\n\n"
-            "Which agencies a task list names, how often and in which role. A task counts once per agency "
-            "however many of its paragraphs name it; the bars split each agency's tasks by its highest role "
-            "in the task (lead > co-operating > responsible > listed)."
-        ),
         parameters(
             'doc_id: str = "gdhk-keywork-2017"  # a task-list document (coopstats list)\n'
             "top_n: int = 15  # agencies shown in the table and chart\n"
             "fold_successors: bool = False  # count agencies under their post-2018 successors\n"
-            'lang: str = "en"  # agency labels: en (registry English names) or zh (Chinese names)'
+            + LANG_PARAMETER
         ),
         code(setup()),
+        code('heading(t("report.agency_workload.title", lang), 1)\nsay(t("workload.intro", lang))'),
         code(
             """
 document = cs.documents().set_index("doc_id").loc[doc_id]
 assignments = cs.assignments(doc_id)
 workload = cs.workload(doc_id, fold_successors=fold_successors)
-say(f"{document['title_en']} ({document['issued']})", "h2")
-say(f"{len(cs.tasks(doc_id))} tasks; {workload['agency_id'].nunique()} agencies named in "
-    f"{assignments['task_id'].nunique()} of them; successors folded: {fold_successors}.")
+title = document["title"] if lang == "zh" else document["title_en"]
+heading(f"{title} ({document['issued']})", 2)
+say(t("workload.counts", lang, tasks=len(cs.tasks(doc_id)), agencies=workload["agency_id"].nunique(),
+      named=assignments["task_id"].nunique(), folded=t(f"word.{str(fold_successors).lower()}", lang)))
 """
         ),
-        markdown("## Distinct tasks per agency"),
+        section("workload.section_tasks"),
         code(
             """
 if workload.empty:
-    say("This document names no agencies: there is no workload to show.")
+    say(t("workload.no_agencies", lang))
 else:
     top = workload[workload["tasks"] == workload["tasks"].max()]
-    names = " and ".join(plots.agency_labels(top, lang, width=10_000))
-    say(f"Named in most tasks: {names} ({int(top['tasks'].iloc[0])} tasks"
-        f"{' each' if len(top) > 1 else ''}).", "strong")
+    names = t("word.and", lang).join(plots.agency_labels(top, lang, width=10_000))
+    say(t("workload.most_named", lang, names=names, count=int(top["tasks"].iloc[0]),
+          each=t("workload.each", lang) if len(top) > 1 else ""), "strong")
     roles = [r for r in ("lead", "co", "responsible", "listed") if workload[r].any()]
     if roles == ["listed"]:
-        say("The document gives no roles: every agency is listed.")
+        say(t("workload.no_roles", lang))
     else:
-        say("A role column counts the tasks in which the agency had that role at least once.")
+        say(t("workload.role_columns", lang))
     shown = workload.head(top_n).assign(rank=lambda f: range(1, len(f) + 1),
                                         agency=lambda f: plots.agency_labels(f, lang, width=10_000))
     columns = ["rank", "agency", "name", "level", "tasks"] + (roles if roles != ["listed"] else [])
-    table(shown[columns].rename(columns={"name": "name (as registered)"}))
+    table(shown[columns].rename(columns={"name": "name_registered"}), lang, codes={"level": "level"})
 """
         ),
         code(
@@ -145,62 +153,56 @@ else:
 if not workload.empty:
     split = plots.role_split(assignments, fold_successors=fold_successors)
     show(plots.workload_chart(split, top_n=top_n, lang=lang,
-                              title=f"Top {min(top_n, len(split))} agencies by distinct tasks"))
+                              title=t("workload.top_chart_title", lang, n=min(top_n, len(split)))))
 """
         ),
-        markdown("## Agencies by level"),
+        section("workload.section_levels"),
         code(
             """
 if not workload.empty:
     by_level = (workload.groupby("level", observed=True)
-                .agg(agencies=("agency_id", "nunique"), tasks_named=("tasks", "sum"))
-                .sort_values("tasks_named", ascending=False).reset_index())
-    table(by_level.rename(columns={"tasks_named": "agency–task pairs"}))
+                .agg(agencies=("agency_id", "nunique"), agency_task_pairs=("tasks", "sum"))
+                .sort_values("agency_task_pairs", ascending=False).reset_index())
+    table(by_level, lang, codes={"level": "level"})
 """
         ),
-        markdown(
-            "## Which agencies share tasks\n\n"
-            "Number of tasks that name both agencies, for the agencies of the chart above; "
-            "the diagonal is left blank."
-        ),
+        section("workload.section_shared", "workload.shared_intro"),
         code(
             """
 if len(workload) >= 2:
     shown = workload.head(min(top_n, 15))
     matrix = plots.coassignment_matrix(assignments, shown["agency_id"].tolist())
     show(plots.coassignment_heatmap(matrix, plots.agency_labels(shown, lang, width=34), lang=lang,
-                                    title="Tasks shared by pairs of agencies"))
+                                    title=t("workload.shared_chart_title", lang)))
 """
         ),
-        markdown(
-            "## Concentration\n\n"
-            "Shares of all agency–task pairs (agencies as named, before any folding into successors): the "
-            "share held by the five most-named agencies, the Herfindahl–Hirschman index (sum of squared "
-            "shares × 10,000; 10,000 = one agency does everything) and the Gini coefficient, each with a "
-            "95% bootstrap interval over tasks."
-        ),
+        section("workload.section_concentration", "workload.concentration_intro"),
         code(
             """
 if not workload.empty:
-    c = cs.concentration(doc_id, n_boot=500).iloc[0]
-    table(pd.DataFrame({
-        "measure": ["agencies", "agency–task pairs", "share of the top 5", "HHI (0–10,000)", "Gini"],
-        "value": [f"{c['agencies']}", f"{c['pairs']}", f"{100 * c['top_k_share']:.1f}%",
-                  f"{10_000 * c['hhi']:,.0f}", f"{c['gini']:.2f}"],
-        "95% interval": ["", "", f"{100 * c['top_k_low']:.1f}–{100 * c['top_k_high']:.1f}%",
-                         f"{10_000 * c['hhi_low']:,.0f}–{10_000 * c['hhi_high']:,.0f}",
-                         f"{c['gini_low']:.2f}–{c['gini_high']:.2f}"],
-    }))
+    c = cs.concentration(doc_id, n_boot=1000).iloc[0]
+    measures = pd.DataFrame({
+        "measure": [t(f"measure.{m}", lang) for m in
+                    ("agencies", "pairs", "top_k_share", "hhi", "n_equivalent", "gini")],
+        "value": [f"{c['agencies']}", f"{c['pairs']}", f"{100 * c['top_k_share']:.1f}%", f"{c['hhi']:.3f}",
+                  f"{c['n_equivalent']:.1f}", f"{c['gini']:.2f}"],
+        "interval_95": ["", "", f"{100 * c['top_k_low']:.1f}–{100 * c['top_k_high']:.1f}%",
+                        f"{c['hhi_low']:.3f}–{c['hhi_high']:.3f}",
+                        f"{c['n_equivalent_low']:.1f}–{c['n_equivalent_high']:.1f}",
+                        f"{c['gini_low']:.2f}–{c['gini_high']:.2f}"],
+    })
+    table(measures, lang)
+    say(t("agenda.bca_note", lang, bias=f"{c['hhi_bias']:.3f}"))
 """
         ),
-        markdown("## Names the registry does not know, or that were flagged"),
+        section("workload.section_unknown"),
         code(
             """
 odd = assignments[~assignments["known"].astype(bool) | assignments["flag"].notna()]
 if odd.empty:
-    say("Every agency name was found in the registry and none was flagged.")
+    say(t("workload.all_known", lang))
 else:
-    table(odd[["task_id", "name", "raw", "flag", "raw_clause"]])
+    table(odd[["task_id", "name", "raw", "flag", "raw_clause"]], lang)
 """
         ),
     ],
@@ -215,22 +217,18 @@ else:
 write(
     "trade_investment",
     [
-        markdown(
-            "# Trade and investment figures\n\n"
-            "Named trade and investment indicators found in the corpus, each with the words it was read "
-            "from, the figures they imply (with the interval implied by the rounding of the published "
-            "inputs), and charts of Guangdong–Hong Kong trade and investment and of Hong Kong's shares."
-        ),
         parameters(
             'currency: str = "HKD"  # money amounts are converted to it at annual average rates\n'
-            'lang: str = "en"  # language of the chart titles (indicator names are in English)'
+            + LANG_PARAMETER
         ),
         code(setup()),
+        code('heading(t("report.trade_investment.title", lang), 1)\nsay(t("trade.intro", lang))'),
         code(
             """
 from coopstats import vocabulary
 
 money = set(vocabulary.currency_codes())
+scale = 1e8 if lang == "zh" else 1e9  # 亿 in Chinese, billions in English
 
 
 def in_currency(frame):
@@ -239,89 +237,88 @@ def in_currency(frame):
 
 
 def amount_text(value, unit):
-    \"\"\"A value as a reader wants it: money in billions, percentages with %, counts plain.\"\"\"
+    \"\"\"A value as a reader wants it: money in billions (亿), percentages with %, counts plain.\"\"\"
+    if pd.isna(value):
+        return ""
     if unit in money:
-        return f"{unit}\u00a0{value / 1e9:,.1f}\u00a0bn"
+        return t("trade.money", lang, unit=unit, name=vocabulary.currency_label(unit, lang),
+                 value=f"{value / scale:,.1f}")
     if unit == "percent":
         return f"{value:,.1f}%"
     if unit == "count":
         return f"{value:,.0f}"
-    return f"{value:,.0f}\u00a0{unit}"
+    return f"{value:,.0f}\\u00a0{unit}"
+
+
+def named(frame):
+    \"\"\"Indicator names in the report's language, with their period as a reader says it.\"\"\"
+    return [plots.indicator_label(row, lang) for _, row in frame.iterrows()]
 
 
 indicators = in_currency(cs.indicators())
 derived = in_currency(cs.derived_indicators())
-title_font = plots.font_kwargs(plots.resolve_lang(lang))
 gd_hk_trade = indicators[indicators["indicator"] == "gd_hk_trade"]
 if len(gd_hk_trade):
     row = gd_hk_trade.iloc[0]
     published = " ".join(str(row["surface"]).split())
-    say(f"Guangdong–Hong Kong trade in {row['period']}: {amount_text(row['value'], row['unit'])} "
-        f"(published as {published}, {row['unit_original']}).", "strong")
-say(f"All amounts in {currency} (converted at annual average rates where published in another currency); "
-    f"bn = billion. Source documents: {', '.join(sorted(indicators['doc_id'].unique()))}.")
+    say(t("trade.headline", lang, period=plots.period_label(row["period"], lang),
+          amount=amount_text(row["value"], row["unit"]), published=published, original=row["unit_original"]),
+        "strong")
+say(t("trade.currency_note", lang, currency=currency, name=vocabulary.currency_label(currency, lang),
+      documents=", ".join(sorted(indicators["doc_id"].unique()))))
 """
         ),
-        markdown("## Indicators and their quotes"),
+        section("trade.section_indicators"),
         code(
             """
 indicator_table = indicators.assign(
+    indicator=named(indicators),
+    period=[plots.period_label(p, lang) for p in indicators["period"]],
     amount=[amount_text(v, u) for v, u in zip(indicators["value"], indicators["unit"], strict=True)],
 )
-table(indicator_table[["label_en", "period", "amount", "reporter", "partner", "flow", "quote"]]
-      .rename(columns={"label_en": "indicator"}))
+table(indicator_table[["indicator", "period", "amount", "reporter", "partner", "flow", "quote"]], lang)
 """
         ),
-        markdown("## Derived figures\n\n`low`–`high`: the interval implied by the rounding of the inputs."),
+        section("trade.section_derived", "trade.derived_intro"),
         code(
             """
 derived_table = derived.assign(
+    figure=named(derived),
+    period=[plots.period_label(p, lang) for p in derived["period"]],
     amount=[amount_text(v, u) for v, u in zip(derived["value"], derived["unit"], strict=True)],
     low_high=[f"{amount_text(lo, u)} – {amount_text(hi, u)}"
               for lo, hi, u in zip(derived["low"], derived["high"], derived["unit"], strict=True)],
 )
-table(derived_table[["label_en", "period", "amount", "low_high", "formula"]]
-      .rename(columns={"label_en": "figure", "low_high": "low – high"}))
+table(derived_table[["figure", "period", "amount", "low_high", "formula"]], lang)
 """
         ),
-        markdown("## Guangdong–Hong Kong trade and investment"),
+        section("trade.section_gd_hk", "trade.panels_note"),
         code(
             """
 gd_hk = indicators[(indicators["reporter"] == "CN-GD") & (indicators["partner"] == "HKG")
                    & (indicators["measure"] == "amount") & indicators["unit"].isin(money)]
 gd_derived = derived[derived["indicator"].str.contains(r"^gd_.*hk") & derived["unit"].isin(money)]
 both = pd.concat([gd_hk, gd_derived], ignore_index=True)
+both = both[both["unit"] == currency]  # one unit per chart
 if len(both):
-    fig = plots.amounts_chart(both)
-    fig.axes[0].set_title("粤港贸易与投资" if lang == "zh" else "Guangdong–Hong Kong trade and investment",
-                          loc="left", **title_font)
-    show(fig)
+    show(plots.amounts_chart(both, lang=lang, title=t("trade.gd_hk_chart_title", lang)))
 """
         ),
-        markdown("## Hong Kong's shares"),
+        section("trade.section_shares"),
         code(
             """
 shares = indicators[(indicators["measure"] == "share") & (indicators["unit"] == "percent")
                     & ((indicators["partner"] == "HKG") | (indicators["reporter"] == "HKG"))]
 if len(shares):
-    fig = plots.shares_chart(shares)
-    fig.axes[0].set_title("香港所占份额" if lang == "zh" else "Shares involving Hong Kong (percent)",
-                          loc="left", **title_font)
-    show(fig)
+    show(plots.shares_chart(shares, lang=lang, title=t("trade.shares_chart_title", lang)))
 """
         ),
-        markdown(
-            "## Panel: indicators across documents\n\n"
-            "Every figure whose subject names an indicator of `indicator_names.csv`, one row per "
-            "observation with its document, publication date and quote; values of one series and period "
-            "that documents give with disjoint rounding intervals are marked `conflict`. Each chart keeps "
-            "stocks, flows, changes and units on separate axes, with the source documents in the legend."
-        ),
+        section("trade.section_panel", "trade.panel_intro"),
         code(
             """
 observations = cs.panel()
 table(observations[["indicator", "reporter", "partner", "measure", "period", "value", "unit", "doc_id",
-                    "published", "conflict", "quote"]])
+                    "published", "conflict", "quote"]], lang)
 for code_ in observations.groupby("indicator")["period"].nunique().loc[lambda n: n > 1].index:
     show(plots.panel_chart(observations, code_))
 """
@@ -337,17 +334,12 @@ for code_ in observations.groupby("indicator")["period"].nunique().loc[lambda n:
 write(
     "document_profile",
     [
-        markdown(
-            "# Document profile\n\n"
-            "The outline, tasks, agencies and figures of one document: a document of the corpus "
-            "(`doc_id`) or any text of the genre on disk (`source`). Use it to see what coopstats makes "
-            "of a document of your own before you analyse it."
-        ),
         parameters(
             'doc_id: str = "gdhk-keywork-2017"  # a document of the corpus (coopstats list)\n'
-            'source: str = ""  # path to a text of the genre to profile instead of doc_id'
+            'source: str = ""  # path to a text of the genre to profile instead of doc_id\n' + LANG_PARAMETER
         ),
         code(setup(uses_path=True, uses_plots=False)),
+        code('heading(t("report.document_profile.title", lang), 1)\nsay(t("profile.intro", lang))'),
         code(
             """
 if source:
@@ -358,19 +350,19 @@ if source:
     meta = dict(parsed.meta)
     provisions, tasks, assignments = parsed.provisions, parsed.tasks, parsed.assignments
     figures, notes = parsed.figures, parsed.notes
-    heading = f"{path.name} ({meta.get('encoding')}, {meta.get('script')}, {meta.get('kind')})"
+    heading(f"{path.name} ({meta.get('encoding')}, {meta.get('script')}, {meta.get('kind')})", 2)
 else:
     meta = cs.documents().set_index("doc_id").loc[doc_id].to_dict()
     provisions, tasks, assignments = cs.provisions(doc_id), cs.tasks(doc_id), cs.assignments(doc_id)
     figures, notes = cs.figures(doc_id), cs.parse_notes(doc_id)
-    heading = f"{doc_id}: {meta['title_en']}"
-say(heading, "h2")
+    heading(f"{doc_id}: {meta['title'] if lang == 'zh' else meta['title_en']}", 2)
 fields = [k for k in ("title", "title_en", "issuer", "doc_number", "issued", "script", "kind", "lead_rule",
                       "encoding", "sha256") if k in meta]
-table(pd.DataFrame({"field": fields, "value": [meta[k] for k in fields]}))
+table(pd.DataFrame({"field": [t(f"col.{k}", lang) for k in fields], "value": [meta[k] for k in fields]}),
+      lang)
 """
         ),
-        markdown("## Outline"),
+        section("profile.section_outline"),
         code(
             """
 counts = {
@@ -379,47 +371,49 @@ counts = {
     "items": int((provisions["level"] == "item").sum()),
     "paragraphs": int((provisions["level"] == "paragraph").sum()),
     "tasks": len(tasks),
-    "tasks naming an agency": int(assignments["task_id"].nunique()) if len(assignments) else 0,
-    "distinct agencies": int(assignments["agency_id"].nunique()) if len(assignments) else 0,
+    "tasks_with_agency": int(assignments["task_id"].nunique()) if len(assignments) else 0,
+    "distinct_agencies": int(assignments["agency_id"].nunique()) if len(assignments) else 0,
     "figures": len(figures),
-    "parser notes": len(notes),
+    "parser_notes": len(notes),
 }
-say(", ".join(f"{v} {k}" for k, v in counts.items()) + ".", "strong")
+say(t("word.list_separator", lang).join(t(f"profile.count_{k}", lang, n=v) for k, v in counts.items())
+    + t("word.full_stop", lang), "strong")
 chapters = provisions[provisions["level"] == "chapter"][["chapter_no", "label", "heading", "line"]]
 if chapters.empty:
-    say("No chapters: the document is a run of paragraphs (a briefing paper, say).")
+    say(t("profile.no_chapters", lang))
 else:
     if len(tasks):
         per_chapter = tasks.groupby("chapter_no").size().rename("tasks")
         chapters = chapters.merge(per_chapter, left_on="chapter_no", right_index=True, how="left")
-    table(chapters)
+    table(chapters, lang, decimals=0)
 """
         ),
-        markdown("## Tasks (the first 20)"),
+        section("profile.section_tasks"),
         code(
             """
 if len(tasks):
     columns = ["chapter_no", "section_no", "item_no", "line", "text", "agency_clause", "n_agencies"]
-    table(tasks[columns].head(20))
+    table(tasks[columns].head(20), lang)
 else:
-    say("No tasks: the document has no numbered units carrying text (a briefing or a policy outline).")
+    say(t("profile.no_tasks", lang))
 """
         ),
-        markdown("## Agencies"),
+        section("profile.section_agencies"),
         code(
             """
 if len(assignments):
     local = cs.workload(assignments=assignments)
-    table(local[["name", "name_en", "level", "tasks", "lead", "co", "responsible", "listed"]].head(20))
+    table(local[["name", "name_en", "level", "tasks", "lead", "co", "responsible", "listed"]].head(20), lang,
+          codes={"level": "level"})
     unknown = assignments[~assignments["known"].astype(bool)]
     if len(unknown):
-        say(f"{unknown['name'].nunique()} names are not in the agency registry:")
-        table(unknown[["task_id", "name", "raw_clause"]].drop_duplicates("name"))
+        say(t("profile.unknown_names", lang, n=unknown["name"].nunique()))
+        table(unknown[["task_id", "name", "raw_clause"]].drop_duplicates("name"), lang)
 else:
-    say("No agency clauses were found.")
+    say(t("profile.no_clauses", lang))
 """
         ),
-        markdown("## Figures found"),
+        section("profile.section_figures"),
         code(
             """
 if len(figures):
@@ -427,66 +421,63 @@ if len(figures):
         surface=lambda f: [" ".join(str(v).split()) for v in f["surface"]],
         value=lambda f: [f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}" for v in f["value"]],
     )
-    say(f"{len(figures)} figures; the first {len(shown)}. Values in base units (億 = 10^8).")
-    table(shown[["surface", "value", "unit", "measure", "period", "subject"]])
+    say(t("profile.figures_note", lang, n=len(figures), shown=len(shown)))
+    table(shown[["surface", "value", "unit", "measure", "period", "subject"]], lang)
 else:
-    say("No figures were found.")
+    say(t("profile.no_figures", lang))
 """
         ),
-        markdown("## What the parser flagged"),
+        section("profile.section_flagged"),
         code(
             """
 if len(notes):
-    table(notes[["line", "kind", "message"]])
+    table(notes[["line", "kind", "message"]], lang)
 else:
-    say("Nothing was flagged.")
+    say(t("profile.nothing_flagged", lang))
 """
         ),
     ],
-    rules={"doc_id": {"choices": "corpus"}, "source": {"file": "readers:documents"}},
+    rules={
+        "doc_id": {"choices": "corpus"},
+        "source": {"file": "readers:documents"},
+        "lang": {"choices": "vocabulary:languages"},
+    },
     grid=[{"doc_id": {"each": "corpus"}}],  # one run per document of the corpus
 )
 
 write(
     "getting_started",
     [
-        markdown(
-            "# Getting started with coopstats\n\n"
-            "coopstats turns Chinese government documents on Guangdong–Hong Kong–Macau and "
-            "Pan-Pearl-River-Delta cooperation into tidy pandas frames. This tour loads the frames, "
-            "filters tasks, draws one chart and parses a document of your own. Every row keeps "
-            "`line`, `start` and `end`, so `cs.source_text(doc_id)[start:end]` is the unit as printed."
-        ),
         parameters(
             'doc_id: str = "gdhk-keywork-2017"  # the document the tour looks at\n'
-            'keyword: str = "合作"  # a word to filter the tasks by'
+            'keyword: str = "合作"  # a word to filter the tasks by\n' + LANG_PARAMETER
         ),
         code(setup()),
-        markdown("## The corpus"),
-        code('cs.documents()[["doc_id", "title_en", "kind", "script", "issued"]]'),
-        markdown("## Tasks of one document, and a filter"),
+        code('heading(t("report.getting_started.title", lang), 1)\nsay(t("tour.intro", lang))'),
+        section("tour.section_corpus"),
+        code('table(cs.documents()[["doc_id", "title_en", "kind", "script", "issued"]], lang)'),
+        section("tour.section_tasks"),
         code(
             """
 tasks = cs.tasks(doc_id)
-say(f"{doc_id}: {len(tasks)} tasks; {int(tasks['text'].str.contains(keyword).sum())} mention {keyword!r}.")
-tasks.loc[tasks["text"].str.contains(keyword), ["task_id", "chapter_title", "text", "agency_clause"]].head(10)
+say(t("tour.keyword_count", lang, doc_id=doc_id, tasks=len(tasks), keyword=keyword,
+      n=int(tasks["text"].str.contains(keyword).sum())))
+table(tasks.loc[tasks["text"].str.contains(keyword), ["task_id", "chapter_title", "text", "agency_clause"]]
+      .head(10), lang)
 """
         ),
-        markdown("## One chart: the agencies named most often"),
+        section("tour.section_chart"),
         code(
             """
 workload = cs.workload(doc_id)
 if workload.empty:
-    say("This document names no agencies.")
+    say(t("tour.no_agencies", lang))
 else:
-    show(plots.workload_chart(workload, top_n=10, title=f"Agencies named most often in {doc_id}"))
+    title = t("tour.chart_title", lang, doc_id=doc_id)
+    show(plots.workload_chart(workload, top_n=10, lang=lang, title=title))
 """
         ),
-        markdown(
-            "## A document of your own\n\n"
-            "`cs.parse_document` takes a path (`pathlib.Path`), bytes or text of the genre, in simplified "
-            "or traditional script, and returns the same frames."
-        ),
+        section("tour.section_own", "tour.own_intro"),
         code(
             """
 my_text = \"\"\"关于推进示例合作的重点工作
@@ -495,26 +486,26 @@ my_text = \"\"\"关于推进示例合作的重点工作
 2．完善口岸通关设施。（省口岸办，深圳、珠海市政府）
 \"\"\"
 mine = cs.parse_document(my_text)
-table(mine.tasks[["task_id", "text", "agency_clause"]])
-table(mine.assignments[["task_id", "name", "name_en", "role"]])
-table(mine.figures[["surface", "value", "unit", "measure", "period"]])
+mine  # a ParsedDocument shows its meta and the size of each frame
+"""
+        ),
+        code(
+            """
+table(mine.tasks[["task_id", "text", "agency_clause"]], lang)
+table(mine.assignments[["task_id", "name", "name_en", "role"]], lang)
+table(mine.figures[["surface", "value", "unit", "measure", "period"]], lang)
 """
         ),
     ],
-    rules={"doc_id": {"choices": "corpus"}},
+    rules={"doc_id": {"choices": "corpus"}, "lang": {"choices": "vocabulary:languages"}},
     grid=[],  # a tour, not part of the nightly reports
 )
 
 write(
     "cooperation_agenda",
     [
-        markdown(
-            "# The cooperation agenda\n\n"
-            "Themes across documents, what persisted from the 2011 to the 2017 key-work list, flagship "
-            "projects and the concentration of the workload."
-        ),
         parameters(
-            """
+            f"""
 doc_ids: list = [
     "gd-hkmo-decision-2009",
     "gdhk-keywork-2011",
@@ -522,7 +513,7 @@ doc_ids: list = [
     "panprd-gd-opinions-2017",
     "gdhk-keywork-2017",
 ]  # documents to compare
-lang: str = "en"  # language of the chart labels
+{LANG_PARAMETER}
 """
         ),
         code(
@@ -530,55 +521,79 @@ lang: str = "en"  # language of the chart labels
 import warnings
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from coopstats import agenda, plots
-from coopstats.display import say, show, table
+from coopstats.display import heading, say, show, table
+from coopstats.messages import t
+from coopstats.themes import themes
 
 plt.rcParams["figure.dpi"] = 96
+label = "label_zh" if lang == "zh" else "label_en"
+theme_names = dict(zip(themes()["code"], themes()[label], strict=True))
 """
         ),
-        markdown("## Theme shares by document"),
+        code('heading(t("report.cooperation_agenda.title", lang), 1)\nsay(t("agenda.intro", lang))'),
+        section("agenda.section_themes", "agenda.themes_intro"),
         code(
             """
 shares = agenda.theme_shares(doc_ids)
-show(plots.theme_intervals_chart(shares, lang=lang).figure, alt="Theme shares by document")
-label = "label_zh" if lang == "zh" else "label_en"
-table(shares.pivot_table(index=label, columns="doc_id", values="share").round(3).reset_index())
+show(plots.theme_intervals_chart(shares, lang=lang, title=t("agenda.themes_chart_title", lang)).figure)
+wide = shares.pivot_table(index=label, columns="doc_id", values="share").reset_index()
+table(wide, lang, percent=[d for d in wide.columns if d != label],
+      labels={label: t("col.theme", lang), **{d: d for d in wide.columns if d != label}})
 """
         ),
-        markdown("## 2011 → 2017: did the mix of themes change?"),
+        section("agenda.section_compare"),
         code(
             """
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     comparison = agenda.compare_themes("gdhk-keywork-2011", "gdhk-keywork-2017", n_simulations=5000)
-say(comparison.warning or "The asymptotic chi-square test is adequate for these counts.")
-table(comparison.summary().round(4))
+if comparison.warning:
+    say(t("agenda.small_counts", lang, share=f"{100 * comparison.share_small_expected:.0f}"))
+else:
+    say(t("agenda.chi2_adequate", lang))
+table(comparison.summary(), lang, percent=["share_small_expected"],
+      decimals={"chi2": 2, "pvalue": 4, "pvalue_simulated": 4, "cramers_v": 3})
 """
         ),
-        code("table(comparison.drivers().round(3))"),
-        markdown("## What persisted, what was dropped, what is new"),
+        code(
+            """
+drivers = comparison.drivers().assign(theme=lambda f: f["theme"].map(theme_names).fillna(f["theme"]))
+table(drivers, lang, percent=["share_a", "share_b"])
+"""
+        ),
+        section("agenda.section_persistence"),
         code(
             """
 persisted = agenda.persistence()
-say(f"Tasks are linked when their similarity is at least {persisted.threshold:.3f}.")
-table(persisted.summary().reset_index())
+say(t("agenda.threshold", lang, threshold=f"{persisted.threshold:.3f}"))
+summary = persisted.summary().reset_index()
+table(summary.assign(theme=summary["theme"].map(theme_names).fillna(summary["theme"])), lang)
 """
         ),
-        code('table(persisted.links[["task_id_a", "task_id_b", "score", "text_a", "text_b"]].round(3))'),
-        markdown("## Flagship projects over time"),
+        code(
+            'links = persisted.links[["task_id_a", "task_id_b", "score", "text_a", "text_b"]]\n'
+            "table(links, lang, decimals=3)"
+        ),
+        section("agenda.section_projects"),
         code(
             """
 mentions = agenda.project_mentions()
-show(plots.project_timeline_chart(mentions).figure)
+show(plots.project_timeline_chart(mentions, lang=lang).figure)
 """
         ),
-        markdown("## Concentration of the workload"),
+        section("agenda.section_concentration", "agenda.concentration_intro"),
         code(
             """
 concentration = agenda.concentration(n_boot=1000)
-show(plots.concentration_chart(concentration).figure, alt="Concentration of the workload")
-table(concentration.round(3))
+show(plots.concentration_chart(concentration, lang=lang, title=t("agenda.concentration_chart_title", lang))
+     .figure)
+table(concentration[["doc_id", "tasks", "agencies", "pairs", "hhi", "hhi_low", "hhi_high", "n_equivalent",
+                     "gini", "top_k_share"]], lang, percent=["top_k_share"],
+      decimals={"hhi": 3, "hhi_low": 3, "hhi_high": 3, "n_equivalent": 1, "gini": 2})
+say(t("agenda.bca_note", lang, bias=f"{concentration['hhi_bias'].mean():.3f}"))
 """
         ),
     ],

@@ -2,17 +2,21 @@
 
 ``reports/index.html`` and every report it links load with no console error, no
 request to anything but the local files, every image decoded and every link
-resolving. Where Chromium or its driver is missing the test is skipped, except
-under ``CI=true``, where a missing browser fails the run (``.ci/run`` installs
-Debian's ``chromium`` and ``chromium-driver``).
+resolving. Every report is built in both languages, with its PDF; a full-page
+screenshot of each goes to the artefact folder (``$COOPSTATS_TEST_ARTEFACTS``, else
+``.artefacts/`` in the project) for a person to look at. Where Chromium or its
+driver is missing the test is skipped, except under ``CI=true``, where a missing
+browser fails the run (``.ci/run`` installs Debian's ``chromium`` and ``chromium-driver``).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -24,6 +28,7 @@ from coopstats import reports
 DRIVER_CANDIDATES = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 BROWSER_CANDIDATES = ("chromium", "chromium-browser")
 LOCAL_SCHEMES = {"file", "data", "about", "blob"}
+ARTEFACTS = Path(os.environ.get("COOPSTATS_TEST_ARTEFACTS", Path(__file__).parents[1] / ".artefacts"))
 
 SCRIPT_DOCUMENT = (
     "关于测试合作的重点工作\n\n一、测试事项\n\n"
@@ -92,8 +97,17 @@ def built_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("agency_workload", {"doc_id": "panprd-gd-opinions-2017"}),
         ("trade_investment", {}),
         ("document_profile", {"source": str(source)}),
+        # every report in both languages (issue 18), each printed to PDF
+        ("agency_workload", {"doc_id": "panprd-gd-opinions-2017", "lang": "zh"}),
+        ("trade_investment", {"lang": "zh"}),
+        ("document_profile", {}),
+        ("document_profile", {"lang": "zh"}),
+        ("getting_started", {}),
+        ("getting_started", {"lang": "zh"}),
+        ("cooperation_agenda", {}),
+        ("cooperation_agenda", {"lang": "zh"}),
     ]
-    records = reports.run_all(out, jobs=2, grid=grid, progress=False)
+    records = reports.run_all(out, jobs=2, grid=grid, progress=False, pdf=True)
     assert [r.status for r in records] == ["ok"] * len(grid), [r.error for r in records]
     return out
 
@@ -147,8 +161,9 @@ def test_index_and_every_linked_report_open_cleanly(browser: object, built_repor
     _check_page(state, index)
     assert state["title"] == "coopstats reports"
     links = [link for link in state["links"] if not link.startswith("#")]  # type: ignore[union-attr]
-    report_links = [link for link in links if link.endswith(".html")]
-    assert len(report_links) == 3, links
+    assert "index.zh.html" in links  # the Chinese edition of the index
+    report_links = [link for link in links if link.endswith(".html") and not link.startswith("index")]
+    assert len(report_links) == 11, links
     for link in links:
         target = (built_reports / unquote(link)).resolve()
         assert target.is_file(), f"index links {link!r}, which does not exist"
@@ -166,9 +181,92 @@ def test_index_and_every_linked_report_open_cleanly(browser: object, built_repor
 
 
 def test_markup_from_a_document_stays_text(browser: object, built_reports: Path) -> None:
-    page = next((built_reports / "document_profile").glob("*.html"))
+    entries = json.loads((built_reports / "index.json").read_text(encoding="utf-8"))["reports"]
+    page = built_reports / next(e["html"] for e in entries if "source" in e["parameters"])
     state = _open(browser, page)
     _check_page(state, page)  # the document's <script> and <img> neither ran nor loaded
     text = browser.find_element("tag name", "body").text  # type: ignore[attr-defined]
     assert '<script>alert("coopstats")</script>' in text
     assert '<img src="https://example.invalid/x.png">' in text
+
+
+def _screenshot(driver: object, path: Path) -> bytes:
+    """A PNG of the whole page (beyond the window), as Chromium's DevTools print it."""
+    from selenium.common.exceptions import TimeoutException
+
+    for attempt in range(3):  # a capture can race the page's own layout; try again on a fresh load
+        driver.get(path.resolve().as_uri())  # type: ignore[attr-defined]
+        try:
+            shot = driver.execute_cdp_cmd(  # type: ignore[attr-defined]
+                "Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"}
+            )
+        except TimeoutException:
+            if attempt == 2:
+                raise
+            continue
+        return base64.b64decode(shot["data"])
+    raise AssertionError("unreachable")
+
+
+def test_a_screenshot_of_every_report_in_both_languages(browser: object, built_reports: Path) -> None:
+    folder = ARTEFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    indexes = [built_reports / "index.html", built_reports / "index.zh.html"]
+    pages = [*sorted(built_reports.glob("*/*.html")), *indexes]
+    names = {p.parent.name for p in pages if p.parent != built_reports}
+    assert names == set(reports.available_reports())
+    for page in pages:
+        png = _screenshot(browser, page)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000, page
+        name = "index" if page.parent == built_reports else page.parent.name
+        (folder / f"{name}__{page.stem}.png").write_bytes(png)
+        width = browser.execute_script("return document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+        assert width <= 1200, (page, width)  # nothing pushes the page sideways
+    index = _open(browser, built_reports / "index.zh.html")
+    _check_page(index, built_reports / "index.zh.html")
+    assert index["title"] == "coopstats 报告"
+    chinese = _open(browser, built_reports / "cooperation_agenda" / "lang-zh.html")
+    assert str(chinese["title"]).startswith("合作议程（")
+    body = browser.find_element("tag name", "body").text  # type: ignore[attr-defined]
+    for words in ("各文件的主题占比", "工作量的集中度", "偏差校正加速（BCa）", "相似度"):
+        assert words in body, words
+    for words in ("Theme shares by document", "task_id_a", "chi2", "cramers_v"):
+        assert words not in body, words
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return unicodedata.normalize("NFKC", text)  # Chromium's CJK text maps some glyphs to Kangxi radicals
+
+
+def test_every_report_has_a_pdf_with_its_chinese_text(built_reports: Path) -> None:
+    index = json.loads((built_reports / "index.json").read_text(encoding="utf-8"))["reports"]
+    assert len(index) == 11
+    folder = ARTEFACTS / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in index:
+        assert entry["pdf"], entry
+        pdf = built_reports / entry["pdf"]
+        assert pdf.read_bytes()[:5] == b"%PDF-", pdf
+        shutil.copy(pdf, folder / f"{entry['name']}__{pdf.stem}.pdf")
+    workload = _pdf_text(built_reports / "agency_workload" / "doc_id-panprd-gd-opinions-2017__lang-zh.pdf")
+    assert "省发展改革委" in workload and "机构工作量" in workload and "涉及任务最多" in workload
+    english = _pdf_text(built_reports / "agency_workload" / "doc_id-panprd-gd-opinions-2017.pdf")
+    assert "Agency workload" in english and "Named in most tasks" in english
+    agenda = _pdf_text(built_reports / "cooperation_agenda" / "lang-zh.pdf")
+    assert "工作量的集中度" in agenda
+
+
+def test_no_pdf_engine_is_a_clear_error_before_any_kernel(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from coopstats.errors import ReportError
+    from coopstats.reports import pdf
+
+    monkeypatch.setattr(pdf, "_has_weasyprint", lambda: False)
+    monkeypatch.setattr(pdf, "_chromium", lambda: None)
+    with pytest.raises(ReportError, match=r"WeasyPrint.*Chromium"):
+        reports.run_report("trade_investment", {}, tmp_path, pdf=True)
+    assert not list(tmp_path.glob("*/*.ipynb"))  # nothing ran

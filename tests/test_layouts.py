@@ -286,3 +286,13 @@ def test_tables_resolve_every_name_with_its_column_role(rows, split) -> None:
     assert got == expected
     for clause in doc.tasks["agency_clause"]:
         assert clause_leftovers(clause) == []
+
+
+def test_a_unit_line_is_not_an_agency_label():
+    """單位：百萬澳門元 under a numbered heading is a statistics table's unit, not a 责任单位 field."""
+    text = "一、貿易\n單位：百萬澳門元\n項目 │ 2023年 │ 2024年\n出口 │ 1,932 │ 2,154\n"
+    doc = cs.parse_document(text, doc_id="dsec", issuer="統計暨普查局")
+    assert len(doc.assignments) == 0
+    assert doc.tasks["agency_clause"].isna().all()
+    labelled = cs.parse_document("一、合作\n1. 推进合作。\n责任单位：省商务厅\n", doc_id="kw")
+    assert labelled.assignments[["name", "label"]].values.tolist() == [["省商务厅", "责任单位"]]

@@ -203,8 +203,11 @@ def test_workload_report_names_the_top_agency(reports_run: dict) -> None:
 def test_workload_report_in_chinese(reports_run: dict) -> None:
     names, count = _gold_top("panprd-gd-opinions-2017")
     page = _page(reports_run["out"], "agency_workload", OTHER_PARAMETERS[0][1])
-    assert f"Named in most tasks: {' and '.join(names)} ({count} tasks)" in html.unescape(page)
-    assert "successors folded: True" in page
+    # the Chinese edition says it in Chinese (issue 18): the same agencies, count and setting
+    assert f"涉及任务最多：{'、'.join(names)}（{count}项任务）。" in html.unescape(page)
+    assert "是否并入改革后的继任机构：是" in page
+    assert "<title>机构工作量（" in page and '<html lang="zh">' in page
+    assert "Named in most tasks" not in page and "Agency workload" not in page
 
 
 def test_workload_report_of_a_list_without_agencies(reports_run: dict) -> None:
@@ -354,8 +357,9 @@ def test_cli_help_lists_a_reports_parameters() -> None:
 
 def test_report_parameters_read_from_the_cell() -> None:
     declared = reports.report_parameters("document_profile")
-    assert list(declared) == ["doc_id", "source"]
+    assert list(declared) == ["doc_id", "source", "lang"]  # every report has a Chinese edition (issue 18)
     assert declared["source"].default == ""
+    assert declared["lang"].default == "en"
     assert declared["source"].type_name == "str"
 
 

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "coopstats"
 # earlier one. Packages (a folder with __init__.py) count as one module.
 STAGES: dict[str, int] = {
     # foundations: errors, where files are, the vocabulary
-    "__init__": 0, "errors": 0, "_resources": 0, "vocabulary": 1, "schemas": 1,
+    "__init__": 0, "errors": 0, "_resources": 0, "vocabulary": 1, "schemas": 1, "messages": 1,
     # corpus → readers → text
     "text": 2, "corpus": 3, "readers": 3,
     # outline → clauses / agencies / figures / themes

@@ -28,7 +28,7 @@ _EXPORTS: dict[str, str] = {
     "extract_figures": "coopstats.figure_extraction",
     "figures": "coopstats.frames",
     "indicators": "coopstats.trade_indicators",
-    "panel": "coopstats.panels",
+    "panel": "coopstats.frames",
     "parse_document": "coopstats.frames",
     "parse_documents": "coopstats.batch",
     "parse_notes": "coopstats.frames",

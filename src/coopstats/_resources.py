@@ -27,6 +27,7 @@ __all__ = [
     "cache_dir",
     "checkout_root",
     "data_dir",
+    "fsync_folder",
     "notebooks_dir",
     "output_dir",
     "reports_dir",
@@ -129,7 +130,7 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
         os.chmod(tmp, mode)  # mkstemp creates 0600; what coopstats writes is for reading
         os.replace(tmp, path)
         tmp = None
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
     except OSError as exc:
         raise StorageError(path, exc.strerror or str(exc)) from exc
     finally:
@@ -138,7 +139,8 @@ def atomic_write(path: Path, data: bytes | str, *, mode: int = 0o644) -> None:
                 os.unlink(tmp)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk; a no-op where folders cannot be opened."""
     try:
         descriptor = os.open(folder, os.O_RDONLY)
     except OSError:

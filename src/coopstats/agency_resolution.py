@@ -940,6 +940,7 @@ def assign(
     *,
     lead_rule: str | Mapping[str, str] = "marker",
     registry: pd.DataFrame | None = None,
+    problems: list[tuple[str, int, str]] | None = None,
 ) -> pd.DataFrame:
     r"""Resolve the agency clauses of a tasks frame into the assignments frame.
 
@@ -956,6 +957,11 @@ def assign(
         :func:`detect_lead_rule` on a document's text to get its rule.
     registry : pandas.DataFrame, optional
         Registry frame; the package's and the user's by default.
+    problems : list, optional
+        Where to keep the clauses that name no agency (``（牵头）``, ``（；）``, a
+        zero-width space): each is appended as ``(task_id, clause_no, message)``
+        and skipped, so one degenerate clause never refuses the document.
+        Without it such a clause raises :class:`~coopstats.errors.ParseError`.
 
     Returns
     -------
@@ -1018,7 +1024,13 @@ def assign(
                     stacklevel=2,
                 )
                 continue
-            clause_records, prepared = _resolve(clause, rule, index)
+            try:
+                clause_records, prepared = _resolve(clause, rule, index)
+            except ParseError as exc:
+                if problems is None:
+                    raise
+                problems.append((str(task_id), clause_no, str(exc)))
+                continue
             if prepared.first_listed:
                 stated.add(str(doc_id))
                 rule = "first-listed" if rule == "marker" else rule

@@ -225,6 +225,20 @@ class ThemeComparison:
             ]
         )
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the test's numbers and the themes that drive the difference."""
+        import html
+
+        from coopstats.messages import t
+
+        return (
+            f"<div><strong>{html.escape(t('repr.comparison', 'en', a=self.a, b=self.b))}</strong>"
+            + (f"<p>{html.escape(self.warning)}</p>" if self.warning else "")
+            + _frame_html(self.summary(), percent=("share_small_expected",), decimals=4)
+            + _frame_html(self.drivers(), percent=("share_a", "share_b"), decimals=2)
+            + "</div>"
+        )
+
     def drivers(self) -> pd.DataFrame:
         """Themes ordered by how much they drive the difference.
 
@@ -438,6 +452,29 @@ class PersistenceResult:
     threshold: float
     null_scores: pd.Series
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the threshold, counts by theme and status, and the ten closest links.
+
+        Examples
+        --------
+        >>> page = persistence()._repr_html_()
+        >>> "Persistence of tasks from gdhk-keywork-2011 to gdhk-keywork-2017" in page
+        True
+        """
+        import html
+
+        from coopstats.messages import t
+
+        links = self.links[["task_id_a", "task_id_b", "score", "text_a", "text_b"]].head(10)
+        heading = t("repr.persistence", "en", a=self.a, b=self.b)
+        note = t("repr.threshold", "en", threshold=f"{self.threshold:.3f}", links=len(self.links))
+        return (
+            f"<div><strong>{html.escape(heading)}</strong><p>{html.escape(note)}</p>"
+            + _frame_html(self.summary().reset_index())
+            + _frame_html(links)
+            + "</div>"
+        )
+
     def summary(self) -> pd.DataFrame:
         """Counts of tasks by theme and status (themes × ``persisted, dropped, continued, new``)."""
         out = self.tasks.pivot_table(
@@ -447,6 +484,25 @@ class PersistenceResult:
             if col not in out:
                 out[col] = 0
         return out[["persisted", "dropped", "continued", "new"]].rename_axis(columns=None)
+
+
+def _frame_html(frame: pd.DataFrame, *, percent: Iterable[str] = (), decimals: int = 3) -> str:
+    """A frame as an escaped HTML table with the catalogue's English column labels where it has them."""
+    import pandas as pd
+
+    from coopstats import messages
+
+    shown = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in percent:
+            cells = ["" if pd.isna(v) else f"{100 * float(v):.1f}%" for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            cells = ["" if pd.isna(v) else f"{float(v):.{decimals}f}" for v in values]
+        else:
+            cells = ["" if pd.isna(v) else str(v) for v in values.astype(object)]
+        shown[messages.label("col", column, "en")] = cells
+    return pd.DataFrame(shown).to_html(index=False, escape=True, border=0)
 
 
 def persistence(
@@ -803,6 +859,35 @@ def _concentration_stats(counts: np.ndarray, k: int) -> tuple[float, float, floa
     return float((shares**2).sum()), _gini(counts), float(top)
 
 
+def _bca_interval(
+    estimate: float, boot: np.ndarray, jackknife: np.ndarray, alpha: float
+) -> tuple[float, float, float]:
+    """BCa interval (Efron 1987) of one statistic, and the bootstrap estimate of its bias.
+
+    The bias correction ``z0`` comes from the share of replicates below the
+    estimate, the acceleration from the jackknife (leave one task out). An
+    interval that still misses the estimate (fewer than ``alpha/2`` of the
+    replicates on one side of it) is stretched to reach it.
+    """
+    import numpy as np
+    from scipy.stats import norm
+
+    boot = boot[~np.isnan(boot)]
+    if not len(boot) or math.isnan(estimate):
+        return math.nan, math.nan, math.nan
+    below = (np.sum(boot < estimate) + 0.5 * np.sum(boot == estimate)) / len(boot)
+    below = min(max(below, 0.5 / len(boot)), 1 - 0.5 / len(boot))
+    z0 = float(norm.ppf(below))
+    jack = jackknife[~np.isnan(jackknife)]
+    d = jack.mean() - jack if len(jack) else np.zeros(1)
+    spread = float((d**2).sum())
+    a = float((d**3).sum() / (6 * spread**1.5)) if spread > 0 else 0.0
+    z = norm.ppf([alpha / 2, 1 - alpha / 2])
+    levels = norm.cdf(z0 + (z0 + z) / (1 - a * (z0 + z)))
+    low, high = np.quantile(boot, np.clip(levels, 0, 1))
+    return min(float(low), estimate), max(float(high), estimate), float(boot.mean() - estimate)
+
+
 def concentration(
     doc_id: DocIds = None,
     *,
@@ -818,10 +903,22 @@ def concentration(
     An agency's workload is the number of distinct tasks that name it (the
     ``tasks`` column of ``cs.workload``). From these counts: the
     Herfindahl–Hirschman index of the agencies' shares of all task–agency
-    pairs (1/HHI is the equivalent number of equally loaded agencies), the
-    Gini coefficient over the agencies named, and the share of the top ``k``.
-    Percentile bootstrap intervals resample the document's tasks (each with
-    all its agencies) with replacement.
+    pairs, on the 0–1 scale (1 = one agency does everything; ``n_equivalent``
+    = 1/HHI is the number of equally loaded agencies that would give the
+    same index), the Gini coefficient over the agencies named, and the
+    share of the top ``k``.
+
+    Intervals are bias-corrected and accelerated (BCa) bootstrap intervals
+    over the document's tasks (each resampled with all its agencies). A
+    plain percentile interval would sit mostly above the estimate: the HHI is
+    a sum of *squared* shares, and resampling adds noise to each share,
+    which squaring turns into a positive term (E[s*²] = s² + Var(s*)); tasks
+    drawn twice and agencies of rarely named tasks dropped both make a
+    replicate look more concentrated than the document. BCa corrects for
+    this median bias (``z0``, from the share of replicates below the
+    estimate) and for skew (the acceleration, from the jackknife), so the
+    interval contains the estimate. ``hhi_bias`` is the bootstrap estimate
+    of the bias (mean of the replicates minus the estimate).
 
     Parameters
     ----------
@@ -845,13 +942,17 @@ def concentration(
     pandas.DataFrame
         One row per document: ``doc_id, tasks, agencies, pairs, hhi,
         hhi_low, hhi_high, n_equivalent, gini, gini_low, gini_high, k,
-        top_k_share, top_k_low, top_k_high``.
+        top_k_share, top_k_low, top_k_high`` and ``n_equivalent_low,
+        n_equivalent_high`` (1/HHI at the interval's ends), ``hhi_bias``,
+        ``interval`` (``"BCa"``). Shares and indices are on the 0–1 scale.
 
     Examples
     --------
-    >>> c = concentration("gdhk-keywork-2017", n_boot=50)
+    >>> c = concentration("gdhk-keywork-2017", n_boot=200)
     >>> int(c.loc[0, "tasks"]), int(c.loc[0, "agencies"]) > 10
     (77, True)
+    >>> bool(c.loc[0, "hhi_low"] <= c.loc[0, "hhi"] <= c.loc[0, "hhi_high"] < 1)
+    True
     """
     import numpy as np
     import pandas as pd
@@ -872,13 +973,13 @@ def concentration(
     pairs = pairs.dropna().drop_duplicates()
     rng = np.random.default_rng(seed)
     rows = []
-    lo_q, hi_q = alpha / 2, 1 - alpha / 2
     for doc, group in pairs.groupby("doc_id", sort=False):
         task_codes, task_index = pd.factorize(group["task_id"])
         agency_codes, agency_index = pd.factorize(group["agency"])
         incidence = np.zeros((len(task_index), len(agency_index)))
         incidence[task_codes, agency_codes] = 1.0
-        hhi, gini, top = _concentration_stats(incidence.sum(axis=0), k)
+        totals = incidence.sum(axis=0)
+        estimate = _concentration_stats(totals, k)
         boot = np.array(
             [
                 _concentration_stats(
@@ -887,7 +988,13 @@ def concentration(
                 for _ in range(n_boot)
             ]
         ).reshape(-1, 3)
-        q = np.nanquantile(boot, [lo_q, hi_q], axis=0) if n_boot else np.full((2, 3), np.nan)
+        jackknife = np.array([_concentration_stats(totals - row, k) for row in incidence]).reshape(-1, 3)
+        intervals = [
+            _bca_interval(estimate[j], boot[:, j], jackknife[:, j], alpha) if n_boot else (math.nan,) * 3
+            for j in range(3)
+        ]
+        hhi = estimate[0]
+        (hhi_low, hhi_high, hhi_bias), (gini_low, gini_high, _), (top_low, top_high, _) = intervals
         rows.append(
             {
                 "doc_id": doc,
@@ -895,16 +1002,20 @@ def concentration(
                 "agencies": len(agency_index),
                 "pairs": int(incidence.sum()),
                 "hhi": hhi,
-                "hhi_low": q[0, 0],
-                "hhi_high": q[1, 0],
+                "hhi_low": hhi_low,
+                "hhi_high": hhi_high,
                 "n_equivalent": 1 / hhi if hhi else math.nan,
-                "gini": gini,
-                "gini_low": q[0, 1],
-                "gini_high": q[1, 1],
+                "gini": estimate[1],
+                "gini_low": gini_low,
+                "gini_high": gini_high,
                 "k": k,
-                "top_k_share": top,
-                "top_k_low": q[0, 2],
-                "top_k_high": q[1, 2],
+                "top_k_share": estimate[2],
+                "top_k_low": top_low,
+                "top_k_high": top_high,
+                "n_equivalent_low": 1 / hhi_high if hhi_high else math.nan,
+                "n_equivalent_high": 1 / hhi_low if hhi_low else math.nan,
+                "hhi_bias": hhi_bias,
+                "interval": "BCa",
             }
         )
     columns = [
@@ -923,5 +1034,9 @@ def concentration(
         "top_k_share",
         "top_k_low",
         "top_k_high",
+        "n_equivalent_low",
+        "n_equivalent_high",
+        "hhi_bias",
+        "interval",
     ]
     return pd.DataFrame(rows, columns=columns)

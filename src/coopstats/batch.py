@@ -55,7 +55,15 @@ __all__ = [
 ]
 
 #: The settings a batch passes to every document (``doc_id`` is each file's own).
-SETTINGS: tuple[str, ...] = ("encoding", "lead_rule", "script", "default_currency", "issuer", "published")
+SETTINGS: tuple[str, ...] = (
+    "encoding",
+    "encoding_errors",
+    "lead_rule",
+    "script",
+    "default_currency",
+    "issuer",
+    "published",
+)
 
 # documents in flight per worker: enough to keep every worker busy, few enough to bound memory
 _IN_FLIGHT_PER_WORKER = 4
@@ -514,7 +522,11 @@ def _check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
         raise TypeError(
             f"unknown document settings {', '.join(unknown)}; expected any of {', '.join(SETTINGS)}"
         )
-    choices = {"lead_rule": ("auto", *vocabulary.lead_rules()), "script": ("auto", *SCRIPTS)}
+    choices = {
+        "lead_rule": ("auto", *vocabulary.lead_rules()),
+        "script": ("auto", *SCRIPTS),
+        "encoding_errors": ("strict", "replace"),
+    }
     for key, allowed in choices.items():
         if key in settings and settings[key] not in allowed:
             raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {settings[key]!r}")

@@ -240,8 +240,13 @@ _FIELD_BOUNDARY = "；;，,。、 \t\u3000(（〔【[|│\n"
 
 @cache
 def _label_pattern() -> re.Pattern[str]:
-    endings = vocabulary.alternation([*vocabulary.label_endings(), *vocabulary.field_labels()])
-    return re.compile(rf"(?P<label>[\u4e00-\u9fff]{{0,6}}?(?:{endings}))\s*[:：]")
+    # An agency label names its kind before its ending (牵头单位, 责任部门): a bare 单位： is a unit line
+    # (单位：亿元), not a label. Field labels (备注, 完成时限 …) stand alone.
+    endings = vocabulary.alternation(vocabulary.label_endings())
+    fields = vocabulary.alternation(vocabulary.field_labels())
+    return re.compile(
+        rf"(?P<label>[\u4e00-\u9fff]{{0,6}}?(?:{fields})|[\u4e00-\u9fff]{{1,6}}?(?:{endings}))\s*[:：]"
+    )
 
 
 def _label_kind(label: str) -> tuple[str, str | None]:

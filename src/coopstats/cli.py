@@ -260,6 +260,14 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
 )
 @click.option("--encoding", default="auto", show_default=True, help="Codec of the files, or auto-detect.")
 @click.option(
+    "--encoding-errors",
+    "encoding_errors",
+    type=click.Choice(["strict", "replace"]),
+    default="strict",
+    show_default=True,
+    help="replace: read past bad bytes (U+FFFD), each replacement noted with its byte offset.",
+)
+@click.option(
     "--lead-rule",
     "lead_rule",
     default="auto",
@@ -272,6 +280,7 @@ def parse(
     paths: tuple[Path, ...],
     out: Path,
     encoding: str,
+    encoding_errors: str,
     lead_rule: str,
     jobs: int | None,
     scheduler: str | None,
@@ -285,7 +294,8 @@ def parse(
     from coopstats import batch, export
 
     failed = 0
-    settings = {"encoding": encoding, "lead_rule": lead_rule}
+    settings = {"encoding": encoding, "encoding_errors": encoding_errors, "lead_rule": lead_rule}
+    folders = _output_folders(paths, out)
     with _executor(jobs, scheduler, len(paths)) as executor:
         results = batch.iter_parsed(paths, settings, executor=executor, progress=_progress_mode())
         for path, _, result in results:
@@ -294,7 +304,7 @@ def parse(
                 failed += 1
                 _echo(f"{'REFUSED' if result.refused else 'FAILED '} {path}: {result.error}", err=True)
                 continue
-            folder = out / path.stem
+            folder = folders[path]
             export.write_parsed(doc, folder)
             known = doc.assignments["known"].astype(bool) if len(doc.assignments) else None
             agencies = doc.assignments["name"].nunique() if known is not None else 0
@@ -313,6 +323,41 @@ def parse(
     if failed:
         click.echo(f"{failed} of {len(paths)} files refused or failed", err=True)
         sys.exit(1)
+
+
+def _output_folders(paths: tuple[Path, ...], out: Path) -> dict[Path, Path]:
+    """One output folder per input, never shared: the file's stem, else its relative path, else numbered.
+
+    ``a/doc.txt`` and ``b/doc.txt`` go to ``out/a__doc`` and ``out/b__doc``; two inputs that still
+    collide (the same file twice) get ``~2``, ``~3``.
+    """
+
+    def parts(path: Path) -> list[str]:
+        return [p for p in path.resolve().with_suffix("").parts if p not in ("/", "..", ".")]
+
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(path.stem, []).append(path)
+    names: dict[Path, str] = {}
+    for stem, group in groups.items():
+        depth = 1  # the fewest trailing parts of the path that tell the group's files apart
+        while depth < max(len(parts(p)) for p in group) and len(
+            {tuple(parts(p)[-depth:]) for p in group}
+        ) < len(set(group)):
+            depth += 1
+        for path in group:
+            names[path] = stem if len(group) == 1 else "__".join(parts(path)[-depth:])
+    folders: dict[Path, Path] = {}
+    taken: set[str] = set()
+    for path in paths:
+        name = names[path]
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{name}~{n}"
+        taken.add(candidate)
+        folders[path] = out / candidate
+    return folders
 
 
 @cli.command()
@@ -386,6 +431,17 @@ def _parameters_help(name: str, notebook_dir: Path | None = None) -> str:
     "--user", "user_documents", is_flag=True, help="With --all: also run the grid on your own documents."
 )
 @click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="With --all: run the notebooks on this Dask cluster's workers (coopstats[dask] installed there).",
+)
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each report to PDF (WeasyPrint: pip install 'coopstats[pdf]'; else headless Chromium).",
+)
+@click.option(
     "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Notebooks run in parallel."
 )
 @click.option(
@@ -418,6 +474,8 @@ def report_command(
     timeout: float,
     run_grid: bool,
     user_documents: bool,
+    scheduler: str | None,
+    pdf: bool,
     jobs: int,
     progress: str,
     prune: bool,
@@ -432,10 +490,11 @@ def report_command(
     coopstats report document_profile -p source my-document.txt
     coopstats report --all --jobs 2
     coopstats report --all --user        # the grid on your own documents too
+    coopstats report agency_workload -p lang zh --pdf
     coopstats report --prune --keep 20
     """
     from coopstats._resources import reports_dir
-    from coopstats.errors import ReportError
+    from coopstats.errors import CoopstatsError, ReportError
 
     if show_help:
         if name and not run_grid:
@@ -459,19 +518,29 @@ def report_command(
     from coopstats.reports import run
 
     mode = run.resolve_progress(progress)
-    if user_documents and not run_grid:
-        raise click.UsageError("--user goes with --all")
+    if (user_documents or scheduler) and not run_grid:
+        raise click.UsageError("--user and --scheduler go with --all")
     if run_grid:
         if name or parameters:
             raise click.UsageError("--all runs the grid the notebooks declare; give no NAME or -p with it")
+        from coopstats import batch
         from coopstats.reports import default_grid
 
         try:
             grid = default_grid(notebook_dir, user=user_documents)
-            records = run.run_all(
-                folder, grid=grid, jobs=jobs, timeout=timeout, notebook_dir=notebook_dir, progress=mode
-            )
-        except ReportError as exc:  # a refused parameter set or a bad declaration: nothing ran
+            with contextlib.ExitStack() as stack:
+                executor = stack.enter_context(batch.dask_executor(scheduler)) if scheduler else None
+                records = run.run_all(
+                    folder,
+                    grid=grid,
+                    jobs=jobs,
+                    timeout=timeout,
+                    notebook_dir=notebook_dir,
+                    progress=mode,
+                    executor=executor,
+                    pdf=pdf,
+                )
+        except CoopstatsError as exc:  # a refused parameter set, a bad declaration, no dask: nothing ran
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
         run.finish(records, mode, folder)
@@ -485,16 +554,22 @@ def report_command(
         raise click.UsageError(f"give a report NAME or --all; reports: {known}")
     try:
         checked = run.check_parameters(name, dict(parameters), from_text=True, notebook_dir=notebook_dir)
+        if pdf:
+            run.pdf_engine()
     except ReportError as exc:  # unknown report or a refused value: no kernel started
         click.echo(f"error: {exc}", err=True)
         ctx.exit(2)
     if mode != "none":
         run.prepare_frames()
-    record = run.run_one(name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=checked)
+    record = run.run_one(
+        name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=checked, pdf=pdf
+    )
     if record.status != "ok":
         click.echo(f"FAILED {record.error}", err=True)
         ctx.exit(1)
     click.echo(f"wrote {folder / str(record.html)} ({record.duration_s:.1f} s)")
+    if record.pdf:
+        click.echo(f"wrote {folder / record.pdf}")
 
 
 def main() -> None:

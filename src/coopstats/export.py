@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from coopstats._resources import fsync_folder
 from coopstats.errors import CoopstatsError, ExportError, StorageError
 from coopstats.schemas import FRAMES
 
@@ -473,9 +474,9 @@ def _replacing_folder(out: Path) -> Iterator[Path]:
             for entry in kept:
                 if not (staging / entry.name).exists():
                     _carry_over(entry, staging / entry.name)
-            _fsync_folder(staging)
+            fsync_folder(staging)
             _swap(staging, out)
-            _fsync_folder(parent)
+            fsync_folder(parent)
         except StorageError:
             raise
         except OSError as exc:
@@ -600,18 +601,6 @@ def _write_synced(path: Path, data: bytes) -> None:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 # ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ __all__ = [
     "cache_parsed",
     "documents",
     "figures",
+    "panel",
     "parse_document",
     "parse_notes",
     "provisions",
@@ -305,21 +306,40 @@ def _ancestor(nodes: dict[str, Node], node: Node, level: str) -> Node | None:
     return None
 
 
-def _notes_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
+def _notes_frame(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | None = None) -> pd.DataFrame:
     notes = outline.notes
+    rows = extra or []
     columns = {
-        "doc_id": [doc_id] * len(notes),
-        "line": [n.line for n in notes],
-        "kind": [n.kind for n in notes],
-        "message": [n.message for n in notes],
+        "doc_id": [doc_id] * len(notes) + [row.get("doc_id") for row in rows],
+        "line": [n.line for n in notes] + [row.get("line") for row in rows],
+        "kind": [n.kind for n in notes] + [row.get("kind") for row in rows],
+        "message": [n.message for n in notes] + [row.get("message") for row in rows],
     }
-    return frame_of("notes", columns, len(notes))
+    return frame_of("notes", columns, len(notes) + len(rows))
 
 
-def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> pd.DataFrame:
+def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """Assignments; the tasks with a ``flag`` for clauses that name no agency; notes saying so."""
     from coopstats import agency_resolution as agencies
 
-    return conform("assignments", agencies.assign(task_frame, lead_rule=lead_rule))
+    problems: list[tuple[str, int, str]] = []
+    assignment_frame = conform(
+        "assignments", agencies.assign(task_frame, lead_rule=lead_rule, problems=problems)
+    )
+    flags = {task_id: "degenerate-clause" for task_id, _, _ in problems}
+    out = task_frame.copy()
+    out["flag"] = out["task_id"].map(flags).astype("string")
+    lines = dict(zip(out["task_id"], out["line"], strict=True))
+    notes = [
+        {
+            "doc_id": task_id.split("/", 1)[0],
+            "line": lines.get(task_id),
+            "kind": "degenerate-clause",
+            "message": f"task {task_id}, clause {clause_no}: {message}; kept raw in agency_clause",
+        }
+        for task_id, clause_no, message in problems
+    ]
+    return assignment_frame, out, notes
 
 
 def _figures_frame(provision_frame: pd.DataFrame, source: str, settings: DocumentSettings) -> pd.DataFrame:
@@ -368,7 +388,7 @@ def _build_document(
         _provisions_frame(doc_id, outline), _tasks_frame(doc_id, source, outline)
     )
     provision_frame, task_frame = conform("provisions", provision_frame), conform("tasks", task_frame)
-    assignment_frame = _assignments_frame(task_frame, settings.lead_rule)
+    assignment_frame, task_frame, clause_notes = _assignments_frame(task_frame, settings.lead_rule)
     task_frame = _with_agency_counts(task_frame, assignment_frame)
     if read is not None:
         provision_frame = _with_positions(provision_frame, read)
@@ -381,7 +401,7 @@ def _build_document(
         "tasks": task_frame,
         "assignments": assignment_frame,
         "figures": figure_frame,
-        "notes": _notes_frame(doc_id, outline),
+        "notes": _notes_frame(doc_id, outline, clause_notes),
     }
 
 
@@ -636,6 +656,51 @@ def parse_notes(doc_id: DocIds = None) -> pd.DataFrame:
     return _select("notes", doc_id)
 
 
+def panel(doc_id: DocIds = None) -> pd.DataFrame:
+    """Observations of named indicators across the corpus (and your own documents), long format.
+
+    Parameters
+    ----------
+    doc_id : str or list of str, optional
+        Documents to read (default: all of them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, reporter, partner, via, flow, measure, unit, period,
+        period_start, period_end, period_kind, status, value, approx, low, high,
+        doc_id, published, quote, line, start, end, conflict`` (and
+        ``label_en, surface, table_no, column``); ``cs.source_text(doc_id)[start:end]``
+        is the value as printed.
+
+    Examples
+    --------
+    >>> p = panel("legco-cb-trade-2011")
+    >>> row = p[(p["indicator"] == "trade") & (p["reporter"] == "CN-GD")].iloc[0]
+    >>> row["reporter"], row["partner"], row["period"], float(row["value"])
+    ('CN-GD', 'HKG', '2010', 1233400000000.0)
+    """
+    from coopstats.panels import combine, observations
+
+    docs = documents()
+    if doc_id is not None:
+        wanted = [doc_id] if isinstance(doc_id, str) else list(doc_id)
+        docs = docs[docs["doc_id"].isin(wanted)]
+    parts = []
+    for entry in docs.to_dict("records"):
+        doc = str(entry["doc_id"])
+        published = entry.get("published") or entry.get("issued")
+        parts.append(
+            observations(
+                figures(doc),
+                doc_id=doc,
+                published=None if pd.isna(published) else str(published),
+                source=source_text(doc),
+            )
+        )
+    return combine(parts)
+
+
 # ---------------------------------------------------------------------------
 # Any document of the genre
 # ---------------------------------------------------------------------------
@@ -679,6 +744,37 @@ class ParsedDocument:
     assignments: pd.DataFrame = field(repr=False)
     figures: pd.DataFrame = field(repr=False)
     notes: pd.DataFrame = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: the document's meta and the number of rows of each frame (escaped).
+
+        Examples
+        --------
+        >>> doc = parse_document("关于示例的重点工作\\n一、基础设施\\n1．建设通道。（省交通运输厅）\\n")
+        >>> page = doc._repr_html_()
+        >>> "<th>tasks</th><td>1</td>" in page, "Parsed document" in page
+        (True, True)
+        """
+        import html
+
+        from coopstats.messages import t
+
+        meta = "".join(
+            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+            for k, v in self.meta.items()
+            if v is not None and k != "sha256"
+        )
+        counts = "".join(
+            f"<tr><th>{name}</th><td>{len(getattr(self, name))}</td></tr>"
+            for name in ("provisions", "tasks", "assignments", "figures", "notes")
+        )
+        title = html.escape(str(self.meta.get("title") or self.meta.get("doc_id") or ""))
+        return (
+            f"<div><strong>{t('repr.document')}</strong>: {title}"
+            f"<table>{meta}</table>"
+            f"<table><thead><tr><th>{t('repr.frame')}</th><th>{t('repr.rows')}</th></tr></thead>"
+            f"{counts}</table></div>"
+        )
 
     @property
     def panel(self) -> pd.DataFrame:

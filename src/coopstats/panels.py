@@ -31,9 +31,8 @@ from coopstats.schemas import FRAMES, conform
 if TYPE_CHECKING:
     import pandas as pd
 
-    from coopstats.frames import DocIds
 
-__all__ = ["IndicatorName", "indicator_names", "observations", "panel", "to_long", "to_wide"]
+__all__ = ["IndicatorName", "combine", "indicator_names", "observations", "to_long", "to_wide"]
 
 PANEL_COLUMNS: tuple[str, ...] = tuple(column.name for column in FRAMES["panel"])
 TABLE = "indicator_names.csv"
@@ -271,53 +270,6 @@ def flag_conflicts(frame: pd.DataFrame) -> pd.DataFrame:
                     conflict[i] = conflict[j] = True
     out["conflict"] = pd.array(conflict, dtype="boolean")
     return out
-
-
-def panel(doc_id: DocIds = None) -> pd.DataFrame:
-    """Observations of named indicators across the corpus (and your own documents), long format.
-
-    Parameters
-    ----------
-    doc_id : str or list of str, optional
-        Documents to read (default: all of them).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator, reporter, partner, via, flow, measure, unit, period,
-        period_start, period_end, period_kind, status, value, approx, low, high,
-        doc_id, published, quote, line, start, end, conflict`` (and
-        ``label_en, surface, table_no, column``); ``cs.source_text(doc_id)[start:end]``
-        is the value as printed.
-
-    Examples
-    --------
-    >>> p = panel("legco-cb-trade-2011")
-    >>> row = p[(p["indicator"] == "trade") & (p["reporter"] == "CN-GD")].iloc[0]
-    >>> row["reporter"], row["partner"], row["period"], float(row["value"])
-    ('CN-GD', 'HKG', '2010', 1233400000000.0)
-    """
-    import pandas as pd
-
-    from coopstats import frames
-
-    docs = frames.documents()
-    if doc_id is not None:
-        wanted = [doc_id] if isinstance(doc_id, str) else list(doc_id)
-        docs = docs[docs["doc_id"].isin(wanted)]
-    parts = []
-    for entry in docs.to_dict("records"):
-        doc = str(entry["doc_id"])
-        published = entry.get("published") or entry.get("issued")
-        parts.append(
-            observations(
-                frames.figures(doc),
-                doc_id=doc,
-                published=None if pd.isna(published) else str(published),
-                source=frames.source_text(doc),
-            )
-        )
-    return combine(parts)
 
 
 def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -36,7 +36,10 @@ __all__ = [
     "coassignment_matrix",
     "concentration_chart",
     "font_kwargs",
+    "indicator_label",
     "panel_chart",
+    "period_kind",
+    "period_label",
     "project_timeline_chart",
     "resolve_lang",
     "role_split",
@@ -44,6 +47,7 @@ __all__ = [
     "theme_intervals_chart",
     "theme_shares_chart",
     "workload_chart",
+    "wrap",
 ]
 
 
@@ -280,6 +284,8 @@ def workload_chart(
     """
     import matplotlib.pyplot as plt
 
+    from coopstats.messages import t
+
     lang = resolve_lang(lang)
     shown = workload.head(top_n).iloc[::-1]
     labels = agency_labels(shown, lang)
@@ -297,13 +303,11 @@ def workload_chart(
     for y, total in enumerate(shown["tasks"].astype(int)):
         ax.text(total + 0.2, y, str(total), va="center", fontsize=9)
     ax.set_yticks(range(len(shown)), labels, fontsize=9, **font_kwargs(lang))
-    ax.set_xlabel(
-        "distinct tasks naming the agency" if lang == "en" else "涉及的任务数（项）", **font_kwargs(lang)
-    )
+    ax.set_xlabel(t("chart.workload_x", lang), **font_kwargs(lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlim(0, float(shown["tasks"].max() if len(shown) else 1) * 1.08 + 1)
     ax.spines[["top", "right"]].set_visible(False)
-    legend = ax.legend(loc="lower right", frameon=False, title="role" if lang == "en" else "角色")
+    legend = ax.legend(loc="lower right", frameon=False, title=t("chart.role", lang))
     for text in legend.get_texts():
         text.set(**font_kwargs(lang))
     legend.get_title().set(**font_kwargs(lang))
@@ -376,17 +380,24 @@ def coassignment_heatmap(
     import numpy as np
     import seaborn as sns
 
+    from coopstats.messages import t
+
     lang = resolve_lang(lang)
     n = len(matrix)
     size = max(5.0, 0.45 * n + 3.5)
-    fig, ax = plt.subplots(figsize=(size + 1.5, size), layout="constrained")
+    # cells about square without a fixed aspect (constrained layout cannot make room for the labels
+    # of a fixed-aspect axes): the width adds the longest label's columns
+    longest = max(
+        (sum(2 if ord(c) > 0x2E7F else 1 for c in line) for label in labels for line in label.split("\n")),
+        default=0,
+    )
+    fig, ax = plt.subplots(figsize=(size + 1.0 + 0.05 * longest, size), layout="constrained")
     sns.heatmap(
         matrix,
         mask=np.eye(n, dtype=bool),  # the diagonal (own tasks) would swamp the colour scale
         annot=np.where(matrix.to_numpy() > 0, matrix.astype(str).to_numpy(), "") if n <= 20 else False,
         fmt="",
         cmap="Blues",
-        square=True,
         linewidths=0.5,
         cbar_kws={"shrink": 0.6},
         ax=ax,
@@ -398,7 +409,7 @@ def coassignment_heatmap(
     ax.set_yticks([i + 0.5 for i in range(n)], numbered, rotation=0, fontsize=8, **font_kwargs(lang))
     ax.set_xlabel("")
     ax.set_ylabel("")
-    fig.axes[-1].set_ylabel("shared tasks" if lang == "en" else "共同任务数（项）", **font_kwargs(lang))
+    fig.axes[-1].set_ylabel(t("chart.shared_tasks", lang), **font_kwargs(lang))
     if title:
         ax.set_title(title, loc="left", **font_kwargs(lang))
     return fig
@@ -413,32 +424,184 @@ def _scale(values: pd.Series) -> tuple[float, str]:
     return 1.0, ""
 
 
-def _indicator_labels(rows: pd.DataFrame, wrap: int) -> list[str]:
-    labels = []
-    for label, period in zip(rows["label_en"], rows["period"], strict=True):
-        text = str(label) if _missing(period) else f"{label} ({period})"
-        labels.append("\n".join(textwrap.wrap(text, wrap)))
-    return labels
+def wrap(text: str, width: int, lang: str = "en") -> str:
+    """``text`` broken into lines of at most ``width`` columns (a CJK character takes two).
+
+    Examples
+    --------
+    >>> wrap("Cross-boundary infrastructure and transport", 20)
+    'Cross-boundary\\ninfrastructure and\\ntransport'
+    >>> wrap("省经济和信息化委员会", 10, "zh")
+    '省经济和信\\n息化委员会'
+    """
+    text = " ".join(str(text).split())
+    if any(ord(c) > 0x2E7F for c in text):
+        lines, line = [], ""
+        for char in text:
+            if sum(2 if ord(c) > 0x2E7F else 1 for c in line + char) > width and line:
+                lines.append(line)
+                line = ""
+            line += char
+        lines.append(line)
+        # a closing bracket or punctuation never starts a line
+        for i in range(1, len(lines)):
+            while lines[i] and lines[i][0] in "）)」』、，。：；" and len(lines[i]) > 1:
+                lines[i - 1] += lines[i][0]
+                lines[i] = lines[i][1:]
+        return "\n".join(lines)
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: int = 46) -> Figure:
-    """Horizontal bars of money amounts (one bar per indicator row), labelled with period and unit.
+def period_label(period: object, lang: str = "en") -> str:
+    """A period as a reader says it: ``end-2009`` → "end of 2009" / "2009年末", ``2010-06`` → "June 2010".
+
+    Examples
+    --------
+    >>> period_label("end-2009"), period_label("end-2009", "zh"), period_label("2010-06", "zh")
+    ('end of 2009', '2009年末', '2010年6月')
+    >>> period_label(None)
+    'undated'
+    """
+    import calendar
+    import re
+
+    from coopstats.messages import t
+
+    if _missing(period):
+        return t("period.undated", lang)
+    text = str(period)
+    if m := re.fullmatch(r"end-(\d{4})", text):
+        return t("period.end_of_year", lang, year=m.group(1))
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        month = int(m.group(2))
+        return t("period.month", lang, year=m.group(1), month=month, month_name=calendar.month_name[month])
+    if re.fullmatch(r"\d{4}", text):
+        return t("period.year", lang, year=text)
+    return text
+
+
+def period_kind(period: object) -> str:
+    """``stock`` for a position at a date (``end-2009``), ``flow`` for a year or month, ``undated``.
+
+    Examples
+    --------
+    >>> period_kind("end-2009"), period_kind("2010"), period_kind(None)
+    ('stock', 'flow', 'undated')
+    """
+    if _missing(period):
+        return "undated"
+    return "stock" if str(period).startswith("end-") else "flow"
+
+
+def indicator_label(row: Any, lang: str = "en") -> str:
+    """An indicator's name in ``lang``: ``indicator.<code>`` of the catalogue, else its ``label_en``.
+
+    Examples
+    --------
+    >>> row = pd.Series({"indicator": "gd_hk_trade", "label_en": "Guangdong–Hong Kong trade"})
+    >>> indicator_label(row, "zh")
+    '粤港贸易（进出口）'
+    """
+    from coopstats.messages import label
+
+    english = str(row["label_en"])
+    if lang == "en":
+        return english
+    return label("indicator", row.get("indicator") if hasattr(row, "get") else None, lang, default=english)
+
+
+def _panels(rows: pd.DataFrame) -> list[tuple[str, object, pd.DataFrame]]:
+    """Rows split by kind (flows, stocks, undated) and period, in that order: one panel each."""
+    kinds = rows["period"].map(period_kind)
+    order = {"flow": 0, "stock": 1, "undated": 2}
+    keys = sorted(
+        {(kind, None if _missing(p) else str(p)) for kind, p in zip(kinds, rows["period"], strict=True)},
+        key=lambda k: (order[k[0]], k[1] or ""),
+    )
+    panels = []
+    for kind, period in keys:
+        mask = (kinds == kind) & (
+            rows["period"].isna() if period is None else rows["period"].astype("string").eq(period)
+        )
+        panels.append((kind, period, rows[mask.fillna(False).to_numpy()]))
+    return panels
+
+
+def _panel_title(kind: str, period: object, lang: str, kinds: bool = True) -> str:
+    from coopstats.messages import t
+
+    if not kinds:  # shares are neither stocks nor flows: the period alone
+        return period_label(period, lang)
+    return t(f"chart.panel_{kind}", lang, period=period_label(period, lang))
+
+
+def _bar_panels(
+    indicators: pd.DataFrame, *, lang: str, wrap_width: int, title: str | None, kinds: bool = True
+) -> tuple[Figure, list[tuple[Axes, pd.DataFrame]]]:
+    """A figure with one horizontal-bar panel per kind and period, heights by their rows' label lines."""
+    import matplotlib.pyplot as plt
+
+    panels = _panels(indicators)
+    labelled = []
+    for kind, period, rows in panels:
+        rows = rows.iloc[::-1]
+        labels = [wrap(indicator_label(row, lang), wrap_width, lang) for _, row in rows.iterrows()]
+        labelled.append((kind, period, rows, labels))
+    heights = [max(1.0, 0.3 * sum(lb.count("\n") + 1 for lb in labels) + 0.5) for *_, labels in labelled]
+    extra = 0.6 if title else 0.2
+    fig, axes = plt.subplots(
+        max(1, len(labelled)),
+        1,
+        figsize=(10, max(2.5, sum(heights) + 0.6 * len(labelled) + extra)),
+        layout="constrained",
+        height_ratios=heights or None,
+        squeeze=False,
+    )
+    out = []
+    font = font_kwargs(lang)
+    for ax, (kind, period, rows, labels) in zip(axes[:, 0], labelled, strict=False):
+        ax.set_yticks(range(len(rows)), labels, fontsize=9, **font)
+        if len(labelled) > 1 or kind != "flow":
+            ax.set_title(_panel_title(kind, period, lang, kinds), loc="left", fontsize=10, **font)
+        ax.spines[["top", "right"]].set_visible(False)
+        out.append((ax, rows))
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", **font)
+    return fig, out
+
+
+def amounts_chart(
+    indicators: pd.DataFrame, *, title: str | None = None, wrap: int = 46, lang: str = "en"
+) -> Figure:
+    """Horizontal bars of money amounts, one panel per kind and period, labelled with the unit.
+
+    Flows (a year's trade) and stocks (a position at the end of a year) are
+    never drawn on one axis, and neither are different periods: each
+    ``(kind, period)`` gets its own panel (see :func:`period_kind`), all on
+    one scale so panels compare.
 
     Parameters
     ----------
     indicators : pandas.DataFrame
-        ``label_en, period, value, unit`` rows of one currency (``cs.indicators()``
+        ``indicator, label_en, period, value, unit`` rows of one currency (``cs.indicators()``
         or ``cs.derived_indicators()``, optionally ``cs.convert``-ed); ``low`` and
         ``high`` are drawn as error bars when present, and rows with a
         ``formula`` (derived figures) in a lighter colour.
     title : str, optional
-        Chart title.
+        Chart title (the figure's).
     wrap : int, default 46
-        Characters per line of a label.
+        Columns per line of a label.
+    lang : {"en", "zh"}, default "en"
+        Label language (indicator names from the catalogue's ``indicator.<code>``).
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        Rows in more than one unit: filter by ``unit`` first.
 
     Examples
     --------
@@ -447,58 +610,73 @@ def amounts_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: i
     >>> amounts_chart(f).axes[0].get_xlabel()
     'billion HKD'
     """
-    import matplotlib.pyplot as plt
     import numpy as np
+
+    from coopstats.messages import t
 
     units = sorted(indicators["unit"].dropna().astype(str).unique())
     if len(units) > 1:
         raise ValueError(f"amounts_chart draws one unit at a time, got {', '.join(units)}")
+    lang = resolve_lang(lang)
     unit = units[0] if units else ""
-    rows = indicators.iloc[::-1]
-    factor, word = _scale(rows["value"].astype(float))
-    labels = _indicator_labels(rows, wrap)
-    lines = sum(label.count("\n") + 1 for label in labels)
-    fig, ax = plt.subplots(figsize=(10, max(2.5, 0.3 * lines + 1.5)), layout="constrained")
-    values = rows["value"].astype(float) / factor
-    error = None
-    if {"low", "high"} <= set(rows.columns):
-        low = rows["low"].astype(float) / factor
-        high = rows["high"].astype(float) / factor
-        error = [(values - low).clip(lower=0).fillna(0), (high - values).clip(lower=0).fillna(0)]
-    derived = rows["formula"].notna().to_numpy() if "formula" in rows else np.zeros(len(rows), dtype=bool)
-    colours = np.where(derived, "#9fc5e8", "#1f5f99")
-    ax.barh(range(len(rows)), values, xerr=error, color=colours, capsize=3)
-    beyond = error[1].to_numpy() if error is not None else np.zeros(len(rows))
-    for y, (value, extra) in enumerate(zip(values, beyond, strict=True)):
-        ax.text(value + extra, y, f" {value:,.1f}", va="center", fontsize=8)
-    if derived.any():
+    factor, word = _scale(indicators["value"].astype(float))
+    if lang == "zh":
+        name = vocabulary.currency_label(unit, "zh") if unit in vocabulary.currency_codes() else unit
+        unit_text = f"{t(f'scale.{word}', lang) if word else ''}{name}"
+    else:
+        unit_text = f"{word} {unit}".strip()
+    fig, panels = _bar_panels(indicators, lang=lang, wrap_width=wrap, title=title)
+    high_all = float((indicators["value"].astype(float) / factor).max()) if len(indicators) else 1.0
+    if {"low", "high"} <= set(indicators.columns):
+        high_all = max(high_all, float((indicators["high"].astype(float) / factor).max(skipna=True) or 0))
+    any_derived = False
+    for ax, rows in panels:
+        values = rows["value"].astype(float) / factor
+        error = None
+        if {"low", "high"} <= set(rows.columns):
+            low = rows["low"].astype(float) / factor
+            high = rows["high"].astype(float) / factor
+            error = [(values - low).clip(lower=0).fillna(0), (high - values).clip(lower=0).fillna(0)]
+        derived = rows["formula"].notna().to_numpy() if "formula" in rows else np.zeros(len(rows), dtype=bool)
+        any_derived |= bool(derived.any())
+        colours = np.where(derived, "#9fc5e8", "#1f5f99")
+        ax.barh(range(len(rows)), values, xerr=error, color=colours, capsize=3)
+        beyond = error[1].to_numpy() if error is not None else np.zeros(len(rows))
+        for y, (value, extra) in enumerate(zip(values, beyond, strict=True)):
+            ax.text(value + extra, y, f" {value:,.1f}", va="center", fontsize=8)
+        ax.set_xlim(0, high_all * 1.18 if high_all > 0 else 1)
+        ax.set_xlabel(unit_text, **font_kwargs(lang))
+    if any_derived:
         from matplotlib.patches import Patch
 
-        ax.legend(
-            handles=[Patch(color="#1f5f99", label="published"), Patch(color="#9fc5e8", label="derived")],
+        legend = panels[0][0].legend(
+            handles=[
+                Patch(color="#1f5f99", label=t("chart.published", lang)),
+                Patch(color="#9fc5e8", label=t("chart.derived", lang)),
+            ],
             loc="lower right",
             frameon=False,
         )
-    ax.set_yticks(range(len(rows)), labels, fontsize=9)
-    ax.set_xlabel(f"{word} {unit}".strip())
-    ax.set_xlim(0, float(values.max()) * 1.18 if len(values) else 1)
-    ax.spines[["top", "right"]].set_visible(False)
-    if title:
-        ax.set_title(title, loc="left")
+        for text in legend.get_texts():
+            text.set(**font_kwargs(lang))
     return fig
 
 
-def shares_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: int = 46) -> Figure:
-    """Horizontal bars of shares in percent (one bar per indicator row), on a 0–100 axis.
+def shares_chart(
+    indicators: pd.DataFrame, *, title: str | None = None, wrap: int = 46, lang: str = "en"
+) -> Figure:
+    """Horizontal bars of shares in percent, one panel per kind and period, on a 0–100 axis.
 
     Parameters
     ----------
     indicators : pandas.DataFrame
-        ``label_en, period, value`` rows whose ``unit`` is ``percent``.
+        ``indicator, label_en, period, value`` rows whose ``unit`` is ``percent``.
     title : str, optional
-        Chart title.
+        Chart title (the figure's).
     wrap : int, default 46
-        Characters per line of a label.
+        Columns per line of a label.
+    lang : {"en", "zh"}, default "en"
+        Label language.
 
     Returns
     -------
@@ -510,26 +688,21 @@ def shares_chart(indicators: pd.DataFrame, *, title: str | None = None, wrap: in
     >>> shares_chart(f).axes[0].get_yticklabels()[0].get_text()
     'Share of trade'
     """
-    import matplotlib.pyplot as plt
+    from coopstats.messages import t
 
-    rows = indicators.iloc[::-1]
-    labels = _indicator_labels(rows, wrap)
-    lines = sum(label.count("\n") + 1 for label in labels)
-    fig, ax = plt.subplots(figsize=(10, max(2.5, 0.3 * lines + 1.5)), layout="constrained")
-    values = rows["value"].astype(float)
-    ax.barh(range(len(rows)), values, color="#6fa8dc")
-    for y, value in enumerate(values):
-        ax.text(value, y, f" {value:.1f}%", va="center", fontsize=8)
-    ax.set_yticks(range(len(rows)), labels, fontsize=9)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("percent")
-    ax.spines[["top", "right"]].set_visible(False)
-    if title:
-        ax.set_title(title, loc="left")
+    lang = resolve_lang(lang)
+    fig, panels = _bar_panels(indicators, lang=lang, wrap_width=wrap, title=title, kinds=False)
+    for ax, rows in panels:
+        values = rows["value"].astype(float)
+        ax.barh(range(len(rows)), values, color="#6fa8dc")
+        for y, value in enumerate(values):
+            ax.text(value, y, f" {value:.1f}%", va="center", fontsize=8)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(t("chart.percent", lang), **font_kwargs(lang))
     return fig
 
 
-def theme_shares_chart(tasks: pd.DataFrame, *, title: str | None = None) -> Figure:
+def theme_shares_chart(tasks: pd.DataFrame, *, title: str | None = None, lang: str = "en") -> Figure:
     """Bars of the share of tasks by theme (rows without a theme are counted as "unclassified").
 
     Parameters
@@ -538,6 +711,8 @@ def theme_shares_chart(tasks: pd.DataFrame, *, title: str | None = None) -> Figu
         ``theme`` at least (``cs.tasks()``).
     title : str, optional
         Chart title.
+    lang : {"en", "zh"}, default "en"
+        Label language (axis and "unclassified"; themes are drawn as coded).
 
     Returns
     -------
@@ -553,18 +728,21 @@ def theme_shares_chart(tasks: pd.DataFrame, *, title: str | None = None) -> Figu
     """
     import matplotlib.pyplot as plt
 
-    themes = tasks["theme"].astype("string").fillna("unclassified")
+    from coopstats.messages import t
+
+    lang = resolve_lang(lang)
+    themes = tasks["theme"].astype("string").fillna(t("theme.unclassified", lang))
     counts = themes.value_counts().rename_axis("theme").reset_index(name="n")
     counts = counts.sort_values(["n", "theme"], ascending=[False, True], kind="stable")
     shares = (counts.set_index("theme")["n"] / len(themes) * 100).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, max(2.5, 0.35 * len(shares) + 1.2)), layout="constrained")
     ax.barh(range(len(shares)), shares.to_numpy(), color="#1f5f99")
-    ax.set_yticks(range(len(shares)), [str(t) for t in shares.index], fontsize=9)
-    ax.set_xlabel("share of tasks (percent)")
+    ax.set_yticks(range(len(shares)), [wrap(str(x), 40, lang) for x in shares.index], fontsize=9)
+    ax.set_xlabel(t("chart.share_of_tasks", lang), **font_kwargs(lang))
     ax.set_xlim(0, 100)
     ax.spines[["top", "right"]].set_visible(False)
     if title:
-        ax.set_title(title, loc="left")
+        ax.set_title(title, loc="left", **font_kwargs(lang))
     return fig
 
 
@@ -573,79 +751,207 @@ def theme_shares_chart(tasks: pd.DataFrame, *, title: str | None = None) -> Figu
 # ---------------------------------------------------------------------------
 
 
-def theme_intervals_chart(shares: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None) -> Axes:
+def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def theme_intervals_chart(
+    shares: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Dot-and-whisker chart of theme shares with their intervals, one colour per document.
 
-    ``shares`` is the frame of :func:`coopstats.agenda.theme_shares`.
+    Theme names are wrapped to two or three lines (the full names are in the
+    report's table); the legend sits below the plot, so nothing overlaps or
+    leaves the figure.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        The frame of :func:`coopstats.agenda.theme_shares`.
+    lang : {"en", "zh"}, default "en"
+        Label language (theme labels ``label_en``/``label_zh``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (a new figure, constrained layout, by default).
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"doc_id": ["a", "a"], "label_en": ["Finance", "Tourism"],
+    ...                   "label_zh": ["金融", "旅游"], "share": [0.2, 0.1], "low": [0.1, 0.05],
+    ...                   "high": [0.3, 0.2]})
+    >>> [t.get_text() for t in theme_intervals_chart(s).get_yticklabels()]
+    ['Tourism', 'Finance']
     """
-    import matplotlib.pyplot as plt
+    from coopstats.messages import t
 
     lang = resolve_lang(lang)
     label = "label_zh" if lang == "zh" else "label_en"
     order = shares.groupby(label)["share"].mean().sort_values().index.tolist()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.5))
+    labels = [wrap(str(x), 26, lang) for x in order]
+    lines = sum(lb.count("\n") + 1 for lb in labels)
     docs = list(dict.fromkeys(shares["doc_id"]))
+    own_figure = ax is None
+    ax = _new_axes(ax, (9, 0.085 * len(order) * max(1, len(docs)) + 0.06 * lines + 1.8))
     for k, doc in enumerate(docs):
         part = shares[shares["doc_id"] == doc].set_index(label).reindex(order)
         y = [i + (k - (len(docs) - 1) / 2) * 0.15 for i in range(len(order))]
         ax.errorbar(
-            part["share"],
+            part["share"] * 100,
             y,
-            xerr=[(part["share"] - part["low"]).clip(lower=0), (part["high"] - part["share"]).clip(lower=0)],
+            xerr=[
+                (part["share"] - part["low"]).clip(lower=0) * 100,
+                (part["high"] - part["share"]).clip(lower=0) * 100,
+            ],
             fmt="o",
+            markersize=4,
             capsize=2,
             label=doc,
         )
-    ax.set_yticks(range(len(order)), order, **font_kwargs(lang))
-    ax.set_xlabel("share of tasks (95% Wilson interval)")
-    ax.legend(loc="lower right", fontsize="small")
+    font = font_kwargs(lang)
+    ax.set_yticks(range(len(order)), labels, fontsize=8, **font)
+    ax.set_xlabel(t("agenda.theme_chart_x", lang), **font)
+    ax.set_xlim(left=0)
+    ax.set_ylim(-0.6, len(order) - 0.4)
+    ax.spines[["top", "right"]].set_visible(False)
+    columns = min(3, max(1, len(docs)))
+    if own_figure:  # below the axes, inside the figure (constrained layout makes room)
+        ax.figure.legend(loc="outside lower center", ncols=columns, fontsize="small", frameon=False)
+    else:
+        ax.legend(loc="lower right", fontsize="small")
+    if title:
+        ax.set_title(title, loc="left", **font)
     return ax
 
 
-def project_timeline_chart(mentions: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Heat map of project mentions by document (ordered by year); ``mentions`` from ``project_mentions``."""
-    import matplotlib.pyplot as plt
+def project_timeline_chart(
+    mentions: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Heat map of project mentions by document, ordered by year; ``mentions`` from ``project_mentions``.
 
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        ``doc_id, year, name_en, name_zh_hans, mentions`` (:func:`coopstats.agenda.project_mentions`).
+    lang : {"en", "zh"}, default "en"
+        Project names in English (wrapped) or Chinese.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (a new figure, constrained layout, by default).
+    title : str, optional
+        Chart title (default: the catalogue's "Mentions of flagship projects").
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"doc_id": ["d-2011", "d-2017"], "year": [2011, 2017], "mentions": [2, 1],
+    ...                   "name_en": ["Hong Kong–Zhuhai–Macao Bridge"] * 2,
+    ...                   "name_zh_hans": ["港珠澳大桥"] * 2})
+    >>> [t.get_text() for t in project_timeline_chart(m, lang="zh").get_xticklabels()]
+    ['2011\\nd-2011', '2017\\nd-2017']
+    """
+    from coopstats.messages import t
+
+    lang = resolve_lang(lang)
+    name = "name_zh_hans" if lang == "zh" else "name_en"
     table = mentions[mentions["mentions"] > 0].pivot_table(
-        index="name_en", columns=["year", "doc_id"], values="mentions", aggfunc="sum", fill_value=0
+        index=name, columns=["year", "doc_id"], values="mentions", aggfunc="sum", fill_value=0
     )
     table = table.reindex(sorted(table.columns, key=lambda c: (c[0], c[1])), axis=1)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.2 * table.shape[1] + 4, 0.35 * table.shape[0] + 1.5))
+    labels = [wrap(str(x), 44, lang) for x in table.index]
+    lines = sum(lb.count("\n") + 1 for lb in labels)
+    ax = _new_axes(ax, (1.3 * table.shape[1] + 5, 0.2 * lines + 0.12 * table.shape[0] + 2.2))
     ax.imshow(table.to_numpy(), aspect="auto", cmap="Blues")
     ax.set_xticks(
-        range(table.shape[1]), [f"{y}\n{d}" for y, d in table.columns], fontsize="small", rotation=30
+        range(table.shape[1]),
+        [f"{y}\n{d}" for y, d in table.columns],
+        fontsize="small",
+        rotation=30,
+        ha="right",
+        rotation_mode="anchor",
     )
-    ax.set_yticks(range(table.shape[0]), table.index, fontsize="small")
+    ax.set_yticks(range(table.shape[0]), labels, fontsize="small", **font_kwargs(lang))
     for i in range(table.shape[0]):
         for j in range(table.shape[1]):
             value = int(table.iat[i, j])
             if value:
                 ax.text(j, i, str(value), ha="center", va="center", fontsize="x-small")
-    ax.set_title("Mentions of flagship projects")
+    ax.set_title(title or t("agenda.projects_chart_title", lang), loc="left", **font_kwargs(lang))
     return ax
 
 
-def concentration_chart(result: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """HHI with bootstrap intervals per document; ``result`` from :func:`coopstats.agenda.concentration`."""
-    import matplotlib.pyplot as plt
+def concentration_chart(
+    result: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """HHI (0–1) with its bias-corrected bootstrap interval per document, 1/HHI written beside each point.
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.6 * len(result) + 1.5))
-    y = range(len(result))
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        :func:`coopstats.agenda.concentration`: ``doc_id, hhi, hhi_low, hhi_high, n_equivalent``.
+    lang : {"en", "zh"}, default "en"
+        Label language.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (a new figure, constrained layout, by default).
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"doc_id": ["d"], "hhi": [0.05], "hhi_low": [0.04], "hhi_high": [0.07],
+    ...                   "n_equivalent": [20.0]})
+    >>> ax = concentration_chart(r)
+    >>> float(ax.get_xlim()[0]), [t.get_text() for t in ax.texts]
+    (0.0, ['  ≈ 20 agencies'])
+    """
+    from coopstats.messages import t
+
+    lang = resolve_lang(lang)
+    ax = _new_axes(ax, (8, 0.55 * len(result) + 1.8))
+    y = list(range(len(result)))[::-1]
     ax.errorbar(
         result["hhi"],
-        list(y),
+        y,
         xerr=[
             (result["hhi"] - result["hhi_low"]).clip(lower=0),
             (result["hhi_high"] - result["hhi"]).clip(lower=0),
         ],
         fmt="o",
         capsize=3,
+        color="#1f5f99",
     )
-    ax.set_yticks(list(y), result["doc_id"])
-    ax.set_xlabel("Herfindahl–Hirschman index of agency workload (95% bootstrap interval)")
+    for yy, hhi, high, n in zip(y, result["hhi"], result["hhi_high"], result["n_equivalent"], strict=True):
+        ax.text(
+            max(hhi, high),
+            yy,
+            "  " + t("agenda.n_equivalent_note", lang, n=f"{n:.0f}"),
+            va="center",
+            fontsize=8,
+            **font_kwargs(lang),
+        )
+    ax.set_yticks(y, [str(d) for d in result["doc_id"]], fontsize=9)
+    top = float(result["hhi_high"].max()) if len(result) else 0.1
+    ax.set_xlim(0, max(top, 0.01) * 1.45)
+    ax.set_ylim(-0.6, len(result) - 0.4)
+    ax.set_xlabel(wrap(t("agenda.concentration_chart_x", lang), 80, lang), **font_kwargs(lang))
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left", **font_kwargs(lang))
     return ax
 
 

@@ -174,6 +174,11 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _END,
         _THEME,
         _c("n_agencies", "Int64", "Distinct agencies named in the task's clauses."),
+        _c(
+            "flag",
+            "string",
+            "Why the task needs a look: `degenerate-clause` (a clause naming no agency, kept raw).",
+        ),
         _c("node_id", "string", "`node_id` of the task's unit in `provisions`."),
         _c(
             "level",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from coopstats.errors import ReportError
-from coopstats.reports.render import atomic_write, index_page, utc_now
+from coopstats.reports.render import INDEX_PAGES, atomic_write, index_page, utc_now
 
 __all__ = [
     "PruneResult",
@@ -58,6 +58,7 @@ class ReportRecord:
     duration_s: float
     html: str | None = None
     notebook: str | None = None
+    pdf: str | None = None
     error: str | None = None
     cell_index: int | None = None
     ename: str | None = None
@@ -189,7 +190,7 @@ def record_run(output_dir: Path, record: ReportRecord) -> None:
 def write_index(
     output_dir: str | os.PathLike[str], entries: Sequence[Mapping[str, Any]] | None = None
 ) -> Path:
-    """Write ``index.json`` and ``index.html`` listing every report in ``output_dir``.
+    """Write ``index.json``, ``index.html`` and its Chinese edition ``index.zh.html``, listing every report.
 
     Parameters
     ----------
@@ -220,7 +221,8 @@ def write_index(
     generated = utc_now()
     document = {"generated": generated, "coopstats_version": __version__, "reports": rows}
     atomic_write(folder / "index.json", json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-    atomic_write(folder / "index.html", index_page(rows, generated))
+    for lang, page in INDEX_PAGES.items():
+        atomic_write(folder / page, index_page(rows, generated, lang))
     return folder / "index.html"
 
 
@@ -244,8 +246,8 @@ class PruneResult:
 def _entry_files(output_dir: Path, entry: Mapping[str, Any]) -> list[Path]:
     folder = output_dir / str(entry.get("name", ""))
     slug = str(entry.get("slug", ""))
-    candidates = [folder / f"{slug}{suffix}" for suffix in (".html", ".ipynb", ".failed.ipynb")]
-    candidates += [output_dir / str(entry[k]) for k in ("html", "notebook") if entry.get(k)]
+    candidates = [folder / f"{slug}{suffix}" for suffix in (".html", ".ipynb", ".failed.ipynb", ".pdf")]
+    candidates += [output_dir / str(entry[k]) for k in ("html", "notebook", "pdf") if entry.get(k)]
     unique = {inside(output_dir, p) for p in candidates}
     return sorted(p for p in unique if p.is_file())
 

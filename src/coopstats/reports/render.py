@@ -22,6 +22,9 @@ __all__ = ["CONTENT_SECURITY_POLICY", "atomic_write", "export_html", "index_page
 #: The only things a report page may load: inline styles and images inside the page.
 CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
+#: ``<html lang>`` of a report language.
+HTML_LANG = {"en": "en", "zh": "zh"}  # ISO 639-1, as nbconvert checks
+
 FILE_MODE = 0o644  # reports are for reading by anyone (mkstemp creates 0600)
 
 _STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)  # an inline stylesheet
@@ -33,7 +36,7 @@ def _template_source(name: str) -> str:
     return files("coopstats.reports").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def export_html(notebook: Any, *, title: str) -> str:
+def export_html(notebook: Any, *, title: str, lang: str = "en") -> str:
     """The HTML report of an executed notebook: outputs only, self-contained, offline.
 
     Parameters
@@ -42,6 +45,8 @@ def export_html(notebook: Any, *, title: str) -> str:
         An executed notebook.
     title : str
         The page title.
+    lang : {"en", "zh"}, default "en"
+        The page's language (``<html lang>``).
 
     Returns
     -------
@@ -68,15 +73,22 @@ def export_html(notebook: Any, *, title: str) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code=HTML_LANG.get(lang, lang),
     )
-    resources = {"metadata": {"name": title}, "coopstats_csp": CONTENT_SECURITY_POLICY}
+    resources = {
+        "metadata": {"name": title},
+        "coopstats_csp": CONTENT_SECURITY_POLICY,
+    }
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     # the template's stylesheets cite their sources in comments; drop comments so the page names no host
     return _STYLE_BLOCK.sub(lambda m: _CSS_COMMENT.sub("", m.group(0)), body)
 
 
-def index_page(rows: Sequence[Mapping[str, Any]], generated: str) -> str:
-    """The index page listing report runs (the entries of ``index.json``).
+def index_page(rows: Sequence[Mapping[str, Any]], generated: str, lang: str = "en") -> str:
+    """The index page listing report runs (the entries of ``index.json``), in ``lang``.
+
+    Headings come from the message catalogue (``index.*``); the page links its
+    edition in the other language (``index.html`` ↔ ``index.zh.html``).
 
     Examples
     --------
@@ -88,12 +100,16 @@ def index_page(rows: Sequence[Mapping[str, Any]], generated: str) -> str:
     """
     import jinja2
 
+    from coopstats import messages
+
     environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(_template_source("index.html.j2"))
     shown = [
         {
             **row,
-            "parameters_text": ", ".join(f"{k}={v}" for k, v in row["parameters"].items()) or "defaults",
+            "parameters_text": ", ".join(f"{k}={v}" for k, v in row["parameters"].items())
+            or messages.t("index.defaults", lang),
+            "status_text": messages.label("index.status", row["status"], lang),
             "started_text": str(row["started"]).replace("T", " ").removesuffix("+00:00"),
             "duration_s": float(row["duration_s"]),
             "version": row.get("version", ""),
@@ -101,7 +117,25 @@ def index_page(rows: Sequence[Mapping[str, Any]], generated: str) -> str:
         }
         for row in rows
     ]
-    return template.render(rows=shown, generated=generated, csp=CONTENT_SECURITY_POLICY)
+    texts = {
+        key.removeprefix("index."): texts[lang]
+        for key, texts in messages.catalogue().items()
+        if key.startswith("index.")
+    }
+    return template.render(
+        rows=shown,
+        generated=generated,
+        csp=CONTENT_SECURITY_POLICY,
+        t=texts,
+        html_lang=HTML_LANG.get(lang, lang),
+        other_index=INDEX_PAGES["zh" if lang == "en" else "en"],
+        generated_text=messages.t("index.generated", lang, generated=generated),
+        showing=lambda when: messages.t("index.showing_report_of", lang, when=when),
+    )
+
+
+#: The index page of each language.
+INDEX_PAGES = {"en": "index.html", "zh": "index.zh.html"}
 
 
 def atomic_write(path: Path, text: str) -> None:

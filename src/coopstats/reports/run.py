@@ -28,12 +28,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 from coopstats.errors import ReportError
 from coopstats.reports.index import ReportRecord, inside, raw_documents, record_run, report_slug
 from coopstats.reports.parameters import check_parameters, default_grid, notebook_file, report_spec
+from coopstats.reports.pdf import html_to_pdf, pdf_engine
 from coopstats.reports.render import FILE_MODE, atomic_write, export_html
 
 __all__ = [
@@ -148,8 +150,9 @@ def run_report(
     timeout: float = DEFAULT_TIMEOUT,
     notebook_dir: str | os.PathLike[str] | None = None,
     from_text: bool = False,
+    pdf: bool = False,
 ) -> Path:
-    """Execute report notebook ``name`` with papermill and write its HTML report.
+    """Execute report notebook ``name`` with papermill and write its HTML report (and its PDF).
 
     Parameters
     ----------
@@ -169,6 +172,9 @@ def run_report(
         Folder to find the notebook in (default: the package's notebooks).
     from_text : bool, default False
         Parameter values are text to convert to the declared types (the CLI).
+    pdf : bool, default False
+        Also print the page to ``<slug>.pdf`` (:func:`coopstats.reports.pdf.html_to_pdf`:
+        WeasyPrint, else headless Chromium; checked before any kernel starts).
 
     Returns
     -------
@@ -196,7 +202,7 @@ def run_report(
 
     folder = reports_dir(output_dir)
     record = run_one(
-        name, parameters, folder, timeout=timeout, notebook_dir=notebook_dir, from_text=from_text
+        name, parameters, folder, timeout=timeout, notebook_dir=notebook_dir, from_text=from_text, pdf=pdf
     )
     if record.status != "ok" or record.html is None:
         kept = str(folder / record.notebook) if record.notebook else None
@@ -218,8 +224,15 @@ def run_one(
     notebook_dir: str | os.PathLike[str] | None = None,
     from_text: bool = False,
     checked: Mapping[str, Any] | None = None,
+    executor: Executor | None = None,
+    pdf: bool = False,
 ) -> ReportRecord:
-    """Run one report and record it in the index; parameter errors raise, run failures are returned."""
+    """Run one report and record it in the index; parameter errors raise, run failures are returned.
+
+    With ``executor`` (a Dask cluster's), the notebook runs where the executor
+    puts it (:func:`coopstats.reports.remote.execute`, bytes in and out); this
+    process writes the report and the index.
+    """
     import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError
@@ -229,6 +242,8 @@ def run_one(
     if checked is None:
         checked = check_parameters(name, parameters, from_text=from_text, notebook_dir=notebook_dir)
     checked = dict(checked)
+    if pdf:
+        pdf_engine()  # no engine: refused before the kernel starts
     slug = report_slug(checked, report_spec(name, notebook_dir=notebook_dir).defaults)
     folder = output_dir / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -258,30 +273,33 @@ def run_one(
         running["first_line"] = next((ln for ln in str(cell.source).splitlines() if ln.strip()), "")[:80]
         return max(1, int(deadline - time.monotonic() + 0.999))
 
-    title = f"{name} ({', '.join(f'{k}={v}' for k, v in checked.items()) or 'defaults'})"
+    lang = str(checked.get("lang", "en"))
+    title = page_title(name, checked, lang)
     logger.info("running report %s with %s", name, checked or "defaults")
     try:
-        with notebook_file(name, notebook_dir) as source:
-            try:
-                papermill.execute_notebook(
-                    str(source),
-                    str(executed),
-                    parameters=checked,
-                    kernel_name=KERNEL_NAME,
-                    progress_bar=False,
-                    cwd=str(Path.cwd()),
-                    timeout_func=_remaining,
-                    # a kernel logs to the stderr it inherits (a cron log): only what it cannot go on after
-                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                )
-            except CellTimeoutError as exc:
-                raise ReportError(
-                    f"report {name} ran out of time: the {timeout:g} s limit was reached in the cell "
-                    f"starting {running['first_line']!r}"
-                ) from exc
+        if executor is not None:
+            _execute_elsewhere(executor, name, notebook_dir, checked, executed, timeout)
+        else:
+            with notebook_file(name, notebook_dir) as source:
+                try:
+                    papermill.execute_notebook(
+                        str(source),
+                        str(executed),
+                        parameters=checked,
+                        kernel_name=KERNEL_NAME,
+                        progress_bar=False,
+                        cwd=str(Path.cwd()),
+                        timeout_func=_remaining,
+                        # a kernel logs to the stderr it inherits (a cron log): only what stops it
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    )
+                except CellTimeoutError as exc:
+                    raise _out_of_time(name, timeout, running["first_line"]) from exc
         os.chmod(executed, FILE_MODE)
         notebook = nbformat.read(str(executed), as_version=4)
-        atomic_write(html_path, export_html(notebook, title=title))
+        atomic_write(html_path, export_html(notebook, title=title, lang=lang))
+        if pdf:
+            record.pdf = html_to_pdf(html_path).relative_to(output_dir.resolve()).as_posix()
         os.replace(executed, notebook_path)
         with contextlib.suppress(FileNotFoundError):
             failed_path.unlink()
@@ -307,6 +325,56 @@ def run_one(
     record.duration_s = round(time.monotonic() - clock, 2)
     record_run(output_dir, record)
     return record
+
+
+def page_title(name: str, parameters: Mapping[str, Any], lang: str = "en") -> str:
+    """A report page's title in ``lang``: the report's title from the catalogue and its parameters.
+
+    Examples
+    --------
+    >>> page_title("agency_workload", {"doc_id": "gdhk-keywork-2017"})
+    'Agency workload (doc_id=gdhk-keywork-2017)'
+    >>> page_title("agency_workload", {"lang": "zh"}, "zh")
+    '机构工作量（lang=zh）'
+    """
+    from coopstats import messages
+
+    key = f"report.{name}.title"
+    title = messages.t(key, lang) if messages.has(key) else name
+    shown = ", ".join(f"{k}={v}" for k, v in parameters.items()) or messages.t("index.defaults", lang)
+    return f"{title}（{shown}）" if lang == "zh" else f"{title} ({shown})"
+
+
+def _out_of_time(name: str, timeout: float, first_line: str) -> ReportError:
+    return ReportError(
+        f"report {name} ran out of time: the {timeout:g} s limit was reached in the cell "
+        f"starting {first_line!r}"
+    )
+
+
+def _execute_elsewhere(
+    executor: Executor,
+    name: str,
+    notebook_dir: str | os.PathLike[str] | None,
+    checked: Mapping[str, Any],
+    executed: Path,
+    timeout: float,
+) -> None:
+    """Run the notebook on the executor; write what came back to ``executed``; raise as a local run would."""
+    from coopstats import __version__
+    from coopstats.reports import remote
+
+    with notebook_file(name, notebook_dir) as source:
+        notebook = Path(source).read_bytes()
+    future = executor.submit(
+        remote.execute, notebook, dict(checked), timeout=timeout, kernel_name=KERNEL_NAME, version=__version__
+    )
+    result = future.result()
+    executed.write_bytes(result.notebook)
+    if result.timed_out:
+        raise _out_of_time(name, timeout, result.first_line)
+    if result.error is not None:
+        raise remote.RemoteCellError(result)
 
 
 def _parameters_text(parameters: Mapping[str, Any]) -> str:
@@ -341,8 +409,10 @@ def run_all(
     progress: bool | str = "auto",
     notebook_dir: str | os.PathLike[str] | None = None,
     echo: Echo = _echo,
+    executor: Executor | None = None,
+    pdf: bool = False,
 ) -> list[ReportRecord]:
-    """Run a grid of reports with ``jobs`` parallel workers.
+    """Run a grid of reports with ``jobs`` parallel workers (here, or on an executor's).
 
     Parameters
     ----------
@@ -365,6 +435,12 @@ def run_all(
         Folder to find the notebooks in.
     echo : callable, optional
         Where progress lines go (default: stdout).
+    executor : concurrent.futures.Executor, optional
+        Run the notebooks there (a Dask cluster's ``Client.get_executor()``):
+        ``jobs`` notebooks are in flight at once; this process alone writes
+        the reports and the index.
+    pdf : bool, default False
+        Also print every page to PDF (see :func:`run_report`).
 
     Returns
     -------
@@ -386,6 +462,8 @@ def run_all(
     todo = list(grid) if grid is not None else default_grid(notebook_dir)
     # check every parameter set before starting any kernel
     checked = [check_parameters(name, parameters, notebook_dir=notebook_dir) for name, parameters in todo]
+    if pdf:
+        pdf_engine()  # no engine: refused before any kernel starts
     if mode != "none":
         prepare_frames(echo)
     records: list[ReportRecord | None] = [None] * len(todo)
@@ -398,7 +476,15 @@ def run_all(
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {
                 pool.submit(
-                    run_one, name, None, folder, timeout=timeout, notebook_dir=notebook_dir, checked=values
+                    run_one,
+                    name,
+                    None,
+                    folder,
+                    timeout=timeout,
+                    notebook_dir=notebook_dir,
+                    checked=values,
+                    executor=executor,
+                    pdf=pdf,
                 ): i
                 for i, ((name, _), values) in enumerate(zip(todo, checked, strict=True))
             }

@@ -1,0 +1,156 @@
+"""The reports' message catalogue: every heading, sentence, chart label and column label, in each language.
+
+One row per key of ``data/reference/messages.csv``: ``key`` then one column
+per report language of the vocabulary (:func:`coopstats.vocabulary.languages`),
+every cell filled (a missing translation is a
+:class:`~coopstats.errors.ReferenceDataError` naming the row). Notebooks,
+charts and tables call :func:`t` with a key and a language; no string of one
+language only lives in code.
+
+Keys are dotted: ``<report or area>.<name>``; column labels are
+``col.<column>``, values of a coded column ``<column>.<code>`` (``status.new``),
+indicator names ``indicator.<code>``. Texts are :meth:`str.format` templates:
+``t("workload.top_chart_title", "en", n=15)``.
+
+The table is read with :mod:`csv` on first use (no pandas) and cached.
+
+Examples
+--------
+>>> t("chart.share_of_tasks", "en")
+'share of tasks (percent)'
+>>> t("chart.share_of_tasks", "zh")
+'任务占比（%）'
+"""
+
+from __future__ import annotations
+
+import csv
+import string
+from functools import cache
+from typing import Any
+
+from coopstats._resources import data_dir
+from coopstats.errors import ReferenceDataError
+from coopstats.vocabulary import languages
+
+__all__ = ["catalogue", "has", "keys", "label", "t"]
+
+TABLE = "messages.csv"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every message: key → {language → text}, checked complete in every language.
+
+    Returns
+    -------
+    dict
+        ``{key: {"en": ..., "zh": ...}}``.
+
+    Raises
+    ------
+    coopstats.errors.ReferenceDataError
+        A bad header, a duplicate key or an empty translation.
+
+    Examples
+    --------
+    >>> sorted(catalogue()["report.agency_workload.title"])
+    ['en', 'zh']
+    """
+    wanted = ("key", *languages())
+    path = data_dir() / "reference" / TABLE
+    out: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != wanted:
+            raise ReferenceDataError(TABLE, 1, "the header " + ",".join(wanted))
+        for line, row in enumerate(reader, start=2):
+            key = (row.get("key") or "").strip()
+            if not key or key.startswith("#"):
+                continue
+            if key in out:
+                raise ReferenceDataError(TABLE, line, f"a key not given before ({key!r} is repeated)")
+            texts = {lang: (row.get(lang) or "") for lang in languages()}
+            empty = [lang for lang, text in texts.items() if not text.strip()]
+            if empty:
+                raise ReferenceDataError(TABLE, line, f"a text in every language ({key!r} lacks {empty})")
+            out[key] = {lang: text.replace("\\n", "\n") for lang, text in texts.items()}
+    return out
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def keys() -> tuple[str, ...]:
+    """Every key of the catalogue, in table order.
+
+    Examples
+    --------
+    >>> "chart.share_of_tasks" in keys()
+    True
+    """
+    return tuple(catalogue())
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has ``key``.
+
+    Examples
+    --------
+    >>> has("col.tasks"), has("col.no-such-column")
+    (True, False)
+    """
+    return key in catalogue()
+
+
+def t(key: str, lang: str = "en", /, **fields: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``fields`` filled in.
+
+    Parameters
+    ----------
+    key : str
+        A key of the catalogue.
+    lang : str, default "en"
+        One of :func:`coopstats.vocabulary.languages`.
+    **fields
+        Values for the template's ``{fields}``.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    KeyError
+        An unknown key (the message says which) or language.
+
+    Examples
+    --------
+    >>> t("workload.top_chart_title", "en", n=15)
+    'Top 15 agencies by distinct tasks'
+    >>> t("workload.top_chart_title", "zh", n=15)
+    '涉及任务最多的15个机构'
+    """
+    try:
+        texts = catalogue()[key]
+    except KeyError:
+        raise KeyError(f"no message {key!r} in {TABLE}") from None
+    if lang not in texts:
+        raise KeyError(f"lang must be one of {', '.join(languages())}, got {lang!r}")
+    text = texts[lang]
+    return text.format(**fields) if fields or _fields(text) else text
+
+
+def label(prefix: str, code: object, lang: str = "en", default: str | None = None) -> str:
+    """The label of a coded value, ``t(f"{prefix}.{code}")``, or ``default`` (else the code) when absent.
+
+    Examples
+    --------
+    >>> label("status", "new", "zh"), label("status", "other", "zh")
+    ('新增', 'other')
+    """
+    key = f"{prefix}.{code}"
+    if has(key):
+        return t(key, lang)
+    return str(code) if default is None else default

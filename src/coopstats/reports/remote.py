@@ -1,0 +1,123 @@
+"""Running a report notebook where an executor puts it: a Dask worker, another machine.
+
+:func:`execute` is a pure function of bytes: the notebook's file and its
+checked parameters go in, the executed notebook (whole, or as far as it ran)
+comes out, with what went wrong. No file system is shared: the worker runs the
+notebook in a temporary folder of its own and keeps nothing. The main process
+alone writes the HTML, the executed notebook and the report index
+(:func:`coopstats.reports.run.run_one` with ``executor=``).
+
+A worker must run the same coopstats as the caller (its notebooks, frames and
+checks are the caller's); one that does not refuses with
+:class:`~coopstats.errors.WorkerEnvironmentError`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ExecutedNotebook", "RemoteCellError", "execute"]
+
+
+@dataclass(frozen=True)
+class ExecutedNotebook:
+    """What running a notebook gave: the executed notebook and, if it failed, how."""
+
+    notebook: bytes
+    seconds: float
+    error: str | None = None
+    ename: str | None = None
+    cell_index: int | None = None
+    timed_out: bool = False
+    first_line: str = ""
+
+
+class RemoteCellError(Exception):
+    """A cell of a notebook run elsewhere raised (carries papermill's ``cell_index`` and ``ename``)."""
+
+    def __init__(self, result: ExecutedNotebook) -> None:
+        self.cell_index = result.cell_index
+        self.ename = result.ename
+        super().__init__(result.error or "the notebook failed")
+
+
+def execute(
+    notebook: bytes,
+    parameters: dict[str, Any],
+    *,
+    timeout: float,
+    kernel_name: str,
+    version: str,
+) -> ExecutedNotebook:
+    """Execute a notebook's bytes with papermill in a temporary folder; return the executed bytes.
+
+    Parameters
+    ----------
+    notebook : bytes
+        The report notebook (``.ipynb``) as the caller has it.
+    parameters : dict
+        Values already checked by the caller.
+    timeout : float
+        Seconds the whole notebook may run.
+    kernel_name : str
+        Jupyter kernel to run it in (the worker must have it).
+    version : str
+        The caller's coopstats version; a worker with another refuses.
+
+    Returns
+    -------
+    ExecutedNotebook
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError
+
+    from coopstats import __version__
+    from coopstats.errors import WorkerEnvironmentError
+
+    if version != __version__:
+        raise WorkerEnvironmentError(
+            f"this worker runs coopstats {__version__}, the caller {version}: install the same version"
+        )
+    started = time.monotonic()
+    deadline = started + timeout
+    running = {"first_line": ""}
+
+    def remaining(cell: Any) -> int:
+        running["first_line"] = next((ln for ln in str(cell.source).splitlines() if ln.strip()), "")[:80]
+        return max(1, int(deadline - time.monotonic() + 0.999))
+
+    with tempfile.TemporaryDirectory(prefix="coopstats-report-") as folder:
+        source, executed = Path(folder) / "in.ipynb", Path(folder) / "out.ipynb"
+        source.write_bytes(notebook)
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(executed),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=folder,
+                timeout_func=remaining,
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
+        except CellTimeoutError:
+            return ExecutedNotebook(
+                _read(executed), time.monotonic() - started, timed_out=True, first_line=running["first_line"]
+            )
+        except Exception as exc:  # a cell raised: the caller keeps the failed notebook and says why
+            return ExecutedNotebook(
+                _read(executed),
+                time.monotonic() - started,
+                error=str(exc),
+                ename=getattr(exc, "ename", None) or type(exc).__name__,
+                cell_index=getattr(exc, "cell_index", None),
+            )
+        return ExecutedNotebook(executed.read_bytes(), time.monotonic() - started)
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes() if path.is_file() else b""
