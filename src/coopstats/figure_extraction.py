@@ -33,6 +33,7 @@ import logging
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -49,7 +50,7 @@ from coopstats.periods import (
     own_year,
     resolve_period,
 )
-from coopstats.schemas import FRAMES
+from coopstats.schemas import FRAMES, Column
 from coopstats.tables import Table, TableCell, find_tables
 from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
 
@@ -168,7 +169,7 @@ _TIME_WORDS = (
 )
 
 # 成 that begins a word (成為, 成立 …) rather than meaning "tenths".
-_CHENG_WORD_STARTS = "為为立果功本員员熟效交績绩就長长型品份都不"
+_CHENG_WORD_STARTS = tuple("為为立果功本員员熟效交績绩就長长型品份都不")
 _ABOUT_SUFFIX = ("多", "余", "餘")
 
 _APPROX_BEFORE: tuple[tuple[str, str], ...] = (
@@ -551,11 +552,22 @@ def _scan_numbers(text: str) -> list[_Number]:
 # ---------------------------------------------------------------------------
 
 
+_ALTERNATIONS: dict[int, tuple[tuple[str, ...], re.Pattern[str]]] = {}
+
+
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation of ``words`` in their order, made once per tuple."""
+    entry = _ALTERNATIONS.get(id(words))
+    if entry is None or entry[0] is not words:
+        pattern = re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+        entry = _ALTERNATIONS[id(words)] = (words, pattern)
+    return entry[1]
+
+
 def _match_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
-    for word in words:
-        if text.startswith(word, pos):
-            return word
-    return None
+    """The first of ``words`` (in their order) that ``text`` has at ``pos``: one anchored match."""
+    found = _alternation(words).match(text, pos)
+    return found.group() if found else None
 
 
 def _skip_spaces(text: str, pos: int, limit: int = 2) -> int:
@@ -609,7 +621,7 @@ def _unit_word(text: str, at: int, multiplier: float, bound: str | None) -> _Uni
         return _Unit("money", "", multiplier, end, bound)
     if text.startswith("倍", at):
         return _Unit("multiple", "times", multiplier, at + 1, bound)
-    if text.startswith("成", at) and not _match_any(text, at + 1, tuple(_CHENG_WORD_STARTS)):
+    if text.startswith("成", at) and not _match_any(text, at + 1, _CHENG_WORD_STARTS):
         return _Unit("tenths", "percent", multiplier, at + 1, bound)
     if _match_any(text, at, _RATINGS):
         return _NOT_A_FIGURE  # ±800千伏, 500千伏: a rating, not a quantity
@@ -1072,18 +1084,22 @@ def _table_rows(
 
 
 def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows as a frame, built column by column in the figures schema's dtypes (``string`` otherwise)."""
     import pandas as pd
 
-    columns = [*extra, *FIGURE_COLUMNS]
-    frame = pd.DataFrame(rows, columns=columns)
-    dtypes = {column.name: column.dtype for column in FRAMES["figures"]}
-    for column in columns:
-        dtype = dtypes.get(column, "string")
-        if dtype.startswith("datetime64"):
-            frame[column] = pd.to_datetime(frame[column]).astype(dtype)
-        else:
-            frame[column] = frame[column].astype(dtype)
-    return frame
+    from coopstats.schemas import column_array
+
+    declared = _declared_figure_columns()
+    data = {}
+    for column in (*extra, *FIGURE_COLUMNS):
+        values = [row.get(column) for row in rows]
+        data[column] = column_array(declared.get(column, "string"), values)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+
+
+@cache
+def _declared_figure_columns() -> dict[str, Column]:
+    return {column.name: column for column in FRAMES["figures"]}
 
 
 def _recurrency(row: dict[str, object], carried: str) -> dict[str, object]:
@@ -1101,18 +1117,24 @@ def _reference(published: dt.date | str | None, source: str) -> Reference:
 
 
 def extract_figures(
-    text: str,
+    text: str | Sequence[str],
     *,
-    default_currency: str | None = None,
-    published: dt.date | str | None = None,
-    issuer: str | None = None,
+    ids: Sequence[object] | None = None,
+    default_currency: str | Sequence[str | None] | None = None,
+    published: dt.date | str | Sequence[dt.date | str | None] | None = None,
+    issuer: str | Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     r"""Every money amount, count, share, growth rate, multiple and volume in a text.
 
     Parameters
     ----------
-    text : str
-        Any text; Chinese prose of the genre in either script.
+    text : str or sequence of str
+        Any text; Chinese prose of the genre in either script. A list of texts
+        gives one frame of all their figures, with a ``text_id`` column first.
+    ids : sequence, optional
+        With a list of texts: the ``text_id`` of each (as str; default its
+        position). The settings below are then one value for every text or a
+        sequence of one per text.
     default_currency : str, optional
         Currency of amounts in 元 that name none, follow no "(人民幣，下同)" note
         and whose issuer says none (``"HKD"``, ``"CNY"``, ``"MOP"`` …).
@@ -1161,7 +1183,26 @@ def extract_figures(
     ['2024-01/2024-05', '2024-01/2024-05']
     >>> extract_figures("出口300亿元", issuer="广东省统计局")[["unit", "currency_source"]].values.tolist()
     [['CNY', 'issuer']]
+    >>> extract_figures(["出口300亿元", "增长3%"], ids=["a", "b"])[["text_id", "surface"]].values.tolist()
+    [['a', '300亿元'], ['b', '3%']]
     """
+    if not isinstance(text, str):
+        return _batch_figures(
+            list(text), ids, default_currency=default_currency, published=published, issuer=issuer
+        )
+    if not isinstance(published, (str, dt.date, type(None))) or not isinstance(issuer, (str, type(None))):
+        raise TypeError("published and issuer are one value each for one text")
+    return _frame(_text_rows(text, default_currency=default_currency, published=published, issuer=issuer))
+
+
+def _text_rows(
+    text: str,
+    *,
+    default_currency: str | None,
+    published: dt.date | str | None,
+    issuer: str | None,
+) -> list[dict[str, object]]:
+    """The figure rows of one text, in text order."""
     view = TextView.of(text)
     ref = _reference(published, text)
     issuer_currency = vocabulary.issuer_currency(issuer)
@@ -1183,7 +1224,43 @@ def extract_figures(
             carried_currency=None,
         )
         rows.sort(key=lambda row: (row["start"], row["end"]))
-    return _frame(rows)
+    return rows
+
+
+def _per_text(value: object, count: int, name: str) -> list[object]:
+    """A setting given once for every text, or once per text."""
+    if value is None or isinstance(value, (str, dt.date)):
+        return [value] * count
+    values = list(value)  # type: ignore[call-overload]
+    if len(values) != count:
+        raise ValueError(f"{name}: {len(values)} values for {count} texts")
+    return values
+
+
+def _batch_figures(
+    texts: list[str],
+    ids: Sequence[object] | None,
+    *,
+    default_currency: str | Sequence[str | None] | None,
+    published: dt.date | str | Sequence[dt.date | str | None] | None,
+    issuer: str | Sequence[str | None] | None,
+) -> pd.DataFrame:
+    """The figures of many texts in one frame, ``text_id`` first (default: the text's position)."""
+    names = list(range(len(texts))) if ids is None else list(ids)
+    if len(names) != len(texts):
+        raise ValueError(f"ids: {len(names)} ids for {len(texts)} texts")
+    currencies = _per_text(default_currency, len(texts), "default_currency")
+    dates = _per_text(published, len(texts), "published")
+    issuers = _per_text(issuer, len(texts), "issuer")
+    rows: list[dict[str, object]] = []
+    for k, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"texts[{k}] is {type(text).__name__}, not str")
+        found = _text_rows(text, default_currency=currencies[k], published=dates[k], issuer=issuers[k])
+        for row in found:
+            row["text_id"] = str(names[k])
+        rows += found
+    return _frame(rows, extra=("text_id",))
 
 
 def document_figures(
@@ -1246,8 +1323,16 @@ def document_figures(
         carried_currency=None,
     )
     k = 0
-    for provision in ordered.itertuples(index=False):
-        start, end = int(provision.start), int(provision.end)
+    has_para_no = "para_no" in ordered.columns
+    for doc_id, node_id, para_no, start, end in zip(
+        ordered["doc_id"].tolist(),
+        ordered["node_id"].tolist(),
+        ordered["para_no"].tolist() if has_para_no else [None] * len(ordered),
+        ordered["start"].tolist(),
+        ordered["end"].tolist(),
+        strict=True,
+    ):
+        start, end = int(start), int(end)
         if end <= start:
             continue
         view = TextView.of(source, start, end)
@@ -1268,12 +1353,9 @@ def document_figures(
             k += 1
         found.sort(key=lambda row: (row["start"], row["end"]))
         carried = carried_after
-        para_no = getattr(provision, "para_no", None)
         for row in found:
-            row["doc_id"] = provision.doc_id
+            row["doc_id"] = doc_id
             row["para_no"] = para_no
-            row["node_id"] = provision.node_id
+            row["node_id"] = node_id
             rows.append(row)
-    frame = _frame(rows, extra=("doc_id", "para_no", "node_id"))
-    frame["para_no"] = frame["para_no"].astype("Int64")
-    return frame
+    return _frame(rows, extra=("doc_id", "para_no", "node_id"))

@@ -23,7 +23,7 @@ import pandas as pd
 
 from coopstats import cache as frame_cache
 from coopstats import corpus
-from coopstats.schemas import conform
+from coopstats.schemas import conform, frame_of
 from coopstats.settings import DocumentSettings
 
 if TYPE_CHECKING:
@@ -57,28 +57,18 @@ DocIds = str | Iterable[str] | None
 # ---------------------------------------------------------------------------
 
 
+_PROVISION_FIELDS = (
+    "node_id", "parent_id", "level", "label", "chapter_no", "section_no", "item_no", "para_no", "heading",
+    "text", "line", "start", "end", "annex",
+)  # fmt: skip
+
+
 def _provisions_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
-    rows = [
-        {
-            "doc_id": doc_id,
-            "node_id": n.node_id,
-            "parent_id": n.parent_id,
-            "level": n.level,
-            "label": n.label,
-            "chapter_no": n.chapter_no,
-            "section_no": n.section_no,
-            "item_no": n.item_no,
-            "para_no": n.para_no,
-            "heading": n.heading,
-            "text": n.text,
-            "line": n.line,
-            "start": n.start,
-            "end": n.end,
-            "annex": n.annex,
-        }
-        for n in outline.nodes
-    ]
-    return conform("provisions", pd.DataFrame(rows, columns=[c for c in rows[0]] if rows else None))
+    nodes = outline.nodes
+    columns: dict[str, list[Any]] = {"doc_id": [doc_id] * len(nodes)}
+    for name in _PROVISION_FIELDS:
+        columns[name] = [getattr(n, name) for n in nodes]
+    return frame_of("provisions", columns, len(nodes))
 
 
 def _task_nodes(outline: Outline, source: str = "") -> list[Node]:
@@ -273,7 +263,10 @@ def _tasks_frame(doc_id: str, source: str, outline: Outline) -> pd.DataFrame:
         rows.append(_task_row(doc_id, f"{doc_id}/{node.node_id}", node, chapter, section, parts, year))
     if not rows:
         rows = _inline_field_tasks(doc_id, source, outline, year)
-    return conform("tasks", pd.DataFrame(rows))
+    if not rows:
+        return frame_of("tasks", {}, 0)
+    names = list(rows[0])
+    return frame_of("tasks", {name: [row[name] for row in rows] for name in names}, len(rows))
 
 
 def _inline_field_tasks(doc_id: str, source: str, outline: Outline, year: int | None) -> list[dict[str, Any]]:
@@ -314,9 +307,15 @@ def _ancestor(nodes: dict[str, Node], node: Node, level: str) -> Node | None:
 
 
 def _notes_frame(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | None = None) -> pd.DataFrame:
-    rows = [{"doc_id": doc_id, "line": n.line, "kind": n.kind, "message": n.message} for n in outline.notes]
-    rows += extra or []
-    return conform("notes", pd.DataFrame(rows, columns=["doc_id", "line", "kind", "message"]))
+    notes = outline.notes
+    rows = extra or []
+    columns = {
+        "doc_id": [doc_id] * len(notes) + [row.get("doc_id") for row in rows],
+        "line": [n.line for n in notes] + [row.get("line") for row in rows],
+        "kind": [n.kind for n in notes] + [row.get("kind") for row in rows],
+        "message": [n.message for n in notes] + [row.get("message") for row in rows],
+    }
+    return frame_of("notes", columns, len(notes) + len(rows))
 
 
 def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.DataFrame, pd.DataFrame, list]:

@@ -9,6 +9,7 @@ only when a frame is validated.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -382,11 +383,101 @@ FRAMES: dict[str, tuple[Column, ...]] = {
 }
 
 
+_CATEGORY_DTYPES: dict[tuple[str, ...], pd.CategoricalDtype] = {}
+
+
+def _category_dtype(values: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical dtype of a declared value list, made once."""
+    dtype = _CATEGORY_DTYPES.get(values)
+    if dtype is None:
+        import pandas as pd
+
+        dtype = _CATEGORY_DTYPES[values] = pd.CategoricalDtype(list(values))
+    return dtype
+
+
+def _has_dtype(dtype: object, column: Column) -> bool:
+    """Whether a series of ``dtype`` already is ``column``'s declared dtype (categories in order)."""
+    import pandas as pd
+
+    if column.dtype == "category" and column.values is not None:
+        return isinstance(dtype, pd.CategoricalDtype) and dtype.categories.equals(
+            _category_dtype(column.values).categories
+        )
+    return str(dtype) == column.dtype
+
+
+def column_array(column: Column | str, values: Sequence[object]) -> pd.api.extensions.ExtensionArray:
+    """``values`` (a list, ``None`` for missing) as one array in ``column``'s final dtype.
+
+    ``column`` is a declared :class:`Column` or a bare dtype name. The result
+    is what :func:`conform` would make of a column of these values, built in
+    one step so that ``conform`` has nothing left to convert.
+
+    Examples
+    --------
+    >>> str(column_array("Int64", [1, None]).dtype), column_array("string", ["a", None]).tolist()
+    ('Int64', ['a', <NA>])
+    """
+    import pandas as pd
+
+    dtype = column if isinstance(column, str) else column.dtype
+    if not isinstance(column, str) and column.dtype == "category" and column.values is not None:
+        return pd.Categorical(values, dtype=_category_dtype(column.values))
+    if dtype.startswith("datetime64"):
+        return pd.to_datetime(pd.Series(values, dtype="object")).astype(dtype).array
+    if dtype in ("string", "Int64", "boolean"):
+        return pd.array(values, dtype=dtype)
+    return pd.Series(values).astype(dtype).array
+
+
+def frame_of(
+    name: str, columns: Mapping[str, Sequence[object]], length: int, extra: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """A frame built column by column in its declared order and final dtypes.
+
+    Parameters
+    ----------
+    name : str
+        The frame's name in :data:`FRAMES`.
+    columns : mapping of str to list
+        Values of each column (``None`` for missing); a declared column not
+        given is all missing.
+    length : int
+        The number of rows.
+    extra : mapping of str to str, optional
+        Undeclared columns to keep after the declared ones, with their dtype.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`conform` would give it: ``conform(name, frame_of(...))`` is the
+        same frame, returned without conversion.
+
+    Examples
+    --------
+    >>> notes = frame_of("notes", {"kind": ["page-header"], "line": [203]}, 1)
+    >>> notes.columns.tolist(), str(notes["line"].dtype), notes["doc_id"].isna().tolist()
+    (['doc_id', 'line', 'kind', 'message'], 'Int64', [True])
+    """
+    import pandas as pd
+
+    missing = [None] * length
+    data = {
+        column.name: column_array(column, columns.get(column.name, missing)) for column in FRAMES[name]
+    }
+    for column, dtype in (extra or {}).items():
+        data[column] = column_array(dtype, columns.get(column, missing))
+    return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
+
+
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Order a frame's declared columns first (adding missing ones, empty) and set their dtypes.
 
     Extra columns are kept after the declared ones. Columns that already have
-    their dtype are not converted again.
+    their dtype are not converted again; a frame already conformed (declared
+    columns first, in order and dtype, a default index) is returned as a
+    shallow copy, with no work.
 
     Examples
     --------
@@ -397,24 +488,45 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
+    declared = FRAMES[name]
+    if _conformed(declared, frame):
+        return frame.copy(deep=False)
     index = pd.RangeIndex(len(frame))
-    data: dict[str, pd.Series] = {}
-    for column in FRAMES[name]:
-        if column.name in frame.columns:
-            series = frame[column.name].reset_index(drop=True)
-        else:
-            series = pd.Series(pd.NA, index=index, dtype="object")
+    present = set(frame.columns)
+    data: dict[str, object] = {}
+    missing: list[None] | None = None
+    for column in declared:
+        if column.name not in present:
+            missing = missing if missing is not None else [None] * len(frame)
+            data[column.name] = column_array(column, missing)
+            continue
+        array = frame[column.name].array
         if column.dtype == "category" and column.values is not None:
-            dtype = series.dtype
-            if not (isinstance(dtype, pd.CategoricalDtype) and list(dtype.categories) == list(column.values)):
-                series = pd.Series(pd.Categorical(series, categories=list(column.values)), index=index)
-        elif str(series.dtype) != column.dtype:
-            series = series.astype(column.dtype)
-        data[column.name] = series
+            if not _has_dtype(array.dtype, column):
+                array = pd.Categorical(array, dtype=_category_dtype(column.values))
+        elif str(array.dtype) != column.dtype:
+            array = pd.Series(array, copy=False).astype(column.dtype).array
+        data[column.name] = array
     for extra in frame.columns:
         if extra not in data:
-            data[extra] = frame[extra].reset_index(drop=True)
-    return pd.DataFrame(data, index=index)
+            data[extra] = frame[extra].array
+    return pd.DataFrame(data, index=index, copy=False)
+
+
+def _conformed(declared: tuple[Column, ...], frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` already is as :func:`conform` makes it."""
+    import pandas as pd
+
+    index = frame.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        return False
+    names = list(frame.columns)
+    if len(names) < len(declared) or len(set(names)) != len(names):
+        return False
+    dtypes = frame.dtypes.tolist()
+    return all(
+        names[k] == column.name and _has_dtype(dtypes[k], column) for k, column in enumerate(declared)
+    )
 
 
 def pandera_schema(name: str) -> pa.DataFrameSchema:

@@ -700,6 +700,13 @@ class TextView:
             if previous and content and _is_latin(previous) and _is_latin(content[0]):
                 pieces.append(" ")
                 positions.append(first - 1)
+            normal = "".join(map(_NFKC.__getitem__, content))
+            if len(normal) == len(content) and "(" not in content and "（" not in content:
+                pieces.append(normal)  # the common line: no gloss, each character one character
+                positions.extend(range(first, first + len(content)))
+                if content:
+                    previous = content[-1]
+                continue
             glossed = {i for a, b in gloss_spans(content) for i in range(a, b)}
             for offset, ch in enumerate(content, start=first):
                 if offset - first in glossed:  # a pinyin gloss is not text
