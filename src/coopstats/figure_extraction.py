@@ -868,10 +868,11 @@ def _figure(
     sentence = ctx.sentence(number.i)
     clause = ctx.clause(number.i, unit.end)
     lead_in = text[clause[0] : number.i]
-    if _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)):
-        # 分別下跌12.9%、2.2%和7.7%: an item of a list takes the words before the list
-        lead_in = ""
-    measure = _classify(lead_in or text[sentence[0] : number.i][-24:], unit, text[unit.end : unit.end + 12])
+    # 分別下跌12.9%、2.2%和7.7%: an item of a list (nothing but figures and 和 before it in its clause)
+    # takes the words before the list
+    listed = _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)) is not None
+    words_before = text[sentence[0] : number.i][-24:] if listed else lead_in
+    measure = _classify(words_before, unit, text[unit.end : unit.end + 12])
     previous = carry.period
     reading = resolve_period(
         text[sentence[0] : sentence[1]],
