@@ -73,6 +73,12 @@ FIGURE_COLUMNS: tuple[str, ...] = tuple(
     column.name for column in FRAMES["figures"] if column.name not in ("doc_id", "para_no", "node_id")
 )
 
+#: How far a figure's ``sentence`` reaches on each side of it (characters): a sentence is where it
+#: ends, or this far, whichever is nearer, so a text with no sentence punctuation (a flattened page)
+#: costs what its figures cost, not its length once per figure.
+SENTENCE_REACH = 400
+#: The same for a figure's ``clause`` (and ``lead_in``, ``context``, ``subject``).
+CLAUSE_REACH = 160
 _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
 
 # ---------------------------------------------------------------------------
@@ -439,14 +445,15 @@ class _Context:
         k = bisect.bisect_right(self.sentence_ends, i)
         start = self.sentence_ends[k - 1] if k > 0 else 0
         end = self.sentence_ends[k] if k < len(self.sentence_ends) else len(self.text)
-        return start, end
+        # a run-on text with no sentence punctuation is not one sentence per figure
+        return max(start, i - SENTENCE_REACH), min(end, i + SENTENCE_REACH)
 
     def clause(self, i: int, j: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.clause_ends, i)
         start = self.clause_ends[k - 1] if k else 0
         n = bisect.bisect_left(self.clause_starts, j)
         end = self.clause_starts[n] if n < len(self.clause_starts) else len(self.text)
-        return max(start, 0), end
+        return max(start, 0, i - CLAUSE_REACH), min(end, j + CLAUSE_REACH)
 
 
 # ---------------------------------------------------------------------------
