@@ -130,6 +130,8 @@ say(t("workload.counts", lang, tasks=len(cs.tasks(doc_id)), agencies=workload["a
         section("workload.section_tasks"),
         code(
             """
+from coopstats import vocabulary
+
 if workload.empty:
     say(t("workload.no_agencies", lang))
 else:
@@ -137,15 +139,17 @@ else:
     names = t("word.and", lang).join(plots.agency_labels(top, lang, width=10_000))
     say(t("workload.most_named", lang, names=names, count=int(top["tasks"].iloc[0]),
           each=t("workload.each", lang) if len(top) > 1 else ""), "strong")
-    roles = [r for r in ("lead", "co", "responsible", "listed") if workload[r].any()]
+    roles = [r for r in vocabulary.roles() if workload[r].any()]
     if roles == ["listed"]:
         say(t("workload.no_roles", lang))
     else:
         say(t("workload.role_columns", lang))
     shown = workload.head(top_n).assign(rank=lambda f: range(1, len(f) + 1),
                                         agency=lambda f: plots.agency_labels(f, lang, width=10_000))
-    columns = ["rank", "agency", "name", "level", "tasks"] + (roles if roles != ["listed"] else [])
-    table(shown[columns].rename(columns={"name": "name_registered"}), lang, codes={"level": "level"})
+    # the chart's label, and beside it the registry's name in the other language
+    other = {"name_en": "name_en"} if lang == "zh" else {"name": "name_registered"}
+    columns = ["rank", "agency", *other, "level", "tasks"] + (roles if roles != ["listed"] else [])
+    table(shown[columns].rename(columns=other), lang, codes={"level": "level"})
 """
         ),
         code(
