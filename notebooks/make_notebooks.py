@@ -324,7 +324,7 @@ observations = cs.panel()
 table(observations[["indicator", "reporter", "partner", "measure", "period", "value", "unit", "doc_id",
                     "published", "conflict", "quote"]], lang)
 for code_ in observations.groupby("indicator")["period"].nunique().loc[lambda n: n > 1].index:
-    show(plots.panel_chart(observations, code_))
+    show(plots.panel_chart(observations, code_, lang=lang))
 """
         ),
     ],

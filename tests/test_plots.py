@@ -129,6 +129,20 @@ def _tour_charts(lang: str) -> list[object]:
     ]
 
 
+def _panel_charts(lang: str) -> list[object]:
+    """The trade_investment panel section draws each indicator with more than one period, as here."""
+    doc = cs.parse_document(
+        Path(__file__).resolve().parent / "fixtures" / "samples" / "tjjgz-2022-gdind-hans.txt",
+        published="2022-10",
+        issuer="广州市统计局",
+    )
+    panel = doc.panel
+    counts = panel.groupby("indicator")["period"].nunique()
+    codes = counts[counts > 1].index[:3]
+    assert len(codes) == 3  # GDP, population, employment … each for 2020 and 2021
+    return [plots.panel_chart(panel, code, lang=lang) for code in codes]
+
+
 CHARTS: dict[str, Callable[[str], list[object]]] = {
     # the default grid and the other parameter sets the report tests run
     "agency_workload/gdhk-keywork-2017": _workload_charts("gdhk-keywork-2017"),
@@ -138,6 +152,7 @@ CHARTS: dict[str, Callable[[str], list[object]]] = {
     "trade_investment/USD": _trade_charts("USD"),
     "cooperation_agenda": _agenda_charts,
     "getting_started": _tour_charts,
+    "trade_investment/panel": _panel_charts,
 }
 
 

@@ -424,6 +424,20 @@ def _scale(values: pd.Series) -> tuple[float, str]:
     return 1.0, ""
 
 
+def _unit_text(word: str, unit: str, lang: str) -> str:
+    """An axis's unit: ``billion HKD``, or in Chinese 十亿港元 (the scale word and the currency's name)."""
+    from coopstats.messages import t
+
+    if lang == "zh":
+        physical = {term.code: term.label_zh for term in vocabulary.terms("unit")}
+        if unit in vocabulary.currency_codes():
+            name = vocabulary.currency_label(unit, "zh")
+        else:
+            name = physical.get(unit, "" if unit == "count" else unit)
+        return f"{t(f'scale.{word}', lang) if word else ''}{name}"
+    return f"{word} {unit}".strip()
+
+
 def wrap(text: str, width: int, lang: str = "en") -> str:
     """``text`` broken into lines of at most ``width`` columns (a CJK character takes two).
 
@@ -620,11 +634,7 @@ def amounts_chart(
     lang = resolve_lang(lang)
     unit = units[0] if units else ""
     factor, word = _scale(indicators["value"].astype(float))
-    if lang == "zh":
-        name = vocabulary.currency_label(unit, "zh") if unit in vocabulary.currency_codes() else unit
-        unit_text = f"{t(f'scale.{word}', lang) if word else ''}{name}"
-    else:
-        unit_text = f"{word} {unit}".strip()
+    unit_text = _unit_text(word, unit, lang)
     fig, panels = _bar_panels(indicators, lang=lang, wrap_width=wrap, title=title)
     high_all = float((indicators["value"].astype(float) / factor).max()) if len(indicators) else 1.0
     if {"low", "high"} <= set(indicators.columns):
@@ -955,7 +965,7 @@ def concentration_chart(
     return ax
 
 
-def panel_chart(panel: pd.DataFrame, indicator: str, *, title: str | None = None) -> Figure:
+def panel_chart(panel: pd.DataFrame, indicator: str, *, lang: str = "en", title: str | None = None) -> Figure:
     """One indicator's series of a panel, one axis per kind of value, sources in the legend.
 
     Stocks, flows and changes and different units never share an axis: each
@@ -970,8 +980,11 @@ def panel_chart(panel: pd.DataFrame, indicator: str, *, title: str | None = None
         A panel (:func:`coopstats.panel`, ``ParsedDocument.panel``).
     indicator : str
         An indicator code of ``indicator_names.csv`` (``trade``, ``gdp`` …).
+    lang : {"en", "zh"}, default "en"
+        Language of the titles, axis labels and legend (the indicator's name from
+        ``indicator_names.csv``, measures and kinds from the message catalogue).
     title : str, optional
-        Title (default: the indicator's code).
+        Title (default: the indicator's name in ``lang``).
 
     Returns
     -------
@@ -995,6 +1008,12 @@ def panel_chart(panel: pd.DataFrame, indicator: str, *, title: str | None = None
     """
     import matplotlib.pyplot as plt
 
+    from coopstats.messages import label, t
+    from coopstats.panels import indicator_names
+
+    lang = resolve_lang(lang)
+    text = font_kwargs(lang)
+    names = {n.code: (n.label_zh if lang == "zh" else n.label_en) for n in indicator_names()}
     rows = panel[(panel["indicator"] == indicator) & panel["period_end"].notna()].copy()
     if rows.empty:
         raise ValueError(f"the panel has no row of indicator {indicator!r} with a period")
@@ -1021,10 +1040,15 @@ def panel_chart(panel: pd.DataFrame, indicator: str, *, title: str | None = None
                     s=140,
                     facecolors="none",
                     edgecolors="#b2182b",
-                    label="conflict",
+                    label=t("col.conflict", lang),
                 )
-        ax.set_ylabel(" ".join(p for p in (word, unit) if p) or "value")
-        ax.set_title(f"{measure} ({kind})", loc="left", fontsize=10)
-        ax.legend(fontsize=8, loc="best")
-    fig.suptitle(title or indicator, x=0.01, ha="left")
+        ax.set_ylabel(_unit_text(word, unit, lang) or t("chart.panel_value", lang), **text)
+        ax.set_title(
+            f"{label('figure_measure', measure, lang)} ({label('period_kind', kind, lang)})",
+            loc="left",
+            fontsize=10,
+            **text,
+        )
+        ax.legend(loc="best", prop={"size": 8, **({"family": text["fontfamily"]} if text else {})})
+    fig.suptitle(title or names.get(indicator, indicator), x=0.01, ha="left", **text)
     return fig

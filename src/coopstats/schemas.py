@@ -463,9 +463,7 @@ def frame_of(
     import pandas as pd
 
     missing = [None] * length
-    data = {
-        column.name: column_array(column, columns.get(column.name, missing)) for column in FRAMES[name]
-    }
+    data = {column.name: column_array(column, columns.get(column.name, missing)) for column in FRAMES[name]}
     for column, dtype in (extra or {}).items():
         data[column] = column_array(dtype, columns.get(column, missing))
     return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
@@ -524,9 +522,7 @@ def _conformed(declared: tuple[Column, ...], frame: pd.DataFrame) -> bool:
     if len(names) < len(declared) or len(set(names)) != len(names):
         return False
     dtypes = frame.dtypes.tolist()
-    return all(
-        names[k] == column.name and _has_dtype(dtypes[k], column) for k, column in enumerate(declared)
-    )
+    return all(names[k] == column.name and _has_dtype(dtypes[k], column) for k, column in enumerate(declared))
 
 
 def pandera_schema(name: str) -> pa.DataFrameSchema:
