@@ -52,11 +52,20 @@ def _keywork(folder: Path, name: str, year: int, *, encoding: str = "utf-8") -> 
 def test_added_documents_reach_every_frame_in_a_new_process(home, tmp_path):
     text_file = _keywork(tmp_path, "kw-2018.txt", 2018)
     big5_file = _keywork(tmp_path, "kw-2019-big5.txt", 2019, encoding="big5")
+    page = tmp_path / "kw-2020.html"
+    body = "".join(f"<p>{line}</p>" for line in KEYWORK.format(year=2020).splitlines() if line.strip())
+    page.write_text(
+        f'<html><head><meta charset="utf-8"><title>重点工作</title></head><body><nav>首页 | 政务公开</nav>'
+        f'<div class="article">{body}</div><footer>版权所有</footer></body></html>',
+        encoding="utf-8",
+    )
     runner = CliRunner()
-    result = runner.invoke(cli.cli, ["add", str(text_file), str(big5_file), "--published", "2019-02-01"])
+    paths = [str(text_file), str(big5_file), str(page)]
+    result = runner.invoke(cli.cli, ["add", *paths, "--published", "2019-02-01", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert "added as kw-2018 (text, task-list): 3 tasks, 8 assignments" in result.output
     assert "added as kw-2019-big5 (text, task-list): 3 tasks, 8 assignments" in result.output
+    assert "added as kw-2020 (html, task-list): 3 tasks, 8 assignments" in result.output
     # byte for byte in the user folder, never in the packaged data
     assert (home / "corpus" / "raw" / "kw-2019-big5.txt").read_bytes() == big5_file.read_bytes()
     script = (
@@ -71,12 +80,16 @@ def test_added_documents_reach_every_frame_in_a_new_process(home, tmp_path):
     env = {**os.environ, "COOPSTATS_HOME": str(home)}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == [
-        "256 ['kw-2018', 'kw-2019-big5']",  # the corpus's 250 tasks and 3 + 3
+        "259 ['kw-2018', 'kw-2019-big5', 'kw-2020']",  # the corpus's 250 tasks and 3 + 3 + 3
         "['省发展改革委', '省港澳办']",
         "['user', 'hant', '2019-02-01']",
     ]
     listed = runner.invoke(cli.cli, ["list"]).output.splitlines()
-    assert [line.split()[:2] for line in listed[-2:]] == [["kw-2018", "user"], ["kw-2019-big5", "user"]]
+    assert [line.split()[:2] for line in listed[-3:]] == [
+        ["kw-2018", "user"],
+        ["kw-2019-big5", "user"],
+        ["kw-2020", "user"],
+    ]
     assert listed[0].split()[:2] == ["gd-hkmo-decision-2009", "embedded"]
 
 
