@@ -13,22 +13,14 @@ Usage: ``python benchmarks/scaling.py [--cap SECONDS] [--max-factor 64]``.
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 from collections.abc import Callable
+
+from speed import cpu  # the same CPU timer, best of N (benchmarks/ is on the path when run)
 
 import coopstats as cs
 from coopstats import corpus
 from coopstats.errors import CoopstatsError, CoopstatsWarning
-
-
-def cpu(function: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def seed_text() -> str:
