@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from coopstats._resources import HOME_ENV
 from coopstats.errors import CoopstatsError, MissingExtraError, ParseError, WorkerEnvironmentError
+from coopstats.settings import REQUESTED
 
 if TYPE_CHECKING:
     from coopstats.frames import ParsedDocument
@@ -55,15 +56,7 @@ __all__ = [
 ]
 
 #: The settings a batch passes to every document (``doc_id`` is each file's own).
-SETTINGS: tuple[str, ...] = (
-    "encoding",
-    "encoding_errors",
-    "lead_rule",
-    "script",
-    "default_currency",
-    "issuer",
-    "published",
-)
+SETTINGS: tuple[str, ...] = ("encoding", "encoding_errors", *REQUESTED)
 
 # documents in flight per worker: enough to keep every worker busy, few enough to bound memory
 _IN_FLIGHT_PER_WORKER = 4
@@ -512,29 +505,19 @@ def _collect(future: cf.Future[BatchResult], path: Path) -> BatchResult:
         return _failure(str(path), None, exc, portable=False)
 
 
+# Options of the readers a batch passes on beside the document settings.
+_READER_OPTIONS = {"encoding": None, "encoding_errors": ("strict", "replace")}
+
+
 def _check_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Refuse unknown settings and values outside their choices before any file is parsed."""
-    from coopstats import vocabulary
-    from coopstats.settings import SCRIPTS
+    from coopstats.settings import check_requested
 
-    unknown = sorted(set(settings) - set(SETTINGS))
-    if unknown:
-        raise TypeError(
-            f"unknown document settings {', '.join(unknown)}; expected any of {', '.join(SETTINGS)}"
-        )
-    choices = {
-        "lead_rule": ("auto", *vocabulary.lead_rules()),
-        "script": ("auto", *SCRIPTS),
-        "encoding_errors": ("strict", "replace"),
-    }
-    for key, allowed in choices.items():
-        if key in settings and settings[key] not in allowed:
-            raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {settings[key]!r}")
-    currency = settings.get("default_currency")
-    if currency is not None and currency not in vocabulary.currency_codes():
-        raise ValueError(
-            f"default_currency must be one of {', '.join(vocabulary.currency_codes())}, not {currency!r}"
-        )
+    readers = {k: v for k, v in settings.items() if k in _READER_OPTIONS}
+    for key, allowed in _READER_OPTIONS.items():
+        if allowed is not None and key in readers and readers[key] not in allowed:
+            raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {readers[key]!r}")
+    check_requested({k: v for k, v in settings.items() if k not in _READER_OPTIONS})
     return dict(settings)
 
 

@@ -27,6 +27,15 @@ if TYPE_CHECKING:
 __all__ = ["cli", "main", "report_command"]
 
 
+# Options that several commands take, declared once.
+_LEAD_RULE = click.option(
+    "--lead-rule",
+    "lead_rule",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", *vocabulary.lead_rules()]),
+    help="How lead agencies are marked (auto: the document's own statement, else marker).",
+)
 _JOBS_HELP = "Processes that parse (default: one per core, no more than the files); 1 parses in this process."
 _SCHEDULER_HELP = (
     "Parse on the Dask cluster whose scheduler is at this address (needs pip install 'coopstats[dask]' here "
@@ -114,14 +123,7 @@ def list_documents() -> None:
 @click.option("--doc-id", "doc_id", default=None, help="Identifier of the document (one path only).")
 @click.option("--published", default=None, help="Publication date, ISO 8601 (2024-03-15, 2024-03).")
 @click.option("--issuer", default=None, help="The issuing body, as written.")
-@click.option(
-    "--lead-rule",
-    "lead_rule",
-    default="auto",
-    show_default=True,
-    type=click.Choice(["auto", *vocabulary.lead_rules()]),
-    help="How lead agencies are marked.",
-)
+@_LEAD_RULE
 @click.option(
     "--currency",
     default=None,
@@ -267,13 +269,7 @@ def export_command(format_: tuple[str, ...], out: Path) -> None:
     show_default=True,
     help="replace: read past bad bytes (U+FFFD), each replacement noted with its byte offset.",
 )
-@click.option(
-    "--lead-rule",
-    "lead_rule",
-    default="auto",
-    show_default=True,
-    type=click.Choice(["auto", *vocabulary.lead_rules()]),
-)
+@_LEAD_RULE
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help=_JOBS_HELP)
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help=_SCHEDULER_HELP)
 def parse(

@@ -24,7 +24,7 @@ import pandas as pd
 from coopstats import cache as frame_cache
 from coopstats import corpus
 from coopstats.schemas import conform, frame_of
-from coopstats.settings import DocumentSettings
+from coopstats.settings import DocumentSettings, check_requested
 
 if TYPE_CHECKING:
     from coopstats.outline import Node, Outline
@@ -706,16 +706,6 @@ def panel(doc_id: DocIds = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-# The settings a caller may give for a document of their own, with their defaults.
-_OWN_SETTINGS: dict[str, str | None] = {
-    "lead_rule": "auto",
-    "script": "auto",
-    "default_currency": None,
-    "issuer": None,
-    "published": None,
-}
-
-
 @dataclass
 class ParsedDocument:
     """A document parsed into frames.
@@ -871,12 +861,7 @@ class ParsedDocument:
         from coopstats.errors import ParseError
         from coopstats.text import normalize_newlines
 
-        unknown = sorted(set(settings) - set(_OWN_SETTINGS))
-        if unknown:
-            raise TypeError(
-                f"unknown document settings {', '.join(unknown)}; expected any of {', '.join(_OWN_SETTINGS)}"
-            )
-        requested = {**_OWN_SETTINGS, **settings}
+        requested = check_requested(settings)
         source, surrogates = _without_lone_surrogates(normalize_newlines(text), path)
         if not source.strip():
             raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")

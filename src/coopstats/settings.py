@@ -13,13 +13,62 @@ The settings are part of a document's cache key (:meth:`DocumentSettings.key`).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from coopstats import vocabulary
 
-__all__ = ["SCRIPTS", "DocumentSettings"]
+__all__ = ["REQUESTED", "SCRIPTS", "DocumentSettings", "check_requested"]
 
 SCRIPTS: tuple[str, ...] = ("hans", "hant")
+
+#: The settings a caller may ask for a document, with their defaults (``auto``: read from the text).
+REQUESTED: dict[str, str | None] = {
+    "lead_rule": "auto",
+    "script": "auto",
+    "default_currency": None,
+    "issuer": None,
+    "published": None,
+}
+
+
+def check_requested(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The requested settings with their defaults, refused before any text is read if they are off.
+
+    The one check of what ``parse_document``, ``cs.add`` and ``cs.parse_documents`` are asked for.
+
+    Raises
+    ------
+    TypeError
+        A setting that does not exist.
+    ValueError
+        A value outside its declared choices.
+
+    Examples
+    --------
+    >>> check_requested({"lead_rule": "marker"})["script"]
+    'auto'
+    >>> check_requested({"script": "latin"})
+    Traceback (most recent call last):
+    ValueError: script must be one of auto, hans, hant, not 'latin'
+    """
+    unknown = sorted(set(settings) - set(REQUESTED))
+    if unknown:
+        raise TypeError(
+            f"unknown document settings {', '.join(unknown)}; expected any of {', '.join(REQUESTED)}"
+        )
+    requested = {**REQUESTED, **settings}
+    choices = {"lead_rule": ("auto", *vocabulary.lead_rules()), "script": ("auto", *SCRIPTS)}
+    for key, allowed in choices.items():
+        if requested[key] not in allowed:
+            raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {requested[key]!r}")
+    currency = requested["default_currency"]
+    if currency is not None and currency not in vocabulary.currency_codes():
+        raise ValueError(
+            f"default_currency must be one of {', '.join(vocabulary.currency_codes())}, not {currency!r}"
+        )
+    return requested
 
 
 @dataclass(frozen=True)
@@ -105,12 +154,9 @@ class DocumentSettings:
         ValueError
             A value outside its declared choices.
         """
-        if script not in ("auto", *SCRIPTS):
-            raise ValueError(f"script must be 'auto' or one of {', '.join(SCRIPTS)}, not {script!r}")
-        if lead_rule not in ("auto", *vocabulary.lead_rules()):
-            raise ValueError(
-                f"lead_rule must be 'auto' or one of {', '.join(vocabulary.lead_rules())}, not {lead_rule!r}"
-            )
+        check_requested(
+            {"script": script, "lead_rule": lead_rule, "default_currency": default_currency or None}
+        )
         if script == "auto":
             from coopstats.text import detect_script
 
