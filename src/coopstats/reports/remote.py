@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ExecutedNotebook", "RemoteCellError", "execute"]
+__all__ = ["ExecutedNotebook", "RemoteCellError", "describe", "execute"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def execute(
     timeout: float,
     kernel_name: str,
     version: str,
+    cwd: str | None = None,
 ) -> ExecutedNotebook:
     """Execute a notebook's bytes with papermill in a temporary folder; return the executed bytes.
 
@@ -67,6 +68,10 @@ def execute(
         Jupyter kernel to run it in (the worker must have it).
     version : str
         The caller's coopstats version; a worker with another refuses.
+    cwd : str, optional
+        Folder the kernel starts in: the caller's own when run here (a relative
+        ``source`` parameter means what it meant to the caller), else the
+        temporary folder.
 
     Returns
     -------
@@ -100,7 +105,7 @@ def execute(
                 parameters=parameters,
                 kernel_name=kernel_name,
                 progress_bar=False,
-                cwd=folder,
+                cwd=cwd or folder,
                 timeout_func=remaining,
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
@@ -112,11 +117,30 @@ def execute(
             return ExecutedNotebook(
                 _read(executed),
                 time.monotonic() - started,
-                error=str(exc),
+                error=describe(exc),
                 ename=getattr(exc, "ename", None) or type(exc).__name__,
                 cell_index=getattr(exc, "cell_index", None),
             )
         return ExecutedNotebook(executed.read_bytes(), time.monotonic() - started)
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong in a notebook, in one line: the cell, its first line, the exception.
+
+    Examples
+    --------
+    >>> describe(KeyError("doc"))
+    "failed: KeyError: 'doc'"
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        first_line = next((line for line in str(exc.source).splitlines() if line.strip()), "")
+        return (
+            f"failed in cell {exc.cell_index} (In [{exc.exec_count}]: {first_line[:80]!r}): "
+            f"{exc.ename}: {exc.evalue}"
+        )
+    return f"failed: {type(exc).__name__}: {exc}"
 
 
 def _read(path: Path) -> bytes:

@@ -130,16 +130,10 @@ def prepare_frames(echo: Echo = _echo) -> float:
 
 
 def _failure_message(name: str, exc: BaseException, kept: Path | None) -> str:
-    from papermill.exceptions import PapermillExecutionError
+    from coopstats.reports import remote
 
     where = f"; the executed notebook is kept at {kept}" if kept else ""
-    if isinstance(exc, PapermillExecutionError):
-        first_line = next((line for line in str(exc.source).splitlines() if line.strip()), "")
-        return (
-            f"report {name} failed in cell {exc.cell_index} (In [{exc.exec_count}]: {first_line[:80]!r}): "
-            f"{exc.ename}: {exc.evalue}{where}"
-        )
-    return f"report {name} failed: {type(exc).__name__}: {exc}{where}"
+    return f"report {name} {exc if isinstance(exc, remote.RemoteCellError) else remote.describe(exc)}{where}"
 
 
 def run_report(
@@ -234,8 +228,6 @@ def run_one(
     process writes the report and the index.
     """
     import nbformat
-    import papermill
-    from nbclient.exceptions import CellTimeoutError
 
     from coopstats import __version__
 
@@ -256,7 +248,6 @@ def run_one(
 
     started = dt.datetime.now(dt.UTC)
     clock = time.monotonic()
-    deadline = clock + timeout
     record = ReportRecord(
         name=name,
         parameters=checked,
@@ -267,34 +258,11 @@ def run_one(
         version=__version__,
         raw_documents=raw_documents(checked),
     )
-    running = {"first_line": ""}
-
-    def _remaining(cell: Any) -> int:
-        running["first_line"] = next((ln for ln in str(cell.source).splitlines() if ln.strip()), "")[:80]
-        return max(1, int(deadline - time.monotonic() + 0.999))
-
     lang = str(checked.get("lang", "en"))
     title = page_title(name, checked, lang)
     logger.info("running report %s with %s", name, checked or "defaults")
     try:
-        if executor is not None:
-            _execute_elsewhere(executor, name, notebook_dir, checked, executed, timeout)
-        else:
-            with notebook_file(name, notebook_dir) as source:
-                try:
-                    papermill.execute_notebook(
-                        str(source),
-                        str(executed),
-                        parameters=checked,
-                        kernel_name=KERNEL_NAME,
-                        progress_bar=False,
-                        cwd=str(Path.cwd()),
-                        timeout_func=_remaining,
-                        # a kernel logs to the stderr it inherits (a cron log): only what stops it
-                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                    )
-                except CellTimeoutError as exc:
-                    raise _out_of_time(name, timeout, running["first_line"]) from exc
+        _execute(executor, name, notebook_dir, checked, executed, timeout)
         os.chmod(executed, FILE_MODE)
         notebook = nbformat.read(str(executed), as_version=4)
         atomic_write(html_path, export_html(notebook, title=title, lang=lang))
@@ -348,28 +316,34 @@ def page_title(name: str, parameters: Mapping[str, Any], lang: str = "en") -> st
 def _out_of_time(name: str, timeout: float, first_line: str) -> ReportError:
     return ReportError(
         f"report {name} ran out of time: the {timeout:g} s limit was reached in the cell "
-        f"starting {first_line!r}"
+        f"starting {first_line!r}",
+        ename="CellTimeoutError",  # what nbclient raised where the notebook ran
     )
 
 
-def _execute_elsewhere(
-    executor: Executor,
+def _execute(
+    executor: Executor | None,
     name: str,
     notebook_dir: str | os.PathLike[str] | None,
     checked: Mapping[str, Any],
     executed: Path,
     timeout: float,
 ) -> None:
-    """Run the notebook on the executor; write what came back to ``executed``; raise as a local run would."""
+    """Run the notebook (here, or on the executor); write what came back to ``executed``; raise if it failed.
+
+    Both ways run :func:`coopstats.reports.remote.execute`, bytes in and out; here the kernel starts in
+    the caller's folder.
+    """
     from coopstats import __version__
     from coopstats.reports import remote
 
     with notebook_file(name, notebook_dir) as source:
         notebook = Path(source).read_bytes()
-    future = executor.submit(
-        remote.execute, notebook, dict(checked), timeout=timeout, kernel_name=KERNEL_NAME, version=__version__
-    )
-    result = future.result()
+    options = {"timeout": timeout, "kernel_name": KERNEL_NAME, "version": __version__}
+    if executor is None:
+        result = remote.execute(notebook, dict(checked), cwd=str(Path.cwd()), **options)
+    else:
+        result = executor.submit(remote.execute, notebook, dict(checked), **options).result()
     executed.write_bytes(result.notebook)
     if result.timed_out:
         raise _out_of_time(name, timeout, result.first_line)
