@@ -209,45 +209,15 @@ _APPROX_AFTER: tuple[tuple[str, str], ...] = (
 # Words between an approximation word and the number: 約為港幣, 超過了.
 _LINK_WORDS = ("為", "为", "是", "達", "达", "了", "有", "共", "佔", "占")
 
-_DECLINE_WORDS = (
-    "負增長",
-    "负增长",
-    "跌幅",
-    "降幅",
-    "下降",
-    "減少",
-    "减少",
-    "下跌",
-    "回落",
-    "降低",
-    "萎縮",
-    "萎缩",
-    "跌",
-    "減",
-    "减",
-)
-_GROWTH_WORDS = (
-    "增長",
-    "增长",
-    "增速",
-    "上升",
-    "增加",
-    "上漲",
-    "上涨",
-    "提高",
-    "提升",
-    "增幅",
-    "升幅",
-    "增",
-    "升",
-)
+_DECLINE_WORDS = vocabulary.measure_words("decline")
+_GROWTH_WORDS = vocabulary.measure_words("growth")
 # Comparisons that give a difference in percentage points its sign: 低于全国1.2个百分点.
 _PP_LOWER = ("低於", "低于", "慢")
 _PP_HIGHER = ("高於", "高于", "快")
 _CONTRIBUTION_WORDS = ("貢獻率", "贡献率", "拉動", "拉动")
 # 提高至, 下降到: the number after is the level reached.
 _TO_A_LEVEL = re.compile(r"\s*(?:了)?\s*(?:至|到)")
-_SHARE_WORDS = ("佔", "占", "比重", "份額", "份额", "佔比", "占比")
+_SHARE_WORDS = vocabulary.measure_words("share")
 _RATE_NOUNS = ("升幅", "增幅", "增速", "跌幅", "降幅")
 # A rate named after the number: 23.6%的跌幅, 61.5%之按年增幅.
 _RATE_AFTER = re.compile(r"\s*(?:的|之)\s*(?:按年|按月|按季)?\s*(?P<word>增幅|升幅|增長|增长|跌幅|降幅)")

@@ -55,6 +55,7 @@ __all__ = [
     "label_roles",
     "languages",
     "lead_rules",
+    "measure_words",
     "percent_point_forms",
     "physical_units",
     "role_colours",
@@ -89,6 +90,7 @@ _KINDS: dict[str, tuple[str, str] | None] = {
     "bracket": (r".+", "the closing bracket(s), |-separated in the order of forms"),
     "language": None,
     "economy": None,
+    "measure-word": None,
 }
 _ROLE_CODES = ("lead", "co", "responsible", "listed")
 
@@ -284,6 +286,21 @@ def physical_units() -> dict[str, str]:
 def percent_point_forms() -> tuple[str, ...]:
     """The written forms of "percentage points", longest first."""
     return tuple(_by_form("percent-point"))
+
+
+@cache
+def measure_words(code: str) -> tuple[str, ...]:
+    """Words that make the rate after them a growth, a decline or a share, longest first.
+
+    Examples
+    --------
+    >>> "回落" in measure_words("decline"), measure_words("share")[:2]
+    (True, ('份額', '份额'))
+    """
+    forms = [form for term in terms("measure-word") if term.code == code for form in term.forms]
+    if not forms:
+        raise ValueError(f"no measure words for {code!r}; the vocabulary has decline, growth, share")
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
 
 
 @cache
