@@ -23,7 +23,7 @@ import pandas as pd
 
 from coopstats import cache as frame_cache
 from coopstats import corpus
-from coopstats.schemas import conform, frame_of
+from coopstats.schemas import conform, frame_of, with_columns
 from coopstats.settings import DocumentSettings, check_requested
 
 if TYPE_CHECKING:
@@ -318,8 +318,10 @@ def _notes_frame(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | No
     return frame_of("notes", columns, len(notes) + len(rows))
 
 
-def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.DataFrame, pd.DataFrame, list]:
-    """Assignments; the tasks with a ``flag`` for clauses that name no agency; notes saying so."""
+def _assignments_frame(
+    task_frame: pd.DataFrame, lead_rule: str
+) -> tuple[pd.DataFrame, dict[str, list[Any]], list[dict[str, Any]]]:
+    """Assignments; the tasks' ``flag`` and ``n_agencies`` columns; notes of clauses naming no agency."""
     from coopstats import agency_resolution as agencies
 
     problems: list[tuple[str, int, str]] = []
@@ -327,9 +329,22 @@ def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.Dat
         "assignments", agencies.assign(task_frame, lead_rule=lead_rule, problems=problems)
     )
     flags = {task_id: "degenerate-clause" for task_id, _, _ in problems}
-    out = task_frame.copy()
-    out["flag"] = out["task_id"].map(flags).astype("string")
-    lines = dict(zip(out["task_id"], out["line"], strict=True))
+    task_ids = task_frame["task_id"].tolist()
+    names: dict[str, set[str]] = {}
+    for task_id, name in zip(
+        assignment_frame["task_id"].tolist(), assignment_frame["name"].tolist(), strict=True
+    ):
+        if isinstance(name, str):
+            names.setdefault(task_id, set()).add(name)
+    has_clause = task_frame["agency_clause"].notna().tolist()
+    task_columns = {
+        "flag": [flags.get(task_id) for task_id in task_ids],
+        "n_agencies": [
+            len(names.get(task_id, ())) if clause else None
+            for task_id, clause in zip(task_ids, has_clause, strict=True)
+        ],
+    }
+    lines = dict(zip(task_ids, task_frame["line"].tolist(), strict=True))
     notes = [
         {
             "doc_id": task_id.split("/", 1)[0],
@@ -339,7 +354,7 @@ def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.Dat
         }
         for task_id, clause_no, message in problems
     ]
-    return assignment_frame, out, notes
+    return assignment_frame, task_columns, notes
 
 
 def _figures_frame(provision_frame: pd.DataFrame, source: str, settings: DocumentSettings) -> pd.DataFrame:
@@ -355,16 +370,6 @@ def _figures_frame(provision_frame: pd.DataFrame, source: str, settings: Documen
     return conform("figures", figures)
 
 
-def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame) -> pd.DataFrame:
-    counts = assignment_frame.groupby("task_id")["name"].nunique()
-    out = task_frame.copy()
-    has_clause = out["agency_clause"].notna()
-    # pandas 3: build the column in one go (a .loc write into the mapped array hits a read-only buffer)
-    mapped = out["task_id"].map(counts).astype("Int64").fillna(0)
-    out["n_agencies"] = mapped.where(has_clause, pd.NA).astype("Int64")
-    return out
-
-
 def _build_document(
     settings: DocumentSettings,
     source: str,
@@ -377,7 +382,8 @@ def _build_document(
     """Every frame of one document, parsed from ``source[start:end]`` under resolved settings.
 
     ``read`` (what a reader gave for the file) adds each unit's ``page``,
-    ``table_no`` and ``row_no``.
+    ``table_no`` and ``row_no``. Columns added after a stage are built as
+    lists and joined to the stage's frame once (:func:`~coopstats.schemas.with_columns`).
     """
     from coopstats.outline import parse_outline
     from coopstats.themes import assign_themes
@@ -388,11 +394,11 @@ def _build_document(
         _provisions_frame(doc_id, outline), _tasks_frame(doc_id, source, outline)
     )
     provision_frame, task_frame = conform("provisions", provision_frame), conform("tasks", task_frame)
-    assignment_frame, task_frame, clause_notes = _assignments_frame(task_frame, settings.lead_rule)
-    task_frame = _with_agency_counts(task_frame, assignment_frame)
+    assignment_frame, task_columns, clause_notes = _assignments_frame(task_frame, settings.lead_rule)
     if read is not None:
-        provision_frame = _with_positions(provision_frame, read)
-        task_frame = _with_positions(task_frame, read)
+        provision_frame = with_columns("provisions", provision_frame, _positions(provision_frame, read))
+        task_columns.update(_positions(task_frame, read))
+    task_frame = with_columns("tasks", task_frame, task_columns)
     figure_frame = _figures_frame(provision_frame, source, settings)
     if read is not None:
         figure_frame = _with_table_positions(figure_frame, read)
@@ -948,23 +954,23 @@ def _with_reading_notes(
     return conform("notes", pd.concat([notes, extra], ignore_index=True))
 
 
-def _with_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
+def _positions(frame: pd.DataFrame, read: ReadDocument) -> dict[str, list[int | None]]:
     """``page``, ``table_no`` and ``row_no`` of each row's ``start``, from the reader's blocks."""
-    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
-    out = frame.copy()
-    for column in ("page", "table_no", "row_no"):
-        out[column] = pd.array([getattr(p, column) for p in positions], dtype="Int64")
-    return out
+    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"].tolist())
+    return {column: [getattr(p, column) for p in positions] for column in ("page", "table_no", "row_no")}
 
 
 def _with_table_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
     """A figure in a reader's table (HTML, Word) takes the reader's ``table_no`` and ``row_no``."""
-    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
-    out = frame.copy()
+    given = _positions(frame, read)
+    columns = {}
     for column in ("table_no", "row_no"):
-        given = pd.array([getattr(p, column) for p in positions], dtype="Int64")
-        out[column] = pd.Series(given, index=out.index).fillna(out[column]).astype("Int64")
-    return out
+        own = frame[column].tolist()
+        columns[column] = [
+            mine if theirs is None else theirs
+            for theirs, mine in zip(given[column], (None if pd.isna(v) else v for v in own), strict=True)
+        ]
+    return with_columns("figures", frame, columns)
 
 
 # A document title names its kind at the end: 通知, 意见, 重点工作, 行动计划 …
@@ -981,9 +987,15 @@ def _title(provisions: pd.DataFrame) -> str | None:
     """
     from coopstats.text import normalize
 
-    front = provisions[(provisions["level"] == "heading") & provisions["chapter_no"].isna()]
     lines: list[str] = []
-    for text in front["text"].dropna().astype(str):
+    for level, front_matter, text in zip(
+        provisions["level"].tolist(),
+        provisions["chapter_no"].isna().tolist(),
+        provisions["text"].tolist(),
+        strict=True,
+    ):
+        if level != "heading" or not front_matter or not isinstance(text, str):
+            continue
         if lines and normalize(lines[-1])[-1:] in "及和與与的":
             lines[-1] += text
         else:

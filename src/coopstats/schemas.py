@@ -19,7 +19,17 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
-__all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "validate"]
+__all__ = [
+    "FRAMES",
+    "Column",
+    "column_array",
+    "conform",
+    "data_dictionary",
+    "frame_of",
+    "pandera_schema",
+    "validate",
+    "with_columns",
+]
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
 ROLES = vocabulary.roles()
@@ -573,6 +583,34 @@ def frame_of(
     for column, dtype in (extra or {}).items():
         data[column] = column_array(dtype, columns.get(column, missing))
     return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
+
+
+def with_columns(name: str, frame: pd.DataFrame, columns: Mapping[str, Sequence[object]]) -> pd.DataFrame:
+    """``frame`` (conformed) with some declared columns given anew as lists, built in one step.
+
+    The other columns' arrays are reused, not copied or converted; the result is
+    conformed, like ``conform(name, frame)`` after setting each column.
+
+    Examples
+    --------
+    >>> notes = frame_of("notes", {"kind": ["page-header"]}, 1)
+    >>> with_columns("notes", notes, {"line": [203]})[["kind", "line"]].values.tolist()
+    [['page-header', 203]]
+    """
+    import pandas as pd
+
+    declared = {column.name: column for column in FRAMES[name]}
+    unknown = set(columns) - set(declared)
+    if unknown:
+        raise KeyError(f"not columns of {name}: {sorted(unknown)}")
+    data = {
+        column: column_array(declared[column], columns[column]) if column in columns else frame[column].array
+        for column in declared
+    }
+    for extra in frame.columns:
+        if extra not in data:
+            data[extra] = frame[extra].array
+    return pd.DataFrame(data, index=pd.RangeIndex(len(frame)), copy=False)
 
 
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
