@@ -586,9 +586,10 @@ def frame_of(
 
 
 def with_columns(name: str, frame: pd.DataFrame, columns: Mapping[str, Sequence[object]]) -> pd.DataFrame:
-    """``frame`` (conformed) with some declared columns given anew as lists, built in one step.
+    """``frame`` (conformed) with some declared columns given anew as lists.
 
-    The other columns' arrays are reused, not copied or converted; the result is
+    Set on a shallow copy: the other columns' arrays are shared (copy-on-write), not copied or
+    converted; the result is
     conformed, like ``conform(name, frame)`` after setting each column.
 
     Examples
@@ -597,20 +598,14 @@ def with_columns(name: str, frame: pd.DataFrame, columns: Mapping[str, Sequence[
     >>> with_columns("notes", notes, {"line": [203]})[["kind", "line"]].values.tolist()
     [['page-header', 203]]
     """
-    import pandas as pd
-
     declared = {column.name: column for column in FRAMES[name]}
     unknown = set(columns) - set(declared)
     if unknown:
         raise KeyError(f"not columns of {name}: {sorted(unknown)}")
-    data = {
-        column: column_array(declared[column], columns[column]) if column in columns else frame[column].array
-        for column in declared
-    }
-    for extra in frame.columns:
-        if extra not in data:
-            data[extra] = frame[extra].array
-    return pd.DataFrame(data, index=pd.RangeIndex(len(frame)), copy=False)
+    out = frame.copy(deep=False)  # copy-on-write: the other columns are shared, never copied
+    for column, values in columns.items():
+        out[column] = column_array(declared[column], values)
+    return out if _conformed(FRAMES[name], out) else conform(name, out)
 
 
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
