@@ -588,9 +588,9 @@ def frame_of(
 def with_columns(name: str, frame: pd.DataFrame, columns: Mapping[str, Sequence[object]]) -> pd.DataFrame:
     """``frame`` (conformed) with some declared columns given anew as lists.
 
-    Set on a shallow copy: the other columns' arrays are shared (copy-on-write), not copied or
-    converted; the result is
-    conformed, like ``conform(name, frame)`` after setting each column.
+    Set on a shallow copy: the other columns' arrays are shared (copy-on-write),
+    not copied or converted; the result is conformed, like ``conform(name, frame)``
+    after setting each column.
 
     Examples
     --------
