@@ -491,6 +491,7 @@ def cache_parsed(parsed: ParsedDocument) -> None:
 
 
 _MEMO: dict[tuple[str, str, tuple[str, ...]], pd.DataFrame] = {}
+_PRUNED: set[str] = set()
 
 
 def _corpus_frame(name: str) -> pd.DataFrame:
@@ -506,23 +507,42 @@ def _corpus_frame(name: str) -> pd.DataFrame:
     memo = _MEMO.get((env_key, name, doc_keys))
     if memo is not None:
         return memo
-    if not any(key[0] == env_key for key in _MEMO):
-        frame_cache.prune(env_key)
-    parts = [_document_frame(env_key, row, key, name) for row, key in zip(rows, doc_keys, strict=True)]
-    frame = conform(name, pd.concat(parts, ignore_index=True))
+    frame = _documents_frame(env_key, name, rows, doc_keys)
     _MEMO[(env_key, name, doc_keys)] = frame
     return frame
 
 
+def _documents_frame(
+    env_key: str, name: str, rows: list[corpus.DocumentEntry], doc_keys: tuple[str, ...]
+) -> pd.DataFrame:
+    """One frame of some corpus documents, in their order, each read from the cache (or parsed)."""
+    if env_key not in _PRUNED:  # once per process and environment
+        _PRUNED.add(env_key)
+        frame_cache.prune(env_key)
+    parts = [_document_frame(env_key, row, key, name) for row, key in zip(rows, doc_keys, strict=True)]
+    return conform(name, pd.concat(parts, ignore_index=True))
+
+
 def _select(name: str, doc_id: DocIds) -> pd.DataFrame:
+    """A corpus frame, or the rows of the documents asked for, in the order asked.
+
+    Documents asked for by id are read alone (a large user corpus is not read for one
+    document), unless this process already holds the whole frame.
+    """
     wanted = corpus.select(doc_id)
-    frame = _corpus_frame(name)
     if doc_id is None:
-        return frame.copy()
-    order = {d: i for i, d in enumerate(wanted)}
-    out = frame[frame["doc_id"].isin(wanted)]
-    out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
-    return out.reset_index(drop=True)
+        return _corpus_frame(name).copy()
+    env_key = frame_cache.environment_key()
+    rows = {row.doc_id: row for row in corpus.manifest()}
+    keys = {doc: _corpus_document_key(row) for doc, row in rows.items()}
+    whole = _MEMO.get((env_key, name, tuple(keys.values())))
+    if whole is not None:
+        order = {d: i for i, d in enumerate(wanted)}
+        out = whole[whole["doc_id"].isin(wanted)]
+        out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
+        return out.reset_index(drop=True)
+    chosen = list(dict.fromkeys(wanted))
+    return _documents_frame(env_key, name, [rows[d] for d in chosen], tuple(keys[d] for d in chosen))
 
 
 # ---------------------------------------------------------------------------
