@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 __all__ = [
     "FRAMES",
     "Column",
+    "Columns",
     "column_array",
     "conform",
     "data_dictionary",
     "frame_of",
     "pandera_schema",
     "validate",
-    "with_columns",
 ]
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
@@ -547,6 +547,65 @@ _FAST_ARRAYS = {
 }
 
 
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """The columns of one declared frame as plain Python lists, before pandas.
+
+    The document pipeline passes these between its stages and turns them into a
+    :class:`pandas.DataFrame` once, when a frame is read (:meth:`frame`).
+
+    Attributes
+    ----------
+    name : str
+        The frame's name in :data:`FRAMES`.
+    data : mapping of str to list
+        Values of the columns given (``None`` for missing); a declared column
+        not given is all missing.
+    length : int
+        The number of rows.
+
+    Examples
+    --------
+    >>> notes = Columns("notes", {"kind": ["page-header"], "line": [203]}, 1)
+    >>> notes["line"], notes["message"], len(notes)
+    ([203], [None], 1)
+    >>> notes.replace(message=["a running header"]).frame()["message"].tolist()
+    ['a running header']
+    """
+
+    name: str
+    data: Mapping[str, list[object]]
+    length: int
+
+    def __post_init__(self) -> None:
+        declared = {column.name for column in FRAMES[self.name]}
+        unknown = [c for c in self.data if c not in declared]
+        if unknown:
+            raise KeyError(f"not columns of {self.name}: {unknown}")
+        wrong = {c: len(v) for c, v in self.data.items() if len(v) != self.length}
+        if wrong:
+            raise ValueError(f"{self.name}: {self.length} rows, but columns of lengths {wrong}")
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, column: str) -> list[object]:
+        values = self.data.get(column)
+        if values is not None:
+            return values
+        if any(c.name == column for c in FRAMES[self.name]):
+            return [None] * self.length
+        raise KeyError(f"not a column of {self.name}: {column!r}")
+
+    def replace(self, **columns: list[object]) -> Columns:
+        """The same rows with some columns given anew."""
+        return Columns(self.name, {**self.data, **columns}, self.length)
+
+    def frame(self) -> pd.DataFrame:
+        """The pandas frame, in declared order and final dtypes (:func:`frame_of`)."""
+        return frame_of(self.name, self.data, self.length)
+
+
 def frame_of(
     name: str, columns: Mapping[str, Sequence[object]], length: int, extra: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
@@ -583,29 +642,6 @@ def frame_of(
     for column, dtype in (extra or {}).items():
         data[column] = column_array(dtype, columns.get(column, missing))
     return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
-
-
-def with_columns(name: str, frame: pd.DataFrame, columns: Mapping[str, Sequence[object]]) -> pd.DataFrame:
-    """``frame`` (conformed) with some declared columns given anew as lists.
-
-    Set on a shallow copy: the other columns' arrays are shared (copy-on-write),
-    not copied or converted; the result is conformed, like ``conform(name, frame)``
-    after setting each column.
-
-    Examples
-    --------
-    >>> notes = frame_of("notes", {"kind": ["page-header"]}, 1)
-    >>> with_columns("notes", notes, {"line": [203]})[["kind", "line"]].values.tolist()
-    [['page-header', 203]]
-    """
-    declared = {column.name: column for column in FRAMES[name]}
-    unknown = set(columns) - set(declared)
-    if unknown:
-        raise KeyError(f"not columns of {name}: {sorted(unknown)}")
-    out = frame.copy(deep=False)  # copy-on-write: the other columns are shared, never copied
-    for column, values in columns.items():
-        out[column] = column_array(declared[column], values)
-    return out if _conformed(FRAMES[name], out) else conform(name, out)
 
 
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
