@@ -47,7 +47,7 @@ import pandas as pd
 
 from coopstats import _resources, clauses, vocabulary
 from coopstats.errors import ParseError, ParseWarning, ReferenceDataError, UnknownAgencyWarning
-from coopstats.schemas import FRAMES
+from coopstats.schemas import FRAMES, column_array
 from coopstats.text import has_control_characters, normalize, normalized_with_positions, to_simplified
 
 __all__ = [
@@ -760,8 +760,21 @@ def _resolve(clause: str, lead_rule: str, index: _Index) -> tuple[list[dict[str,
     return records, prepared
 
 
+def _is_missing(value: object) -> bool:
+    """Whether a cell read with ``tolist()`` is missing (``None``, ``<NA>`` or NaN)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _records_frame(records: list[dict[str, Any]], dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """Records as a frame built column by column, each column made once in its final dtype."""
+    data = {
+        name: column_array(dtype, [record.get(name) for record in records]) for name, dtype in dtypes.items()
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(len(records)), copy=False)
+
+
 def _resolved_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records, columns=list(_RESOLVED_COLUMNS)).astype(_RESOLVED_COLUMNS)
+    return _records_frame(records, _RESOLVED_COLUMNS)
 
 
 def resolve_agencies(
@@ -992,14 +1005,11 @@ def assign(
     index = _index_for(registry)
     records: list[dict[str, Any]] = []
     stated: set[str] = set()  # documents whose clauses stated the first-listed rule: it holds from there on
-    for doc_id, task_id, task_clauses in tasks[["doc_id", "task_id", "agency_clause"]].itertuples(
-        index=False
-    ):
-        if (
-            task_clauses is None
-            or task_clauses is pd.NA
-            or (isinstance(task_clauses, float) and pd.isna(task_clauses))
-        ):
+    columns = zip(
+        tasks["doc_id"].tolist(), tasks["task_id"].tolist(), tasks["agency_clause"].tolist(), strict=True
+    )
+    for doc_id, task_id, task_clauses in columns:
+        if _is_missing(task_clauses):
             continue
         rule = rules.get(str(doc_id), default_rule)
         if str(doc_id) in stated and rule == "marker":
@@ -1033,5 +1043,4 @@ def assign(
             UnknownAgencyWarning,
             stacklevel=2,
         )
-    out = pd.DataFrame.from_records(records, columns=list(_ASSIGNMENT_COLUMNS))
-    return out.astype(_ASSIGNMENT_COLUMNS)
+    return _records_frame(records, _ASSIGNMENT_COLUMNS)
