@@ -32,7 +32,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from coopstats._resources import data_dir
@@ -194,9 +194,76 @@ def themes() -> pd.DataFrame:
     return tables().themes.copy()
 
 
+@dataclass(frozen=True)
+class _KeywordMatcher:
+    """Every keyword of the tables in one precompiled pattern.
+
+    ``pattern`` is the keywords' match forms as a trie (one branch per first
+    character), so a search skips to the next character a keyword can start
+    with and there matches the longest keyword starting at it; ``inside`` maps
+    each such keyword to the indices (into ``keyword_list``) of every keyword
+    it contains, itself included. Searching again one character after each
+    match start finds every keyword of a text: each occurrence of a keyword
+    lies inside the longest keyword starting where it starts.
+    """
+
+    pattern: re.Pattern[str]
+    inside: dict[str, tuple[int, ...]]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """Regex of ``words`` as a trie whose optional tails are greedy: the longest word matches."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
+
+
+@cache
+def _keyword_matcher() -> _KeywordMatcher:
+    keyword_list = tables().keyword_list
+    forms = sorted({keyword for keyword, _, _ in keyword_list if keyword})
+    inside = {
+        form: tuple(i for i, (keyword, _, _) in enumerate(keyword_list) if keyword and keyword in form)
+        for form in forms
+    }
+    # no keyword at all: a pattern that never matches
+    return _KeywordMatcher(re.compile(_trie_pattern(forms) if forms else r"(?!)"), inside)
+
+
+def _keyword_indices(form: str) -> set[int]:
+    """Indices into ``keyword_list`` of the keywords occurring in a text already in match form."""
+    matcher = _keyword_matcher()
+    search, inside = matcher.pattern.search, matcher.inside
+    found: set[int] = set()
+    position = 0
+    while (match := search(form, position)) is not None:
+        found.update(inside[match.group()])
+        position = match.start() + 1
+    return found
+
+
 def _keyword_hits(form: str) -> list[tuple[str, str]]:
     """(topic, theme) of every keyword in a text already in match form, each keyword counted once."""
-    return [(topic, theme) for keyword, topic, theme in tables().keyword_list if keyword and keyword in form]
+    keyword_list = tables().keyword_list
+    return [keyword_list[i][1:] for i in sorted(_keyword_indices(form))]
+
+
+def _topics_of_form(form: str) -> str | None:
+    keyword_list = tables().keyword_list
+    found = sorted({keyword_list[i][1] for i in _keyword_indices(form)})
+    return "|".join(found) if found else None
 
 
 def topics_of(text: str | None) -> str | None:
@@ -211,8 +278,7 @@ def topics_of(text: str | None) -> str | None:
     """
     if not text:
         return None
-    found = sorted({topic for topic, _ in _keyword_hits(match_form(text))})
-    return "|".join(found) if found else None
+    return _topics_of_form(match_form(text))
 
 
 _UNMAPPED = object()
@@ -238,7 +304,13 @@ def _heading_theme(heading: str | None) -> str | object | None:
     """Like :func:`heading_theme`, but ``_UNMAPPED`` when nothing decides (so callers fall back)."""
     if heading is None or not str(heading).strip():
         return _UNMAPPED
-    key = heading_key(str(heading))
+    return _theme_of_heading(str(heading))
+
+
+@lru_cache(maxsize=8192)
+def _theme_of_heading(heading: str) -> str | object | None:
+    """Theme of a non-blank heading (it depends on the reference tables only: kept per process)."""
+    key = heading_key(heading)
     known = tables().theme_by_key
     if key in known:
         return known[key]  # None for front matter: a decided "no theme"
@@ -263,12 +335,24 @@ def _is_missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def _provision_themes(provisions: pd.DataFrame) -> list[str | None]:
+def _values(frame: pd.DataFrame, column: str) -> list[object]:
+    """A column's values as a list (``None`` for every row where the frame lacks the column)."""
+    return frame[column].tolist() if column in frame.columns else [None] * len(frame)
+
+
+def _provision_themes(
+    doc_ids: list[object],
+    node_ids: list[object],
+    parent_ids: list[object],
+    levels: list[object],
+    headings: list[object],
+) -> list[str | None]:
     """Theme of every provision row, walking up the parent chain within its document."""
-    rows = provisions[["doc_id", "node_id", "parent_id", "level", "heading"]].astype(object)
     records = {
         (doc, node): (parent, str(level) if not _is_missing(level) else "", heading)
-        for doc, node, parent, level, heading in rows.itertuples(index=False)
+        for doc, node, parent, level, heading in zip(
+            doc_ids, node_ids, parent_ids, levels, headings, strict=True
+        )
     }
     memo: dict[tuple[object, object], str | None] = {}
 
@@ -287,7 +371,7 @@ def _provision_themes(provisions: pd.DataFrame) -> list[str | None]:
         memo[(doc, node)] = result  # type: ignore[assignment]
         return result  # type: ignore[return-value]
 
-    return [theme_of(doc, node) for doc, node in zip(rows["doc_id"], rows["node_id"], strict=True)]
+    return [theme_of(doc, node) for doc, node in zip(doc_ids, node_ids, strict=True)]
 
 
 def _task_theme_from_titles(section_title: object, chapter_title: object) -> str | None:
@@ -297,6 +381,31 @@ def _task_theme_from_titles(section_title: object, chapter_title: object) -> str
             if theme is not _UNMAPPED:
                 return theme  # type: ignore[return-value]
     return None
+
+
+def _topics(texts: list[object]) -> list[str | None]:
+    """Topics of every text (``None`` where missing or without keyword); a text seen twice is matched once."""
+    seen: dict[str, str | None] = {}
+    out: list[str | None] = []
+    for text in texts:
+        if _is_missing(text):
+            out.append(None)
+            continue
+        text = str(text)
+        if text not in seen:
+            seen[text] = _topics_of_form(match_form(text)) if text else None
+        out.append(seen[text])
+    return out
+
+
+def _with_columns(frame: pd.DataFrame, theme: list[str | None], topics: list[str | None]) -> pd.DataFrame:
+    """A shallow copy of ``frame`` with its ``theme`` and ``topics`` columns set (``string``)."""
+    import pandas as pd
+
+    out = frame.copy(deep=False)
+    out["theme"] = pd.array(theme, dtype="string")
+    out["topics"] = pd.array(topics, dtype="string")
+    return out
 
 
 def assign_themes(provisions: pd.DataFrame, tasks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -334,45 +443,39 @@ def assign_themes(provisions: pd.DataFrame, tasks: pd.DataFrame) -> tuple[pd.Dat
     >>> p["theme"].tolist(), t[["theme", "topics"]].iloc[0].tolist()
     (['services', 'finance', 'finance'], ['finance', 'insurance'])
     """
-    import pandas as pd
-
-    provisions = provisions.copy()
-    tasks = tasks.copy()
+    # the columns are read once as lists; the work is on plain values; each frame gets its two columns once
+    provision_themes: list[str | None] = []
+    provision_topics: list[str | None] = []
+    by_node: dict[tuple[object, object], str | None] = {}
     if len(provisions):
-        provisions["theme"] = pd.array(_provision_themes(provisions), dtype="string")
-        provisions["topics"] = pd.array(
-            [topics_of(None if _is_missing(t) else str(t)) for t in provisions["text"]], dtype="string"
+        doc_ids, node_ids = provisions["doc_id"].tolist(), provisions["node_id"].tolist()
+        provision_themes = _provision_themes(
+            doc_ids,
+            node_ids,
+            provisions["parent_id"].tolist(),
+            provisions["level"].tolist(),
+            provisions["heading"].tolist(),
         )
-    else:
-        provisions["theme"] = pd.array([], dtype="string")
-        provisions["topics"] = pd.array([], dtype="string")
-    by_node = dict(
-        zip(
-            zip(
-                provisions.get("doc_id", pd.Series(dtype=object)),
-                provisions.get("node_id", pd.Series(dtype=object)),
-                strict=True,
-            ),
-            provisions["theme"],
-            strict=True,
-        )
-    )
+        provision_topics = _topics(provisions["text"].tolist())
+        by_node = dict(zip(zip(doc_ids, node_ids, strict=True), provision_themes, strict=True))
     task_themes: list[str | None] = []
-    for row in tasks.itertuples(index=False):
-        key = (getattr(row, "doc_id", None), getattr(row, "node_id", None))
+    rows = zip(
+        _values(tasks, "doc_id"),
+        _values(tasks, "node_id"),
+        _values(tasks, "section_title"),
+        _values(tasks, "chapter_title"),
+        strict=True,
+    )
+    for doc_id, node_id, section_title, chapter_title in rows:
+        key = (doc_id, node_id)
         if key in by_node:
-            theme = by_node[key]
-            task_themes.append(None if _is_missing(theme) else str(theme))
+            task_themes.append(by_node[key])
         else:
-            task_themes.append(
-                _task_theme_from_titles(
-                    getattr(row, "section_title", None), getattr(row, "chapter_title", None)
-                )
-            )
-    tasks["theme"] = pd.array(task_themes, dtype="string")
-    texts = tasks["text"] if "text" in tasks else pd.Series([None] * len(tasks), dtype=object)
-    tasks["topics"] = pd.array([topics_of(None if _is_missing(t) else str(t)) for t in texts], dtype="string")
-    unthemed = int(tasks["theme"].isna().sum())
+            task_themes.append(_task_theme_from_titles(section_title, chapter_title))
+    task_topics = _topics(_values(tasks, "text"))
+    provisions = _with_columns(provisions, provision_themes, provision_topics)
+    tasks = _with_columns(tasks, task_themes, task_topics)
+    unthemed = sum(theme is None for theme in task_themes)
     if unthemed:
         logger.info("%d of %d tasks have no theme (no heading above them maps to one)", unthemed, len(tasks))
     return provisions, tasks
