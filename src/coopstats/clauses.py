@@ -135,8 +135,15 @@ def bracket_balance(text: str) -> int:
     >>> bracket_balance("推进(省商务厅、《规划》"), bracket_balance("(甲)")
     (1, 0)
     """
+    openers, closers = _bracket_patterns()
+    return len(openers.findall(text)) - len(closers.findall(text))
+
+
+@cache
+def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One character class of every opener and one of every closer (a count is one regex pass)."""
     openers, closers = _all_brackets()
-    return sum(ch in openers for ch in text) - sum(ch in closers for ch in text)
+    return tuple(re.compile("[" + re.escape("".join(sorted(chars))) + "]") for chars in (openers, closers))  # type: ignore[return-value]
 
 
 def is_opener(ch: str) -> bool:
@@ -263,20 +270,30 @@ def _label_kind(label: str) -> tuple[str, str | None]:
     return "agency", None
 
 
+@cache
+def _label_after_boundary() -> re.Pattern[str]:
+    """A label right after a field boundary (the first label of a stretch may stand at its start)."""
+    return re.compile(rf"(?<=[{re.escape(_FIELD_BOUNDARY)}])(?:{_label_pattern().pattern})")
+
+
 def _labels(simp: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """Labels ``(start, end_after_colon, label)`` in ``simp[start:end]`` that start a field."""
+    """Labels ``(start, end_after_colon, label)`` in ``simp[start:end]`` that start a field.
+
+    A label stands at ``start`` or right after a field boundary; the search goes on after
+    each label's colon.
+    """
     end = len(simp) if end is None else end
+    if start >= end:
+        return []
     found: list[tuple[int, int, str]] = []
-    pattern = _label_pattern()
-    i = start
-    while i < end:
-        if i == start or simp[i - 1] in _FIELD_BOUNDARY:
-            match = pattern.match(simp, i, end)
-            if match is not None:
-                found.append((i, match.end(), match["label"]))
-                i = match.end()
-                continue
-        i += 1
+    position = start + 1
+    if (first := _label_pattern().match(simp, start, end)) is not None:
+        found.append((start, first.end(), first["label"]))
+        position = first.end()
+    found.extend(
+        (match.start(), match.end(), match["label"])
+        for match in _label_after_boundary().finditer(simp, position, end)
+    )
     return found
 
 
@@ -384,9 +401,10 @@ def field_run(text: str, start: int = 0, end: int | None = None) -> Clause | Non
     """
     end = len(text) if end is None else end
     a, b = _trim(text, start, end)
-    simp = to_simplified(text)
-    labels = _labels(simp, a, b)
-    if not labels or labels[0][0] != a:
+    # a label ends with a colon, which script conversion leaves where it is: no colon, no field run
+    if text.find(":", a, b) == -1 and text.find("：", a, b) == -1:
+        return None
+    if _label_pattern().match(to_simplified(text), a, b) is None:
         return None
     return Clause("fields", (a, b), (a, b), clause_fields(text, a, b))
 
