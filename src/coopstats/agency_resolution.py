@@ -925,8 +925,9 @@ def detect_lead_rule(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
+    # converted once: a second conversion changes no character the statement is matched on
     simplified = to_simplified(normalize(text))
-    return "first-listed" if clauses.first_listed_statements(simplified) else "marker"
+    return "first-listed" if clauses.first_listed_statements(simplified, simplified=True) else "marker"
 
 
 # The assignments frame's columns and dtypes, as declared once in the schemas (roles stay text here;

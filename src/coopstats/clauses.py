@@ -527,8 +527,11 @@ _FIRST_LISTED = re.compile(
 )
 
 
-def first_listed_statements(text: str) -> list[tuple[int, int]]:
+def first_listed_statements(text: str, *, simplified: bool = False) -> list[tuple[int, int]]:
     """Spans of statements that the first-listed unit leads (``排首位者牵头，下同``).
+
+    ``simplified=True`` says ``text`` already is in simplified script (it is not
+    converted again).
 
     Examples
     --------
@@ -540,8 +543,38 @@ def first_listed_statements(text: str) -> list[tuple[int, int]]:
     >>> first_listed_statements("省发展改革委牵头,省财政厅配合")
     []
     """
-    simp = to_simplified(text)
-    return [m.span() for m in _FIRST_LISTED.finditer(simp) if m.group().strip()]
+    return _first_listed_spans(text if simplified else to_simplified(text))
+
+
+# Every statement holds 首 or 第一 (排名第一 included) at most this far from its start: the optional
+# 列在/排在 (2) and the gap before the ordinal (8), and 排名 before 第一 (2).
+_FIRST_LISTED_ANCHOR = re.compile(r"首|第一")
+_FIRST_LISTED_REACH = 12
+
+
+def _first_listed_spans(simp: str) -> list[tuple[int, int]]:
+    """:func:`first_listed_statements` of text already simplified.
+
+    What ``_FIRST_LISTED.finditer`` finds, tried only at the starts within reach of
+    an ordinal: the leftmost statement from where the last one ended, each time.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0  # where the next statement may start
+    tried = 0  # every start before this was tried
+    match_at = _FIRST_LISTED.match
+    for anchor in _FIRST_LISTED_ANCHOR.finditer(simp):
+        at = anchor.start()
+        start = max(position, tried, at - _FIRST_LISTED_REACH)
+        while start <= at:
+            found = match_at(simp, start)
+            if found is not None:
+                if found.group().strip():
+                    spans.append(found.span())
+                position = max(found.end(), start + 1)
+                break
+            start += 1
+        tried = max(tried, at + 1)
+    return spans
 
 
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -658,9 +691,10 @@ def _cells_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _header_kind(cell: str) -> tuple[str, str | None] | None:
-    simp = to_simplified(cell).strip()
-    if not simp or len(simp) > 8:
+    stripped = cell.strip()
+    if not stripped or len(stripped) > 8:  # script conversion keeps the length and the whitespace
         return None
+    simp = to_simplified(cell).strip()
     fields = vocabulary.field_labels()
     for form, kind in fields.items():
         if simp.endswith(form):
