@@ -400,11 +400,11 @@ def _topics(texts: list[object]) -> list[str | None]:
 
 def _with_columns(frame: pd.DataFrame, theme: list[str | None], topics: list[str | None]) -> pd.DataFrame:
     """A shallow copy of ``frame`` with its ``theme`` and ``topics`` columns set (``string``)."""
-    import pandas as pd
+    from coopstats.schemas import column_array
 
-    out = frame.copy(deep=False)
-    out["theme"] = pd.array(theme, dtype="string")
-    out["topics"] = pd.array(topics, dtype="string")
+    out = frame.copy(deep=False)  # copy-on-write: the other columns are shared, never copied
+    out["theme"] = column_array("string", theme)
+    out["topics"] = column_array("string", topics)
     return out
 
 
