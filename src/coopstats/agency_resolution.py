@@ -91,7 +91,8 @@ PLACES: tuple[str, ...] = (
     "福建", "江西", "湖南", "广西", "海南", "四川", "贵州", "云南", "北京", "上海",
 )  # fmt: skip
 
-_PLACE_ALTERNATION = "|".join(sorted(PLACES, key=len, reverse=True))
+_PLACES_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(PLACES, key=len, reverse=True))
+_PLACE_ALTERNATION = "|".join(_PLACES_LONGEST_FIRST)
 
 # The jurisdiction a name starts with: this is what distributes along a 、 chain.
 _JURISDICTION_PREFIX = re.compile(
@@ -314,14 +315,17 @@ def _index_for(registry: pd.DataFrame | None) -> _Index:
 def _lookup(name: str, index: _Index) -> str | None:
     """agency_id of a name (matching key), trying the long forms of the genre too."""
     key = _key(name)
+    by_key = index.by_key
+    if key in by_key:
+        return by_key[key]
+    province = "省" + key[3:] if key.startswith("广东省") else key  # 广东省财政厅 = 省财政厅
     for candidate in (
-        key,
-        re.sub(r"^广东省", "省", key),  # 广东省财政厅 = 省财政厅
+        province,
         key.replace("人民政府", "政府"),  # 广州市人民政府 = 广州市政府
-        re.sub(r"^广东省", "省", key).replace("人民政府", "政府"),
+        province.replace("人民政府", "政府"),
     ):
-        if candidate in index.by_key:
-            return index.by_key[candidate]
+        if candidate in by_key:
+            return by_key[candidate]
     return None
 
 
@@ -358,14 +362,20 @@ class _Clause:
     first_listed: bool = False  # the clause states the first-listed rule
 
 
-def _is_matched(ch: str) -> bool:
-    """Characters a clause is matched on: no whitespace, no control characters."""
-    return not ch.isspace() and not has_control_characters(ch)
+class _MatchedCharacters(dict[str, bool]):
+    """Characters a clause is matched on (no whitespace, no control characters), once per character."""
+
+    def __missing__(self, ch: str) -> bool:
+        value = self[ch] = not ch.isspace() and not has_control_characters(ch)
+        return value
+
+
+_MATCHED = _MatchedCharacters()
 
 
 def _prepare(clause: str) -> _Clause:
     text, positions = normalized_with_positions(
-        clause, simplified=True, keep=_is_matched, space_runs=";", drop_glosses=True
+        clause, simplified=True, keep=_MATCHED.__getitem__, space_runs=";", drop_glosses=True
     )
     depth = 0
     balanced = True
@@ -536,7 +546,7 @@ def _cover(clause: _Clause, start: int, end: int) -> None:
 
 def _place_split(name: str) -> tuple[str, str] | None:
     """Split 珠海市政府 into (珠海, 市政府) at the longest leading place name."""
-    for place in sorted(PLACES, key=len, reverse=True):
+    for place in _PLACES_LONGEST_FIRST:
         if name.startswith(place) and len(name) > len(place):
             return place, name[len(place) :]
     return None

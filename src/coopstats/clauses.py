@@ -27,10 +27,13 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from coopstats import vocabulary
 from coopstats.text import to_simplified
@@ -256,6 +259,7 @@ def _label_pattern() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=4096)
 def _label_kind(label: str) -> tuple[str, str | None]:
     """(kind, role) of a label, from its words (simplified script)."""
     persons = [f for f, kind in vocabulary.field_labels().items() if kind == "person"]
@@ -409,6 +413,28 @@ def field_run(text: str, start: int = 0, end: int | None = None) -> Clause | Non
     return Clause("fields", (a, b), (a, b), clause_fields(text, a, b))
 
 
+_GAP = re.compile(r"\s+")
+
+
+class _NextFrom:
+    """The first position at or after ``at`` where something is found, asked for growing ``at``.
+
+    ``find(at)`` gives that position (``-1``: none up to the end). A position found
+    stays the answer until ``at`` passes it, so no stretch is scanned twice (linear
+    however many fields a text has).
+    """
+
+    def __init__(self, find: Callable[[int], int]) -> None:
+        self._find = find
+        self._at = sys.maxsize  # where the last scan started
+        self._found = -1  # what it found
+
+    def __call__(self, at: int) -> int:
+        if at < self._at or (self._found != -1 and at > self._found):
+            self._at, self._found = at, self._find(at)
+        return self._found
+
+
 def inline_fields(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, Clause]]:
     """Task segments of a run-on text with inline fields: ``(task_start, clause)`` per task.
 
@@ -427,18 +453,17 @@ def inline_fields(text: str, start: int = 0, end: int | None = None) -> list[tup
     out: list[tuple[int, Clause]] = []
     task_start = start
     labels = [lab for lab in _labels(simp, start, end) if _label_kind(lab[2])[0] in ("agency", "division")]
+    starts = [lab[0] for lab in labels]
+    stops = _NextFrom(lambda at: simp.find("。", at, end))
+    gaps = _NextFrom(lambda at: gap.start() if (gap := _GAP.search(simp, at, end)) else -1)
     for label_start, label_end, _label in labels:
         if label_start < task_start:
             continue
-        stop = simp.find("。", label_end, end)
-        gap = re.compile(r"\s{1,}").search(simp, label_end, end)
-        value_end = min(x for x in (stop, gap.start() if gap else -1, end) if x != -1)
+        stop, space = stops(label_end), gaps(label_end)
+        value_end = min(x for x in (stop, space, end) if x != -1)
         # following agency labels right after this field belong to the same clause
-        while True:
-            nxt = [lab for lab in labels if value_end <= lab[0] <= value_end + 2]
-            if not nxt:
-                break
-            stop = simp.find("。", nxt[0][1], end)
+        while (k := bisect.bisect_left(starts, value_end)) < len(starts) and starts[k] <= value_end + 2:
+            stop = stops(labels[k][1])
             value_end = stop if stop != -1 else end
         clause = Clause(
             "fields",
