@@ -379,10 +379,10 @@ def _prepare(clause: str) -> _Clause:
     )
     depth = 0
     balanced = True
-    for ch in text:
-        if clauses.is_opener(ch):
+    for match in _bracket().finditer(text):
+        if match["open"] is not None:
             depth += 1
-        elif clauses.is_closer(ch):
+        else:
             depth -= 1
             if depth < 0:
                 balanced = False
@@ -406,29 +406,50 @@ def _strip_enclosing_parentheses(clause: _Clause) -> tuple[int, int]:
     return 0, len(text)
 
 
+@cache
+def _bracket() -> re.Pattern[str]:
+    """An opening (group ``open``) or a closing bracket (group ``close``)."""
+    openers, closers = clauses.bracket_characters()
+    return re.compile(
+        rf"(?P<open>[{re.escape(''.join(sorted(openers)))}])|(?P<close>[{re.escape(''.join(sorted(closers)))}])"
+    )
+
+
+@cache
+def _separator_or_bracket() -> re.Pattern[str]:
+    """A bracket (which changes the depth) or a separator (which splits at depth 0)."""
+    return re.compile(f"{_bracket().pattern}|{_SEPARATOR.pattern}", re.VERBOSE)
+
+
 def _split(clause: _Clause, start: int, end: int) -> list[_Token]:
-    """Split ``text[start:end]`` at separators of depth 0 (all separators when brackets are unbalanced)."""
+    """Split ``text[start:end]`` at separators of depth 0 (all separators when brackets are unbalanced).
+
+    No separator holds a bracket, so one pass over brackets and separators together
+    sees every change of depth.
+    """
     text = clause.text
     tokens: list[_Token] = []
     depth = 0
     begin = start
     joined_by = "start"
-    i = start
-    while i < end:
-        ch = text[i]
-        if clause.balanced and clauses.is_opener(ch):
-            depth += 1
-        elif clause.balanced and clauses.is_closer(ch):
-            depth -= 1
-        elif depth == 0 and (match := _SEPARATOR.match(text, i, end)):
-            tokens.append(_Token(text[begin:i], begin, i, joined_by))
-            for j in range(match.start(), match.end()):
-                clause.covered[j] = True
-            joined_by = next(kind for kind in ("with", "chain", "group") if match[kind])
-            i = match.end()
-            begin = i
-            continue
-        i += 1
+    pattern = _separator_or_bracket() if clause.balanced else _SEPARATOR
+    covered = clause.covered
+    for match in pattern.finditer(text, start, end):
+        if clause.balanced:
+            if match["open"] is not None:
+                depth += 1
+                continue
+            if match["close"] is not None:
+                depth -= 1
+                continue
+            if depth != 0:
+                continue
+        i = match.start()
+        tokens.append(_Token(text[begin:i], begin, i, joined_by))
+        for j in range(i, match.end()):
+            covered[j] = True
+        joined_by = next(kind for kind in ("with", "chain", "group") if match[kind])
+        begin = match.end()
     tokens.append(_Token(text[begin:end], begin, end, joined_by))
     return tokens
 

@@ -45,6 +45,7 @@ __all__ = [
     "Table",
     "TableRow",
     "bracket_balance",
+    "bracket_characters",
     "clause_fields",
     "deadline_date",
     "field_run",
@@ -147,6 +148,18 @@ def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One character class of every opener and one of every closer (a count is one regex pass)."""
     openers, closers = _all_brackets()
     return tuple(re.compile("[" + re.escape("".join(sorted(chars))) + "]") for chars in (openers, closers))  # type: ignore[return-value]
+
+
+def bracket_characters() -> tuple[frozenset[str], frozenset[str]]:
+    """Every opening and every closing bracket (agency clause brackets, quotes, titles).
+
+    Examples
+    --------
+    >>> openers, closers = bracket_characters()
+    >>> "（" in openers, "》" in closers
+    (True, True)
+    """
+    return _all_brackets()
 
 
 def is_opener(ch: str) -> bool:
