@@ -91,8 +91,10 @@ PLACES: tuple[str, ...] = (
     "福建", "江西", "湖南", "广西", "海南", "四川", "贵州", "云南", "北京", "上海",
 )  # fmt: skip
 
-_PLACES_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(PLACES, key=len, reverse=True))
-_PLACE_ALTERNATION = "|".join(_PLACES_LONGEST_FIRST)
+_PLACE_ALTERNATION = "|".join(sorted(PLACES, key=len, reverse=True))
+_PLACE_SET = frozenset(PLACES)
+# The longest place a name starts with, where more follows it.
+_PLACE_HEAD = re.compile(rf"(?:{_PLACE_ALTERNATION})(?=.)", re.DOTALL)
 
 # The jurisdiction a name starts with: this is what distributes along a 、 chain.
 _JURISDICTION_PREFIX = re.compile(
@@ -567,10 +569,8 @@ def _cover(clause: _Clause, start: int, end: int) -> None:
 
 def _place_split(name: str) -> tuple[str, str] | None:
     """Split 珠海市政府 into (珠海, 市政府) at the longest leading place name."""
-    for place in _PLACES_LONGEST_FIRST:
-        if name.startswith(place) and len(name) > len(place):
-            return place, name[len(place) :]
-    return None
+    match = _PLACE_HEAD.match(name)
+    return (match.group(), name[match.end() :]) if match is not None else None
 
 
 # A bare district or county of two characters (天河区, 从化区): a suffix distributes over it too.
@@ -579,7 +579,7 @@ _DISTRICT_SPLIT = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2})[区县](?P<suffix>
 
 
 def _is_bare_place(name: str) -> bool:
-    return _PLACE_LEVEL_ENDING.sub("", name) in PLACES or bool(_BARE_DISTRICT.match(name))
+    return _PLACE_LEVEL_ENDING.sub("", name) in _PLACE_SET or bool(_BARE_DISTRICT.match(name))
 
 
 def _distribute_suffixes(tokens: list[_Token]) -> None:

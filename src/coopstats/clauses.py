@@ -715,6 +715,9 @@ def _trim_cell(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _cells_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cell spans of one physical line (cells split by tabs, │ or |)."""
+    if _CELL_SPLIT.search(text, start, end) is None:  # one cell (most lines: prose)
+        a, b = _trim_cell(text, start, end)
+        return [(a, b)] if a < b else []
     spans: list[tuple[int, int]] = []
     position = start
     for match in _CELL_SPLIT.finditer(text, start, end):
