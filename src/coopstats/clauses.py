@@ -765,23 +765,25 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
     >>> [(c.kind, text[c.start : c.end]) for c in table.rows[0].cells]
     [('number', '1'), ('task', '推进改革。'), ('agency', '省发展改革委'), ('deadline', '2019年底前')]
     """
-    cells: list[tuple[int, int, int]] = []  # (line_no, start, end) of every non-empty cell
-    per_line: list[list[tuple[int, int]]] = []
-    for line_no, start, end in lines:
-        spans = _cells_of_line(source, start, end)
-        per_line.append(spans)
-        cells.extend((line_no, a, b) for a, b in spans if a < b or len(spans) > 1)
+    per_line = [_cells_of_line(source, start, end) for _, start, end in lines]
     # the header: a line of ≥3 header cells, or ≥3 consecutive one-cell lines of header words
     header: list[tuple[int, int, int]] = []
     kinds: list[tuple[str, str | None]] = []
+    run_end = 0  # one-cell lines before this are in a run already found not to be a header
     for index, (line_no, _start, _end) in enumerate(lines):
         spans = per_line[index]
-        line_kinds = [_header_kind(source[a:b]) for a, b in spans]
-        if len(spans) >= 3 and all(line_kinds) and _is_header([k for k in line_kinds if k]):
-            header = [(line_no, a, b) for a, b in spans]
-            kinds = [k for k in line_kinds if k]
-            break
-        if len(spans) == 1 and line_kinds[0]:
+        if len(spans) >= 3:
+            line_kinds = []
+            for a, b in spans:
+                if (kind := _header_kind(source[a:b])) is None:
+                    break
+                line_kinds.append(kind)
+            else:
+                if _is_header(line_kinds):
+                    header = [(line_no, a, b) for a, b in spans]
+                    kinds = line_kinds
+                    break
+        elif len(spans) == 1 and index >= run_end and _header_kind(source[slice(*spans[0])]):
             run = []
             j = index
             while (
@@ -795,8 +797,16 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
                 header = [c for c, _ in run]
                 kinds = [k for _, k in run]
                 break
+            # a run later in this one is part of it: its kinds are fewer, and no more a header
+            run_end = j
     if not header:
         return None
+    cells = [  # (line_no, start, end) of every non-empty cell
+        (line_no, a, b)
+        for (line_no, _, _), spans in zip(lines, per_line, strict=True)
+        for a, b in spans
+        if a < b or len(spans) > 1
+    ]
     columns = [k for k, _ in kinds]
     number_col = columns.index("number") if "number" in columns else None
     after = [c for c in cells if c[1] >= header[-1][2]]
