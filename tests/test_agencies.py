@@ -728,3 +728,10 @@ def test_parsed_document_assignments_use_the_document_lead_rule() -> None:
     a = doc.assignments
     assert a["name"].tolist() == ["省口岸办", "省发展改革委", "深圳市政府", "省旅游局"]
     assert a["role"].astype(str).tolist() == ["lead", "co", "co", "lead"]
+
+
+def test_a_clause_of_many_huitong_stays_linear() -> None:
+    """Was quadratic: every 会同 gave the co role to every name after it again."""
+    resolved = resolve_agencies("省商务厅会同" * 16000 + "省财政厅")
+    assert resolved["role"].value_counts().to_dict() == {"co": 16000, "lead": 1}
+    assert resolved["role"].iloc[0] == "lead"

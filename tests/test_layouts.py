@@ -312,3 +312,10 @@ def test_many_one_cell_lines_of_header_words_are_no_table_and_stay_linear() -> N
     text = "牵头单位\n" * 16000
     lines = [(n + 1, 5 * n, 5 * n + 4) for n in range(16000)]
     assert clauses.read_table(text, lines) is None
+
+
+def test_thousands_of_by_clauses_in_one_text_stay_linear() -> None:
+    """Was quadratic (each 由X负责 was checked against every one taken before it)."""
+    found = clauses.text_clauses("由省商务厅负责推进，" * 16000)
+    assert len(found) == 16000
+    assert found[-1].span == (10 * 15999, 10 * 15999 + 5)

@@ -508,7 +508,8 @@ def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
                 token.label_text = label_text.strip()
             field_tokens[0].joined_by = "start"
         tokens.extend(field_tokens)
-    # X会同Y: the names before 会同 lead, those after co-operate
+    # X会同Y: the names before 会同 lead, those after co-operate (all of them from the first 会同 on)
+    co_from_here = False
     for i, token in enumerate(tokens):
         if token.joined_by == "with":
             j = i - 1
@@ -517,9 +518,11 @@ def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
                 if tokens[j].joined_by != "chain":
                     break
                 j -= 1
-            for later in tokens[i:]:
-                if later.label is None:
-                    later.label = "co"
+            if not co_from_here:
+                co_from_here = True
+                for later in tokens[i:]:
+                    if later.label is None:
+                        later.label = "co"
             token.joined_by = "group"
     return tokens
 

@@ -532,13 +532,18 @@ def text_clauses(norm: str) -> list[Clause]:
     """
     simp = to_simplified(norm)
     found: list[Clause] = []
-    taken: list[tuple[int, int]] = []
+    # spans taken, sorted and never overlapping (so their ends are sorted too): a span overlaps one of
+    # them exactly when it overlaps the last one starting before its end
+    starts: list[int] = []
+    ends: list[int] = []
     for pattern in _text_patterns():
         for match in pattern.finditer(simp):
             span = match.span()
-            if any(a < span[1] and span[0] < b for a, b in taken):
+            k = bisect.bisect_left(starts, span[1])
+            if k and ends[k - 1] > span[0]:
                 continue
-            taken.append(span)
+            starts.insert(k, span[0])
+            ends.insert(k, span[1])
             fields = [Field("agency", None, None, None, match.span("lead"))]
             if match["co"]:
                 co_end = span[1]
