@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -55,6 +55,7 @@ __all__ = [
     "ROLES",
     "agencies",
     "assign",
+    "assignment_columns",
     "clause_leftovers",
     "detect_lead_rule",
     "load_registry",
@@ -1031,6 +1032,66 @@ def assign(
     missing = [c for c in ("doc_id", "task_id", "agency_clause") if c not in tasks.columns]
     if missing:
         raise ValueError(f"the tasks frame lacks the columns {', '.join(missing)} (see coopstats.tasks())")
+    records = _assignment_records(
+        tasks["doc_id"].tolist(),
+        tasks["task_id"].tolist(),
+        tasks["agency_clause"].tolist(),
+        lead_rule,
+        registry,
+        problems,
+        stacklevel=3,
+    )
+    return _records_frame(records, _ASSIGNMENT_COLUMNS)
+
+
+def assignment_columns(
+    doc_ids: Sequence[object],
+    task_ids: Sequence[object],
+    agency_clauses: Sequence[object],
+    *,
+    lead_rule: str | Mapping[str, str] = "marker",
+    registry: pd.DataFrame | None = None,
+    problems: list[tuple[str, int, str]] | None = None,
+) -> dict[str, list[Any]]:
+    """:func:`assign` on plain columns: the assignments as lists, one per column, before pandas.
+
+    Parameters
+    ----------
+    doc_ids, task_ids, agency_clauses : sequence
+        The tasks' ``doc_id``, ``task_id`` and ``agency_clause`` (``None`` or
+        ``<NA>`` where a task has no clause), of one length.
+    lead_rule, registry, problems
+        As for :func:`assign`.
+
+    Returns
+    -------
+    dict of str to list
+        Every column of the assignments frame (``None`` for missing values),
+        in the frame's order; ``role`` holds the role words as text.
+
+    Examples
+    --------
+    >>> columns = assignment_columns(["d"], ["d/1"], ["省商务厅牵头，省港澳办等按职责分工负责"])
+    >>> columns["name"], columns["role"], columns["clause_no"]
+    (['省商务厅', '省港澳办'], ['lead', 'co'], [1, 1])
+    """
+    records = _assignment_records(
+        doc_ids, task_ids, agency_clauses, lead_rule, registry, problems, stacklevel=3
+    )
+    return {name: [record.get(name) for record in records] for name in _ASSIGNMENT_COLUMNS}
+
+
+def _assignment_records(
+    doc_ids: Sequence[object],
+    task_ids: Sequence[object],
+    agency_clauses: Sequence[object],
+    lead_rule: str | Mapping[str, str],
+    registry: pd.DataFrame | None,
+    problems: list[tuple[str, int, str]] | None,
+    *,
+    stacklevel: int,
+) -> list[dict[str, Any]]:
+    """One record per task × clause × agency; warnings name the frame ``stacklevel`` calls up."""
     rules: Mapping[str, str] = lead_rule if isinstance(lead_rule, Mapping) else {}
     default_rule = "marker" if isinstance(lead_rule, Mapping) else lead_rule
     if default_rule == "auto" or "auto" in rules.values():
@@ -1040,10 +1101,7 @@ def assign(
     index = _index_for(registry)
     records: list[dict[str, Any]] = []
     stated: set[str] = set()  # documents whose clauses stated the first-listed rule: it holds from there on
-    columns = zip(
-        tasks["doc_id"].tolist(), tasks["task_id"].tolist(), tasks["agency_clause"].tolist(), strict=True
-    )
-    for doc_id, task_id, task_clauses in columns:
+    for doc_id, task_id, task_clauses in zip(doc_ids, task_ids, agency_clauses, strict=True):
         if _is_missing(task_clauses):
             continue
         rule = rules.get(str(doc_id), default_rule)
@@ -1054,7 +1112,7 @@ def assign(
                 warnings.warn(
                     f"task {task_id}: clause {clause_no} is empty and was skipped",
                     ParseWarning,
-                    stacklevel=2,
+                    stacklevel=stacklevel,
                 )
                 continue
             try:
@@ -1076,6 +1134,6 @@ def assign(
             f"{len(unknown)} agency names not in the registry (kept, flagged): "
             + ", ".join(dict.fromkeys(unknown)),
             UnknownAgencyWarning,
-            stacklevel=2,
+            stacklevel=stacklevel,
         )
-    return _records_frame(records, _ASSIGNMENT_COLUMNS)
+    return records

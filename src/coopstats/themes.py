@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ __all__ = [
     "heading_theme",
     "match_form",
     "tables",
+    "theme_columns",
     "themes",
     "topics_of",
 ]
@@ -444,38 +446,72 @@ def assign_themes(provisions: pd.DataFrame, tasks: pd.DataFrame) -> tuple[pd.Dat
     (['services', 'finance', 'finance'], ['finance', 'insurance'])
     """
     # the columns are read once as lists; the work is on plain values; each frame gets its two columns once
-    provision_themes: list[str | None] = []
-    provision_topics: list[str | None] = []
-    by_node: dict[tuple[object, object], str | None] = {}
-    if len(provisions):
-        doc_ids, node_ids = provisions["doc_id"].tolist(), provisions["node_id"].tolist()
-        provision_themes = _provision_themes(
-            doc_ids,
-            node_ids,
-            provisions["parent_id"].tolist(),
-            provisions["level"].tolist(),
-            provisions["heading"].tolist(),
-        )
-        provision_topics = _topics(provisions["text"].tolist())
-        by_node = dict(zip(zip(doc_ids, node_ids, strict=True), provision_themes, strict=True))
-    task_themes: list[str | None] = []
-    rows = zip(
-        _values(tasks, "doc_id"),
-        _values(tasks, "node_id"),
-        _values(tasks, "section_title"),
-        _values(tasks, "chapter_title"),
-        strict=True,
+    provision_columns = {c: _values(provisions, c) for c in _PROVISION_INPUTS}
+    task_columns = {c: _values(tasks, c) for c in _TASK_INPUTS}
+    themed_provisions, themed_tasks = theme_columns(provision_columns, task_columns)
+    provisions = _with_columns(provisions, themed_provisions["theme"], themed_provisions["topics"])
+    tasks = _with_columns(tasks, themed_tasks["theme"], themed_tasks["topics"])
+    return provisions, tasks
+
+
+_PROVISION_INPUTS = ("doc_id", "node_id", "parent_id", "level", "heading", "text")
+_TASK_INPUTS = ("doc_id", "node_id", "section_title", "chapter_title", "text")
+
+
+def theme_columns(
+    provisions: Mapping[str, Sequence[object]], tasks: Mapping[str, Sequence[object]]
+) -> tuple[dict[str, list[str | None]], dict[str, list[str | None]]]:
+    """:func:`assign_themes` on plain columns: the ``theme`` and ``topics`` of every provision and task.
+
+    Parameters
+    ----------
+    provisions : mapping of str to list
+        ``doc_id, node_id, parent_id, level, heading, text`` of the provisions
+        (``None`` or ``<NA>`` for missing), e.g. a
+        :class:`coopstats.schemas.Columns`.
+    tasks : mapping of str to list
+        ``doc_id, node_id, section_title, chapter_title, text`` of the tasks.
+
+    Returns
+    -------
+    tuple of dict
+        For the provisions and for the tasks, ``{"theme": [...], "topics": [...]}``
+        (``None`` where missing), as :func:`assign_themes` fills them.
+
+    Examples
+    --------
+    >>> provisions = {"doc_id": ["d", "d"], "node_id": ["c1", "c1.i1"], "parent_id": [None, "c1"],
+    ...     "level": ["chapter", "item"], "heading": ["金融合作", None],
+    ...     "text": ["金融合作", "保險業務創新。"]}
+    >>> tasks = {"doc_id": ["d"], "node_id": ["c1.i1"], "section_title": [None],
+    ...     "chapter_title": ["金融合作"], "text": ["保險業務創新。"]}
+    >>> p, t = theme_columns(provisions, tasks)
+    >>> p["theme"], t["theme"], t["topics"]
+    (['finance', 'finance'], ['finance'], ['insurance'])
+    """
+    doc_ids, node_ids = list(provisions["doc_id"]), list(provisions["node_id"])
+    provision_themes = _provision_themes(
+        doc_ids,
+        node_ids,
+        list(provisions["parent_id"]),
+        list(provisions["level"]),
+        list(provisions["heading"]),
     )
+    by_node = dict(zip(zip(doc_ids, node_ids, strict=True), provision_themes, strict=True))
+    task_themes: list[str | None] = []
+    rows = zip(tasks["doc_id"], tasks["node_id"], tasks["section_title"], tasks["chapter_title"], strict=True)
     for doc_id, node_id, section_title, chapter_title in rows:
         key = (doc_id, node_id)
         if key in by_node:
             task_themes.append(by_node[key])
         else:
             task_themes.append(_task_theme_from_titles(section_title, chapter_title))
-    task_topics = _topics(_values(tasks, "text"))
-    provisions = _with_columns(provisions, provision_themes, provision_topics)
-    tasks = _with_columns(tasks, task_themes, task_topics)
     unthemed = sum(theme is None for theme in task_themes)
     if unthemed:
-        logger.info("%d of %d tasks have no theme (no heading above them maps to one)", unthemed, len(tasks))
-    return provisions, tasks
+        logger.info(
+            "%d of %d tasks have no theme (no heading above them maps to one)", unthemed, len(task_themes)
+        )
+    return (
+        {"theme": provision_themes, "topics": _topics(list(provisions["text"]))},
+        {"theme": task_themes, "topics": _topics(list(tasks["text"]))},
+    )
