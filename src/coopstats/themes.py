@@ -58,9 +58,9 @@ logger = logging.getLogger(__name__)
 # Numbered units: their theme comes from the section/chapter above, never from a heading of their own.
 _NUMBERED_LEVELS = frozenset({"item", "subitem"})
 
-_WHITESPACE_OR_BOLD = re.compile(r"[\s*]+")
-# Quotation marks of either script: "“湾区”重点行动计划" must match 湾区重点行动计划.
-_QUOTE_MARKS = re.compile(r"[\"'“”‘’「」『』＂]")
+# Whitespace (page breaks), bold markers and the quotation marks of either script, removed in one
+# pass: "“湾区”重点行动计划" must match 湾区重点行动计划.
+_NOT_MATCHED = re.compile(r"[\s*\"'“”‘’「」『』＂]+")
 _CLOSING_PUNCTUATION = "。.:：；;，,"
 
 
@@ -80,7 +80,7 @@ def match_form(text: str) -> str:
     from coopstats.text import normalize, to_simplified
 
     simplified = to_simplified(normalize(text))
-    return _QUOTE_MARKS.sub("", _WHITESPACE_OR_BOLD.sub("", simplified))
+    return _NOT_MATCHED.sub("", simplified)
 
 
 def heading_key(heading: str) -> str:
