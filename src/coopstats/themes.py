@@ -332,9 +332,13 @@ def _theme_of_heading(heading: str) -> str | object | None:
 
 
 def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return False
     import pandas as pd
 
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    return bool(pd.isna(value))
 
 
 def _values(frame: pd.DataFrame, column: str) -> list[object]:
@@ -385,9 +389,13 @@ def _task_theme_from_titles(section_title: object, chapter_title: object) -> str
     return None
 
 
-def _topics(texts: list[object]) -> list[str | None]:
-    """Topics of every text (``None`` where missing or without keyword); a text seen twice is matched once."""
-    seen: dict[str, str | None] = {}
+def _topics(texts: list[object], seen: dict[str, str | None] | None = None) -> list[str | None]:
+    """Topics of every text (``None`` where missing or without keyword).
+
+    A text in ``seen`` (text → topics, filled as texts are matched) is not matched again:
+    many tasks repeat the wording of their unit.
+    """
+    seen = {} if seen is None else seen
     out: list[str | None] = []
     for text in texts:
         if _is_missing(text):
@@ -511,7 +519,8 @@ def theme_columns(
         logger.info(
             "%d of %d tasks have no theme (no heading above them maps to one)", unthemed, len(task_themes)
         )
+    seen: dict[str, str | None] = {}
     return (
-        {"theme": provision_themes, "topics": _topics(list(provisions["text"]))},
-        {"theme": task_themes, "topics": _topics(list(tasks["text"]))},
+        {"theme": provision_themes, "topics": _topics(list(provisions["text"]), seen)},
+        {"theme": task_themes, "topics": _topics(list(tasks["text"]), seen)},
     )
