@@ -319,3 +319,43 @@ def test_thousands_of_by_clauses_in_one_text_stay_linear() -> None:
     found = clauses.text_clauses("由省商务厅负责推进，" * 16000)
     assert len(found) == 16000
     assert found[-1].span == (10 * 15999, 10 * 15999 + 5)
+
+
+_LABEL_PIECES = [
+    *("牵头单位", "配合单位", "责任部门", "完成时限", "部门分工"),
+    *(":", "：", "；", "，", " ", "("),
+    *("省发改委", "2019年"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=12), st.data())
+def test_labels_are_those_after_a_field_boundary_or_at_the_start(pieces, data) -> None:
+    """The one-pattern search finds what trying the label pattern at every boundary finds."""
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected, i = [], start
+    while i < end:
+        at_boundary = i == start or text[i - 1] in clauses._FIELD_BOUNDARY
+        if at_boundary and (match := clauses._label_pattern().match(text, i, end)) is not None:
+            expected.append((i, match.end(), match["label"]))
+            i = match.end()
+            continue
+        i += 1
+    assert clauses._labels(text, start, end) == expected
+
+
+_STATEMENT_PIECES = [
+    *("列在", "排", "首位", "第一", "的", "为", "者"),
+    *("牵头", "单位", "参加", "，", "下同", "(", "省商务厅"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_STATEMENT_PIECES), max_size=14))
+def test_first_listed_statements_are_those_of_the_full_search(pieces) -> None:
+    """Trying only the starts within reach of 首/第一 finds every statement the full search finds."""
+    text = "".join(pieces)
+    expected = [m.span() for m in clauses._FIRST_LISTED.finditer(text) if m.group().strip()]
+    assert clauses.first_listed_statements(text, simplified=True) == expected

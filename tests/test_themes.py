@@ -247,3 +247,16 @@ def test_empty_frames_and_tasks_missing_from_provisions() -> None:
         pd.DataFrame(columns=["doc_id", "node_id", "parent_id", "level", "heading", "text"]), orphan
     )
     assert tasks.loc[0, "theme"] == "planning"
+
+
+def test_keywords_found_by_the_trie_are_those_a_substring_test_finds() -> None:
+    """Every keyword of the table, inside, overlapping or next to others, is found (each counted once)."""
+    from coopstats.themes import _keyword_hits
+
+    keyword_list = tables().keyword_list
+    forms = sorted({keyword for keyword, _, _ in keyword_list if keyword})
+    texts = ["", "无关文字", "".join(forms), "|".join(forms), "".join(reversed(forms))]
+    texts += [forms[i] + forms[(i * 7 + 3) % len(forms)][1:] for i in range(len(forms))]  # overlaps
+    for text in texts:
+        expected = [(topic, theme) for keyword, topic, theme in keyword_list if keyword and keyword in text]
+        assert _keyword_hits(text) == expected, text
