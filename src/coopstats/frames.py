@@ -320,17 +320,10 @@ def _notes_columns(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | 
 
 def _themes(provisions: Columns, tasks: Columns) -> tuple[Columns, Columns]:
     """The ``theme`` and ``topics`` of every provision and task."""
-    from coopstats.themes import assign_themes
+    from coopstats.themes import theme_columns
 
-    provision_frame, task_frame = assign_themes(provisions.frame(), tasks.frame())
-    themed = []
-    for columns, frame in ((provisions, provision_frame), (tasks, task_frame)):
-        themed.append(
-            columns.replace(
-                **{c: [None if pd.isna(v) else v for v in frame[c].tolist()] for c in ("theme", "topics")}
-            )
-        )
-    return themed[0], themed[1]
+    themed_provisions, themed_tasks = theme_columns(provisions, tasks)
+    return provisions.replace(**themed_provisions), tasks.replace(**themed_tasks)
 
 
 def _assignments(tasks: Columns, lead_rule: str) -> tuple[Columns, Columns, list[dict[str, Any]]]:
@@ -338,17 +331,10 @@ def _assignments(tasks: Columns, lead_rule: str) -> tuple[Columns, Columns, list
     from coopstats import agency_resolution as agencies
 
     problems: list[tuple[str, int, str]] = []
-    assignment_frame = conform(
-        "assignments", agencies.assign(tasks.frame(), lead_rule=lead_rule, problems=problems)
+    columns = agencies.assignment_columns(
+        tasks["doc_id"], tasks["task_id"], tasks["agency_clause"], lead_rule=lead_rule, problems=problems
     )
-    assignments = Columns(
-        "assignments",
-        {
-            c: [None if pd.isna(v) else v for v in assignment_frame[c].tolist()]
-            for c in assignment_frame.columns
-        },
-        len(assignment_frame),
-    )
+    assignments = Columns("assignments", columns, len(columns["doc_id"]))
     flags = {task_id: "degenerate-clause" for task_id, _, _ in problems}
     task_ids = tasks["task_id"]
     names: dict[str, set[str]] = {}
