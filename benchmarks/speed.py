@@ -177,9 +177,10 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("coopstats.clauses", "inline_fields"),
         ("coopstats.clauses", "text_clauses"),
         ("coopstats.agency_resolution", "assign"),
+        ("coopstats.agency_resolution", "assignment_columns"),
     ],
     "figures": [("coopstats.figure_extraction", "document_figures")],
-    "themes": [("coopstats.themes", "assign_themes")],
+    "themes": [("coopstats.themes", "assign_themes"), ("coopstats.themes", "theme_columns")],
     "figure frame": [("coopstats.figure_extraction", "_frame")],
     "conform": [("coopstats.frames", "conform")],
 }
