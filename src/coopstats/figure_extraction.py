@@ -281,8 +281,8 @@ _TARGET_WORDS = re.compile(r"力爭|力争|目標|目标|爭取|争取|計劃|�
 # with commas, points or space-separated groups of three.
 _ARABIC_CANDIDATE = re.compile(
     r"""
-    (?<![0-9A-Za-z.+±])              # not inside a name (PM2.5), a code or a rating (±800)
-    [0-9]
+    [0-9]                            # a digit first, so that the search skips to the digits
+    (?<![0-9A-Za-z.+±][0-9])         # not inside a name (PM2.5), a code or a rating (±800)
     (?:
         [0-9,.]*[0-9]                # 31,280 / 12.6 / 12,33,4 (checked later) / 1..5
       | (?:\ [0-9]{3})+(?![0-9])     # 3 800 / 107 464: space thousands separators
@@ -301,8 +301,8 @@ _WELL_FORMED_ARABIC = re.compile(
 )
 _CHINESE_NUMERAL_RUN = re.compile(
     rf"""
-    (?<![第首{_CHINESE_NUMERAL_CHARS}])       # 第十六次, 首屆: ordinals; not mid-numeral
     [〇零一二三四五六七八九十兩两]             # a numeral starts with a digit or 十
+    (?<![第首{_CHINESE_NUMERAL_CHARS}].)      # 第十六次, 首屆: ordinals; not mid-numeral
     [{_CHINESE_NUMERAL_CHARS}]*
     (?:[點点][〇零一二三四五六七八九]+)?      # 四点三
     """,
@@ -318,6 +318,8 @@ _FRACTION_WORDS = re.compile(
 )
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BOUNDARY = re.compile(r"[。；;！？!?:：()「」《》]|(?<![0-9]),|,(?![0-9])|、")
+# What a currency note (_Words.currency_note) cannot be without, besides 下同: a unit label, its colon.
+_UNIT_LABEL_COLON = re.compile(r"[單单]位\s*[:：]")
 # 由 … (時的|原來的) X … 增至 Y: X is the value before a change, of another period.
 _CHANGE_FROM = re.compile(r"由[^,，]*$")
 _CHANGE_TO = re.compile(
@@ -539,18 +541,23 @@ class _MeasureReading(NamedTuple):
 
 
 class _Context:
-    """One view, read once: everything the steps look up by offset."""
+    """One view, read once: everything the steps look up by offset.
+
+    Sentence and clause boundaries are looked up around each figure, within
+    :data:`SENTENCE_REACH` and :data:`CLAUSE_REACH` of it (forwards in the text,
+    backwards in the text reversed), so a long text with few figures is not
+    read for them from end to end.
+    """
 
     __slots__ = (
+        "_reversed",
+        "breaks",
         "carried_currency",
-        "clause_ends",
-        "clause_starts",
         "default_currency",
         "issuer_currency",
         "note_codes",
         "note_starts",
         "ref",
-        "sentence_ends",
         "stopped",
         "text",
         "view",
@@ -574,54 +581,83 @@ class _Context:
         self.issuer_currency = issuer_currency
         self.default_currency = default_currency
         self.carried_currency = carried_currency
-        stopped = None
-        for m in _stop_pattern().finditer(text):
-            if stopped is None:
-                stopped = bytearray(len(text))
-            stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-        self.stopped = stopped  # 1 where a stop-list term stands; None: no term
+        self.breaks = breaks  # a table's lines end sentences and clauses of the prose around them
+        self._reversed: str | None = None
+        self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
         starts: list[int] = []
         codes: list[str] = []
-        for m in words.currency_note.finditer(text):
-            starts.append(m.start())
-            codes.append(words.currencies[m["c1"] or m["c2"]])
+        if "下同" in text or _UNIT_LABEL_COLON.search(text):
+            for m in words.currency_note.finditer(text):
+                starts.append(m.start())
+                codes.append(words.currencies[m["c1"] or m["c2"]])
         self.note_starts = starts
         self.note_codes = codes
-        # every boundary is one character: it starts at a and ends at a + 1
-        bounds = [m.start() for m in _CLAUSE_BOUNDARY.finditer(text)]
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        if breaks:  # a table's lines end sentences and clauses of the prose around them
-            ends = sorted({*ends, *breaks})
-            spans = sorted({*((a, a + 1) for a in bounds), *((k, k) for k in breaks)})
-            self.clause_starts = [a for a, _ in spans]
-            self.clause_ends = [b for _, b in spans]
-        else:
-            self.clause_starts = bounds
-            self.clause_ends = [a + 1 for a in bounds]
-        self.sentence_ends = ends
 
     def is_stopped(self, i: int, j: int) -> bool:
-        return self.stopped is not None and any(self.stopped[i:j])
+        """Whether a stop-list term stands on any of the characters ``i`` to ``j``."""
+        if self.stopped is None:
+            stopped: bytearray | bool = False  # no term in the text
+            for m in _stop_pattern().finditer(self.text):
+                if stopped is False:
+                    stopped = bytearray(len(self.text))
+                stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # type: ignore[index]
+            self.stopped = stopped
+        return self.stopped is not False and any(self.stopped[i:j])  # type: ignore[index]
 
     def note_before(self, pos: int) -> str | None:
         """The currency of the last carry-forward note starting at or before ``pos``."""
         k = bisect.bisect_right(self.note_starts, pos)
         return self.note_codes[k - 1] if k else None
 
+    def _last_before(self, pattern: re.Pattern[str], i: int, reach: int) -> int:
+        """Where a clause or sentence that ``i`` is in starts, looking back ``reach`` characters.
+
+        The end of the last one-character match of ``pattern`` (or a break)
+        ending at or before ``i``, but not before ``i - reach`` (nor 0).
+
+        ``pattern`` reads the same reversed (its one-character matches look at
+        both neighbours alike), so it is searched forwards in the reversed text.
+        """
+        text = self.text
+        if self._reversed is None:
+            self._reversed = text[::-1]
+        n = len(text)
+        last = n - 1 - max(0, i - reach - 1)  # the reversed offset of the earliest character looked at
+        found = pattern.search(self._reversed, n - i, min(n, last + 2))
+        start = n - found.start() if found is not None and found.start() <= last else 0
+        if self.breaks:
+            k = bisect.bisect_right(self.breaks, i)
+            if k:
+                start = max(start, self.breaks[k - 1])
+        return max(start, i - reach)
+
+    def _first_from(self, pattern: re.Pattern[str], j: int, reach: int) -> int:
+        """Where a clause that ``j`` is in ends: the first match or break from ``j``, ``reach`` away at most."""
+        text = self.text
+        found = pattern.search(text, j, min(len(text), j + reach + 1))
+        end = found.start() if found is not None else len(text)
+        if self.breaks:
+            k = bisect.bisect_left(self.breaks, j)
+            if k < len(self.breaks):
+                end = min(end, self.breaks[k])
+        return min(end, j + reach)
+
     def sentence(self, i: int) -> tuple[int, int]:
-        ends = self.sentence_ends
-        k = bisect.bisect_right(ends, i)
-        start = ends[k - 1] if k > 0 else 0
-        end = ends[k] if k < len(ends) else len(self.text)
         # a run-on text with no sentence punctuation is not one sentence per figure
-        return max(start, i - SENTENCE_REACH), min(end, i + SENTENCE_REACH)
+        text = self.text
+        start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH)
+        found = _SENTENCE_END.search(text, i, i + SENTENCE_REACH)  # its sentence ends after its mark
+        end = found.end() if found is not None else len(text)
+        if self.breaks:
+            k = bisect.bisect_right(self.breaks, i)
+            if k < len(self.breaks):
+                end = min(end, self.breaks[k])
+        return start, min(end, i + SENTENCE_REACH)
 
     def clause(self, i: int, j: int) -> tuple[int, int]:
-        k = bisect.bisect_right(self.clause_ends, i)
-        start = self.clause_ends[k - 1] if k else 0
-        n = bisect.bisect_left(self.clause_starts, j)
-        end = self.clause_starts[n] if n < len(self.clause_starts) else len(self.text)
-        return max(start, 0, i - CLAUSE_REACH), min(end, j + CLAUSE_REACH)
+        return self._last_before(_CLAUSE_BOUNDARY, i, CLAUSE_REACH), self._first_from(
+            _CLAUSE_BOUNDARY, j, CLAUSE_REACH
+        )
 
 
 # ---------------------------------------------------------------------------
