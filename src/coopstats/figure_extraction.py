@@ -632,7 +632,7 @@ class _Context:
         return max(start, i - reach)
 
     def _first_from(self, pattern: re.Pattern[str], j: int, reach: int) -> int:
-        """Where a clause that ``j`` is in ends: the first match or break from ``j``, ``reach`` away at most."""
+        """Where the clause of ``j`` ends: the first match or break from ``j``, ``reach`` away at most."""
         text = self.text
         found = pattern.search(text, j, min(len(text), j + reach + 1))
         end = found.start() if found is not None else len(text)
