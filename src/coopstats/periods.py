@@ -349,12 +349,54 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("same-last-year", re.compile(r"(?:去年|上年)同期")),
     ("year", re.compile(rf"{_ANY_YEAR}(?!\s*(?:以來|以来|起|代))")),
 )
-# What before a period word makes it a comparison base, a start or an end of something else.
-_COMPARISON_PREFIX = re.compile(r"(?:比|較|较|与|與|同|相比|相較|相较|超過|超过|超|高於|高于|低於|低于)\s*$")
+# What each pattern cannot match without: every group of words, one word of each (a pattern whose words
+# a text lacks has no match in it, and is not run).
+_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "plan": (("十",), ("五",)),
+    "past-years": (("年",), ("过去", "過去", "近")),
+    "end-month": (("月",), ("日", "底", "末")),
+    "end-month-since": (("截至", "截止"), ("月",)),
+    "end-year": (("年",), ("底", "末")),
+    "first-quarters": (("季",),),
+    "quarter": (("季",),),
+    "half": (("上半年", "下半年"),),
+    "month-span": (("月",),),
+    "first-months": (("月",), ("前", "首")),
+    "year-span": (("年",),),
+    "full-year": (("全年",),),
+    "last-month": (("上",), ("月",)),
+    "this-month": (("本月",),),
+    "month": (("月",),),
+    "same-last-year": (("去年同期", "上年同期"),),
+    "year": (("年",),),
+}
+# Characters one of which every pattern needs.
+_ANY_PERIOD_CHAR = re.compile("[年月季五]")
+# What just before a period word (spaces aside) makes it a comparison base, a start or an end of
+# something else.
+_COMPARISON_PREFIX = (
+    "比",
+    "較",
+    "较",
+    "与",
+    "與",
+    "同",
+    "相比",
+    "相較",
+    "相较",
+    "超過",
+    "超过",
+    "超",
+    "高於",
+    "高于",
+    "低於",
+    "低于",
+)
 # 是上年的两倍, 相当于2019年同期的83.5%: the period word names the base of a ratio.
-_RATIO_PREFIX = re.compile(r"(?:是|為|为|相當於|相当于|回復至|回复至|恢復至|恢复至|達到|达到)\s*$")
-_START_PREFIX = re.compile(r"(?:自|從|从)\s*$")
-_TARGET_PREFIX = re.compile(r"(?:至|到)\s*$")
+_RATIO_PREFIX = ("是", "為", "为", "相當於", "相当于", "回復至", "回复至", "恢復至", "恢复至", "達到", "达到")
+_RATIO_AFTER = re.compile(r"\s*(?:的|同期)")
+_START_PREFIX = ("自", "從", "从")
+_TARGET_PREFIX = ("至", "到")
 _SINCE_AFTER = ("以來", "以来", "起")
 # A year written digit by digit in Chinese numerals (二零一六年), read as digits.
 _CHINESE_YEAR = re.compile(r"(?P<digits>[〇零一二三四五六七八九]{4})年")
@@ -387,7 +429,10 @@ def clean_segment(segment: str) -> str:
     >>> clean_segment("二零一六年《2010年重點工作》共41項")
     '2016年＿＿＿＿＿＿＿＿＿＿＿共41項'
     """
-    segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), segment)
+    if "《" in segment:
+        segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), segment)
+    if "年" not in segment:
+        return segment
     return _CHINESE_YEAR.sub(lambda m: "".join(str(CHINESE_DIGITS[ch]) for ch in m["digits"]) + "年", segment)
 
 
@@ -417,8 +462,12 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
     ref = ref or Reference()
     text = clean_segment(segment)
     found: list[PeriodMention] = []
+    if not _ANY_PERIOD_CHAR.search(text):
+        return found
     taken = bytearray(len(text))
     for kind, pattern in _PATTERNS:
+        if not all(any(word in text for word in words) for words in _NEEDS[kind]):
+            continue
         for m in pattern.finditer(text):
             a, b = m.span()
             if a == b or any(taken[a:b]):
@@ -430,7 +479,7 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
 
 
 def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMention:
-    before = text[: m.start()]
+    before = text[: m.start()].rstrip()
     after = text[m.end() : m.end() + 3]
     word = m.group()
     role = "own"
@@ -440,15 +489,15 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
         kind in ("end-month", "end-year") and word.startswith(("到", "至"))
     ):
         role = "target" if word.startswith(("到", "至")) else "own"
-    elif _COMPARISON_PREFIX.search(before) or (
-        _RATIO_PREFIX.search(before) and text[m.end() :].lstrip().startswith(("的", "同期"))
+    elif before.endswith(_COMPARISON_PREFIX) or (
+        before.endswith(_RATIO_PREFIX) and _RATIO_AFTER.match(text, m.end())
     ):
         role = "comparison"
-    elif word.startswith("自") or _START_PREFIX.search(before) or after.startswith(_SINCE_AFTER):
+    elif word.startswith("自") or before.endswith(_START_PREFIX) or after.startswith(_SINCE_AFTER):
         role = "start"
-    elif _TARGET_PREFIX.search(before):
+    elif before.endswith(_TARGET_PREFIX):
         role = "target"
-    if kind == "month-span" and before.rstrip().endswith(("至", "到")):
+    if kind == "month-span" and before.endswith(("至", "到")):
         role = "target"
     if role == "start" and kind == "month-span":
         role = "own"  # 自2010年1月至12月: a span, read whole
