@@ -1011,31 +1011,40 @@ def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
         return _MeasureReading("contribution", 1)  # 拉动经济增长2.1个百分点: a part's contribution
     if unit.kind in ("percent", "tenths") and lead_in.rstrip().endswith(("至", "到")):
         return _level_reached(lead_in)
-    # percentages, tenths, percentage points: the nearest keyword decides
+    # percentages, tenths, percentage points: the nearest keyword decides (the one ending last; of
+    # words ending there, the first of the groups' order)
+    keywords, meanings = _keywords(unit.kind == "pp")
+    found = keywords.search(lead_in[::-1])
+    if found is None:
+        rate = _RATE_AFTER.match(after)
+        if rate:
+            return _MeasureReading("growth", -1 if rate["word"] in ("跌幅", "降幅") else 1)
+        return _MeasureReading("percent", 1)
+    measure, sign = meanings[found.group()]
+    if measure == "growth" and _TO_A_LEVEL.match(lead_in, len(lead_in) - found.start()):
+        return _MeasureReading("percent", 1)  # 提高至80%: a level reached, not a growth
+    return _MeasureReading(measure, sign)
+
+
+@cache
+def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
+    """The measure words, each reversed, in the order that decides ties, and their measure and sign.
+
+    Searched in a lead-in reversed, the first match is the word ending last, and
+    of the words ending there the first of this order.
+    """
     groups: list[tuple[tuple[str, ...], str, int]] = [
         (_DECLINE_WORDS, "growth", -1),
         (_GROWTH_WORDS, "growth", 1),
         (_SHARE_WORDS, "share", 1),
     ]
-    if unit.kind == "pp":
+    if pp:  # comparisons that give a difference in percentage points its sign
         groups += [(_PP_LOWER, "growth", -1), (_PP_HIGHER, "growth", 1)]
-    best: tuple[int, str, int] | None = None
+    meanings: dict[str, tuple[str, int]] = {}
     for words, measure, sign in groups:
         for word in words:
-            at = lead_in.rfind(word)
-            if at < 0:
-                continue
-            found = (at + len(word), measure, sign)
-            if measure == "growth" and _TO_A_LEVEL.match(lead_in, at + len(word)):
-                found = (at + len(word), "percent", 1)  # 提高至80%: a level reached, not a growth
-            if best is None or found[0] > best[0]:
-                best = found
-    if best is None:
-        rate = _RATE_AFTER.match(after)
-        if rate:
-            return _MeasureReading("growth", -1 if rate["word"] in ("跌幅", "降幅") else 1)
-        return _MeasureReading("percent", 1)
-    return _MeasureReading(best[1], best[2])
+            meanings.setdefault(word[::-1], (measure, sign))
+    return re.compile(_in_order(tuple(meanings))), meanings
 
 
 _SUBJECT_TRIM_START = re.compile(
@@ -1063,10 +1072,11 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
     if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
         head = lead
-        for word in (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是"):
-            at = head.rfind(word)
-            if at >= 0 and measure != "share":
-                head = head[:at]
+        if measure != "share":
+            for word in (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是"):
+                at = head.rfind(word)
+                if at >= 0:
+                    head = head[:at]
         if not _COMPARISON_ONLY.sub("", head).strip():
             return ""
     lead = _words().subject_trim_end.sub("", lead)

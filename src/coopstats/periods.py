@@ -370,8 +370,26 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "same-last-year": (("去年同期", "上年同期"),),
     "year": (("年",),),
 }
-# Characters one of which every pattern needs.
-_ANY_PERIOD_CHAR = re.compile("[年月季五]")
+# The characters of those words: which patterns a text may match follows from which of them it has.
+_NEED_CHARS = frozenset("".join(word for groups in _NEEDS.values() for words in groups for word in words))
+_KINDS_BY_CHARS: dict[frozenset[str], tuple[tuple[str, re.Pattern[str]], ...]] = {}
+
+
+def _patterns_for(text: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The patterns ``text`` has the characters of the words for (:data:`_NEEDS`), in their order."""
+    chars = _NEED_CHARS.intersection(text)
+    found = _KINDS_BY_CHARS.get(chars)
+    if found is None:
+        if len(_KINDS_BY_CHARS) > 4096:  # kept small whatever texts come
+            _KINDS_BY_CHARS.clear()
+        found = _KINDS_BY_CHARS[chars] = tuple(
+            (kind, pattern)
+            for kind, pattern in _PATTERNS
+            if all(any(chars.issuperset(word) for word in words) for words in _NEEDS[kind])
+        )
+    return found
+
+
 # What just before a period word (spaces aside) makes it a comparison base, a start or an end of
 # something else.
 _COMPARISON_PREFIX = (
@@ -462,12 +480,11 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
     ref = ref or Reference()
     text = clean_segment(segment)
     found: list[PeriodMention] = []
-    if not _ANY_PERIOD_CHAR.search(text):
+    patterns = _patterns_for(text)
+    if not patterns:
         return found
     taken = bytearray(len(text))
-    for kind, pattern in _PATTERNS:
-        if not all(any(word in text for word in words) for words in _NEEDS[kind]):
-            continue
+    for kind, pattern in patterns:
         for m in pattern.finditer(text):
             a, b = m.span()
             if a == b or any(taken[a:b]):
