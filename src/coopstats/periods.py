@@ -35,6 +35,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -632,7 +633,7 @@ def own_year(text: str, lines: int = 3) -> int | None:
     True
     """
     seen = 0
-    for line in text.split("\n"):
+    for line in _first_lines(text):
         line = line.strip()
         if not line:
             continue
@@ -645,6 +646,18 @@ def own_year(text: str, lines: int = 3) -> int | None:
         if m:
             return int(m[1])
     return None
+
+
+def _first_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` from its start, one at a time (a long text is not split whole)."""
+    at = 0
+    while True:
+        newline = text.find("\n", at)
+        if newline < 0:
+            yield text[at:]
+            return
+        yield text[at:newline]
+        at = newline + 1
 
 
 @dataclass(frozen=True)
