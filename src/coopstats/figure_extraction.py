@@ -969,9 +969,15 @@ def resolve_currency(
     return CurrencyReading(None, None, "currency-unknown")
 
 
+_NOT_MONEY: dict[str, CurrencyReading] = {}  # the (immutable) reading of each unit that is not money
+
+
 def _currency(ctx: _Context, unit: _Unit, qualifier: _Qualifier) -> CurrencyReading:
     if unit.kind != "money":
-        return CurrencyReading(unit.unit, None)
+        reading = _NOT_MONEY.get(unit.unit)
+        if reading is None:
+            reading = _NOT_MONEY[unit.unit] = CurrencyReading(unit.unit, None)
+        return reading
     return resolve_currency(
         unit.unit or qualifier.currency_before,
         note=ctx.note_before(unit.end + 2),
@@ -996,17 +1002,21 @@ _LIST_LINK = re.compile(r"\s*(?:和|及|以及|与|與|或|、)?\s*")
 _LISTED_FIGURE = re.compile(r"[0-9][0-9.,]*\s*(?:%|％|个百分点|個百分點)?")
 
 
+# The measure of the units that say it themselves.
+_FIXED_MEASURES = {
+    "money": _MeasureReading("amount", 1),
+    "count": _MeasureReading("count", 1),
+    "scale": _MeasureReading("count", 1),
+    "physical": _MeasureReading("volume", 1),
+    "multiple": _MeasureReading("multiple", 1),
+}
+
+
 def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
     """Measure and sign from the unit and the words just before (or right after) the number."""
-    fixed = {
-        "money": "amount",
-        "count": "count",
-        "scale": "count",
-        "physical": "volume",
-        "multiple": "multiple",
-    }
-    if unit.kind in fixed:
-        return _MeasureReading(fixed[unit.kind], 1)
+    fixed = _FIXED_MEASURES.get(unit.kind)
+    if fixed is not None:
+        return fixed
     if any(word in lead_in for word in _CONTRIBUTION_WORDS):
         return _MeasureReading("contribution", 1)  # 拉动经济增长2.1个百分点: a part's contribution
     if unit.kind in ("percent", "tenths") and lead_in.rstrip().endswith(("至", "到")):
