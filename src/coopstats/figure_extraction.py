@@ -1,10 +1,10 @@
 """Figures stage: money amounts, counts, shares, growth rates, multiples and volumes in prose.
 
-The extractor works on the normalised, page-break-repaired view of a text
-(:class:`coopstats.text.TextView`), so full-width digits and numbers split by a
-line break are read like any other, and maps every match back to the source
-with :meth:`~coopstats.text.TextView.source_span`: ``text[start:end] == surface``
-holds for any input.
+The extractor works on the normalised, page-break-repaired view of a text (the
+text and source map of :class:`coopstats.text.TextView`, built here in one
+:meth:`str.translate` with one run of offsets a line), so full-width digits and
+numbers split by a line break are read like any other, and maps every match
+back to the source: ``text[start:end] == surface`` holds for any input.
 
 A *mention* is a number (Arabic digits with comma or space thousands separators,
 or Chinese numerals) followed by what it counts: a scale (億, 萬, 萬億, 千 …), a
@@ -418,7 +418,7 @@ class _View:
             head = content[0]
             if (head in _PAGE_HEADER_STARTS or head.isdigit()) and is_page_header(line):
                 continue
-            first = lo + len(line) - len(line.lstrip())
+            first = lo + line.find(head)  # the indentation before it is whitespace
             if previous and previous.isascii() and previous.isalnum() and head.isascii() and head.isalnum():
                 pieces.append(" ")
                 run_view.append(length)
