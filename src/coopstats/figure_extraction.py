@@ -1068,6 +1068,8 @@ _COMPARISON_ONLY = re.compile(
 _PERIOD_WORDS = re.compile(
     r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
 )
+# The words a rate's subject stands before (the last of each, in this order, cuts the lead-in).
+_RATE_VERBS = (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是")
 _COUNT_TAIL_STOP = re.compile(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅")
 
 
@@ -1083,7 +1085,7 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
         head = lead
         if measure != "share":
-            for word in (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是"):
+            for word in _RATE_VERBS:
                 at = head.rfind(word)
                 if at >= 0:
                     head = head[:at]
