@@ -52,3 +52,26 @@ def test_nearest_measure_word_is_the_loops(pieces: list[str], unit: fe._Unit) ->
         return  # read before the measure words
     expected = nearest_keyword_by_loop(lead_in, unit) or fe._classify("", unit, "")
     assert fe._classify(lead_in, unit, "") == expected
+
+
+def test_a_figure_row_has_every_column_of_an_extraction() -> None:
+    assert sorted(fe._FIELDS) == sorted(fe.FIGURE_COLUMNS)
+
+
+def test_document_figure_columns_are_the_frame_of_document_figures() -> None:
+    """Plain columns in, plain columns out: the frame made of them is document_figures'."""
+    import pandas.testing as pdt
+
+    import coopstats as cs
+    from coopstats import corpus
+    from coopstats.schemas import frame_of
+
+    for doc_id in ("legco-cb-trade-2011", "gdhk-keywork-2017"):
+        provisions = cs.provisions(doc_id)
+        source = corpus.source_text(doc_id)
+        names = ("doc_id", "node_id", "para_no", "start", "end")
+        lists = {name: provisions[name].tolist() for name in names}
+        columns, length = fe.document_figure_columns(lists, source, default_currency="HKD")
+        assert all(len(values) == length for values in columns.values())
+        frame = fe.document_figures(provisions, source, default_currency="HKD")
+        pdt.assert_frame_equal(frame_of("figures", columns, length), frame)

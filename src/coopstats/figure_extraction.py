@@ -34,7 +34,7 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FIGURE_COLUMNS",
     "CurrencyReading",
+    "document_figure_columns",
     "document_figures",
     "extract_figures",
     "parse_chinese_numeral",
@@ -1398,33 +1399,36 @@ def _table_rows(
 
 
 def _frame(
-    rows: list[_Row], extra: dict[str, list[object]] | None = None, *, name: str | None = None
+    columns: Mapping[str, list[object]], length: int, *, first: tuple[str, ...] = (), name: str | None = None
 ) -> pd.DataFrame:
-    """The rows as a frame, built column by column in their final dtypes, each column once.
+    """Columns (name → list) as a frame, each column converted once to its final dtype.
 
-    ``extra`` holds columns that are not a figure's own (``text_id``; a
-    document's ``doc_id, para_no, node_id``). With ``name`` the frame is that
-    declared frame (:func:`coopstats.schemas.frame_of`, its columns in their
-    declared order); without, ``extra`` first, then :data:`FIGURE_COLUMNS`
-    (``string`` where undeclared).
+    With ``name`` the frame is that declared frame (:func:`coopstats.schemas.frame_of`,
+    its columns in their declared order); without, ``first`` (``text_id``),
+    then :data:`FIGURE_COLUMNS` (``string`` where undeclared).
     """
     import pandas as pd
 
     from coopstats.schemas import column_array, frame_of
 
+    if name is not None:
+        return frame_of(name, columns, length)
+    declared = _declared_figure_columns()
+    missing = [None] * length
+    data = {
+        column: column_array(declared.get(column, "string"), columns.get(column, missing))
+        for column in (*first, *FIGURE_COLUMNS)
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
+
+
+def _columns(rows: list[_Row], extra: dict[str, list[object]] | None = None) -> dict[str, list[object]]:
+    """Figure rows as columns, name → list, each column made once (and ``extra``'s)."""
     values = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in _FIELDS]
     columns = dict(zip(_FIELDS, values, strict=True))
     if extra:
         columns.update(extra)
-    if name is not None:
-        return frame_of(name, columns, len(rows))
-    declared = _declared_figure_columns()
-    missing = [None] * len(rows)
-    data = {
-        column: column_array(declared.get(column, "string"), columns.get(column, missing))
-        for column in (*(extra or ()), *FIGURE_COLUMNS)
-    }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+    return columns
 
 
 @cache
@@ -1523,7 +1527,8 @@ def extract_figures(
         )
     if not isinstance(published, (str, dt.date, type(None))) or not isinstance(issuer, (str, type(None))):
         raise TypeError("published and issuer are one value each for one text")
-    return _frame(_text_rows(text, default_currency=default_currency, published=published, issuer=issuer))
+    rows = _text_rows(text, default_currency=default_currency, published=published, issuer=issuer)
+    return _frame(_columns(rows), len(rows))
 
 
 def _text_rows(
@@ -1591,7 +1596,7 @@ def _batch_figures(
         found = _text_rows(text, default_currency=currencies[k], published=dates[k], issuer=issuers[k])
         text_ids += [str(names[k])] * len(found)
         rows += found
-    return _frame(rows, {"text_id": text_ids})
+    return _frame(_columns(rows, {"text_id": text_ids}), len(rows), first=("text_id",))
 
 
 def document_figures(
@@ -1622,9 +1627,14 @@ def document_figures(
     Returns
     -------
     pandas.DataFrame
-        ``doc_id, para_no, node_id`` and the columns of :func:`extract_figures`,
-        in document order; ``source[start:end] == surface``. A currency note
+        The declared columns of ``cs.figures()`` (``doc_id, para_no, node_id``
+        and those of :func:`extract_figures`) in their order and dtypes, in
+        document order; ``source[start:end] == surface``. A currency note
         ("(人民幣，下同)") carries forward through the document.
+
+    See Also
+    --------
+    document_figure_columns : the same, plain columns in and out.
 
     Examples
     --------
@@ -1636,6 +1646,53 @@ def document_figures(
     >>> document_figures(prov, src, default_currency="HKD")[["para_no", "surface", "unit"]].values.tolist()
     [[1, '300億元', 'CNY'], [2, '200億元', 'CNY']]
     """
+    columns = {
+        name: provisions[name].tolist()
+        for name in ("doc_id", "node_id", "para_no", "start", "end")
+        if name in provisions.columns
+    }
+    found, length = document_figure_columns(
+        columns, source, default_currency=default_currency, published=published, issuer=issuer
+    )
+    return _frame(found, length, name="figures")
+
+
+def document_figure_columns(
+    provisions: Mapping[str, Sequence[object]],
+    source: str,
+    *,
+    default_currency: str | None,
+    published: dt.date | str | None = None,
+    issuer: str | None = None,
+) -> tuple[dict[str, list[object]], int]:
+    r"""The figures of one document as plain columns: :func:`document_figures` before pandas.
+
+    Parameters
+    ----------
+    provisions : mapping of str to sequence
+        The provisions' ``doc_id, node_id, start, end`` and optionally
+        ``para_no``, one value per provision, read as ``provisions[name]`` (a
+        dict of lists, or the document pipeline's plain columns).
+    source, default_currency, published, issuer
+        As for :func:`document_figures`.
+
+    Returns
+    -------
+    (dict of str to list, int)
+        The columns of ``cs.figures()`` (every declared one; ``None`` for
+        missing, dates as :class:`datetime.date`), each a list in document
+        order, and the number of figures: what :func:`coopstats.schemas.frame_of`
+        makes the frame of.
+
+    Examples
+    --------
+    >>> src = "出口額達300億元。"
+    >>> columns, n = document_figure_columns(
+    ...     {"doc_id": ["d"], "node_id": ["p1"], "start": [0], "end": [len(src)]}, src, default_currency="HKD"
+    ... )
+    >>> n, columns["surface"], columns["node_id"], columns["unit"]
+    (1, ['300億元'], ['p1'], ['HKD'])
+    """
     rows: list[_Row] = []
     doc_ids: list[object] = []
     para_nos: list[object] = []
@@ -1643,8 +1700,8 @@ def document_figures(
     carried: str | None = None
     ref = _reference(published, source)
     issuer_currency = vocabulary.issuer_currency(issuer)
-    starts = provisions["start"].tolist()
-    ends = provisions["end"].tolist()
+    starts = list(provisions["start"])
+    ends = list(provisions["end"])
     order = sorted(range(len(starts)), key=starts.__getitem__)  # stable: provisions by start
     spans = [(int(starts[k]), int(ends[k])) for k in order if int(ends[k]) > int(starts[k])]
     tables = find_tables(source, spans[0][0], max(b for _, b in spans), ref=ref) if spans else []
@@ -1657,9 +1714,12 @@ def document_figures(
         carried_currency=None,
     )
     k = 0
-    doc_column = provisions["doc_id"].tolist()
-    node_column = provisions["node_id"].tolist()
-    para_column = provisions["para_no"].tolist() if "para_no" in provisions.columns else [None] * len(starts)
+    doc_column = list(provisions["doc_id"])
+    node_column = list(provisions["node_id"])
+    try:
+        para_column = list(provisions["para_no"])
+    except KeyError:  # provisions without numbered paragraphs
+        para_column = [None] * len(starts)
     for n in order:
         start, end = int(starts[n]), int(ends[n])
         if end <= start:
@@ -1686,4 +1746,4 @@ def document_figures(
         doc_ids += [doc_column[n]] * len(found)
         para_nos += [para_column[n]] * len(found)
         node_ids += [node_column[n]] * len(found)
-    return _frame(rows, {"doc_id": doc_ids, "para_no": para_nos, "node_id": node_ids}, name="figures")
+    return _columns(rows, {"doc_id": doc_ids, "para_no": para_nos, "node_id": node_ids}), len(rows)
