@@ -25,23 +25,26 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 
 SETUP_TEMPLATE = """\
 {path_import}
-import matplotlib.pyplot as plt
-import pandas as pd
+{matplotlib_import}import pandas as pd
 
 import coopstats as cs
 {plots_import}from coopstats.display import heading, say, {show}table
 from coopstats.messages import t
 
-plt.rcParams["figure.dpi"] = 96
-pd.set_option("display.max_colwidth", None)
+{figure_dpi}pd.set_option("display.max_colwidth", None)
 pd.set_option("display.max_rows", 200)
 """
 
 
 def setup(*, uses_path: bool = False, uses_plots: bool = True) -> str:
-    """The set-up cell: imports, figure format, and the display helpers every report uses."""
+    """The set-up cell: imports, figure format, and the display helpers every report uses.
+
+    A report that draws no chart does not import matplotlib (its kernel starts lighter).
+    """
     return (
         SETUP_TEMPLATE.replace("{path_import}\n", "from pathlib import Path\n\n" if uses_path else "")
+        .replace("{matplotlib_import}", "import matplotlib.pyplot as plt\n" if uses_plots else "")
+        .replace("{figure_dpi}", 'plt.rcParams["figure.dpi"] = 96\n' if uses_plots else "")
         .replace("{plots_import}", "from coopstats import plots\n" if uses_plots else "")
         .replace("{show}", "show, " if uses_plots else "")
     )
@@ -525,7 +528,6 @@ doc_ids: list = [
 import warnings
 
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from coopstats import agenda, plots
 from coopstats.display import heading, say, show, table

@@ -144,3 +144,24 @@ def test_a_user_registry_with_a_bad_id_names_its_row(tmp_path, monkeypatch):
         load_registry()
     assert caught.value.row == 3
     assert caught.value.table.endswith("agencies.csv")
+
+
+def test_one_document_asked_for_is_read_alone(tmp_path):
+    """``cs.provisions(doc_ids)`` in a fresh process parses and caches those documents, not the corpus."""
+    wanted = "['legco-cb-trade-2011', 'gdhk-keywork-2017']"
+    out = _run(
+        tmp_path,
+        f"import coopstats as cs; p = cs.provisions({wanted}); print(list(dict.fromkeys(p['doc_id'])))",
+    )
+    assert out == [wanted]  # in the order asked for
+    documents = [p for p in (tmp_path / "cache").glob("frames-*/*") if p.is_dir()]
+    assert len(documents) == 2
+    # the same rows as the whole corpus frame gives for them
+    same = _run(
+        tmp_path,
+        f"import coopstats as cs; import pandas.testing as t; p = cs.provisions({wanted});"
+        " a = cs.provisions();"
+        f" t.assert_frame_equal(p, a[a.doc_id.isin({wanted})].sort_values('doc_id', ascending=False,"
+        " kind='stable').reset_index(drop=True)); print(len(p) > 0)",
+    )
+    assert same == ["True"]

@@ -63,3 +63,36 @@ def test_parameters_are_typed_and_documented(path: Path) -> None:
     for name, info in declared.items():
         assert info["inferred_type_name"] not in {None, "None"}, f"{path.name}: {name} has no type"
         assert info["help"], f"{path.name}: {name} has no help comment"
+
+
+@pytest.mark.parametrize("path", REPORT_NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_report_imports_only_what_it_uses(path: Path) -> None:
+    """Every name a report notebook imports is used in its cells: a kernel loads nothing it won't draw.
+
+    (``import coopstats.reports`` binds ``coopstats``, used by the check cell; matplotlib only where a
+    chart is drawn: setting its ``rcParams`` is not a use.)
+    """
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    trees = [ast.parse(cell.source) for cell in nb.cells if cell.cell_type == "code"]
+    imported: dict[str, str] = {}
+    used: set[str] = set()
+    configured: set[str] = set()
+    for tree in trees:
+        nodes = list(ast.walk(tree))
+        # setting matplotlib's rcParams is not drawing: a use only in a report that draws
+        settings_only = {
+            id(node.value) for node in nodes if isinstance(node, ast.Attribute) and node.attr == "rcParams"
+        }
+        for node in nodes:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    name = alias.asname or alias.name.split(".")[0]
+                    imported[name] = ast.unparse(node)
+            elif isinstance(node, ast.Name):
+                (configured if id(node) in settings_only else used).add(node.id)
+    if "plots" in used:  # it draws: the figure settings are used
+        used |= configured
+    unused = {name: line for name, line in imported.items() if name not in used}
+    assert unused == {}, f"{path.name}: imported, never used: {unused}"

@@ -413,3 +413,21 @@ def test_a_percentile_interval_would_sit_above_the_estimate() -> None:
     assert (boot > hhi).mean() > 0.8  # most replicates above the estimate
     low, high, bias = agenda._bca_interval(hhi, boot, np.array([hhi]), 0.05)
     assert low <= hhi <= high and bias > 0
+
+
+def test_the_shared_tasks_heatmap_needs_no_seaborn() -> None:
+    """Drawn in plain matplotlib (issue 19): a report kernel drawing it never imports seaborn."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matplotlib; matplotlib.use('Agg'); import pandas as pd\n"
+        "from coopstats import plots\n"
+        "m = pd.DataFrame([[3, 2, 0], [2, 4, 1], [0, 1, 1]], index=list('abc'), columns=list('abc'))\n"
+        "fig = plots.coassignment_heatmap(m, ['A', 'B', 'C'])\n"
+        "cells = sorted(t.get_text() for t in fig.axes[0].texts)\n"
+        "print(cells, 'seaborn' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # the diagonal (own tasks) is blank; zero cells carry no number
+    assert out.strip() == "['1', '1', '2', '2'] False"

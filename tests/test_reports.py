@@ -891,3 +891,30 @@ def test_templates_ship_with_the_package() -> None:
 
     templates = files("coopstats.reports").joinpath("templates")
     assert {"report.html.j2", "index.html.j2"} <= {t.name for t in templates.iterdir()}
+
+
+def test_a_kernel_that_dies_starting_is_started_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight reports starting at once can lose a port to each other: the kernel dies before it
+    answers, no cell ran, so the run starts it again (up to three times), and says so in the log."""
+    import papermill
+
+    from coopstats.reports import remote
+
+    calls: list[int] = []
+
+    def flaky(source: str, executed: str, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) < 3:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        shutil.copyfile(source, executed)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    notebook = nbformat.writes(nbformat.v4.new_notebook()).encode()
+    done = remote.execute(notebook, {}, timeout=5, kernel_name="python3", version=cs.__version__)
+    assert (len(calls), done.error) == (3, None)
+
+    calls.clear()
+    monkeypatch.setattr(remote, "KERNEL_STARTS", 2)
+    failed = remote.execute(notebook, {}, timeout=5, kernel_name="python3", version=cs.__version__)
+    assert len(calls) == 2
+    assert failed.error is not None and "Kernel died before replying to kernel_info" in failed.error

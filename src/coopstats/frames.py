@@ -14,7 +14,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ import pandas as pd
 
 from coopstats import cache as frame_cache
 from coopstats import corpus
-from coopstats.schemas import conform, frame_of
+from coopstats.schemas import Columns, conform
 from coopstats.settings import DocumentSettings, check_requested
 
 if TYPE_CHECKING:
@@ -63,12 +63,12 @@ _PROVISION_FIELDS = (
 )  # fmt: skip
 
 
-def _provisions_frame(doc_id: str, outline: Outline) -> pd.DataFrame:
+def _provisions_columns(doc_id: str, outline: Outline) -> Columns:
     nodes = outline.nodes
     columns: dict[str, list[Any]] = {"doc_id": [doc_id] * len(nodes)}
     for name in _PROVISION_FIELDS:
         columns[name] = [getattr(n, name) for n in nodes]
-    return frame_of("provisions", columns, len(nodes))
+    return Columns("provisions", columns, len(nodes))
 
 
 def _task_nodes(outline: Outline, source: str = "") -> list[Node]:
@@ -252,7 +252,7 @@ def _task_row(
     }
 
 
-def _tasks_frame(doc_id: str, source: str, outline: Outline) -> pd.DataFrame:
+def _tasks_columns(doc_id: str, source: str, outline: Outline) -> Columns:
     nodes = outline.by_id()
     year = _document_year(source)
     rows = []
@@ -264,9 +264,9 @@ def _tasks_frame(doc_id: str, source: str, outline: Outline) -> pd.DataFrame:
     if not rows:
         rows = _inline_field_tasks(doc_id, source, outline, year)
     if not rows:
-        return frame_of("tasks", {}, 0)
+        return Columns("tasks", {}, 0)
     names = list(rows[0])
-    return frame_of("tasks", {name: [row[name] for row in rows] for name in names}, len(rows))
+    return Columns("tasks", {name: [row[name] for row in rows] for name in names}, len(rows))
 
 
 def _inline_field_tasks(doc_id: str, source: str, outline: Outline, year: int | None) -> list[dict[str, Any]]:
@@ -306,7 +306,7 @@ def _ancestor(nodes: dict[str, Node], node: Node, level: str) -> Node | None:
     return None
 
 
-def _notes_frame(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | None = None) -> pd.DataFrame:
+def _notes_columns(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | None = None) -> Columns:
     notes = outline.notes
     rows = extra or []
     columns = {
@@ -315,21 +315,54 @@ def _notes_frame(doc_id: str, outline: Outline, extra: list[dict[str, Any]] | No
         "kind": [n.kind for n in notes] + [row.get("kind") for row in rows],
         "message": [n.message for n in notes] + [row.get("message") for row in rows],
     }
-    return frame_of("notes", columns, len(notes) + len(rows))
+    return Columns("notes", columns, len(notes) + len(rows))
 
 
-def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.DataFrame, pd.DataFrame, list]:
-    """Assignments; the tasks with a ``flag`` for clauses that name no agency; notes saying so."""
+def _themes(provisions: Columns, tasks: Columns) -> tuple[Columns, Columns]:
+    """The ``theme`` and ``topics`` of every provision and task."""
+    from coopstats.themes import assign_themes
+
+    provision_frame, task_frame = assign_themes(provisions.frame(), tasks.frame())
+    themed = []
+    for columns, frame in ((provisions, provision_frame), (tasks, task_frame)):
+        themed.append(
+            columns.replace(
+                **{c: [None if pd.isna(v) else v for v in frame[c].tolist()] for c in ("theme", "topics")}
+            )
+        )
+    return themed[0], themed[1]
+
+
+def _assignments(tasks: Columns, lead_rule: str) -> tuple[Columns, Columns, list[dict[str, Any]]]:
+    """Assignments; the tasks with their ``flag`` and ``n_agencies``; notes of clauses naming no agency."""
     from coopstats import agency_resolution as agencies
 
     problems: list[tuple[str, int, str]] = []
     assignment_frame = conform(
-        "assignments", agencies.assign(task_frame, lead_rule=lead_rule, problems=problems)
+        "assignments", agencies.assign(tasks.frame(), lead_rule=lead_rule, problems=problems)
+    )
+    assignments = Columns(
+        "assignments",
+        {
+            c: [None if pd.isna(v) else v for v in assignment_frame[c].tolist()]
+            for c in assignment_frame.columns
+        },
+        len(assignment_frame),
     )
     flags = {task_id: "degenerate-clause" for task_id, _, _ in problems}
-    out = task_frame.copy()
-    out["flag"] = out["task_id"].map(flags).astype("string")
-    lines = dict(zip(out["task_id"], out["line"], strict=True))
+    task_ids = tasks["task_id"]
+    names: dict[str, set[str]] = {}
+    for task_id, name in zip(assignments["task_id"], assignments["name"], strict=True):
+        if isinstance(name, str):
+            names.setdefault(task_id, set()).add(name)
+    tasks = tasks.replace(
+        flag=[flags.get(task_id) for task_id in task_ids],
+        n_agencies=[
+            len(names.get(task_id, ())) if clause is not None else None
+            for task_id, clause in zip(task_ids, tasks["agency_clause"], strict=True)
+        ],
+    )
+    lines = dict(zip(task_ids, tasks["line"], strict=True))
     notes = [
         {
             "doc_id": task_id.split("/", 1)[0],
@@ -339,30 +372,27 @@ def _assignments_frame(task_frame: pd.DataFrame, lead_rule: str) -> tuple[pd.Dat
         }
         for task_id, clause_no, message in problems
     ]
-    return assignment_frame, out, notes
+    return assignments, tasks, notes
 
 
-def _figures_frame(provision_frame: pd.DataFrame, source: str, settings: DocumentSettings) -> pd.DataFrame:
+def _figures(provisions: Columns, source: str, settings: DocumentSettings) -> Columns:
     from coopstats import figure_extraction as figures_stage
 
-    figures = figures_stage.document_figures(
-        provision_frame,
-        source,
-        default_currency=settings.default_currency,
-        published=settings.published,
-        issuer=settings.issuer,
+    frame = conform(
+        "figures",
+        figures_stage.document_figures(
+            provisions.frame(),
+            source,
+            default_currency=settings.default_currency,
+            published=settings.published,
+            issuer=settings.issuer,
+        ),
     )
-    return conform("figures", figures)
-
-
-def _with_agency_counts(task_frame: pd.DataFrame, assignment_frame: pd.DataFrame) -> pd.DataFrame:
-    counts = assignment_frame.groupby("task_id")["name"].nunique()
-    out = task_frame.copy()
-    has_clause = out["agency_clause"].notna()
-    # pandas 3: build the column in one go (a .loc write into the mapped array hits a read-only buffer)
-    mapped = out["task_id"].map(counts).astype("Int64").fillna(0)
-    out["n_agencies"] = mapped.where(has_clause, pd.NA).astype("Int64")
-    return out
+    return Columns(
+        "figures",
+        {c: [None if pd.isna(v) else v for v in frame[c].tolist()] for c in frame.columns},
+        len(frame),
+    )
 
 
 def _build_document(
@@ -373,35 +403,31 @@ def _build_document(
     *,
     path: Any = None,
     read: ReadDocument | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Every frame of one document, parsed from ``source[start:end]`` under resolved settings.
+) -> dict[str, Columns]:
+    """The columns of every frame of one document, parsed from ``source[start:end]`` under resolved settings.
 
-    ``read`` (what a reader gave for the file) adds each unit's ``page``,
-    ``table_no`` and ``row_no``.
+    Stages pass plain columns to each other (:class:`~coopstats.schemas.Columns`);
+    pandas frames are built from them when read. ``read`` (what a reader gave
+    for the file) adds each unit's ``page``, ``table_no`` and ``row_no``.
     """
     from coopstats.outline import parse_outline
-    from coopstats.themes import assign_themes
 
     doc_id = settings.doc_id
     outline = parse_outline(source, start, end, path=path)
-    provision_frame, task_frame = assign_themes(
-        _provisions_frame(doc_id, outline), _tasks_frame(doc_id, source, outline)
-    )
-    provision_frame, task_frame = conform("provisions", provision_frame), conform("tasks", task_frame)
-    assignment_frame, task_frame, clause_notes = _assignments_frame(task_frame, settings.lead_rule)
-    task_frame = _with_agency_counts(task_frame, assignment_frame)
+    provisions, tasks = _themes(_provisions_columns(doc_id, outline), _tasks_columns(doc_id, source, outline))
+    assignments, tasks, clause_notes = _assignments(tasks, settings.lead_rule)
     if read is not None:
-        provision_frame = _with_positions(provision_frame, read)
-        task_frame = _with_positions(task_frame, read)
-    figure_frame = _figures_frame(provision_frame, source, settings)
+        provisions = provisions.replace(**_positions(provisions["start"], read))
+        tasks = tasks.replace(**_positions(tasks["start"], read))
+    figures = _figures(provisions, source, settings)
     if read is not None:
-        figure_frame = _with_table_positions(figure_frame, read)
+        figures = _with_table_positions(figures, read)
     return {
-        "provisions": provision_frame,
-        "tasks": task_frame,
-        "assignments": assignment_frame,
-        "figures": figure_frame,
-        "notes": _notes_frame(doc_id, outline, clause_notes),
+        "provisions": provisions,
+        "tasks": tasks,
+        "assignments": assignments,
+        "figures": figures,
+        "notes": _notes_columns(doc_id, outline, clause_notes),
     }
 
 
@@ -445,7 +471,8 @@ def build_document(doc_id: str) -> dict[str, pd.DataFrame]:
     start, end = corpus.span(doc_id)
     logger.info("parsing %s", doc_id)
     read = corpus.source_reading(doc_id)
-    return _build_document(_corpus_settings(doc_id), read.text, start, end, path=row.source_file, read=read)
+    built = _build_document(_corpus_settings(doc_id), read.text, start, end, path=row.source_file, read=read)
+    return {name: columns.frame() for name, columns in built.items()}
 
 
 def build_corpus() -> dict[str, pd.DataFrame]:
@@ -485,6 +512,7 @@ def cache_parsed(parsed: ParsedDocument) -> None:
 
 
 _MEMO: dict[tuple[str, str, tuple[str, ...]], pd.DataFrame] = {}
+_PRUNED: set[str] = set()
 
 
 def _corpus_frame(name: str) -> pd.DataFrame:
@@ -500,23 +528,42 @@ def _corpus_frame(name: str) -> pd.DataFrame:
     memo = _MEMO.get((env_key, name, doc_keys))
     if memo is not None:
         return memo
-    if not any(key[0] == env_key for key in _MEMO):
-        frame_cache.prune(env_key)
-    parts = [_document_frame(env_key, row, key, name) for row, key in zip(rows, doc_keys, strict=True)]
-    frame = conform(name, pd.concat(parts, ignore_index=True))
+    frame = _documents_frame(env_key, name, rows, doc_keys)
     _MEMO[(env_key, name, doc_keys)] = frame
     return frame
 
 
+def _documents_frame(
+    env_key: str, name: str, rows: list[corpus.DocumentEntry], doc_keys: tuple[str, ...]
+) -> pd.DataFrame:
+    """One frame of some corpus documents, in their order, each read from the cache (or parsed)."""
+    if env_key not in _PRUNED:  # once per process and environment
+        _PRUNED.add(env_key)
+        frame_cache.prune(env_key)
+    parts = [_document_frame(env_key, row, key, name) for row, key in zip(rows, doc_keys, strict=True)]
+    return conform(name, pd.concat(parts, ignore_index=True))
+
+
 def _select(name: str, doc_id: DocIds) -> pd.DataFrame:
+    """A corpus frame, or the rows of the documents asked for, in the order asked.
+
+    Documents asked for by id are read alone (a large user corpus is not read for one
+    document), unless this process already holds the whole frame.
+    """
     wanted = corpus.select(doc_id)
-    frame = _corpus_frame(name)
     if doc_id is None:
-        return frame.copy()
-    order = {d: i for i, d in enumerate(wanted)}
-    out = frame[frame["doc_id"].isin(wanted)]
-    out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
-    return out.reset_index(drop=True)
+        return _corpus_frame(name).copy()
+    env_key = frame_cache.environment_key()
+    rows = {row.doc_id: row for row in corpus.manifest()}
+    keys = {doc: _corpus_document_key(row) for doc, row in rows.items()}
+    whole = _MEMO.get((env_key, name, tuple(keys.values())))
+    if whole is not None:
+        order = {d: i for i, d in enumerate(wanted)}
+        out = whole[whole["doc_id"].isin(wanted)]
+        out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
+        return out.reset_index(drop=True)
+    chosen = list(dict.fromkeys(wanted))
+    return _documents_frame(env_key, name, [rows[d] for d in chosen], tuple(keys[d] for d in chosen))
 
 
 # ---------------------------------------------------------------------------
@@ -706,7 +753,28 @@ def panel(doc_id: DocIds = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-@dataclass
+class _Frame:
+    """A frame of a :class:`ParsedDocument`: held as :class:`~coopstats.schemas.Columns` until first read.
+
+    The pandas frame is built on first access and kept; a document whose
+    figures are never read never builds its figures frame.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, document: ParsedDocument | None, owner: type | None = None) -> Any:
+        if document is None:
+            return self
+        held = document._frames[self.name]
+        if isinstance(held, Columns):
+            held = document._frames[self.name] = held.frame()
+        return held
+
+
+FrameData = pd.DataFrame | Columns
+
+
 class ParsedDocument:
     """A document parsed into frames.
 
@@ -723,17 +791,55 @@ class ParsedDocument:
         page, a Word or PDF document's text as its reader gave it); every
         offset in the frames indexes into it.
     provisions, tasks, assignments, figures, notes : pandas.DataFrame
-        As :func:`coopstats.provisions` and friends.
+        As :func:`coopstats.provisions` and friends; each is built when first
+        read (the parser hands over plain columns).
     """
 
-    meta: dict[str, Any]
-    settings: DocumentSettings = field(repr=False)
-    source: str = field(repr=False)
-    provisions: pd.DataFrame = field(repr=False)
-    tasks: pd.DataFrame = field(repr=False)
-    assignments: pd.DataFrame = field(repr=False)
-    figures: pd.DataFrame = field(repr=False)
-    notes: pd.DataFrame = field(repr=False)
+    provisions = _Frame()
+    tasks = _Frame()
+    assignments = _Frame()
+    figures = _Frame()
+    notes = _Frame()
+
+    def __init__(
+        self,
+        meta: dict[str, Any],
+        settings: DocumentSettings,
+        source: str,
+        *,
+        provisions: FrameData,
+        tasks: FrameData,
+        assignments: FrameData,
+        figures: FrameData,
+        notes: FrameData,
+    ) -> None:
+        self.meta = meta
+        self.settings = settings
+        self.source = source
+        self._frames: dict[str, FrameData] = {
+            "provisions": provisions,
+            "tasks": tasks,
+            "assignments": assignments,
+            "figures": figures,
+            "notes": notes,
+        }
+
+    def __repr__(self) -> str:
+        return f"ParsedDocument(meta={self.meta!r})"
+
+    def replace(self, **frames: FrameData) -> ParsedDocument:
+        """The same document with some frames given anew (the others shared).
+
+        Examples
+        --------
+        >>> doc = parse_document("一、合作机制\\n1. 完善联席会议机制。（省港澳办牵头）")
+        >>> doc.replace(tasks=doc.tasks.head(0)).tasks.shape[0], len(doc.tasks)
+        (0, 1)
+        """
+        unknown = set(frames) - set(self._frames)
+        if unknown:
+            raise TypeError(f"not frames of a parsed document: {sorted(unknown)}")
+        return ParsedDocument(self.meta, self.settings, self.source, **{**self._frames, **frames})
 
     def _repr_html_(self) -> str:
         """A notebook's view: the document's meta and the number of rows of each frame (escaped).
@@ -755,8 +861,7 @@ class ParsedDocument:
             if v is not None and k != "sha256"
         )
         counts = "".join(
-            f"<tr><th>{name}</th><td>{len(getattr(self, name))}</td></tr>"
-            for name in ("provisions", "tasks", "assignments", "figures", "notes")
+            f"<tr><th>{name}</th><td>{len(held)}</td></tr>" for name, held in self._frames.items()
         )
         title = html.escape(str(self.meta.get("title") or self.meta.get("doc_id") or ""))
         return (
@@ -871,16 +976,16 @@ class ParsedDocument:
         # a bare 元 takes the issuer's currency, else default_currency: never one guessed from the script
         frames = _build_document(resolved, source, 0, len(source), path=path, read=_read)
         frames["notes"] = _with_reading_notes(frames["notes"], resolved.doc_id, source, _read, surrogates)
-        provision_frame, task_frame = frames["provisions"], frames["tasks"]
-        if task_frame["agency_clause"].notna().any():
+        clauses = frames["tasks"]["agency_clause"]
+        if any(clause is not None for clause in clauses):
             kind = "task-list"
-        elif len(task_frame):
+        elif clauses:
             kind = "policy"
         else:
             kind = "briefing"
         meta = {
             "doc_id": resolved.doc_id,
-            "title": _title(provision_frame),
+            "title": _title(frames["provisions"]),
             "script": resolved.script,
             "kind": kind,
             "lead_rule": resolved.lead_rule,
@@ -917,8 +1022,8 @@ def _without_lone_surrogates(text: str, path: str | os.PathLike[str] | None) -> 
 
 
 def _with_reading_notes(
-    notes: pd.DataFrame, doc_id: str, source: str, read: ReadDocument | None, surrogates: int
-) -> pd.DataFrame:
+    notes: Columns, doc_id: str, source: str, read: ReadDocument | None, surrogates: int
+) -> Columns:
     """Notes of what reading the text replaced or guessed: bad bytes (with offsets), surrogates."""
     rows = []
     replaced = read.replaced if read is not None else ()
@@ -944,27 +1049,32 @@ def _with_reading_notes(
         )
     if not rows:
         return notes
-    extra = pd.DataFrame(rows, columns=["doc_id", "line", "kind", "message"])
-    return conform("notes", pd.concat([notes, extra], ignore_index=True))
+    names = ("doc_id", "line", "kind", "message")
+    return Columns(
+        "notes",
+        {name: notes[name] + [row[k] for row in rows] for k, name in enumerate(names)},
+        len(notes) + len(rows),
+    )
 
 
-def _with_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
-    """``page``, ``table_no`` and ``row_no`` of each row's ``start``, from the reader's blocks."""
-    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
-    out = frame.copy()
-    for column in ("page", "table_no", "row_no"):
-        out[column] = pd.array([getattr(p, column) for p in positions], dtype="Int64")
-    return out
+def _positions(starts: list[Any], read: ReadDocument) -> dict[str, list[int | None]]:
+    """``page``, ``table_no`` and ``row_no`` of each offset, from the reader's blocks."""
+    positions = read.locate(starts)
+    return {column: [getattr(p, column) for p in positions] for column in ("page", "table_no", "row_no")}
 
 
-def _with_table_positions(frame: pd.DataFrame, read: ReadDocument) -> pd.DataFrame:
+def _with_table_positions(figures: Columns, read: ReadDocument) -> Columns:
     """A figure in a reader's table (HTML, Word) takes the reader's ``table_no`` and ``row_no``."""
-    positions = read.locate(None if pd.isna(start) else int(start) for start in frame["start"])
-    out = frame.copy()
-    for column in ("table_no", "row_no"):
-        given = pd.array([getattr(p, column) for p in positions], dtype="Int64")
-        out[column] = pd.Series(given, index=out.index).fillna(out[column]).astype("Int64")
-    return out
+    given = _positions(figures["start"], read)
+    return figures.replace(
+        **{
+            column: [
+                own if theirs is None else theirs
+                for theirs, own in zip(given[column], figures[column], strict=True)
+            ]
+            for column in ("table_no", "row_no")
+        }
+    )
 
 
 # A document title names its kind at the end: 通知, 意见, 重点工作, 行动计划 …
@@ -974,16 +1084,19 @@ _TITLE_ENDING = re.compile(
 )
 
 
-def _title(provisions: pd.DataFrame) -> str | None:
+def _title(provisions: Columns) -> str | None:
     """The title: the first front-matter heading that names a kind of document, else the longest.
 
     A title broken over two lines after a connective (…商貿關係及 / 粵港合作…) is joined.
     """
     from coopstats.text import normalize
 
-    front = provisions[(provisions["level"] == "heading") & provisions["chapter_no"].isna()]
     lines: list[str] = []
-    for text in front["text"].dropna().astype(str):
+    for level, chapter_no, text in zip(
+        provisions["level"], provisions["chapter_no"], provisions["text"], strict=True
+    ):
+        if level != "heading" or chapter_no is not None or not isinstance(text, str):
+            continue  # front matter: headings before the first chapter
         if lines and normalize(lines[-1])[-1:] in "及和與与的":
             lines[-1] += text
         else:

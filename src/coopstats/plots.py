@@ -1,4 +1,4 @@
-"""Charts of agency workload, co-assignment and trade indicators (seaborn/matplotlib).
+"""Charts of agency workload, co-assignment and trade indicators (matplotlib).
 
 Labels are English by default, taken from the agency registry (``name_en``); an
 agency without an English name is labelled by its ``agency_id``, never left
@@ -8,8 +8,8 @@ matplotlib even when matplotlib's font cache predates it); without one, a
 warning is issued once and the labels fall back to English, so a chart never
 shows empty boxes.
 
-matplotlib and seaborn are imported inside the functions, so ``import
-coopstats`` does not load them.
+matplotlib is imported inside the functions, so ``import coopstats`` does not
+load it; no chart needs seaborn, so a report kernel never imports it.
 """
 
 from __future__ import annotations
@@ -378,7 +378,6 @@ def coassignment_heatmap(
     """
     import matplotlib.pyplot as plt
     import numpy as np
-    import seaborn as sns
 
     from coopstats.messages import t
 
@@ -392,17 +391,17 @@ def coassignment_heatmap(
         default=0,
     )
     fig, ax = plt.subplots(figsize=(size + 1.0 + 0.05 * longest, size), layout="constrained")
-    sns.heatmap(
-        matrix,
-        mask=np.eye(n, dtype=bool),  # the diagonal (own tasks) would swamp the colour scale
-        annot=np.where(matrix.to_numpy() > 0, matrix.astype(str).to_numpy(), "") if n <= 20 else False,
-        fmt="",
-        cmap="Blues",
-        linewidths=0.5,
-        cbar_kws={"shrink": 0.6},
-        ax=ax,
-        annot_kws={"fontsize": 8},
-    )
+    counts = matrix.to_numpy(dtype=float)
+    # the diagonal (own tasks) is masked: it would swamp the colour scale
+    shared = np.ma.masked_array(counts, mask=np.eye(n, dtype=bool))
+    mesh = ax.pcolormesh(shared, cmap="Blues", edgecolors="white", linewidths=0.5)
+    ax.set(xlim=(0, n), ylim=(n, 0))  # row 1 at the top, as the matrix reads
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    colorbar = fig.colorbar(mesh, ax=ax, shrink=0.6)
+    colorbar.outline.set_linewidth(0)
+    if n <= 20:
+        _annotate_cells(ax, mesh, counts, shared.mask)
     # rows carry the names, numbered; columns only the numbers, so long names never overlap
     numbered = [f"{label}  {i}" for i, label in enumerate(labels, start=1)]
     ax.set_xticks([i + 0.5 for i in range(n)], [str(i) for i in range(1, n + 1)], rotation=0, fontsize=8)
@@ -413,6 +412,23 @@ def coassignment_heatmap(
     if title:
         ax.set_title(title, loc="left", **font_kwargs(lang))
     return fig
+
+
+def _annotate_cells(ax: Axes, mesh: Any, counts: Any, masked: Any) -> None:
+    """Each unmasked, non-zero cell's count, dark on light cells and white on dark ones."""
+    import numpy as np
+
+    mesh.update_scalarmappable()
+    colours = mesh.get_facecolors()[:, :3]
+    linear = np.where(colours <= 0.03928, colours / 12.92, ((colours + 0.055) / 1.055) ** 2.4)
+    luminance = linear @ np.array([0.2126, 0.7152, 0.0722])  # relative luminance (WCAG)
+    width = counts.shape[1]
+    for k, (value, hidden) in enumerate(zip(counts.flat, np.ravel(masked), strict=True)):
+        if hidden or value <= 0:
+            continue
+        row, col = divmod(k, width)
+        ink = ".15" if luminance[k] > 0.408 else "w"
+        ax.text(col + 0.5, row + 0.5, f"{value:.0f}", color=ink, ha="center", va="center", fontsize=8)
 
 
 def _scale(values: pd.Series) -> tuple[float, str]:

@@ -19,7 +19,17 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
-__all__ = ["FRAMES", "Column", "conform", "data_dictionary", "pandera_schema", "validate"]
+__all__ = [
+    "FRAMES",
+    "Column",
+    "Columns",
+    "column_array",
+    "conform",
+    "data_dictionary",
+    "frame_of",
+    "pandera_schema",
+    "validate",
+]
 
 LEVELS = ("annex", "chapter", "section", "item", "subitem", "paragraph", "heading", "footnote")
 ROLES = vocabulary.roles()
@@ -412,23 +422,188 @@ def column_array(column: Column | str, values: Sequence[object]) -> pd.api.exten
 
     ``column`` is a declared :class:`Column` or a bare dtype name. The result
     is what :func:`conform` would make of a column of these values, built in
-    one step so that ``conform`` has nothing left to convert.
+    one step so that ``conform`` has nothing left to convert. Lists of plain
+    Python values (``str``, ``int``, ``bool``, ``float``, ``datetime.date``,
+    ``None``) are turned into the array directly (NumPy or Arrow buffers);
+    anything else takes pandas' general conversion, with the same result.
 
     Examples
     --------
     >>> str(column_array("Int64", [1, None]).dtype), column_array("string", ["a", None]).tolist()
     ('Int64', ['a', <NA>])
+    >>> column_array("boolean", [True, None]).tolist(), str(column_array("float64", [0.5, None]).dtype)
+    ([True, <NA>], 'float64')
     """
     import pandas as pd
 
+    values = values if isinstance(values, list) else list(values)
     dtype = column if isinstance(column, str) else column.dtype
     if not isinstance(column, str) and column.dtype == "category" and column.values is not None:
-        return pd.Categorical(values, dtype=_category_dtype(column.values))
+        return _categorical(values, _category_dtype(column.values))
+    fast = _FAST_ARRAYS.get(dtype)
+    if fast is not None:
+        array = fast(values)
+        if array is not None:
+            return array
     if dtype.startswith("datetime64"):
         return pd.to_datetime(pd.Series(values, dtype="object")).astype(dtype).array
     if dtype in ("string", "Int64", "boolean"):
         return pd.array(values, dtype=dtype)
     return pd.Series(values).astype(dtype).array
+
+
+def _categorical(values: list[object], dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """``values`` as a categorical of ``dtype``; values not among its categories take pandas' way."""
+    import numpy as np
+    import pandas as pd
+
+    codes = _CATEGORY_CODES.get(dtype)
+    if codes is None:
+        codes = _CATEGORY_CODES[dtype] = {value: k for k, value in enumerate(dtype.categories)}
+    try:
+        found = np.fromiter(
+            (-1 if value is None else codes.get(value, -2) for value in values), np.int32, len(values)
+        )
+    except TypeError:  # an unhashable value
+        found = None
+    if found is None or (found == -2).any():  # a value not declared: pandas decides (and warns)
+        return pd.Categorical(values, dtype=dtype)
+    return pd.Categorical.from_codes(found, dtype=dtype)
+
+
+_CATEGORY_CODES: dict[pd.CategoricalDtype, dict[object, int]] = {}
+
+
+def _strings(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=False))
+    except (pa.ArrowException, TypeError, ValueError):  # not all str or None: pandas converts
+        return None
+
+
+def _masked(values: list[object], kind: type, numpy_type: str) -> tuple | None:
+    """Data and mask of ``values`` when each is a ``kind`` or ``None`` (``bool`` is not an ``int``)."""
+    import numpy as np
+
+    if not all(type(value) is kind or value is None for value in values):
+        return None
+    mask = np.fromiter((value is None for value in values), bool, len(values))
+    zero = kind()
+    try:
+        data = np.fromiter((zero if value is None else value for value in values), numpy_type, len(values))
+    except OverflowError:  # beyond int64: pandas says so
+        return None
+    return data, mask
+
+
+def _integers(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
+    import pandas as pd
+
+    parts = _masked(values, int, "int64")
+    return None if parts is None else pd.arrays.IntegerArray(*parts)
+
+
+def _booleans(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
+    import pandas as pd
+
+    parts = _masked(values, bool, "bool")
+    return None if parts is None else pd.arrays.BooleanArray(*parts)
+
+
+def _floats(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
+    import numpy as np
+    import pandas as pd
+
+    if not all(type(value) in (float, int) or value is None for value in values):
+        return None
+    try:
+        return pd.arrays.NumpyExtensionArray(np.array(values, dtype="float64"))
+    except OverflowError:
+        return None
+
+
+def _datetimes(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    for value in values:
+        if value is None or (type(value) is dt.date):
+            continue
+        return None
+    return pd.array(np.array(values, dtype="datetime64[s]"))
+
+
+_FAST_ARRAYS = {
+    "string": _strings,
+    "Int64": _integers,
+    "boolean": _booleans,
+    "float64": _floats,
+    "datetime64[s]": _datetimes,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """The columns of one declared frame as plain Python lists, before pandas.
+
+    The document pipeline passes these between its stages and turns them into a
+    :class:`pandas.DataFrame` once, when a frame is read (:meth:`frame`).
+
+    Attributes
+    ----------
+    name : str
+        The frame's name in :data:`FRAMES`.
+    data : mapping of str to list
+        Values of the columns given (``None`` for missing); a declared column
+        not given is all missing.
+    length : int
+        The number of rows.
+
+    Examples
+    --------
+    >>> notes = Columns("notes", {"kind": ["page-header"], "line": [203]}, 1)
+    >>> notes["line"], notes["message"], len(notes)
+    ([203], [None], 1)
+    >>> notes.replace(message=["a running header"]).frame()["message"].tolist()
+    ['a running header']
+    """
+
+    name: str
+    data: Mapping[str, list[object]]
+    length: int
+
+    def __post_init__(self) -> None:
+        declared = {column.name for column in FRAMES[self.name]}
+        unknown = [c for c in self.data if c not in declared]
+        if unknown:
+            raise KeyError(f"not columns of {self.name}: {unknown}")
+        wrong = {c: len(v) for c, v in self.data.items() if len(v) != self.length}
+        if wrong:
+            raise ValueError(f"{self.name}: {self.length} rows, but columns of lengths {wrong}")
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, column: str) -> list[object]:
+        values = self.data.get(column)
+        if values is not None:
+            return values
+        if any(c.name == column for c in FRAMES[self.name]):
+            return [None] * self.length
+        raise KeyError(f"not a column of {self.name}: {column!r}")
+
+    def replace(self, **columns: list[object]) -> Columns:
+        """The same rows with some columns given anew."""
+        return Columns(self.name, {**self.data, **columns}, self.length)
+
+    def frame(self) -> pd.DataFrame:
+        """The pandas frame, in declared order and final dtypes (:func:`frame_of`)."""
+        return frame_of(self.name, self.data, self.length)
 
 
 def frame_of(

@@ -14,13 +14,16 @@ checks are the caller's); one that does not refuses with
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ExecutedNotebook", "RemoteCellError", "describe", "execute"]
+__all__ = ["ExecutedNotebook", "RemoteCellError", "describe", "died_starting", "execute"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,16 +102,25 @@ def execute(
         source, executed = Path(folder) / "in.ipynb", Path(folder) / "out.ipynb"
         source.write_bytes(notebook)
         try:
-            papermill.execute_notebook(
-                str(source),
-                str(executed),
-                parameters=parameters,
-                kernel_name=kernel_name,
-                progress_bar=False,
-                cwd=cwd or folder,
-                timeout_func=remaining,
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
+            for attempt in range(1, KERNEL_STARTS + 1):
+                try:
+                    papermill.execute_notebook(
+                        str(source),
+                        str(executed),
+                        parameters=parameters,
+                        kernel_name=kernel_name,
+                        progress_bar=False,
+                        cwd=cwd or folder,
+                        timeout_func=remaining,
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    )
+                    break
+                except RuntimeError as exc:
+                    if attempt == KERNEL_STARTS or not died_starting(exc):
+                        raise
+                    # no cell ran: the kernel lost a port to another process starting one (the
+                    # port is chosen free, then bound by the kernel a moment later); start anew
+                    logger.warning("kernel died starting (%s); starting it again", exc)
         except CellTimeoutError:
             return ExecutedNotebook(
                 _read(executed), time.monotonic() - started, timed_out=True, first_line=running["first_line"]
@@ -122,6 +134,22 @@ def execute(
                 cell_index=getattr(exc, "cell_index", None),
             )
         return ExecutedNotebook(executed.read_bytes(), time.monotonic() - started)
+
+
+KERNEL_STARTS = 3  # attempts at starting a kernel that dies before it answers
+
+
+def died_starting(exc: BaseException) -> bool:
+    """Whether a kernel died before answering its first request (jupyter_client's words): no cell ran.
+
+    Examples
+    --------
+    >>> died_starting(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> died_starting(RuntimeError("a cell raised"))
+    False
+    """
+    return isinstance(exc, RuntimeError) and "died before replying to kernel_info" in str(exc)
 
 
 def describe(exc: BaseException) -> str:
