@@ -37,7 +37,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache
 
 from coopstats import vocabulary
 from coopstats.text import CHINESE_DIGITS, parse_chinese_numeral
@@ -105,7 +105,7 @@ class Period:
         """A stock at the end of month ``m`` of ``y`` (December: the end of the year)."""
         return cls((y, m), (y, m), stock=True)
 
-    @cached_property
+    @property
     def label(self) -> str:
         """The one spelling of the period."""
         (y1, m1), (y2, m2) = self.first, self.last
@@ -117,7 +117,7 @@ class Period:
             return f"{y1}-{m1:02d}"
         return f"{y1}-{m1:02d}/{y2}-{m2:02d}"
 
-    @cached_property
+    @property
     def dates(self) -> tuple[dt.date, dt.date]:
         """First and last day (a stock: its day, twice)."""
         (y1, m1), (y2, m2) = self.first, self.last
