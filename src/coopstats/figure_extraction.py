@@ -264,6 +264,7 @@ _GROWTH_WORDS = vocabulary.measure_words("growth")
 _PP_LOWER = ("低於", "低于", "慢")
 _PP_HIGHER = ("高於", "高于", "快")
 _CONTRIBUTION_WORDS = ("貢獻率", "贡献率", "拉動", "拉动")
+_CONTRIBUTION = re.compile(_in_order(_CONTRIBUTION_WORDS))
 # 提高至, 下降到: the number after is the level reached.
 _TO_A_LEVEL = re.compile(r"\s*(?:了)?\s*(?:至|到)")
 _SHARE_WORDS = vocabulary.measure_words("share")
@@ -1018,7 +1019,7 @@ def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
     fixed = _FIXED_MEASURES.get(unit.kind)
     if fixed is not None:
         return fixed
-    if any(word in lead_in for word in _CONTRIBUTION_WORDS):
+    if _CONTRIBUTION.search(lead_in):
         return _MeasureReading("contribution", 1)  # 拉动经济增长2.1个百分点: a part's contribution
     if unit.kind in ("percent", "tenths") and lead_in.rstrip().endswith(("至", "到")):
         return _level_reached(lead_in)

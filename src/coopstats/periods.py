@@ -769,7 +769,6 @@ def resolve_period(
     ref = ref or Reference()
     if mentions is None:
         mentions = find_periods(sentence, ref)
-    lead = clean_segment(sentence[:start])
     before = [m for m in mentions if m.end <= start]
     owns = [m for m in before if m.role in ("own", "target")]
     own = owns[-1] if owns else None
@@ -791,6 +790,7 @@ def resolve_period(
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
+    lead = clean_segment(sentence[:start])  # a forecast's or a target's words, not in a book title
     if own is not None and own.unresolved:
         return PeriodReading(None, None, _status(lead, own.role), "period-unresolved")
     period = own_period
