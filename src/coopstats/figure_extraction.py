@@ -1081,7 +1081,8 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
         if tail.strip():
             return tail.strip()[:16]
     lead = text[clause[0] : i]
-    lead = _PERIOD_WORDS.sub("", lead)
+    if "年" in lead:  # every period word of _PERIOD_WORDS has it
+        lead = _PERIOD_WORDS.sub("", lead)
     lead = _SUBJECT_TRIM_START.sub("", lead.strip().lstrip("0123456789 "))
     if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
