@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats.figure_extraction import extract_figures
@@ -429,3 +431,65 @@ def test_samples_against_gold(with_published: bool) -> None:
             assert share < 0.5  # without a date, the relative periods of a press release are not guessed
         else:
             assert share >= floor, (field, share)
+
+
+# ---------------------------------------------------------------------------
+# The words each period pattern needs (periods._NEEDS) only skip patterns that could not match
+# ---------------------------------------------------------------------------
+
+PERIOD_PIECES = [
+    *"年月季五十日底末前首上本近去全半的自从從至到比较與是約",
+    "2015年",
+    "二零一六年",
+    "5",
+    "12",
+    " ",
+    "截至",
+    "截止",
+    "过去",
+    "過去",
+    "今年",
+    "去年",
+    "上年",
+    "同期",
+    "份",
+    "-",
+    "～",
+    "“十三五”",
+    "规划",
+    "以來",
+    "《",
+    "》",
+    "个",
+    "度",
+]
+
+
+def _periods_without_needs(segment: str, ref: Reference) -> list[object]:
+    from coopstats import periods
+
+    text = periods.clean_segment(segment)
+    found = []
+    taken = bytearray(len(text))
+    for kind, pattern in periods._PATTERNS:
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            if a == b or any(taken[a:b]):
+                continue
+            taken[a:b] = b"\x01" * (b - a)
+            found.append(periods._mention(kind, m, text, ref))
+    return sorted(found, key=lambda p: p.start)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PERIOD_PIECES), max_size=14))
+def test_period_patterns_skipped_only_where_they_cannot_match(pieces: list[str]) -> None:
+    segment = "".join(pieces)
+    ref = Reference.of("2024-03", 2023)
+    assert find_periods(segment, ref) == _periods_without_needs(segment, ref)
+
+
+def test_every_period_pattern_declares_what_it_needs() -> None:
+    from coopstats import periods
+
+    assert sorted(periods._NEEDS) == sorted(kind for kind, _ in periods._PATTERNS)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats.figure_extraction import extract_figures
@@ -201,3 +203,19 @@ def test_parsed_documents_carry_table_cells() -> None:
     assert cells["row_no"].min() == 2
     assert all(doc.source[int(s) : int(e)] == f for s, e, f in cells[["start", "end", "surface"]].values)
     assert pd.api.types.is_integer_dtype(cells["row_no"])
+
+
+CELL_PIECES = [*"年月12３出口亿元%() \t\u3000\u2003│|｜-", "2020年", "1-9月", "12624", "  "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CELL_PIECES), min_size=1, max_size=12))
+def test_a_line_without_a_gap_has_one_cell_at_most(pieces: list[str]) -> None:
+    """find_tables reads no header in a line with no separator or space inside (tables._CELL_GAP)."""
+    from coopstats import tables
+
+    line = "".join(pieces)
+    cells, _ = tables._cells(line, 0, len(line))
+    if not tables._CELL_GAP.search(line.strip()):
+        assert sum(1 for cell in cells if cell.text) <= 1
+        assert tables._header(cells, Reference()) is None

@@ -1,10 +1,10 @@
 """Figures stage: money amounts, counts, shares, growth rates, multiples and volumes in prose.
 
-The extractor works on the normalised, page-break-repaired view of a text
-(:class:`coopstats.text.TextView`), so full-width digits and numbers split by a
-line break are read like any other, and maps every match back to the source
-with :meth:`~coopstats.text.TextView.source_span`: ``text[start:end] == surface``
-holds for any input.
+The extractor works on the normalised, page-break-repaired view of a text (the
+text and source map of :class:`coopstats.text.TextView`, built here in one
+:meth:`str.translate` with one run of offsets a line), so full-width digits and
+numbers split by a line break are read like any other, and maps every match
+back to the source: ``text[start:end] == surface`` holds for any input.
 
 A *mention* is a number (Arabic digits with comma or space thousands separators,
 or Chinese numerals) followed by what it counts: a scale (億, 萬, 萬億, 千 …), a
@@ -32,11 +32,13 @@ import datetime as dt
 import logging
 import math
 import re
+import unicodedata
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 from coopstats import vocabulary
 from coopstats._resources import data_dir
@@ -52,7 +54,14 @@ from coopstats.periods import (
 )
 from coopstats.schemas import FRAMES, Column
 from coopstats.tables import Table, TableCell, find_tables
-from coopstats.text import CHINESE_DIGITS, CHINESE_GROUPS, CHINESE_PLACES, TextView, parse_chinese_numeral
+from coopstats.text import (
+    CHINESE_DIGITS,
+    CHINESE_GROUPS,
+    CHINESE_PLACES,
+    gloss_spans,
+    is_page_header,
+    parse_chinese_numeral,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,6 +69,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FIGURE_COLUMNS",
     "CurrencyReading",
+    "document_figure_columns",
     "document_figures",
     "extract_figures",
     "parse_chinese_numeral",
@@ -88,6 +98,11 @@ _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
 _CHINESE_NUMERAL_CHARS = "".join([*CHINESE_DIGITS, *CHINESE_PLACES, *CHINESE_GROUPS])
 
 
+def _in_order(words: Sequence[str]) -> str:
+    """A regex alternation of ``words`` in their order: an anchored match finds the first that fits."""
+    return "|".join(map(re.escape, words)) if words else "(?!)"
+
+
 @dataclass(frozen=True)
 class _Words:
     """The genre's words the figures stage reads, derived once from the vocabulary."""
@@ -104,6 +119,11 @@ class _Words:
     not_a_scale: tuple[str, ...]  # words that begin with a scale character but are units or ratings
     currency_note: re.Pattern[str]
     subject_trim_end: re.Pattern[str]
+    # anchored patterns (``.match(text, pos)``), each trying its words in their order
+    scale_at: re.Pattern[str]
+    not_a_scale_at: re.Pattern[str]
+    unit_at: re.Pattern[str]  # the unit words of _unit_word, one named group per kind, in its order
+    unit_ahead: re.Pattern[str]  # what may follow a number that has a unit: its first character
 
 
 @cache
@@ -130,6 +150,29 @@ def _words() -> _Words:
         r"(?:約|约|大約|大约|逾|超過|超过|突破|近|接近|為|为|是|達|达|達到|达到|有|共有|共|了|已|至|增至|"
         rf"{cur}|的|\s)+$"
     )
+    percent_points = vocabulary.percent_point_forms()
+    classifiers = vocabulary.classifiers()
+    in_currency = _in_order(tuple(currencies))
+    unit_at = re.compile(
+        "|".join(
+            [
+                "(?P<percent>[%‰])",
+                f"(?P<pp>{_in_order(percent_points)})",
+                f"(?P<money>{in_currency})",
+                f"(?P<yuan>{_in_order(yuan)})(?P<after>{in_currency})?",
+                "(?P<multiple>倍)",
+                f"(?P<tenths>成)(?!{_in_order(_CHENG_WORD_STARTS)})",
+                f"(?P<rating>{_in_order(_RATINGS)})",
+                f"(?P<physical>{_in_order(tuple(physical))})",
+                f"(?P<time>{_in_order(_TIME_WORDS)})",
+                f"(?P<count>{_in_order(classifiers)})",
+            ]
+        )
+    )
+    # _read_unit skips up to two spaces, an approximation suffix or a scale, then one more space
+    leads = {*_ABOUT_SUFFIX, *scales, "%", "‰", "倍", "成"}
+    leads |= {w[0] for w in (*percent_points, *currencies, *yuan, *physical, *classifiers)}
+    unit_ahead = re.compile(" {0,3}[" + "".join(sorted(map(re.escape, {w[0] for w in leads}))) + "]")
     return _Words(
         scales=scales,
         scale_forms=tuple(scales),
@@ -138,11 +181,15 @@ def _words() -> _Words:
         yuan=yuan,
         physical=physical,
         physical_forms=tuple(physical),
-        percent_points=vocabulary.percent_point_forms(),
-        classifiers=vocabulary.classifiers(),
+        percent_points=percent_points,
+        classifiers=classifiers,
         not_a_scale=not_a_scale,
         currency_note=note,
         subject_trim_end=trim,
+        scale_at=re.compile(_in_order(tuple(scales))),
+        not_a_scale_at=re.compile(_in_order(not_a_scale)),
+        unit_at=unit_at,
+        unit_ahead=unit_ahead,
     )
 
 
@@ -206,6 +253,8 @@ _APPROX_AFTER: tuple[tuple[str, str], ...] = (
     ("以內", "under"),
     ("以内", "under"),
 )
+_APPROX_BEFORE_WORDS = tuple(word for word, _ in _APPROX_BEFORE)
+_APPROX_AFTER_WORDS = tuple(word for word, _ in _APPROX_AFTER)
 # Words between an approximation word and the number: 約為港幣, 超過了.
 _LINK_WORDS = ("為", "为", "是", "達", "达", "了", "有", "共", "佔", "占")
 
@@ -215,6 +264,7 @@ _GROWTH_WORDS = vocabulary.measure_words("growth")
 _PP_LOWER = ("低於", "低于", "慢")
 _PP_HIGHER = ("高於", "高于", "快")
 _CONTRIBUTION_WORDS = ("貢獻率", "贡献率", "拉動", "拉动")
+_CONTRIBUTION = re.compile(_in_order(_CONTRIBUTION_WORDS))
 # 提高至, 下降到: the number after is the level reached.
 _TO_A_LEVEL = re.compile(r"\s*(?:了)?\s*(?:至|到)")
 _SHARE_WORDS = vocabulary.measure_words("share")
@@ -233,8 +283,8 @@ _TARGET_WORDS = re.compile(r"力爭|力争|目標|目标|爭取|争取|計劃|�
 # with commas, points or space-separated groups of three.
 _ARABIC_CANDIDATE = re.compile(
     r"""
-    (?<![0-9A-Za-z.+±])              # not inside a name (PM2.5), a code or a rating (±800)
-    [0-9]
+    [0-9]                            # a digit first, so that the search skips to the digits
+    (?<![0-9A-Za-z.+±][0-9])         # not inside a name (PM2.5), a code or a rating (±800)
     (?:
         [0-9,.]*[0-9]                # 31,280 / 12.6 / 12,33,4 (checked later) / 1..5
       | (?:\ [0-9]{3})+(?![0-9])     # 3 800 / 107 464: space thousands separators
@@ -253,8 +303,8 @@ _WELL_FORMED_ARABIC = re.compile(
 )
 _CHINESE_NUMERAL_RUN = re.compile(
     rf"""
-    (?<![第首{_CHINESE_NUMERAL_CHARS}])       # 第十六次, 首屆: ordinals; not mid-numeral
     [〇零一二三四五六七八九十兩两]             # a numeral starts with a digit or 十
+    (?<![第首{_CHINESE_NUMERAL_CHARS}].)      # 第十六次, 首屆: ordinals; not mid-numeral
     [{_CHINESE_NUMERAL_CHARS}]*
     (?:[點点][〇零一二三四五六七八九]+)?      # 四点三
     """,
@@ -270,6 +320,8 @@ _FRACTION_WORDS = re.compile(
 )
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _CLAUSE_BOUNDARY = re.compile(r"[。；;！？!?:：()「」《》]|(?<![0-9]),|,(?![0-9])|、")
+# What a currency note (_Words.currency_note) cannot be without, besides 下同: a unit label, its colon.
+_UNIT_LABEL_COLON = re.compile(r"[單单]位\s*[:：]")
 # 由 … (時的|原來的) X … 增至 Y: X is the value before a change, of another period.
 _CHANGE_FROM = re.compile(r"由[^,，]*$")
 _CHANGE_TO = re.compile(
@@ -297,12 +349,158 @@ def _stop_pattern() -> re.Pattern[str]:
 
 
 # ---------------------------------------------------------------------------
+# The view: the normalised text of a stretch of source, with its map back
+# ---------------------------------------------------------------------------
+
+
+class _NFKCByCode(dict[int, str]):
+    """Per-character NFKC by code point, for :meth:`str.translate` (computed once per character)."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return value
+
+
+_NFKC_BY_CODE = _NFKCByCode()
+
+
+@cache
+def _nfkc_bmp() -> list[str]:
+    """Per-character NFKC of every character of the Basic Multilingual Plane: a list, indexed, not hashed."""
+    return [unicodedata.normalize("NFKC", chr(code)) for code in range(0x10000)]
+
+
+def _nfkc(text: str) -> str:
+    """NFKC character by character (:func:`coopstats.text.normalize`) in one :meth:`str.translate`."""
+    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
+        return text.translate(_nfkc_bmp())  # no character beyond the BMP: the list holds every one
+    return text.translate(_NFKC_BY_CODE)
+
+
+_PAGE_HEADER_STARTS = frozenset("-－—–第")
+
+
+class _View:
+    """The normalised, page-break-repaired view of ``source[start:end]``, with its map back.
+
+    The text and the map of :meth:`coopstats.text.TextView.of` (line breaks,
+    blank lines, page headers, indentation and pinyin glosses removed; two Latin
+    letters or digits a line break separated joined by a space; NFKC character
+    by character), built for the figures stage: the text is normalised in one
+    :meth:`str.translate`, and the map is held as runs of consecutive
+    characters (a view offset and the source offset it starts at), one run a
+    line, instead of one offset per character.
+    """
+
+    __slots__ = ("_run_source", "_run_view", "source", "text")
+
+    def __init__(self, source: str, text: str, run_view: list[int], run_source: list[int]) -> None:
+        self.source = source
+        self.text = text
+        self._run_view = run_view
+        self._run_source = run_source
+
+    @classmethod
+    def of(cls, source: str, start: int = 0, end: int | None = None) -> _View:
+        """The view of ``source[start:end]``."""
+        end = len(source) if end is None else end
+        chunk = source[start:end]
+        pieces: list[str] = []
+        run_view: list[int] = []
+        run_source: list[int] = []
+        length = 0
+        previous = ""
+        at = start
+        for line in chunk.split("\n") if "\n" in chunk else (chunk,):
+            lo = at
+            at += len(line) + 1
+            content = line.strip()
+            if not content:
+                continue
+            head = content[0]
+            if (head in _PAGE_HEADER_STARTS or head.isdigit()) and is_page_header(line):
+                continue
+            first = lo + line.find(head)  # the indentation before it is whitespace
+            if previous and previous.isascii() and previous.isalnum() and head.isascii() and head.isalnum():
+                pieces.append(" ")
+                run_view.append(length)
+                run_source.append(first - 1)
+                length += 1
+            previous = content[-1]
+            glosses = gloss_spans(content) if "(" in content or "（" in content else None
+            if glosses:  # a pinyin gloss is not text
+                kept = 0
+                for a, b in [*glosses, (len(content), len(content))]:
+                    if a > kept:
+                        pieces.append(content[kept:a])
+                        run_view.append(length)
+                        run_source.append(first + kept)
+                        length += a - kept
+                    kept = b
+                continue
+            pieces.append(content)
+            run_view.append(length)
+            run_source.append(first)
+            length += len(content)
+        raw = "".join(pieces)
+        text = _nfkc(raw)
+        if len(text) != len(raw):  # characters whose NFKC is longer (…, ㎡): each of theirs maps to it
+            run_view, run_source = cls._expanded(pieces, run_source)
+        return cls(source, text, run_view, run_source)
+
+    @staticmethod
+    def _expanded(pieces: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
+        """The runs of pieces some of whose characters normalise to more than one character."""
+        run_view: list[int] = []
+        run_source: list[int] = []
+        length = 0
+        for piece, first in zip(pieces, starts, strict=True):
+            if len(_nfkc(piece)) == len(piece):
+                run_view.append(length)
+                run_source.append(first)
+                length += len(piece)
+                continue
+            extends = False  # whether the last run takes the next character
+            for offset, ch in enumerate(piece, start=first):
+                normal = _NFKC_BY_CODE[ord(ch)]
+                if len(normal) == 1 and extends:
+                    length += 1
+                    continue
+                for _ in normal:
+                    run_view.append(length)
+                    run_source.append(offset)
+                    length += 1
+                extends = len(normal) == 1
+        return run_view, run_source
+
+    def position(self, i: int) -> int:
+        """The source offset of the view's character ``i``."""
+        k = bisect.bisect_right(self._run_view, i) - 1
+        return self._run_source[k] + i - self._run_view[k]
+
+    def index(self, pos: int) -> int:
+        """The first view offset whose source offset is ``pos`` or more (``len(text)`` if none)."""
+        runs = self._run_source
+        k = bisect.bisect_left(runs, pos)
+        if k > 0:
+            stop = self._run_view[k] if k < len(runs) else len(self.text)
+            if runs[k - 1] + stop - self._run_view[k - 1] > pos:  # inside the run before
+                return self._run_view[k - 1] + pos - runs[k - 1]
+        return self._run_view[k] if k < len(runs) else len(self.text)
+
+    def source_span(self, i: int, j: int) -> tuple[int, int]:
+        """Source offsets ``(start, end)`` of the view's characters ``i`` to ``j``."""
+        if not 0 <= i < j <= len(self.text):
+            raise IndexError(f"span {i}:{j} outside a view of length {len(self.text)}")
+        return self.position(i), self.position(j - 1) + 1
+
+
+# ---------------------------------------------------------------------------
 # Records: what each step reads
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Number:
+class _Number(NamedTuple):
     """A number as written: view offsets, value, place value of its last digit, how it is written."""
 
     i: int
@@ -312,8 +510,7 @@ class _Number:
     script: str  # arabic, chinese, percent-words, fraction
 
 
-@dataclass(frozen=True)
-class _Unit:
+class _Unit(NamedTuple):
     """What follows a number: kind (money, percent, pp, multiple, tenths, physical, count, scale)."""
 
     kind: str
@@ -323,8 +520,7 @@ class _Unit:
     bound: str | None
 
 
-@dataclass(frozen=True)
-class _Qualifier:
+class _Qualifier(NamedTuple):
     """Approximation and a currency written before the number."""
 
     approx: bool
@@ -341,89 +537,129 @@ class CurrencyReading:
     flag: str | None = None
 
 
-@dataclass(frozen=True)
-class _MeasureReading:
+class _MeasureReading(NamedTuple):
     measure: str
     sign: int
 
 
-@dataclass(frozen=True)
 class _Context:
-    """One view, read once: everything the steps look up by offset."""
+    """One view, read once: everything the steps look up by offset.
 
-    view: TextView
-    text: str
-    stopped: bytes  # 1 where a stop-list term stands
-    note_starts: tuple[int, ...]
-    note_codes: tuple[str, ...]
-    sentence_ends: tuple[int, ...]
-    clause_starts: tuple[int, ...]
-    clause_ends: tuple[int, ...]
-    ref: Reference
-    issuer_currency: str | None
-    default_currency: str | None
-    carried_currency: str | None
+    Sentence and clause boundaries are looked up around each figure, within
+    :data:`SENTENCE_REACH` and :data:`CLAUSE_REACH` of it (forwards in the text,
+    backwards in the text reversed), so a long text with few figures is not
+    read for them from end to end.
+    """
 
-    @classmethod
-    def of(
-        cls,
-        view: TextView,
+    __slots__ = (
+        "_reversed",
+        "breaks",
+        "carried_currency",
+        "default_currency",
+        "issuer_currency",
+        "note_codes",
+        "note_starts",
+        "ref",
+        "stopped",
+        "text",
+        "view",
+    )
+
+    def __init__(
+        self,
+        view: _View,
         ref: Reference,
         *,
         issuer_currency: str | None,
         default_currency: str | None,
         carried_currency: str | None,
         breaks: tuple[int, ...] = (),
-    ) -> _Context:
+    ) -> None:
         text = view.text
-        stopped = bytearray(len(text))
-        for m in _stop_pattern().finditer(text):
-            stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-        notes = [
-            (m.start(), _words().currencies[m["c1"] or m["c2"]])
-            for m in _words().currency_note.finditer(text)
-        ]
-        bounds = [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)]
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        if breaks:  # a table's lines end sentences and clauses of the prose around them
-            ends = sorted({*ends, *breaks})
-            bounds = sorted({*bounds, *((k, k) for k in breaks)})
-        return cls(
-            view=view,
-            text=text,
-            stopped=bytes(stopped),
-            note_starts=tuple(a for a, _ in notes),
-            note_codes=tuple(code for _, code in notes),
-            sentence_ends=tuple(ends),
-            clause_starts=tuple(a for a, _ in bounds),
-            clause_ends=tuple(b for _, b in bounds),
-            ref=ref,
-            issuer_currency=issuer_currency,
-            default_currency=default_currency,
-            carried_currency=carried_currency,
-        )
+        words = _words()
+        self.view = view
+        self.text = text
+        self.ref = ref
+        self.issuer_currency = issuer_currency
+        self.default_currency = default_currency
+        self.carried_currency = carried_currency
+        self.breaks = breaks  # a table's lines end sentences and clauses of the prose around them
+        self._reversed: str | None = None
+        self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
+        starts: list[int] = []
+        codes: list[str] = []
+        if "下同" in text or _UNIT_LABEL_COLON.search(text):
+            for m in words.currency_note.finditer(text):
+                starts.append(m.start())
+                codes.append(words.currencies[m["c1"] or m["c2"]])
+        self.note_starts = starts
+        self.note_codes = codes
 
     def is_stopped(self, i: int, j: int) -> bool:
-        return any(self.stopped[i:j])
+        """Whether a stop-list term stands on any of the characters ``i`` to ``j``."""
+        if self.stopped is None:
+            stopped: bytearray | bool = False  # no term in the text
+            for m in _stop_pattern().finditer(self.text):
+                if stopped is False:
+                    stopped = bytearray(len(self.text))
+                stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # type: ignore[index]
+            self.stopped = stopped
+        return self.stopped is not False and any(self.stopped[i:j])  # type: ignore[index]
 
     def note_before(self, pos: int) -> str | None:
         """The currency of the last carry-forward note starting at or before ``pos``."""
         k = bisect.bisect_right(self.note_starts, pos)
         return self.note_codes[k - 1] if k else None
 
+    def _last_before(self, pattern: re.Pattern[str], i: int, reach: int) -> int:
+        """Where a clause or sentence that ``i`` is in starts, looking back ``reach`` characters.
+
+        The end of the last one-character match of ``pattern`` (or a break)
+        ending at or before ``i``, but not before ``i - reach`` (nor 0).
+
+        ``pattern`` reads the same reversed (its one-character matches look at
+        both neighbours alike), so it is searched forwards in the reversed text.
+        """
+        text = self.text
+        if self._reversed is None:
+            self._reversed = text[::-1]
+        n = len(text)
+        last = n - 1 - max(0, i - reach - 1)  # the reversed offset of the earliest character looked at
+        found = pattern.search(self._reversed, n - i, min(n, last + 2))
+        start = n - found.start() if found is not None and found.start() <= last else 0
+        if self.breaks:
+            k = bisect.bisect_right(self.breaks, i)
+            if k:
+                start = max(start, self.breaks[k - 1])
+        return max(start, i - reach)
+
+    def _first_from(self, pattern: re.Pattern[str], j: int, reach: int) -> int:
+        """Where the clause of ``j`` ends: the first match or break from ``j``, ``reach`` away at most."""
+        text = self.text
+        found = pattern.search(text, j, min(len(text), j + reach + 1))
+        end = found.start() if found is not None else len(text)
+        if self.breaks:
+            k = bisect.bisect_left(self.breaks, j)
+            if k < len(self.breaks):
+                end = min(end, self.breaks[k])
+        return min(end, j + reach)
+
     def sentence(self, i: int) -> tuple[int, int]:
-        k = bisect.bisect_right(self.sentence_ends, i)
-        start = self.sentence_ends[k - 1] if k > 0 else 0
-        end = self.sentence_ends[k] if k < len(self.sentence_ends) else len(self.text)
         # a run-on text with no sentence punctuation is not one sentence per figure
-        return max(start, i - SENTENCE_REACH), min(end, i + SENTENCE_REACH)
+        text = self.text
+        start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH)
+        found = _SENTENCE_END.search(text, i, i + SENTENCE_REACH)  # its sentence ends after its mark
+        end = found.end() if found is not None else len(text)
+        if self.breaks:
+            k = bisect.bisect_right(self.breaks, i)
+            if k < len(self.breaks):
+                end = min(end, self.breaks[k])
+        return start, min(end, i + SENTENCE_REACH)
 
     def clause(self, i: int, j: int) -> tuple[int, int]:
-        k = bisect.bisect_right(self.clause_ends, i)
-        start = self.clause_ends[k - 1] if k else 0
-        n = bisect.bisect_left(self.clause_starts, j)
-        end = self.clause_starts[n] if n < len(self.clause_starts) else len(self.text)
-        return max(start, 0, i - CLAUSE_REACH), min(end, j + CLAUSE_REACH)
+        return self._last_before(_CLAUSE_BOUNDARY, i, CLAUSE_REACH), self._first_from(
+            _CLAUSE_BOUNDARY, j, CLAUSE_REACH
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -459,69 +695,106 @@ def _split_at_list_comma(raw: str) -> tuple[str, str] | None:
     return None
 
 
-def _arabic_numbers(text: str) -> list[_Number]:
-    found: list[_Number] = []
+def _unit_after(text: str, j: int, ahead: re.Pattern[str]) -> _Unit | None:
+    """:func:`_read_unit` at ``j``, after a first look at the character that must come next."""
+    return _read_unit(text, j) if ahead.match(text, j) else None
+
+
+def _arabic_numbers(
+    text: str, ahead: re.Pattern[str], covered: bytearray, found: list[tuple[_Number, _Unit]]
+) -> None:
+    """The Arabic numbers of a view: each takes its characters; those with a unit go to ``found``."""
     for m in _ARABIC_CANDIDATE.finditer(text):
         raw = m.group()
-        digit_count = sum(ch.isdigit() for ch in raw)
-        if digit_count > _MAX_DIGITS:
-            warnings.warn(
-                f"skipped a number of {digit_count} digits at offset {m.start()} "
-                f"(expected at most {_MAX_DIGITS} digits)",
-                FigureWarning,
-                stacklevel=5,
-            )
-            continue
+        i, j = m.span()
+        if j - i > _MAX_DIGITS:  # the run has only digits, separators and points
+            digit_count = sum(ch.isdigit() for ch in raw)
+            if digit_count > _MAX_DIGITS:
+                warnings.warn(
+                    f"skipped a number of {digit_count} digits at offset {i} "
+                    f"(expected at most {_MAX_DIGITS} digits)",
+                    FigureWarning,
+                    stacklevel=5,
+                )
+                continue
         if _WELL_FORMED_ARABIC.match(raw):
-            found.append(_Number(m.start(), m.end(), *_arabic_value(raw), "arabic"))
+            covered[i:j] = b"\x01" * (j - i)
+            unit = _unit_after(text, j, ahead)
+            if unit is not None:
+                found.append((_Number(i, j, *_arabic_value(raw), "arabic"), unit))
             continue
         pieces = _split_at_list_comma(raw)
         if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
-            head, tail = pieces
-            for offset, piece in ((0, head), (len(head) + 1, tail)):
-                i = m.start() + offset
-                found.append(_Number(i, i + len(piece), *_arabic_value(piece), "arabic"))
-        elif _read_unit(text, m.end()) is not None or "," in raw or ".." in raw:
+            for offset, piece in ((0, pieces[0]), (len(pieces[0]) + 1, pieces[1])):
+                a, b = i + offset, i + offset + len(piece)
+                covered[a:b] = b"\x01" * (b - a)
+                unit = _unit_after(text, b, ahead)
+                if unit is not None:
+                    found.append((_Number(a, b, *_arabic_value(piece), "arabic"), unit))
+        elif _read_unit(text, j) is not None or "," in raw or ".." in raw:
             warnings.warn(
-                f"skipped the malformed number {raw!r} at offset {m.start()} "
+                f"skipped the malformed number {raw!r} at offset {i} "
                 "(expected digits with thousands separators every three digits and one decimal point)",
                 FigureWarning,
                 stacklevel=5,
             )
+
+
+def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
+    """The numbers of a view that have a unit, with it, in text order; bad numbers skipped with a warning.
+
+    Every number takes its characters (a fraction or a Chinese numeral is not
+    read inside an Arabic number or a written-out percentage); only those a
+    unit follows (:func:`_read_unit`) can be figures.
+    """
+    ahead = _words().unit_ahead
+    found: list[tuple[_Number, _Unit]] = []
+    covered = bytearray(len(text))
+    _arabic_numbers(text, ahead, covered, found)
+    if "分之" in text:
+        for m in _PERCENT_WORDS.finditer(text):
+            value = _numeral(m["number"])
+            if value is not None:
+                i, j = m.span()
+                covered[i:j] = b"\x01" * (j - i)
+                found.append(
+                    (_Number(i, j, value, 0.0, "percent-words"), _Unit("percent", "percent", 1.0, j, None))
+                )
+        for m in _FRACTION_WORDS.finditer(text):
+            i, j = m.span()
+            if any(covered[i:j]):
+                continue
+            d, n = _numeral(m["denominator"]), _numeral(m["numerator"])
+            if d and n is not None and d > 0:
+                covered[i:j] = b"\x01" * (j - i)
+                found.append(
+                    (_Number(i, j, 100.0 * n / d, 0.0, "fraction"), _Unit("percent", "percent", 1.0, j, None))
+                )
+    for m in _CHINESE_NUMERAL_RUN.finditer(text):
+        i, j = m.span()
+        if not ahead.match(text, j) or any(covered[i:j]):
+            continue
+        raw = m.group()
+        value = parse_chinese_numeral(raw)  # a trailing scale character stays with the unit reader
+        if value is not None:
+            unit = _read_unit(text, j)
+            if unit is not None:
+                found.append((_Number(i, j, value, _chinese_resolution(raw), "chinese"), unit))
+    found.sort(key=_number_order)
     return found
+
+
+def _percent(end: int) -> _Unit:
+    """The unit of a percentage written out in words (百分之四, 三分之一), ending at ``end``."""
+    return _Unit("percent", "percent", 1.0, end, None)
+
+
+def _number_order(item: tuple[_Number, _Unit]) -> tuple[int, int]:
+    return item[0].i, item[0].j
 
 
 def _numeral(raw: str) -> float | None:
     return float(raw) if raw[0].isdigit() else parse_chinese_numeral(raw)
-
-
-def _scan_numbers(text: str) -> list[_Number]:
-    """Candidate numbers in a view, in text order, skipping bad ones with a warning."""
-    found = _arabic_numbers(text)
-    covered = bytearray(len(text))
-
-    def claim(number: _Number) -> None:
-        covered[number.i : number.j] = b"\x01" * (number.j - number.i)
-        found.append(number)
-
-    for number in found:
-        covered[number.i : number.j] = b"\x01" * (number.j - number.i)
-    for m in _PERCENT_WORDS.finditer(text):
-        value = _numeral(m["number"])
-        if value is not None:
-            claim(_Number(m.start(), m.end(), value, 0.0, "percent-words"))
-    for m in _FRACTION_WORDS.finditer(text):
-        d, n = _numeral(m["denominator"]), _numeral(m["numerator"])
-        if d and n is not None and d > 0 and not any(covered[m.start() : m.end()]):
-            claim(_Number(m.start(), m.end(), 100.0 * n / d, 0.0, "fraction"))
-    for m in _CHINESE_NUMERAL_RUN.finditer(text):
-        if any(covered[m.start() : m.end()]):
-            continue
-        value = parse_chinese_numeral(m.group())  # a trailing scale character stays with the unit reader
-        if value is not None:
-            claim(_Number(m.start(), m.end(), value, _chinese_resolution(m.group()), "chinese"))
-    found.sort(key=lambda n: (n.i, n.j))
-    return found
 
 
 # ---------------------------------------------------------------------------
@@ -536,8 +809,7 @@ def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
     """One compiled alternation of ``words`` in their order, made once per tuple."""
     entry = _ALTERNATIONS.get(id(words))
     if entry is None or entry[0] is not words:
-        pattern = re.compile("|".join(map(re.escape, words)) if words else "(?!)")
-        entry = _ALTERNATIONS[id(words)] = (words, pattern)
+        entry = _ALTERNATIONS[id(words)] = (words, re.compile(_in_order(words)))
     return entry[1]
 
 
@@ -547,31 +819,24 @@ def _match_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
     return found.group() if found else None
 
 
-def _skip_spaces(text: str, pos: int, limit: int = 2) -> int:
-    n = 0
-    while pos < len(text) and text[pos] == " " and n < limit:
-        pos += 1
-        n += 1
-    return pos
-
-
 def _read_unit(text: str, pos: int) -> _Unit | None:
     """Read what follows a number; ``None`` when the number is a date, a duration, a rating or bare."""
     words = _words()
     bound = None
-    pos = _skip_spaces(text, pos)
-    if _match_any(text, pos, _ABOUT_SUFFIX) and _match_any(text, pos + 1, words.scale_forms):
+    if text.startswith(" ", pos):  # up to two spaces
+        pos += 2 if text.startswith("  ", pos) else 1
+    if text.startswith(_ABOUT_SUFFIX, pos) and words.scale_at.match(text, pos + 1):
         pos += 1
         bound = "over"
     multiplier = 1.0
-    scale = _match_any(text, pos, words.scale_forms)
-    if scale and not _match_any(text, pos, words.not_a_scale):
-        multiplier = words.scales[scale]
-        pos += len(scale)
-    if bound is None and _match_any(text, pos, _ABOUT_SUFFIX):
+    scale = words.scale_at.match(text, pos)
+    if scale and not words.not_a_scale_at.match(text, pos):
+        multiplier = words.scales[scale.group()]
+        pos = scale.end()
+    if bound is None and text.startswith(_ABOUT_SUFFIX, pos):
         pos += 1
         bound = "over"
-    unit = _unit_word(text, _skip_spaces(text, pos, 1), multiplier, bound)
+    unit = _unit_word(text, pos + 1 if text.startswith(" ", pos) else pos, multiplier, bound)
     if unit is not None:
         return None if unit is _NOT_A_FIGURE else unit
     return _Unit("scale", "count", multiplier, pos, bound) if multiplier != 1.0 else None
@@ -579,43 +844,46 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
 
 # A date, a duration or a rating after the number: no figure at all.
 _NOT_A_FIGURE = _Unit("none", "", 1.0, 0, None)
+# What the kinds of _Words.unit_at give: (kind, unit) with a fixed unit, or None (read from the word).
+_UNIT_KINDS: dict[str, tuple[str, str | None] | None] = {
+    "percent": ("percent", "percent"),
+    "pp": ("pp", "pp"),
+    "money": ("money", None),
+    "yuan": ("money", ""),
+    "after": ("money", None),
+    "multiple": ("multiple", "times"),
+    "tenths": ("tenths", "percent"),
+    "physical": ("physical", None),
+    "count": ("count", "count"),
+}
 
 
 def _unit_word(text: str, at: int, multiplier: float, bound: str | None) -> _Unit | None:
-    """The unit word at ``at``: %, percentage points, a currency, 元, 倍, 成, a unit, a classifier."""
-    words = _words()
-    if text.startswith(("%", "‰"), at):
-        return _Unit("percent", "percent", multiplier, at + 1, bound)
-    if word := _match_any(text, at, words.percent_points):
-        return _Unit("pp", "pp", multiplier, at + len(word), bound)
-    if word := _match_any(text, at, words.currency_forms):
-        return _Unit("money", words.currencies[word], multiplier, at + len(word), bound)
-    if word := _match_any(text, at, words.yuan):
-        end = at + len(word)
-        after = _match_any(text, end, words.currency_forms)
-        if after:
-            return _Unit("money", words.currencies[after], multiplier, end + len(after), bound)
-        return _Unit("money", "", multiplier, end, bound)
-    if text.startswith("倍", at):
-        return _Unit("multiple", "times", multiplier, at + 1, bound)
-    if text.startswith("成", at) and not _match_any(text, at + 1, _CHENG_WORD_STARTS):
-        return _Unit("tenths", "percent", multiplier, at + 1, bound)
-    if _match_any(text, at, _RATINGS):
-        return _NOT_A_FIGURE  # ±800千伏, 500千伏: a rating, not a quantity
-    if word := _match_any(text, at, words.physical_forms):
-        return _Unit("physical", words.physical[word], multiplier, at + len(word), bound)
-    if _match_any(text, at, _TIME_WORDS):
-        return _NOT_A_FIGURE
-    if word := _match_any(text, at, words.classifiers):
-        after = at + len(word)
-        if word == "位" and _match_any(text, after, ("數", "数")):
+    """The unit word at ``at``: %, percentage points, a currency, 元, 倍, 成, a unit, a classifier.
+
+    One anchored match of :attr:`_Words.unit_at`, whose groups try the kinds in
+    this order, each kind's words in the vocabulary's order.
+    """
+    m = _words().unit_at.match(text, at)
+    if m is None:
+        return None
+    group = m.lastgroup
+    if group in ("rating", "time"):
+        return _NOT_A_FIGURE  # ±800千伏, 500千伏: a rating; 5年, 3个月: a date or a duration
+    kind, unit = _UNIT_KINDS[group]  # type: ignore[misc]
+    end = m.end()
+    if unit is None:
+        words = _words()
+        unit = words.physical[m.group()] if kind == "physical" else words.currencies[m[group]]
+    elif kind == "count":
+        word = m.group()
+        if word == "位" and _match_any(text, end, ("數", "数")):
             return _NOT_A_FIGURE  # 2位數增長: double digits, not a count of persons
         if word in ("個", "个") and (
-            _match_any(text, after, _TIME_WORDS) or _match_any(text, after, ("多月", "多小時", "多小时"))
+            _match_any(text, end, _TIME_WORDS) or _match_any(text, end, ("多月", "多小時", "多小时"))
         ):
             return _NOT_A_FIGURE  # 兩個月, 三個工作日: durations
-        return _Unit("count", "count", multiplier, after, bound)
-    return None
+    return _Unit(kind, unit, multiplier, end, bound)
 
 
 def _is_figure(ctx: _Context, number: _Number, unit: _Unit) -> bool:
@@ -636,17 +904,23 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
     words = _words()
     window = ctx.text[max(0, number.i - 10) : number.i].rstrip()
     currency = None
-    for form in words.currency_forms:
-        if window.endswith(form):
-            currency = words.currencies[form]
-            window = window[: -len(form)].rstrip()
-            break
-    for word in _LINK_WORDS:
-        if window.endswith(word):
-            window = window[: -len(word)].rstrip()
-            break
-    bound = next((b for word, b in _APPROX_BEFORE if window.endswith(word)), None)
-    after = next((b for word, b in _APPROX_AFTER if ctx.text.startswith(word, unit.end)), None)
+    if window.endswith(words.currency_forms):  # which one: the first in their order
+        for form in words.currency_forms:
+            if window.endswith(form):
+                currency = words.currencies[form]
+                window = window[: -len(form)].rstrip()
+                break
+    if window.endswith(_LINK_WORDS):
+        for word in _LINK_WORDS:
+            if window.endswith(word):
+                window = window[: -len(word)].rstrip()
+                break
+    bound = None
+    if window.endswith(_APPROX_BEFORE_WORDS):
+        bound = next(b for word, b in _APPROX_BEFORE if window.endswith(word))
+    after = None
+    if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end):
+        after = next(b for word, b in _APPROX_AFTER if ctx.text.startswith(word, unit.end))
     bound = unit.bound or after or bound
     return _Qualifier(bound is not None, bound, currency)
 
@@ -697,9 +971,15 @@ def resolve_currency(
     return CurrencyReading(None, None, "currency-unknown")
 
 
+_NOT_MONEY: dict[str, CurrencyReading] = {}  # the (immutable) reading of each unit that is not money
+
+
 def _currency(ctx: _Context, unit: _Unit, qualifier: _Qualifier) -> CurrencyReading:
     if unit.kind != "money":
-        return CurrencyReading(unit.unit, None)
+        reading = _NOT_MONEY.get(unit.unit)
+        if reading is None:
+            reading = _NOT_MONEY[unit.unit] = CurrencyReading(unit.unit, None)
+        return reading
     return resolve_currency(
         unit.unit or qualifier.currency_before,
         note=ctx.note_before(unit.end + 2),
@@ -724,46 +1004,59 @@ _LIST_LINK = re.compile(r"\s*(?:和|及|以及|与|與|或|、)?\s*")
 _LISTED_FIGURE = re.compile(r"[0-9][0-9.,]*\s*(?:%|％|个百分点|個百分點)?")
 
 
+# The measure of the units that say it themselves.
+_FIXED_MEASURES = {
+    "money": _MeasureReading("amount", 1),
+    "count": _MeasureReading("count", 1),
+    "scale": _MeasureReading("count", 1),
+    "physical": _MeasureReading("volume", 1),
+    "multiple": _MeasureReading("multiple", 1),
+}
+
+
 def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
     """Measure and sign from the unit and the words just before (or right after) the number."""
-    fixed = {
-        "money": "amount",
-        "count": "count",
-        "scale": "count",
-        "physical": "volume",
-        "multiple": "multiple",
-    }
-    if unit.kind in fixed:
-        return _MeasureReading(fixed[unit.kind], 1)
-    if any(word in lead_in for word in _CONTRIBUTION_WORDS):
+    fixed = _FIXED_MEASURES.get(unit.kind)
+    if fixed is not None:
+        return fixed
+    if _CONTRIBUTION.search(lead_in):
         return _MeasureReading("contribution", 1)  # 拉动经济增长2.1个百分点: a part's contribution
     if unit.kind in ("percent", "tenths") and lead_in.rstrip().endswith(("至", "到")):
         return _level_reached(lead_in)
-    # percentages, tenths, percentage points: the nearest keyword decides
+    # percentages, tenths, percentage points: the nearest keyword decides (the one ending last; of
+    # words ending there, the first of the groups' order)
+    keywords, meanings = _keywords(unit.kind == "pp")
+    found = keywords.search(lead_in[::-1])
+    if found is None:
+        rate = _RATE_AFTER.match(after)
+        if rate:
+            return _MeasureReading("growth", -1 if rate["word"] in ("跌幅", "降幅") else 1)
+        return _MeasureReading("percent", 1)
+    measure, sign = meanings[found.group()]
+    if measure == "growth" and _TO_A_LEVEL.match(lead_in, len(lead_in) - found.start()):
+        return _MeasureReading("percent", 1)  # 提高至80%: a level reached, not a growth
+    return _MeasureReading(measure, sign)
+
+
+@cache
+def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
+    """The measure words, each reversed, in the order that decides ties, and their measure and sign.
+
+    Searched in a lead-in reversed, the first match is the word ending last, and
+    of the words ending there the first of this order.
+    """
     groups: list[tuple[tuple[str, ...], str, int]] = [
         (_DECLINE_WORDS, "growth", -1),
         (_GROWTH_WORDS, "growth", 1),
         (_SHARE_WORDS, "share", 1),
     ]
-    if unit.kind == "pp":
+    if pp:  # comparisons that give a difference in percentage points its sign
         groups += [(_PP_LOWER, "growth", -1), (_PP_HIGHER, "growth", 1)]
-    best: tuple[int, str, int] | None = None
+    meanings: dict[str, tuple[str, int]] = {}
     for words, measure, sign in groups:
         for word in words:
-            at = lead_in.rfind(word)
-            if at < 0:
-                continue
-            found = (at + len(word), measure, sign)
-            if measure == "growth" and _TO_A_LEVEL.match(lead_in, at + len(word)):
-                found = (at + len(word), "percent", 1)  # 提高至80%: a level reached, not a growth
-            if best is None or found[0] > best[0]:
-                best = found
-    if best is None:
-        rate = _RATE_AFTER.match(after)
-        if rate:
-            return _MeasureReading("growth", -1 if rate["word"] in ("跌幅", "降幅") else 1)
-        return _MeasureReading("percent", 1)
-    return _MeasureReading(best[1], best[2])
+            meanings.setdefault(word[::-1], (measure, sign))
+    return re.compile(_in_order(tuple(meanings))), meanings
 
 
 _SUBJECT_TRIM_START = re.compile(
@@ -777,6 +1070,8 @@ _COMPARISON_ONLY = re.compile(
 _PERIOD_WORDS = re.compile(
     r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
 )
+# The words a rate's subject stands before (the last of each, in this order, cuts the lead-in).
+_RATE_VERBS = (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是")
 _COUNT_TAIL_STOP = re.compile(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅")
 
 
@@ -786,23 +1081,24 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
         if tail.strip():
             return tail.strip()[:16]
     lead = text[clause[0] : i]
-    lead = _PERIOD_WORDS.sub("", lead)
+    if "年" in lead:  # every period word of _PERIOD_WORDS has it
+        lead = _PERIOD_WORDS.sub("", lead)
     lead = _SUBJECT_TRIM_START.sub("", lead.strip().lstrip("0123456789 "))
     if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
         head = lead
-        for word in (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是"):
-            at = head.rfind(word)
-            if at >= 0 and measure != "share":
-                head = head[:at]
+        if measure != "share":
+            for word in _RATE_VERBS:
+                at = head.rfind(word)
+                if at >= 0:
+                    head = head[:at]
         if not _COMPARISON_ONLY.sub("", head).strip():
             return ""
     lead = _words().subject_trim_end.sub("", lead)
     return lead.strip()[-24:]
 
 
-@dataclass(frozen=True)
-class _Carry:
+class _Carry(NamedTuple):
     """What a figure passes to the next: the period of its sentence and its subject."""
 
     sentence_start: int = -1
@@ -811,112 +1107,152 @@ class _Carry:
     subject: str = ""
 
 
+#: The fields of a figure row, in this order (the frame takes the declared columns from them).
+_FIELDS: tuple[str, ...] = (
+    "start",
+    "end",
+    "surface",
+    "value",
+    "unit",
+    "measure",
+    "period",
+    "period_start",
+    "period_end",
+    "period_kind",
+    "status",
+    "approx",
+    "subject",
+    "sentence",
+    "bound",
+    "currency_source",
+    "flag",
+    "resolution",
+    "clause",
+    "lead_in",
+    "context",
+    "table_no",
+    "row_no",
+    "column",
+)
+_Row = tuple[object, ...]  # one figure: the values of _FIELDS
+_START, _END, _UNIT, _CURRENCY_SOURCE, _FLAG = (
+    _FIELDS.index(name) for name in ("start", "end", "unit", "currency_source", "flag")
+)
+_row_order = itemgetter(_START, _END)
+
+
+def _row_start(row: _Row) -> int:
+    return int(row[_START])  # type: ignore[call-overload]
+
+
 def _period_mentions(
     ctx: _Context, sentence: tuple[int, int], memo: dict[int, list[PeriodMention]]
 ) -> list[PeriodMention]:
-    if sentence[0] not in memo:
-        memo[sentence[0]] = find_periods(ctx.text[sentence[0] : sentence[1]], ctx.ref)
-    return memo[sentence[0]]
+    found = memo.get(sentence[0])
+    if found is None:
+        found = memo[sentence[0]] = find_periods(ctx.text[sentence[0] : sentence[1]], ctx.ref)
+    return found
 
 
 def _figure(
-    ctx: _Context, number: _Number, carry: _Carry, memo: dict[int, list[PeriodMention]]
-) -> tuple[dict[str, object] | None, _Carry]:
-    """One figure from one number: read the unit, qualify, resolve currency, classify, locate the period."""
+    ctx: _Context, number: _Number, unit: _Unit, carry: _Carry, memo: dict[int, list[PeriodMention]]
+) -> tuple[_Row | None, _Carry]:
+    """One figure from a number and its unit: qualify, resolve currency, classify, locate the period."""
     text = ctx.text
-    if ctx.is_stopped(number.i, number.j):
-        return None, carry
-    unit = (
-        _Unit("percent", "percent", 1.0, number.j, None)
-        if number.script in ("percent-words", "fraction")
-        else _read_unit(text, number.j)
-    )
-    if unit is None or not _is_figure(ctx, number, unit):
+    i = number.i
+    if ctx.is_stopped(i, number.j) or not _is_figure(ctx, number, unit):
         return None, carry
     tenths = 10.0 if unit.kind == "tenths" else 1.0
     value, resolution = number.value * unit.multiplier * tenths, number.resolution * unit.multiplier * tenths
     if not math.isfinite(value):
-        warnings.warn(
-            f"skipped a number too large to represent at offset {number.i}", FigureWarning, stacklevel=4
-        )
+        warnings.warn(f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=4)
         return None, carry
     qualifier = _qualify(ctx, number, unit)
     currency = _currency(ctx, unit, qualifier)
-    sentence = ctx.sentence(number.i)
-    clause = ctx.clause(number.i, unit.end)
-    lead_in = text[clause[0] : number.i]
+    end = unit.end
+    sentence = ctx.sentence(i)
+    clause = ctx.clause(i, end)
+    lead_in = text[clause[0] : i]
     # 分別下跌12.9%、2.2%和7.7%: an item of a list (nothing but figures and 和 before it in its clause)
     # takes the words before the list
     listed = _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)) is not None
-    words_before = text[sentence[0] : number.i][-24:] if listed else lead_in
-    measure = _classify(words_before, unit, text[unit.end : unit.end + 12])
-    previous = carry.period
+    words_before = text[sentence[0] : i][-24:] if listed else lead_in
+    measure = _classify(words_before, unit, text[end : end + 12])
+    sentence_text = text[sentence[0] : sentence[1]]
     reading = resolve_period(
-        text[sentence[0] : sentence[1]],
-        number.i - sentence[0],
-        unit.end - sentence[0],
+        sentence_text,
+        i - sentence[0],
+        end - sentence[0],
         ctx.ref,
         measure=measure.measure,
-        previous=previous,
+        previous=carry.period,
         continues=sentence[0] > 0 and text[sentence[0] - 1] in ";；",
         mentions=_period_mentions(ctx, sentence, memo),
     )
     flags = [f for f in (currency.flag, reading.flag) if f]
-    if _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, unit.end, clause[1]):
+    if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause[1]):
         reading = PeriodReading(None, None, reading.status)  # 由5個城市擴展至20個省市: the value before
         flags = [*(f for f in flags if f != "period-unresolved"), "change-from"]
-    sentence_text = text[sentence[0] : sentence[1]].strip()
-    subject = _subject(text, number.i, unit.end, measure.measure, clause, unit.kind)
+    sentence_text = sentence_text.strip()
+    subject = _subject(text, i, end, measure.measure, clause, unit.kind)
     if not subject and carry.sentence == sentence_text:
         subject = carry.subject
-    start, stop = ctx.view.source_span(number.i, unit.end)
-    row: dict[str, object] = {
-        "start": start,
-        "end": stop,
-        "surface": ctx.view.source[start:stop],
-        "value": value * measure.sign,
-        "unit": currency.unit,
-        "measure": measure.measure,
-        "period": reading.label,
-        "period_start": reading.period.dates[0] if reading.period else None,
-        "period_end": reading.period.dates[1] if reading.period else None,
-        "period_kind": reading.kind,
-        "status": reading.status,
-        "approx": qualifier.approx,
-        "subject": subject,
-        "sentence": sentence_text,
-        "bound": qualifier.bound,
-        "currency_source": currency.source,
-        "flag": "|".join(flags) or None,
-        "resolution": resolution,
-        "clause": text[clause[0] : clause[1]].strip(),
-        "lead_in": lead_in.strip(),
-        "context": (lead_in + "#" + text[unit.end : clause[1]]).strip(),
-    }
-    if reading.period is not None:
-        carry = _Carry(sentence[0], reading.period, sentence_text, subject)
-    elif carry.sentence_start != sentence[0]:
-        carry = _Carry(sentence[0], None, sentence_text, subject)
+    start, stop = ctx.view.source_span(i, end)
+    period = reading.period
+    if period is not None:
+        first, last = period.dates
+        carry = _Carry(sentence[0], period, sentence_text, subject)
     else:
-        carry = replace(carry, sentence=sentence_text, subject=subject)
+        first = last = None
+        if carry.sentence_start != sentence[0]:
+            carry = _Carry(sentence[0], None, sentence_text, subject)
+        else:
+            carry = _Carry(carry.sentence_start, carry.period, sentence_text, subject)
+    after = text[end : clause[1]]
+    row = (
+        start,
+        stop,
+        ctx.view.source[start:stop],
+        value * measure.sign,
+        currency.unit,
+        measure.measure,
+        reading.label,
+        first,
+        last,
+        reading.kind,
+        reading.status,
+        qualifier.approx,
+        subject,
+        sentence_text,
+        qualifier.bound,
+        currency.source,
+        "|".join(flags) or None,
+        resolution,
+        text[clause[0] : clause[1]].strip(),
+        lead_in.strip(),
+        (lead_in + "#" + after).strip(),
+        None,
+        None,
+        None,
+    )
     return row, carry
 
 
 def _extract_view(
-    view: TextView,
+    view: _View,
     ref: Reference,
     *,
     issuer_currency: str | None,
     default_currency: str | None,
     carried_currency: str | None,
     claimed: _Claimed | None = None,
-) -> tuple[list[dict[str, object]], str | None]:
+) -> tuple[list[_Row], str | None]:
     """The figures of one view, and the currency a note carries past it.
 
     Numbers on the lines a table claims (``claimed``, source spans) are the
     table step's: the prose reading skips them.
     """
-    ctx = _Context.of(
+    ctx = _Context(
         view,
         ref,
         issuer_currency=issuer_currency,
@@ -926,11 +1262,11 @@ def _extract_view(
     )
     memo: dict[int, list[PeriodMention]] = {}
     carry = _Carry()
-    rows: list[dict[str, object]] = []
-    for number in _scan_numbers(view.text):
-        if claimed is not None and claimed.covers(view.positions[number.i]):
+    rows: list[_Row] = []
+    for number, unit in _scan_numbers(view.text):
+        if claimed is not None and claimed.covers(view.position(number.i)):
             continue
-        row, carry = _figure(ctx, number, carry, memo)
+        row, carry = _figure(ctx, number, unit, carry, memo)
         if row is not None:
             rows.append(row)
     return rows, (ctx.note_codes[-1] if ctx.note_codes else carried_currency)
@@ -947,24 +1283,26 @@ class _Claimed:
 
     starts: tuple[int, ...]
     ends: tuple[int, ...]
+    edges: tuple[int, ...]  # every start and end, ascending
 
     @classmethod
     def of(cls, tables: list[Table]) -> _Claimed | None:
         spans = sorted(span for table in tables for span in table.rows)
         if not spans:
             return None
-        return cls(tuple(a for a, _ in spans), tuple(b for _, b in spans))
+        starts, ends = tuple(a for a, _ in spans), tuple(b for _, b in spans)
+        return cls(starts, ends, tuple(sorted({*starts, *ends})))
 
-    def breaks(self, view: TextView) -> tuple[int, ...]:
+    def breaks(self, view: _View) -> tuple[int, ...]:
         """View offsets where a claimed line begins or ends: sentence breaks for the prose."""
-        if not view.positions:
+        if not view.text:
             return ()
-        lo, hi = view.positions[0], view.positions[-1]
-        found = set()
-        for a, b in zip(self.starts, self.ends, strict=True):
-            for pos in (a, b):
-                if lo < pos <= hi:
-                    found.add(bisect.bisect_left(view.positions, pos))
+        lo, hi = view.position(0), view.position(len(view.text) - 1)
+        edges = self.edges
+        found = {
+            view.index(edges[k])
+            for k in range(bisect.bisect_right(edges, lo), bisect.bisect_right(edges, hi))
+        }
         return tuple(sorted(found))
 
     def covers(self, pos: int) -> bool:
@@ -990,9 +1328,9 @@ def _table_rows(
     issuer_currency: str | None,
     default_currency: str | None,
     carried_currency: str | None,
-) -> list[dict[str, object]]:
+) -> list[_Row]:
     """One figure per table cell: the column's period, the row's subject, the row's or table's unit."""
-    rows: list[dict[str, object]] = []
+    rows: list[_Row] = []
     for table in tables:
         for cell in table.cells:
             unit = _table_unit(cell)
@@ -1022,18 +1360,19 @@ def _table_rows(
                 flags.append("period-unresolved")
             period = cell.period
             line = source[cell.line_start : cell.line_end].strip()
+            first, last = period.dates if period else (None, None)
             rows.append(
-                {
-                    "start": cell.start,
-                    "end": cell.end,
-                    "surface": source[cell.start : cell.end],
-                    "value": cell.value * unit.multiplier * tenths,
-                    "unit": currency.unit,
-                    "measure": measure.measure,
-                    "period": period.label if period else None,
-                    "period_start": period.dates[0] if period else None,
-                    "period_end": period.dates[1] if period else None,
-                    "period_kind": (
+                (
+                    cell.start,
+                    cell.end,
+                    source[cell.start : cell.end],
+                    cell.value * unit.multiplier * tenths,
+                    currency.unit,
+                    measure.measure,
+                    period.label if period else None,
+                    first,
+                    last,
+                    (
                         None
                         if period is None
                         else "stock"
@@ -1042,37 +1381,56 @@ def _table_rows(
                         if measure.measure in ("growth", "contribution")
                         else "flow"
                     ),
-                    "status": "actual",
-                    "approx": False,
-                    "subject": cell.label,
-                    "sentence": line,
-                    "bound": None,
-                    "currency_source": currency.source,
-                    "flag": "|".join(flags) or None,
-                    "resolution": cell.resolution * unit.multiplier * tenths,
-                    "clause": line,
-                    "lead_in": cell.label,
-                    "context": f"{cell.label} {cell.column}#",
-                    "table_no": cell.table_no,
-                    "row_no": cell.row_no,
-                    "column": cell.column,
-                }
+                    "actual",
+                    False,
+                    cell.label,
+                    line,
+                    None,
+                    currency.source,
+                    "|".join(flags) or None,
+                    cell.resolution * unit.multiplier * tenths,
+                    line,
+                    cell.label,
+                    f"{cell.label} {cell.column}#",
+                    cell.table_no,
+                    cell.row_no,
+                    cell.column,
+                )
             )
     return rows
 
 
-def _frame(rows: list[dict[str, object]], extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The rows as a frame, built column by column in the figures schema's dtypes (``string`` otherwise)."""
+def _frame(
+    columns: Mapping[str, list[object]], length: int, *, first: tuple[str, ...] = (), name: str | None = None
+) -> pd.DataFrame:
+    """Columns (name → list) as a frame, each column converted once to its final dtype.
+
+    With ``name`` the frame is that declared frame (:func:`coopstats.schemas.frame_of`,
+    its columns in their declared order); without, ``first`` (``text_id``),
+    then :data:`FIGURE_COLUMNS` (``string`` where undeclared).
+    """
     import pandas as pd
 
-    from coopstats.schemas import column_array
+    from coopstats.schemas import column_array, frame_of
 
+    if name is not None:
+        return frame_of(name, columns, length)
     declared = _declared_figure_columns()
-    data = {}
-    for column in (*extra, *FIGURE_COLUMNS):
-        values = [row.get(column) for row in rows]
-        data[column] = column_array(declared.get(column, "string"), values)
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+    missing = [None] * length
+    data = {
+        column: column_array(declared.get(column, "string"), columns.get(column, missing))
+        for column in (*first, *FIGURE_COLUMNS)
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
+
+
+def _columns(rows: list[_Row], extra: dict[str, list[object]] | None = None) -> dict[str, list[object]]:
+    """Figure rows as columns, name → list, each column made once (and ``extra``'s)."""
+    values = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in _FIELDS]
+    columns = dict(zip(_FIELDS, values, strict=True))
+    if extra:
+        columns.update(extra)
+    return columns
 
 
 @cache
@@ -1080,13 +1438,14 @@ def _declared_figure_columns() -> dict[str, Column]:
     return {column.name: column for column in FRAMES["figures"]}
 
 
-def _recurrency(row: dict[str, object], carried: str) -> dict[str, object]:
+def _recurrency(row: _Row, carried: str) -> _Row:
     """A table cell in a bare 元 after a currency note of an earlier part: the note's currency."""
-    if row["currency_source"] in ("issuer", "default") or (
-        row["flag"] and "currency-unknown" in str(row["flag"])
-    ):
-        flags = [f for f in str(row["flag"] or "").split("|") if f and f != "currency-unknown"]
-        return {**row, "unit": carried, "currency_source": "carried", "flag": "|".join(flags) or None}
+    flag = row[_FLAG]
+    if row[_CURRENCY_SOURCE] in ("issuer", "default") or (flag and "currency-unknown" in str(flag)):
+        flags = [f for f in str(flag or "").split("|") if f and f != "currency-unknown"]
+        out = list(row)
+        out[_UNIT], out[_CURRENCY_SOURCE], out[_FLAG] = carried, "carried", "|".join(flags) or None
+        return tuple(out)
     return row
 
 
@@ -1170,7 +1529,8 @@ def extract_figures(
         )
     if not isinstance(published, (str, dt.date, type(None))) or not isinstance(issuer, (str, type(None))):
         raise TypeError("published and issuer are one value each for one text")
-    return _frame(_text_rows(text, default_currency=default_currency, published=published, issuer=issuer))
+    rows = _text_rows(text, default_currency=default_currency, published=published, issuer=issuer)
+    return _frame(_columns(rows), len(rows))
 
 
 def _text_rows(
@@ -1179,9 +1539,9 @@ def _text_rows(
     default_currency: str | None,
     published: dt.date | str | None,
     issuer: str | None,
-) -> list[dict[str, object]]:
+) -> list[_Row]:
     """The figure rows of one text, in text order."""
-    view = TextView.of(text)
+    view = _View.of(text)
     ref = _reference(published, text)
     issuer_currency = vocabulary.issuer_currency(issuer)
     tables = find_tables(text, ref=ref)
@@ -1201,7 +1561,7 @@ def _text_rows(
             default_currency=default_currency,
             carried_currency=None,
         )
-        rows.sort(key=lambda row: (row["start"], row["end"]))
+        rows.sort(key=_row_order)
     return rows
 
 
@@ -1230,15 +1590,15 @@ def _batch_figures(
     currencies = _per_text(default_currency, len(texts), "default_currency")
     dates = _per_text(published, len(texts), "published")
     issuers = _per_text(issuer, len(texts), "issuer")
-    rows: list[dict[str, object]] = []
+    rows: list[_Row] = []
+    text_ids: list[object] = []
     for k, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"texts[{k}] is {type(text).__name__}, not str")
         found = _text_rows(text, default_currency=currencies[k], published=dates[k], issuer=issuers[k])
-        for row in found:
-            row["text_id"] = str(names[k])
+        text_ids += [str(names[k])] * len(found)
         rows += found
-    return _frame(rows, extra=("text_id",))
+    return _frame(_columns(rows, {"text_id": text_ids}), len(rows), first=("text_id",))
 
 
 def document_figures(
@@ -1269,9 +1629,14 @@ def document_figures(
     Returns
     -------
     pandas.DataFrame
-        ``doc_id, para_no, node_id`` and the columns of :func:`extract_figures`,
-        in document order; ``source[start:end] == surface``. A currency note
+        The declared columns of ``cs.figures()`` (``doc_id, para_no, node_id``
+        and those of :func:`extract_figures`) in their order and dtypes, in
+        document order; ``source[start:end] == surface``. A currency note
         ("(人民幣，下同)") carries forward through the document.
+
+    See Also
+    --------
+    document_figure_columns : the same, plain columns in and out.
 
     Examples
     --------
@@ -1283,14 +1648,64 @@ def document_figures(
     >>> document_figures(prov, src, default_currency="HKD")[["para_no", "surface", "unit"]].values.tolist()
     [[1, '300億元', 'CNY'], [2, '200億元', 'CNY']]
     """
-    rows: list[dict[str, object]] = []
+    columns = {
+        name: provisions[name].tolist()
+        for name in ("doc_id", "node_id", "para_no", "start", "end")
+        if name in provisions.columns
+    }
+    found, length = document_figure_columns(
+        columns, source, default_currency=default_currency, published=published, issuer=issuer
+    )
+    return _frame(found, length, name="figures")
+
+
+def document_figure_columns(
+    provisions: Mapping[str, Sequence[object]],
+    source: str,
+    *,
+    default_currency: str | None,
+    published: dt.date | str | None = None,
+    issuer: str | None = None,
+) -> tuple[dict[str, list[object]], int]:
+    r"""The figures of one document as plain columns: :func:`document_figures` before pandas.
+
+    Parameters
+    ----------
+    provisions : mapping of str to sequence
+        The provisions' ``doc_id, node_id, start, end`` and optionally
+        ``para_no``, one value per provision, read as ``provisions[name]`` (a
+        dict of lists, or the document pipeline's plain columns).
+    source, default_currency, published, issuer
+        As for :func:`document_figures`.
+
+    Returns
+    -------
+    (dict of str to list, int)
+        The columns of ``cs.figures()`` (every declared one; ``None`` for
+        missing, dates as :class:`datetime.date`), each a list in document
+        order, and the number of figures: what :func:`coopstats.schemas.frame_of`
+        makes the frame of.
+
+    Examples
+    --------
+    >>> src = "出口額達300億元。"
+    >>> columns, n = document_figure_columns(
+    ...     {"doc_id": ["d"], "node_id": ["p1"], "start": [0], "end": [len(src)]}, src, default_currency="HKD"
+    ... )
+    >>> n, columns["surface"], columns["node_id"], columns["unit"]
+    (1, ['300億元'], ['p1'], ['HKD'])
+    """
+    rows: list[_Row] = []
+    doc_ids: list[object] = []
+    para_nos: list[object] = []
+    node_ids: list[object] = []
     carried: str | None = None
     ref = _reference(published, source)
     issuer_currency = vocabulary.issuer_currency(issuer)
-    ordered = provisions.sort_values("start", kind="stable")
-    spans = [
-        (int(a), int(b)) for a, b in zip(ordered["start"], ordered["end"], strict=True) if int(b) > int(a)
-    ]
+    starts = list(provisions["start"])
+    ends = list(provisions["end"])
+    order = sorted(range(len(starts)), key=starts.__getitem__)  # stable: provisions by start
+    spans = [(int(starts[k]), int(ends[k])) for k in order if int(ends[k]) > int(starts[k])]
     tables = find_tables(source, spans[0][0], max(b for _, b in spans), ref=ref) if spans else []
     claimed = _Claimed.of(tables)
     cells = _table_rows(
@@ -1301,19 +1716,17 @@ def document_figures(
         carried_currency=None,
     )
     k = 0
-    has_para_no = "para_no" in ordered.columns
-    for doc_id, node_id, para_no, start, end in zip(
-        ordered["doc_id"].tolist(),
-        ordered["node_id"].tolist(),
-        ordered["para_no"].tolist() if has_para_no else [None] * len(ordered),
-        ordered["start"].tolist(),
-        ordered["end"].tolist(),
-        strict=True,
-    ):
-        start, end = int(start), int(end)
+    doc_column = list(provisions["doc_id"])
+    node_column = list(provisions["node_id"])
+    try:
+        para_column = list(provisions["para_no"])
+    except KeyError:  # provisions without numbered paragraphs
+        para_column = [None] * len(starts)
+    for n in order:
+        start, end = int(starts[n]), int(ends[n])
         if end <= start:
             continue
-        view = TextView.of(source, start, end)
+        view = _View.of(source, start, end)
         if not view.text:
             continue
         found, carried_after = _extract_view(
@@ -1324,16 +1737,15 @@ def document_figures(
             carried_currency=carried,
             claimed=claimed,
         )
-        while k < len(cells) and int(cells[k]["start"]) < start:
+        while k < len(cells) and _row_start(cells[k]) < start:
             k += 1  # cells outside every provision (a gap) are not the document's
-        while k < len(cells) and int(cells[k]["start"]) < end:
+        while k < len(cells) and _row_start(cells[k]) < end:
             found.append(cells[k] if not carried else _recurrency(cells[k], carried))
             k += 1
-        found.sort(key=lambda row: (row["start"], row["end"]))
+        found.sort(key=_row_order)
         carried = carried_after
-        for row in found:
-            row["doc_id"] = doc_id
-            row["para_no"] = para_no
-            row["node_id"] = node_id
-            rows.append(row)
-    return _frame(rows, extra=("doc_id", "para_no", "node_id"))
+        rows += found
+        doc_ids += [doc_column[n]] * len(found)
+        para_nos += [para_column[n]] * len(found)
+        node_ids += [node_column[n]] * len(found)
+    return _columns(rows, {"doc_id": doc_ids, "para_no": para_nos, "node_id": node_ids}), len(rows)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -349,12 +350,72 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("same-last-year", re.compile(r"(?:去年|上年)同期")),
     ("year", re.compile(rf"{_ANY_YEAR}(?!\s*(?:以來|以来|起|代))")),
 )
-# What before a period word makes it a comparison base, a start or an end of something else.
-_COMPARISON_PREFIX = re.compile(r"(?:比|較|较|与|與|同|相比|相較|相较|超過|超过|超|高於|高于|低於|低于)\s*$")
+# What each pattern cannot match without: every group of words, one word of each (a pattern whose words
+# a text lacks has no match in it, and is not run).
+_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "plan": (("十",), ("五",)),
+    "past-years": (("年",), ("过去", "過去", "近")),
+    "end-month": (("月",), ("日", "底", "末")),
+    "end-month-since": (("截至", "截止"), ("月",)),
+    "end-year": (("年",), ("底", "末")),
+    "first-quarters": (("季",),),
+    "quarter": (("季",),),
+    "half": (("上半年", "下半年"),),
+    "month-span": (("月",),),
+    "first-months": (("月",), ("前", "首")),
+    "year-span": (("年",),),
+    "full-year": (("全年",),),
+    "last-month": (("上",), ("月",)),
+    "this-month": (("本月",),),
+    "month": (("月",),),
+    "same-last-year": (("去年同期", "上年同期"),),
+    "year": (("年",),),
+}
+# The characters of those words: which patterns a text may match follows from which of them it has.
+_NEED_CHARS = frozenset("".join(word for groups in _NEEDS.values() for words in groups for word in words))
+_KINDS_BY_CHARS: dict[frozenset[str], tuple[tuple[str, re.Pattern[str]], ...]] = {}
+
+
+def _patterns_for(text: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The patterns ``text`` has the characters of the words for (:data:`_NEEDS`), in their order."""
+    chars = _NEED_CHARS.intersection(text)
+    found = _KINDS_BY_CHARS.get(chars)
+    if found is None:
+        if len(_KINDS_BY_CHARS) > 4096:  # kept small whatever texts come
+            _KINDS_BY_CHARS.clear()
+        found = _KINDS_BY_CHARS[chars] = tuple(
+            (kind, pattern)
+            for kind, pattern in _PATTERNS
+            if all(any(chars.issuperset(word) for word in words) for words in _NEEDS[kind])
+        )
+    return found
+
+
+# What just before a period word (spaces aside) makes it a comparison base, a start or an end of
+# something else.
+_COMPARISON_PREFIX = (
+    "比",
+    "較",
+    "较",
+    "与",
+    "與",
+    "同",
+    "相比",
+    "相較",
+    "相较",
+    "超過",
+    "超过",
+    "超",
+    "高於",
+    "高于",
+    "低於",
+    "低于",
+)
 # 是上年的两倍, 相当于2019年同期的83.5%: the period word names the base of a ratio.
-_RATIO_PREFIX = re.compile(r"(?:是|為|为|相當於|相当于|回復至|回复至|恢復至|恢复至|達到|达到)\s*$")
-_START_PREFIX = re.compile(r"(?:自|從|从)\s*$")
-_TARGET_PREFIX = re.compile(r"(?:至|到)\s*$")
+_RATIO_PREFIX = ("是", "為", "为", "相當於", "相当于", "回復至", "回复至", "恢復至", "恢复至", "達到", "达到")
+_RATIO_AFTER = re.compile(r"\s*(?:的|同期)")
+_START_PREFIX = ("自", "從", "从")
+_TARGET_PREFIX = ("至", "到")
 _SINCE_AFTER = ("以來", "以来", "起")
 # A year written digit by digit in Chinese numerals (二零一六年), read as digits.
 _CHINESE_YEAR = re.compile(r"(?P<digits>[〇零一二三四五六七八九]{4})年")
@@ -387,7 +448,10 @@ def clean_segment(segment: str) -> str:
     >>> clean_segment("二零一六年《2010年重點工作》共41項")
     '2016年＿＿＿＿＿＿＿＿＿＿＿共41項'
     """
-    segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), segment)
+    if "《" in segment:
+        segment = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), segment)
+    if "年" not in segment:
+        return segment
     return _CHINESE_YEAR.sub(lambda m: "".join(str(CHINESE_DIGITS[ch]) for ch in m["digits"]) + "年", segment)
 
 
@@ -417,8 +481,11 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
     ref = ref or Reference()
     text = clean_segment(segment)
     found: list[PeriodMention] = []
+    patterns = _patterns_for(text)
+    if not patterns:
+        return found
     taken = bytearray(len(text))
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in patterns:
         for m in pattern.finditer(text):
             a, b = m.span()
             if a == b or any(taken[a:b]):
@@ -430,7 +497,7 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
 
 
 def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMention:
-    before = text[: m.start()]
+    before = text[: m.start()].rstrip()
     after = text[m.end() : m.end() + 3]
     word = m.group()
     role = "own"
@@ -440,15 +507,15 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
         kind in ("end-month", "end-year") and word.startswith(("到", "至"))
     ):
         role = "target" if word.startswith(("到", "至")) else "own"
-    elif _COMPARISON_PREFIX.search(before) or (
-        _RATIO_PREFIX.search(before) and text[m.end() :].lstrip().startswith(("的", "同期"))
+    elif before.endswith(_COMPARISON_PREFIX) or (
+        before.endswith(_RATIO_PREFIX) and _RATIO_AFTER.match(text, m.end())
     ):
         role = "comparison"
-    elif word.startswith("自") or _START_PREFIX.search(before) or after.startswith(_SINCE_AFTER):
+    elif word.startswith("自") or before.endswith(_START_PREFIX) or after.startswith(_SINCE_AFTER):
         role = "start"
-    elif _TARGET_PREFIX.search(before):
+    elif before.endswith(_TARGET_PREFIX):
         role = "target"
-    if kind == "month-span" and before.rstrip().endswith(("至", "到")):
+    if kind == "month-span" and before.endswith(("至", "到")):
         role = "target"
     if role == "start" and kind == "month-span":
         role = "own"  # 自2010年1月至12月: a span, read whole
@@ -566,7 +633,7 @@ def own_year(text: str, lines: int = 3) -> int | None:
     True
     """
     seen = 0
-    for line in text.split("\n"):
+    for line in _first_lines(text):
         line = line.strip()
         if not line:
             continue
@@ -579,6 +646,18 @@ def own_year(text: str, lines: int = 3) -> int | None:
         if m:
             return int(m[1])
     return None
+
+
+def _first_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` from its start, one at a time (a long text is not split whole)."""
+    at = 0
+    while True:
+        newline = text.find("\n", at)
+        if newline < 0:
+            yield text[at:]
+            return
+        yield text[at:newline]
+        at = newline + 1
 
 
 @dataclass(frozen=True)
@@ -690,7 +769,6 @@ def resolve_period(
     ref = ref or Reference()
     if mentions is None:
         mentions = find_periods(sentence, ref)
-    lead = clean_segment(sentence[:start])
     before = [m for m in mentions if m.end <= start]
     owns = [m for m in before if m.role in ("own", "target")]
     own = owns[-1] if owns else None
@@ -712,6 +790,7 @@ def resolve_period(
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
+    lead = clean_segment(sentence[:start])  # a forecast's or a target's words, not in a book title
     if own is not None and own.unresolved:
         return PeriodReading(None, None, _status(lead, own.role), "period-unresolved")
     period = own_period

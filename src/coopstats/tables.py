@@ -68,6 +68,8 @@ _STOCK_LABEL = re.compile(r"^(?:年末|年底|期末)")
 _SUBJECT_OPENING = re.compile(r"^(?:其中|其中包括|内|內)\s*[:：]\s*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r"[。；;！？]")
+# Inside a line of two cells or more: a separator or a space (ideographic spaces are spaces, ｜ is |).
+_CELL_GAP = re.compile("[│|\t｜ 　]")
 _MAX_GAP = 2  # label-only lines (a cut row, 其中：) a table may hold between its data rows
 
 
@@ -360,8 +362,8 @@ def find_tables(
     k = 0
     while k < len(lines):
         a, b = lines[k]
-        if b - a < 4 or _SENTENCE.search(source, a, b):
-            k += 1
+        if b - a < 4 or _SENTENCE.search(source, a, b) or not _CELL_GAP.search(source[a:b].strip()):
+            k += 1  # a sentence, or one cell at most: no header row of two columns
             continue
         cells, separated = _cells(source, a, b)
         found = _header(cells, ref)

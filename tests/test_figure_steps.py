@@ -1,0 +1,77 @@
+"""Steps of the figures stage that were made faster read as the word-by-word loops they replaced."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coopstats import figure_extraction as fe
+
+
+def nearest_keyword_by_loop(lead_in: str, unit: fe._Unit) -> fe._MeasureReading | None:
+    """The measure word nearest the number, one rfind per word (the reading before issue 19)."""
+    groups = [
+        (fe._DECLINE_WORDS, "growth", -1),
+        (fe._GROWTH_WORDS, "growth", 1),
+        (fe._SHARE_WORDS, "share", 1),
+    ]
+    if unit.kind == "pp":
+        groups += [(fe._PP_LOWER, "growth", -1), (fe._PP_HIGHER, "growth", 1)]
+    best: tuple[int, str, int] | None = None
+    for words, measure, sign in groups:
+        for word in words:
+            at = lead_in.rfind(word)
+            if at < 0:
+                continue
+            found = (at + len(word), measure, sign)
+            if measure == "growth" and fe._TO_A_LEVEL.match(lead_in, at + len(word)):
+                found = (at + len(word), "percent", 1)
+            if best is None or found[0] > best[0]:
+                best = found
+    return None if best is None else fe._MeasureReading(best[1], best[2])
+
+
+WORDS = [
+    *fe._DECLINE_WORDS,
+    *fe._GROWTH_WORDS,
+    *fe._SHARE_WORDS,
+    *fe._PP_LOWER,
+    *fe._PP_HIGHER,
+    *"负长至到了出口比全国 ",
+    "增长",
+    "提高至",
+]
+UNITS = [fe._Unit("percent", "percent", 1.0, 0, None), fe._Unit("pp", "pp", 1.0, 0, None)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=8), st.sampled_from(UNITS))
+def test_nearest_measure_word_is_the_loops(pieces: list[str], unit: fe._Unit) -> None:
+    lead_in = "".join(pieces)
+    if lead_in.rstrip().endswith(("至", "到")) or any(w in lead_in for w in fe._CONTRIBUTION_WORDS):
+        return  # read before the measure words
+    expected = nearest_keyword_by_loop(lead_in, unit) or fe._classify("", unit, "")
+    assert fe._classify(lead_in, unit, "") == expected
+
+
+def test_a_figure_row_has_every_column_of_an_extraction() -> None:
+    assert sorted(fe._FIELDS) == sorted(fe.FIGURE_COLUMNS)
+
+
+def test_document_figure_columns_are_the_frame_of_document_figures() -> None:
+    """Plain columns in, plain columns out: the frame made of them is document_figures'."""
+    import pandas.testing as pdt
+
+    import coopstats as cs
+    from coopstats import corpus
+    from coopstats.schemas import frame_of
+
+    for doc_id in ("legco-cb-trade-2011", "gdhk-keywork-2017"):
+        provisions = cs.provisions(doc_id)
+        source = corpus.source_text(doc_id)
+        names = ("doc_id", "node_id", "para_no", "start", "end")
+        lists = {name: provisions[name].tolist() for name in names}
+        columns, length = fe.document_figure_columns(lists, source, default_currency="HKD")
+        assert all(len(values) == length for values in columns.values())
+        frame = fe.document_figures(provisions, source, default_currency="HKD")
+        pdt.assert_frame_equal(frame_of("figures", columns, length), frame)
