@@ -179,7 +179,10 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("coopstats.agency_resolution", "assign"),
         ("coopstats.agency_resolution", "assignment_columns"),
     ],
-    "figures": [("coopstats.figure_extraction", "document_figures")],
+    "figures": [
+        ("coopstats.figure_extraction", "document_figures"),
+        ("coopstats.figure_extraction", "document_figure_columns"),
+    ],
     "themes": [("coopstats.themes", "assign_themes"), ("coopstats.themes", "theme_columns")],
     "figure frame": [("coopstats.figure_extraction", "_frame")],
     "conform": [("coopstats.frames", "conform")],

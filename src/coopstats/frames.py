@@ -364,21 +364,14 @@ def _assignments(tasks: Columns, lead_rule: str) -> tuple[Columns, Columns, list
 def _figures(provisions: Columns, source: str, settings: DocumentSettings) -> Columns:
     from coopstats import figure_extraction as figures_stage
 
-    frame = conform(
-        "figures",
-        figures_stage.document_figures(
-            provisions.frame(),
-            source,
-            default_currency=settings.default_currency,
-            published=settings.published,
-            issuer=settings.issuer,
-        ),
+    columns, length = figures_stage.document_figure_columns(
+        provisions,
+        source,
+        default_currency=settings.default_currency,
+        published=settings.published,
+        issuer=settings.issuer,
     )
-    return Columns(
-        "figures",
-        {c: [None if pd.isna(v) else v for v in frame[c].tolist()] for c in frame.columns},
-        len(frame),
-    )
+    return Columns("figures", columns, length)
 
 
 def _build_document(
