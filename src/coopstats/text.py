@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import itertools
 import re
 import threading
 import unicodedata
@@ -27,7 +28,7 @@ import warnings
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from os import PathLike
 from typing import TYPE_CHECKING
 
@@ -478,6 +479,18 @@ class _NFKCTable(dict[str, str]):
 _NFKC = _NFKCTable()
 
 
+class _NFKCOrdinals(dict[int, str]):
+    """:data:`_NFKC` keyed by code point, for ``str.translate``."""
+
+    def __missing__(self, code: int) -> str:
+        value = _NFKC[chr(code)]
+        self[code] = value
+        return value
+
+
+_NFKC_ORD = _NFKCOrdinals()
+
+
 def normalize(text: str) -> str:
     """Normalise text for matching: NFKC, character by character.
 
@@ -490,7 +503,7 @@ def normalize(text: str) -> str:
     >>> normalize("（一）１．\\uf98e")
     '(一)1.年'
     """
-    return "".join(map(_NFKC.__getitem__, text))
+    return text if text.isascii() else text.translate(_NFKC_ORD)
 
 
 # A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
@@ -687,35 +700,44 @@ class TextView:
         Line breaks, blank lines, page headers and the indentation of
         continuation lines are removed; two Latin letters or digits that a line
         break separated are joined by a space.
+
+        The view is a slice of one normalised view of the whole source, built
+        once for the few sources being parsed (:func:`_document`); only a line
+        the slice cuts inside its wording is normalised again.
         """
         end = len(source) if end is None else end
+        if not 0 <= start <= end <= len(source):
+            return cls(source, *_view_of_lines(source, start, end))
+        doc = _document(source)
+        first, last, head, tail = doc.edges(start, end)
+        kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
+        if head is None and tail is None:
+            if kept_first > kept_last:
+                return cls(source, "", ())
+            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
+            return cls(source, doc.norm[i:j], tuple(doc.norm_positions[i:j]))
         pieces: list[str] = []
         positions: list[int] = []
-        previous: str = ""
-        for line in physical_lines(source, start, end):
-            if line.is_blank or line.is_page_header:
-                continue
-            first = line.content_start
-            content = source[first : line.content_end]
-            if previous and content and _is_latin(previous) and _is_latin(content[0]):
+        previous = ""
+        if head is not None:
+            text, pos, previous = _normalized_line(source, head.content_start, head.content_end)
+            pieces.append(text)
+            positions.extend(pos)
+        if kept_first <= kept_last:
+            if previous and _is_latin(previous) and _is_latin(source[doc.content_start[kept_first]]):
                 pieces.append(" ")
-                positions.append(first - 1)
-            normal = "".join(map(_NFKC.__getitem__, content))
-            if len(normal) == len(content) and "(" not in content and "（" not in content:
-                pieces.append(normal)  # the common line: no gloss, each character one character
-                positions.extend(range(first, first + len(content)))
-                if content:
-                    previous = content[-1]
-                continue
-            glossed = {i for a, b in gloss_spans(content) for i in range(a, b)}
-            for offset, ch in enumerate(content, start=first):
-                if offset - first in glossed:  # a pinyin gloss is not text
-                    continue
-                normal = _NFKC[ch]
-                pieces.append(normal)
-                positions.extend([offset] * len(normal))
-            if content:
-                previous = content[-1]
+                positions.append(doc.content_start[kept_first] - 1)
+            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
+            pieces.append(doc.norm[i:j])
+            positions.extend(doc.norm_positions[i:j])
+            previous = source[doc.content_end[kept_last] - 1]
+        if tail is not None:
+            text, pos, _ = _normalized_line(source, tail.content_start, tail.content_end)
+            if previous and _is_latin(previous) and _is_latin(source[tail.content_start]):
+                pieces.append(" ")
+                positions.append(tail.content_start - 1)
+            pieces.append(text)
+            positions.extend(pos)
         return cls(source, "".join(pieces), tuple(positions))
 
     def source_span(self, i: int, j: int) -> tuple[int, int]:
@@ -727,6 +749,46 @@ class TextView:
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+def _normalized_line(source: str, first: int, last: int) -> tuple[str, list[int] | range, str]:
+    """Normalised wording of ``source[first:last]`` (one line's content), its source offsets, last character.
+
+    Pinyin glosses are left out; each character becomes its NFKC form, mapped to its offset.
+    """
+    content = source[first:last]
+    normal = content.translate(_NFKC_ORD)
+    glosses = gloss_spans(content) if "(" in content or "（" in content else ()
+    if not glosses and len(normal) == len(content):
+        return normal, range(first, last), content[-1:]  # the common line: each character one
+    glossed = {i for a, b in glosses for i in range(a, b)}
+    pieces: list[str] = []
+    positions: list[int] = []
+    for offset, ch in enumerate(content, start=first):
+        if offset - first in glossed:  # a pinyin gloss is not text
+            continue
+        normal = _NFKC[ch]
+        pieces.append(normal)
+        positions.extend([offset] * len(normal))
+    return "".join(pieces), positions, content[-1:]
+
+
+def _view_of_lines(source: str, start: int, end: int) -> tuple[str, tuple[int, ...]]:
+    """The normalised text and positions of ``source[start:end]``, line by line (no document view)."""
+    pieces: list[str] = []
+    positions: list[int] = []
+    previous: str = ""
+    for line in _scan_lines(source, start, end):
+        if line.is_blank or line.is_page_header:
+            continue
+        text, pos, last = _normalized_line(source, line.content_start, line.content_end)
+        if previous and _is_latin(previous) and _is_latin(source[line.content_start]):
+            pieces.append(" ")
+            positions.append(line.content_start - 1)
+        pieces.append(text)
+        positions.extend(pos)
+        previous = last
+    return "".join(pieces), tuple(positions)
 
 
 # ---------------------------------------------------------------------------
@@ -779,20 +841,210 @@ class PhysicalLine:
         return self.content_start == self.content_end
 
 
-@lru_cache(maxsize=4)
-def _newlines(source: str) -> array[int]:
-    """Offsets of every newline of a source text (kept for the few texts being parsed)."""
-    return array("q", (m.start() for m in _NEWLINE.finditer(source)))
+def _clipped_line(source: str, number: int, lo: int, hi: int) -> PhysicalLine:
+    """The line ``source[lo:hi]`` (no newline in it), its content located by stripping whitespace."""
+    text = source[lo:hi]
+    content_start = lo + len(text) - len(text.lstrip())
+    content_end = max(lo + len(text.rstrip()), content_start)
+    return PhysicalLine(number, lo, hi, content_start, content_end, is_page_header(text))
 
 
-_NEWLINE = re.compile("\n")
+def _scan_lines(source: str, start: int, end: int) -> Iterator[PhysicalLine]:
+    """:func:`physical_lines` found line by line in the source, without a document view."""
+    number = source.count("\n", 0, start) + 1
+    position = source.rfind("\n", 0, start) + 1
+    while position <= end and position <= len(source):
+        newline = source.find("\n", position)
+        line_end = len(source) if newline == -1 else newline
+        lo, hi = max(position, start), min(line_end, end)
+        if hi >= lo:
+            yield _clipped_line(source, number, lo, hi)
+        if newline == -1:
+            break
+        position = newline + 1
+        number += 1
 
 
-def _line_number(source: str, offset: int) -> int:
-    """1-based number of the line ``offset`` is on: a bisect, not a count from the start."""
-    if offset < 4096:  # short prefixes: counting is cheaper than building the index
-        return source.count("\n", 0, offset) + 1
-    return bisect.bisect_left(_newlines(source), offset) + 1
+class _Document:
+    """One source text cut into lines, with its normalised and its clean view, each built once.
+
+    Every stage views a stretch of the same source many times (a provision, its
+    clause, its figures); each view is a slice of these, plus at most two lines
+    the stretch cuts inside their wording, which are read again
+    (:meth:`edges`). Lines are numbered from 0 here.
+
+    Attributes
+    ----------
+    line_start, line_end, content_start, content_end : array of int
+        Each line's offsets, as :class:`PhysicalLine` has them.
+    next_kept, prev_kept : array of int
+        The first line at or after (the last at or before) each line that
+        holds wording (neither blank nor a page header); ``len(lines)`` or
+        ``-1`` when none.
+    norm, norm_positions, norm_start, norm_end
+        The normalised view of the whole source (what :meth:`TextView.of`
+        gives for it), the source offset of each of its characters, and where
+        each line's wording begins and ends in it (after the space joining it
+        to the line before).
+    clean, clean_start, clean_end
+        The same for :func:`clean_wording`.
+    """
+
+    __slots__ = (
+        "_lines",
+        "clean",
+        "clean_end",
+        "clean_start",
+        "content_end",
+        "content_start",
+        "line_end",
+        "line_start",
+        "next_kept",
+        "norm",
+        "norm_end",
+        "norm_positions",
+        "norm_start",
+        "prev_kept",
+        "source",
+    )
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._lines: list[PhysicalLine] | None = None
+        line_start, line_end = array("q"), array("q")
+        content_start, content_end = array("q"), array("q")
+        norm_start, norm_end, clean_start, clean_end = array("q"), array("q"), array("q"), array("q")
+        norm: list[str] = []
+        norm_positions = array("q")
+        norm_length = 0
+        clean: list[str] = []
+        clean_length = 0
+        kept: list[int] = []
+        previous_raw = previous_clean = ""
+        position = 0
+        for index, text in enumerate(source.split("\n")):
+            lo, hi = position, position + len(text)
+            position = hi + 1
+            first = lo + len(text) - len(text.lstrip())
+            last = max(lo + len(text.rstrip()), first)
+            line_start.append(lo)
+            line_end.append(hi)
+            content_start.append(first)
+            content_end.append(last)
+            if first == last or _PAGE_HEADER.match(text) is not None:
+                norm_start.append(norm_length)
+                norm_end.append(norm_length)
+                clean_start.append(clean_length)
+                clean_end.append(clean_length)
+                continue
+            kept.append(index)
+            if previous_raw and _is_latin(previous_raw) and _is_latin(source[first]):
+                norm.append(" ")
+                norm_positions.append(first - 1)
+                norm_length += 1
+            piece, positions, previous_raw = _normalized_line(source, first, last)
+            norm.append(piece)
+            norm_positions.extend(positions)
+            norm_start.append(norm_length)
+            norm_length += len(piece)
+            norm_end.append(norm_length)
+            wording = _clean_line(source, first, last)
+            # A kept line's wording is never empty: a gloss follows a character, which stays.
+            if previous_clean and _is_latin(previous_clean) and _is_latin(wording[0]):
+                clean.append(" ")
+                clean_length += 1
+            clean.append(wording)
+            clean_start.append(clean_length)
+            clean_length += len(wording)
+            clean_end.append(clean_length)
+            previous_clean = wording[-1]
+        count = len(line_start)
+        next_kept = array("q", [count]) * (count + 1)
+        prev_kept = array("q", [-1]) * (count + 1)
+        following = count
+        for index in reversed(kept):
+            next_kept[index] = index
+        for index in range(count - 1, -1, -1):
+            if next_kept[index] == index:
+                following = index
+            next_kept[index] = following
+        preceding = -1
+        for index in range(count):
+            if next_kept[index] == index:
+                preceding = index
+            prev_kept[index] = preceding
+        self.line_start, self.line_end = line_start, line_end
+        self.content_start, self.content_end = content_start, content_end
+        self.next_kept, self.prev_kept = next_kept, prev_kept
+        self.norm, self.norm_positions = "".join(norm), norm_positions
+        self.norm_start, self.norm_end = norm_start, norm_end
+        self.clean, self.clean_start, self.clean_end = "".join(clean), clean_start, clean_end
+
+    def lines(self) -> list[PhysicalLine]:
+        """Every line, whole (built on first use)."""
+        if self._lines is None:
+            self._lines = [
+                PhysicalLine(number, lo, hi, first, last, first != last and is_page_header(text))
+                for number, lo, hi, first, last, text in zip(
+                    itertools.count(1),
+                    self.line_start,
+                    self.line_end,
+                    self.content_start,
+                    self.content_end,
+                    self.source.split("\n"),
+                )
+            ]
+        return self._lines
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
+        return bisect.bisect_right(self.line_start, start) - 1, bisect.bisect_right(self.line_start, end) - 1
+
+    def edges(self, start: int, end: int) -> tuple[int, int, PhysicalLine | None, PhysicalLine | None]:
+        """Lines ``first`` to ``last`` whose wording ``[start, end)`` holds whole, and the cut lines around.
+
+        ``head`` and ``tail`` are the first and last line clipped to the span
+        when the span cuts inside their wording and they hold wording still;
+        otherwise ``None`` (the line is whole, or has nothing left).
+        """
+        first, last = self.span(start, end)
+        head = tail = None
+        if first == last:
+            if start > self.content_start[first] or end < self.content_end[first]:
+                line = self._clip(first, start, end)
+                return first + 1, first, (None if line.is_blank or line.is_page_header else line), None
+            return first, last, None, None
+        if start > self.content_start[first]:
+            line = self._clip(first, start, end)
+            head = None if line.is_blank or line.is_page_header else line
+            first += 1
+        if end < self.content_end[last]:
+            line = self._clip(last, start, end)
+            tail = None if line.is_blank or line.is_page_header else line
+            last -= 1
+        return first, last, head, tail
+
+    def _clip(self, index: int, start: int, end: int) -> PhysicalLine:
+        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
+        return _clipped_line(self.source, index + 1, lo, hi)
+
+
+_DOCUMENTS: tuple[_Document, ...] = ()  # the sources being parsed, most recent first
+_DOCUMENTS_LOCK = threading.Lock()
+_MAX_DOCUMENTS = 4
+
+
+def _document(source: str) -> _Document:
+    """The document view of ``source``, built once for the few sources being parsed (by identity)."""
+    global _DOCUMENTS
+    for doc in _DOCUMENTS:
+        if doc.source is source:
+            return doc
+    doc = _Document(source)
+    with _DOCUMENTS_LOCK:
+        others = tuple(d for d in _DOCUMENTS if d.source is not source)
+        _DOCUMENTS = (doc, *others)[:_MAX_DOCUMENTS]
+    return doc
 
 
 def physical_lines(source: str, start: int = 0, end: int | None = None) -> Iterator[PhysicalLine]:
@@ -806,30 +1058,29 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     [(1, False), (2, True), (3, False), (4, False)]
     """
     end = len(source) if end is None else end
-    number = _line_number(source, start)
-    position = source.rfind("\n", 0, start) + 1
-    while position <= end and position <= len(source):
-        newline = source.find("\n", position)
-        line_end = len(source) if newline == -1 else newline
-        lo, hi = max(position, start), min(line_end, end)
-        text = source[lo:hi]
-        stripped_left = len(text) - len(text.lstrip())
-        stripped_right = len(text.rstrip())
-        content_start = lo + stripped_left
-        content_end = max(lo + stripped_right, content_start)
-        if hi >= lo:
-            yield PhysicalLine(
-                number,
-                lo,
-                hi,
-                content_start,
-                content_end,
-                is_page_header(text),
-            )
-        if newline == -1:
-            break
-        position = newline + 1
-        number += 1
+    if not 0 <= start <= end <= len(source):
+        return _scan_lines(source, start, end)
+    doc = _document(source)
+    first, last = doc.span(start, end)
+    lines = doc.lines()
+    if first == last:
+        if start <= doc.line_start[first] and doc.line_end[first] <= end:
+            return iter((lines[first],))
+        return iter((doc._clip(first, start, end),))
+    found = lines[first : last + 1]
+    if start > doc.line_start[first]:
+        found[0] = doc._clip(first, start, end)
+    if end < doc.line_end[last]:
+        found[-1] = doc._clip(last, start, end)
+    return iter(found)
+
+
+def _clean_line(source: str, first: int, last: int) -> str:
+    """One line's wording as written, without pinyin glosses."""
+    content = source[first:last]
+    if "(" in content or "（" in content:
+        return strip_glosses(content)
+    return content
 
 
 def clean_wording(source: str, start: int, end: int) -> str:
@@ -844,9 +1095,39 @@ def clean_wording(source: str, start: int, end: int) -> str:
     >>> clean_wording("促进粤\\n\\n港跨境电子商务", 0, 13)
     '促进粤港跨境电子商务'
     """
+    if not 0 <= start <= end <= len(source):
+        return _clean_wording_of_lines(source, _scan_lines(source, start, end))
+    doc = _document(source)
+    first, last, head, tail = doc.edges(start, end)
+    kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
+    whole = ""
+    if kept_first <= kept_last:
+        whole = doc.clean[doc.clean_start[kept_first] : doc.clean_end[kept_last]]
+    if head is None and tail is None:
+        return whole
     parts: list[str] = []
     previous = ""
-    for line in physical_lines(source, start, end):
+    if head is not None:
+        previous = _clean_line(source, head.content_start, head.content_end)
+        parts.append(previous)
+    if whole:
+        if previous and _is_latin(previous[-1]) and _is_latin(whole[0]):
+            parts.append(" ")
+        parts.append(whole)
+        previous = whole
+    if tail is not None:
+        wording = _clean_line(source, tail.content_start, tail.content_end)
+        if previous and _is_latin(previous[-1]) and _is_latin(wording[0]):
+            parts.append(" ")
+        parts.append(wording)
+    return "".join(parts)
+
+
+def _clean_wording_of_lines(source: str, lines: Iterator[PhysicalLine]) -> str:
+    """:func:`clean_wording` of the lines found (without a document view)."""
+    parts: list[str] = []
+    previous = ""
+    for line in lines:
         if line.is_blank or line.is_page_header:
             continue
         content = strip_glosses(source[line.content_start : line.content_end])
