@@ -199,3 +199,21 @@ def test_views_of_several_sources_in_turn_stay_apart():
     for _ in range(3):
         for source in (first, second, "".join([first])):
             assert TextView.of(source, 0, len(source)).text == reference_view(source)[0]
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_outline_brackets_count_as_the_clause_stage_counts_them(index):
+    from coopstats.clauses import bracket_balance
+    from coopstats.outline import _balance
+
+    for line in TEXTS[index].split("\n"):
+        assert _balance(line) == bracket_balance(line)
+    assert _balance(TEXTS[index]) == bracket_balance(TEXTS[index])
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_simplified_lines_are_converted_as_before(index):
+    from coopstats.text import _simplified, to_simplified
+
+    for line in TEXTS[index].split("\n"):
+        assert to_simplified(line) == _simplified(line) if line else to_simplified(line) == line

@@ -28,7 +28,7 @@ import warnings
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from os import PathLike
 from typing import TYPE_CHECKING
 
@@ -564,13 +564,26 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("粵港合作框架協議：衞生")
     '粤港合作框架协议：卫生'
     """
-    if not text:
+    if not text or text.isascii():  # OpenCC converts ideographs only
         return text
+    if len(text) > _MAX_REMEMBERED_CHARS:
+        return _simplified(text)
+    return _remembered_simplified(text)
+
+
+_MAX_REMEMBERED_CHARS = 2_000  # longer texts are converted each time rather than kept
+
+
+def _simplified(text: str) -> str:
     converted = _converter().convert(text)
     if len(converted) == len(text):
         return converted
     convert = _converter().convert
     return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
+
+
+# Every stage compares the same clauses, names and cells in simplified script: each is converted once.
+_remembered_simplified = lru_cache(maxsize=16_384)(_simplified)
 
 
 # A handful of characters that exist only in traditional script; enough to tell
