@@ -26,6 +26,7 @@ import threading
 import unicodedata
 import warnings
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -169,27 +170,56 @@ def _sample(text: str) -> str:
     return text[: 2 * part] + text[middle : middle + part] + text[-part:]
 
 
+class _CharKinds(dict[str, int]):
+    """What each character is to :func:`_plausibility`, judged once per distinct character."""
+
+    def __missing__(self, ch: str) -> int:
+        if (unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f") or ch == "\ufffd":
+            kind = _BAD
+        elif "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
+            kind = _COMMON if ch in _COMMON_HANZI else _IDEOGRAPH
+        elif ch >= "\U00020000":  # supplementary ideographs: rare in government prose
+            kind = _IDEOGRAPH
+        else:
+            kind = _OTHER
+        self[ch] = kind
+        return kind
+
+
+_OTHER, _BAD, _IDEOGRAPH, _COMMON = range(4)
+_CHAR_KINDS = _CharKinds()
+
+
 def _plausibility(text: str) -> tuple[float, float]:
-    """Return (share of printable text characters, share of common ideographs)."""
+    """Return (share of printable text characters, share of common ideographs).
+
+    Counted per distinct character (:class:`collections.Counter`), each judged once.
+    """
     text = _sample(text)
     if not text:
         return 0.0, 0.0
-    bad = 0
-    ideographs = 0
-    common = 0
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if (cat in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f") or ch == "\ufffd":
-            bad += 1
-        elif "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
-            ideographs += 1
-            if ch in _COMMON_HANZI:
-                common += 1
-        elif ch >= "\U00020000":  # supplementary ideographs: rare in government prose
-            ideographs += 1
+    tally = [0, 0, 0, 0]
+    kinds = _CHAR_KINDS
+    for ch, count in Counter(text).items():
+        tally[kinds[ch]] += count
+    bad, common = tally[_BAD], tally[_COMMON]
+    ideographs = tally[_IDEOGRAPH] + common
     text_share = 1 - bad / len(text)
     common_share = common / ideographs if ideographs else 1.0
     return text_share, common_share
+
+
+# The characters a Chinese document is made of: ASCII, CJK ideographs and punctuation.
+_FITTING = re.compile(
+    "[ -~\n\r\t\f"
+    "\u3000-\u303f"  # CJK punctuation
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff00-\uffef"  # full-width forms
+    "\u2000-\u206f"  # general punctuation: “”…—
+    "\u2460-\u24ff"  # circled numbers ①
+    "\u2500-\u257f"  # box drawing (table cells)
+    "\u00a0\u00b7\u00d7\u00f7\u00b0\u2103\u2116\u2160\u2161\u2162\u2163\u2164]+"
+)
 
 
 def _script_share(text: str) -> float:
@@ -197,22 +227,7 @@ def _script_share(text: str) -> float:
     text = _sample(text)
     if not text:
         return 0.0
-    fitting = sum(
-        1
-        for ch in text
-        if " " <= ch <= "~"
-        or ch in "\n\r\t\f"
-        or "\u3000" <= ch <= "\u303f"  # CJK punctuation
-        or "\u3400" <= ch <= "\u4dbf"
-        or "\u4e00" <= ch <= "\u9fff"
-        or "\uf900" <= ch <= "\ufaff"
-        or "\uff00" <= ch <= "\uffef"  # full-width forms
-        or "\u2000" <= ch <= "\u206f"  # general punctuation: “”…—
-        or "\u2460" <= ch <= "\u24ff"  # circled numbers ①
-        or "\u2500" <= ch <= "\u257f"  # box drawing (table cells)
-        or ch in "\u00a0\u00b7\u00d7\u00f7\u00b0\u2103\u2116\u2160\u2161\u2162\u2163\u2164"
-    )
-    return fitting / len(text)
+    return (len(text) - len(_FITTING.sub("", text))) / len(text)
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -590,6 +605,8 @@ _remembered_simplified = lru_cache(maxsize=16_384)(_simplified)
 # the scripts apart in a paragraph of government prose.
 _TRADITIONAL_MARKERS = frozenset("與為國會發開關過這進們個來對時說經樣區務廣粵協議資貿實體關係環於")
 _SIMPLIFIED_MARKERS = frozenset("与为国会发开关过这进们个来对时说经样区务广粤协议资贸实体系环于")
+_TRADITIONAL_PATTERN = re.compile(f"[{re.escape(''.join(sorted(_TRADITIONAL_MARKERS)))}]+")
+_SIMPLIFIED_PATTERN = re.compile(f"[{re.escape(''.join(sorted(_SIMPLIFIED_MARKERS)))}]+")
 
 
 def detect_script(text: str) -> str:
@@ -603,8 +620,8 @@ def detect_script(text: str) -> str:
     'hans'
     """
     normal = normalize(text)
-    hant = sum(ch in _TRADITIONAL_MARKERS for ch in normal)
-    hans = sum(ch in _SIMPLIFIED_MARKERS for ch in normal)
+    hant = len(normal) - len(_TRADITIONAL_PATTERN.sub("", normal))
+    hans = len(normal) - len(_SIMPLIFIED_PATTERN.sub("", normal))
     return "hant" if hant > hans else "hans"
 
 

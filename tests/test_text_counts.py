@@ -1,0 +1,105 @@
+"""Counts over a whole text (decoding plausibility, script) give what counting character by character gave."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coopstats import corpus
+from coopstats.text import (
+    _COMMON_HANZI,
+    _SIMPLIFIED_MARKERS,
+    _TRADITIONAL_MARKERS,
+    _plausibility,
+    _sample,
+    _script_share,
+    detect_script,
+    normalize,
+)
+
+SAMPLES = Path(__file__).parent / "fixtures" / "samples"
+
+
+def reference_plausibility(text: str) -> tuple[float, float]:
+    text = _sample(text)
+    if not text:
+        return 0.0, 0.0
+    bad = ideographs = common = 0
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if (cat in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f") or ch == "\ufffd":
+            bad += 1
+        elif "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
+            ideographs += 1
+            if ch in _COMMON_HANZI:
+                common += 1
+        elif ch >= "\U00020000":
+            ideographs += 1
+    common_share = common / ideographs if ideographs else 1.0
+    return 1 - bad / len(text), common_share
+
+
+def reference_script_share(text: str) -> float:
+    text = _sample(text)
+    if not text:
+        return 0.0
+    fitting = sum(
+        1
+        for ch in text
+        if " " <= ch <= "~"
+        or ch in "\n\r\t\f"
+        or "\u3000" <= ch <= "\u303f"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"
+        or "\u2000" <= ch <= "\u206f"
+        or "\u2460" <= ch <= "\u24ff"
+        or "\u2500" <= ch <= "\u257f"
+        or ch in "\u00a0\u00b7\u00d7\u00f7\u00b0\u2103\u2116\u2160\u2161\u2162\u2163\u2164"
+    )
+    return fitting / len(text)
+
+
+def reference_script(text: str) -> str:
+    normal = normalize(text)
+    hant = sum(ch in _TRADITIONAL_MARKERS for ch in normal)
+    hans = sum(ch in _SIMPLIFIED_MARKERS for ch in normal)
+    return "hant" if hant > hans else "hans"
+
+
+def _texts() -> list[str]:
+    raw = [corpus.data_dir().joinpath("raw", row.source_file) for row in corpus.manifest()]
+    return [path.read_bytes().decode("utf-8") for path in raw + sorted(SAMPLES.glob("*.txt"))]
+
+
+TEXTS = _texts()
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_counts_of_real_texts_are_as_before(index):
+    text = TEXTS[index]
+    assert _plausibility(text) == reference_plausibility(text)
+    assert _script_share(text) == reference_script_share(text)
+    assert detect_script(text) == reference_script(text)
+    wrong = text.encode("utf-8").decode("gb18030", "replace")  # a wrong decoding: rare characters
+    assert _plausibility(wrong) == reference_plausibility(wrong)
+    assert _script_share(wrong) == reference_script_share(wrong)
+
+
+# Characters of every kind the counts tell apart: controls, private use, unassigned, surrogates,
+# common and rare ideographs, compatibility ideographs, supplementary ones, punctuation.
+ODD = "\x00\x07\n\r\t\f\x7f\x85\ue000\U000f0000\ufa6e\U0003134b\ud800\ufffd"
+ODD += "\u4e00粤粵国國\uf98e\U00020000㍿，。a "
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ODD) | st.characters(), max_size=60))
+def test_counts_of_any_text_are_as_before(text):
+    assert _plausibility(text) == reference_plausibility(text)
+    assert _script_share(text) == reference_script_share(text)
+    assert detect_script(text) == reference_script(text)
