@@ -26,7 +26,6 @@ import threading
 import unicodedata
 import warnings
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -170,40 +169,47 @@ def _sample(text: str) -> str:
     return text[: 2 * part] + text[middle : middle + part] + text[-part:]
 
 
-class _CharKinds(dict[str, int]):
-    """What each character is to :func:`_plausibility`, judged once per distinct character."""
+class _BadCharacters(dict[str, bool]):
+    """Whether a character is not printable text (a control, private-use, surrogate, unassigned or U+FFFD).
 
-    def __missing__(self, ch: str) -> int:
-        if (unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f") or ch == "\ufffd":
-            kind = _BAD
-        elif "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
-            kind = _COMMON if ch in _COMMON_HANZI else _IDEOGRAPH
-        elif ch >= "\U00020000":  # supplementary ideographs: rare in government prose
-            kind = _IDEOGRAPH
-        else:
-            kind = _OTHER
-        self[ch] = kind
-        return kind
+    Judged once per distinct character; tabs, form feeds and line breaks are text.
+    """
+
+    def __missing__(self, ch: str) -> bool:
+        bad = (
+            unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f"
+        ) or ch == "\ufffd"
+        self[ch] = bad
+        return bad
 
 
-_OTHER, _BAD, _IDEOGRAPH, _COMMON = range(4)
-_CHAR_KINDS = _CharKinds()
+_BAD_CHARACTERS = _BadCharacters()
+
+_IDEOGRAPH_RANGES = "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0010ffff"
+_IDEOGRAPHS = re.compile(f"[{_IDEOGRAPH_RANGES}]+")
+_COMMON_IDEOGRAPHS = re.compile(
+    "[" + "".join(sorted(ch for ch in _COMMON_HANZI if _IDEOGRAPHS.fullmatch(ch))) + "]+"
+)
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` a character-class ``pattern`` matches."""
+    return len(text) - len(pattern.sub("", text))
 
 
 def _plausibility(text: str) -> tuple[float, float]:
     """Return (share of printable text characters, share of common ideographs).
 
-    Counted per distinct character (:class:`collections.Counter`), each judged once.
+    Each distinct character is judged once; the characters are counted by regular expressions.
     """
     text = _sample(text)
     if not text:
         return 0.0, 0.0
-    tally = [0, 0, 0, 0]
-    kinds = _CHAR_KINDS
-    for ch, count in Counter(text).items():
-        tally[kinds[ch]] += count
-    bad, common = tally[_BAD], tally[_COMMON]
-    ideographs = tally[_IDEOGRAPH] + common
+    bad_chars = [ch for ch in set(text) if _BAD_CHARACTERS[ch]]
+    bad = sum(map(text.count, bad_chars))
+    # Ideographs that are not bad (unassigned or private-use code points in the ranges are bad).
+    ideographs = _count(_IDEOGRAPHS, text) - sum(text.count(ch) for ch in bad_chars if _IDEOGRAPHS.match(ch))
+    common = _count(_COMMON_IDEOGRAPHS, text)
     text_share = 1 - bad / len(text)
     common_share = common / ideographs if ideographs else 1.0
     return text_share, common_share
