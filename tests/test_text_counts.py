@@ -103,3 +103,18 @@ def test_counts_of_any_text_are_as_before(text):
     assert _plausibility(text) == reference_plausibility(text)
     assert _script_share(text) == reference_script_share(text)
     assert detect_script(text) == reference_script(text)
+
+
+def test_a_text_nfkc_leaves_alone_has_no_character_nfkc_changes_alone():
+    import sys
+
+    changed = [chr(i) for i in range(sys.maxunicode + 1) if unicodedata.normalize("NFKC", chr(i)) != chr(i)]
+    for ch in changed:
+        for text in (ch, "a" + ch, ch + "a", "一" + ch, ch + "\u0301", "\u0301" + ch):
+            assert normalize(text) == "".join(unicodedata.normalize("NFKC", c) for c in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ODD + "（１２）ａ…㈠\u0301e") | st.characters(), max_size=60))
+def test_normalize_is_nfkc_character_by_character(text):
+    assert normalize(text) == "".join(unicodedata.normalize("NFKC", c) for c in text)

@@ -39,9 +39,9 @@ from coopstats.text import (
     PhysicalLine,
     clean_wording,
     normalize,
+    normalized_wording,
     parse_number,
     physical_lines,
-    strip_glosses,
 )
 
 __all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
@@ -257,10 +257,10 @@ class _Lines:
     def __init__(self, source: str, lines: list[PhysicalLine]) -> None:
         self.lines = lines
         self.raw = [source[ln.content_start : ln.content_end] for ln in lines]
-        self.plain = [normalize(raw) for raw in self.raw]
-        self.norm = [
-            normalize(strip_glosses(raw)) if "(" in raw or "（" in raw else plain
-            for raw, plain in zip(self.raw, self.plain, strict=True)
+        self.norm = [normalized_wording(source, ln) for ln in lines]
+        self.plain = [
+            normalize(raw) if "(" in raw or "（" in raw else norm
+            for raw, norm in zip(self.raw, self.norm, strict=True)
         ]
         self.width = [_display_width(source[ln.start : ln.content_end]) for ln in lines]
         self.balance = [_balance(norm) for norm in self.norm]

@@ -62,6 +62,7 @@ __all__ = [
     "normalize",
     "normalize_newlines",
     "normalized_with_positions",
+    "normalized_wording",
     "parse_chinese_numeral",
     "parse_number",
     "physical_lines",
@@ -524,7 +525,9 @@ def normalize(text: str) -> str:
     >>> normalize("（一）１．\\uf98e")
     '(一)1.年'
     """
-    return text if text.isascii() else text.translate(_NFKC_ORD)
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text  # no character changes alone either (a test checks every code point)
+    return text.translate(_NFKC_ORD)
 
 
 # A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
@@ -793,7 +796,7 @@ def _normalized_line(source: str, first: int, last: int) -> tuple[str, list[int]
     Pinyin glosses are left out; each character becomes its NFKC form, mapped to its offset.
     """
     content = source[first:last]
-    normal = content.translate(_NFKC_ORD)
+    normal = normalize(content)
     glosses = gloss_spans(content) if "(" in content or "（" in content else ()
     if not glosses and len(normal) == len(content):
         return normal, range(first, last), content[-1:]  # the common line: each character one
@@ -1109,6 +1112,31 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     if end < doc.line_end[last]:
         found[-1] = doc._clip(last, start, end)
     return iter(found)
+
+
+def normalized_wording(source: str, line: PhysicalLine) -> str:
+    """A line's wording normalised for matching, pinyin glosses left out.
+
+    ``normalize(strip_glosses(wording))`` of the line's content, taken from the
+    document's normalised view when the line is one of its whole lines.
+
+    Examples
+    --------
+    >>> text = "一、合作\\n關(guān)於１２項"
+    >>> [normalized_wording(text, ln) for ln in physical_lines(text)]
+    ['一、合作', '關於12項']
+    """
+    if 0 <= line.content_start <= line.content_end <= len(source) and line.content_start < line.content_end:
+        doc = _document(source)
+        index = line.number - 1
+        if (
+            index < len(doc.content_start)
+            and doc.content_start[index] == line.content_start
+            and doc.content_end[index] == line.content_end
+            and doc.next_kept[index] == index
+        ):
+            return doc.norm[doc.norm_start[index] : doc.norm_end[index]]
+    return normalize(strip_glosses(source[line.content_start : line.content_end]))
 
 
 def _clean_line(source: str, first: int, last: int) -> str:
