@@ -118,3 +118,19 @@ def test_a_text_nfkc_leaves_alone_has_no_character_nfkc_changes_alone():
 @given(st.text(alphabet=st.sampled_from(ODD + "（１２）ａ…㈠\u0301e") | st.characters(), max_size=60))
 def test_normalize_is_nfkc_character_by_character(text):
     assert normalize(text) == "".join(unicodedata.normalize("NFKC", c) for c in text)
+
+
+GLOSSED = ["關(guān)", "區（qū）", "(CEPA)", "(guān)", "a(guān)", "關（", "關(gu", "關(ā)"]
+GLOSSED += ["粤", "（", ")", "ü"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(GLOSSED), max_size=12).map("".join))
+def test_glosses_are_found_as_by_looking_behind_first(text):
+    import re
+
+    from coopstats.text import gloss_spans, strip_glosses
+
+    before = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+    assert gloss_spans(text) == [m.span() for m in before.finditer(text)]
+    assert strip_glosses(text) == before.sub("", text)

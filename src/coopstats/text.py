@@ -532,7 +532,8 @@ def normalize(text: str) -> str:
 
 # A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
 # tone-marked vowel, so an abbreviation in parentheses (CEPA) is never taken for one.
-_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+# (The bracket comes first, the ideograph before it is looked behind at: the search skips to brackets.)
+_GLOSS = re.compile(r"[(（](?<=[\u3400-\u9fff][(（])[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
 
 
