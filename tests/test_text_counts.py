@@ -17,6 +17,7 @@ from coopstats.text import (
     _plausibility,
     _sample,
     _script_share,
+    _text_share,
     detect_script,
     normalize,
 )
@@ -84,6 +85,7 @@ TEXTS = _texts()
 def test_counts_of_real_texts_are_as_before(index):
     text = TEXTS[index]
     assert _plausibility(text) == reference_plausibility(text)
+    assert _text_share(text) == reference_plausibility(text)[0]
     assert _script_share(text) == reference_script_share(text)
     assert detect_script(text) == reference_script(text)
     wrong = text.encode("utf-8").decode("gb18030", "replace")  # a wrong decoding: rare characters
@@ -101,6 +103,7 @@ ODD += "\u4e00粤粵国國\uf98e\U00020000㍿，。a "
 @given(st.text(alphabet=st.sampled_from(ODD) | st.characters(), max_size=60))
 def test_counts_of_any_text_are_as_before(text):
     assert _plausibility(text) == reference_plausibility(text)
+    assert _text_share(text) == reference_plausibility(text)[0]
     assert _script_share(text) == reference_script_share(text)
     assert detect_script(text) == reference_script(text)
 

@@ -198,6 +198,14 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
     return len(text) - len(pattern.sub("", text))
 
 
+def _text_share(text: str) -> float:
+    """Share of printable text characters: the first half of :func:`_plausibility`."""
+    text = _sample(text)
+    if not text:
+        return 0.0
+    return 1 - sum(map(text.count, [ch for ch in set(text) if _BAD_CHARACTERS[ch]])) / len(text)
+
+
 def _plausibility(text: str) -> tuple[float, float]:
     """Return (share of printable text characters, share of common ideographs).
 
@@ -361,13 +369,13 @@ def decode(
         except UnicodeDecodeError:
             continue
         if name == "utf-8" and data.isascii():
-            if len(data) % 2 or not text.strip() or _plausibility(text)[0] >= _MIN_TEXT_SHARE:
+            if len(data) % 2 or not text.strip() or _text_share(text) >= _MIN_TEXT_SHARE:
                 return Decoded(_check_nonempty(normalize_newlines(text), path), name)
             continue  # control characters: perhaps UTF-16 of ideographs whose bytes are all ASCII
         # Valid UTF-8 with non-ASCII bytes, or a byte-order mark, is practically never an accident
         # (but a few bytes of GB18030 or Big5 can be valid UTF-8).
         sure = name in ("utf-8-sig", "utf-16") or (name == "utf-8" and not short)
-        if sure and _plausibility(text)[0] >= _MIN_TEXT_SHARE:
+        if sure and _text_share(text) >= _MIN_TEXT_SHARE:
             return Decoded(_check_nonempty(normalize_newlines(text.lstrip("\ufeff")), path), name)
         ok, score = _acceptable(name, text, zero_guess)
         if ok:
