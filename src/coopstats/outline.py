@@ -517,6 +517,7 @@ class _Builder:
             )
         body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
         heading_like = _is_heading_like(body)
+        wording = self._wording(unit.body_start, unit.end)
         node = Node(
             node_id=self._id(*self._scope(), f"c{unit.number}"),
             parent_id=None,
@@ -525,8 +526,8 @@ class _Builder:
             line=unit.line,
             start=unit.start,
             end=unit.end,
-            text=self._wording(unit.body_start, unit.end),
-            heading=self._wording(unit.body_start, unit.end) if heading_like else _short_heading(body),
+            text=wording,
+            heading=wording if heading_like else _short_heading(body),
             chapter_no=unit.number,
         )
         self.chapter = self._add(node, self.annex)
@@ -690,8 +691,8 @@ class _Builder:
                 line=unit.line,
                 start=unit.start,
                 end=unit.end,
-                text=self._wording(unit.start, unit.end),
-                heading=self._wording(unit.start, unit.end),
+                text=(wording := self._wording(unit.start, unit.end)),
+                heading=wording,
             )
             self._add(node, self.annex)
             self.topic = node.heading
