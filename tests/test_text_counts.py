@@ -137,3 +137,24 @@ def test_glosses_are_found_as_by_looking_behind_first(text):
     before = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
     assert gloss_spans(text) == [m.span() for m in before.finditer(text)]
     assert strip_glosses(text) == before.sub("", text)
+
+
+def test_no_character_of_the_usual_blocks_becomes_a_script_marker():
+    from coopstats.text import _USUAL_BLOCKS
+
+    markers = _TRADITIONAL_MARKERS | _SIMPLIFIED_MARKERS
+    assert all(unicodedata.normalize("NFKC", ch) == ch for ch in markers)
+    for lo, hi in _USUAL_BLOCKS:
+        for code in range(lo, hi + 1):
+            normal = unicodedata.normalize("NFKC", chr(code))
+            assert normal == chr(code) or not set(normal) & markers, hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("粵粤國国與与\uf98e\uf900㍿⾨，（１）a\n") | st.characters(), max_size=60
+    )
+)
+def test_script_of_any_text_is_as_before(text):
+    assert detect_script(text) == reference_script(text)

@@ -177,11 +177,16 @@ class _BadCharacters(dict[str, bool]):
     """
 
     def __missing__(self, ch: str) -> bool:
-        bad = (
-            unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f"
-        ) or ch == "\ufffd"
+        bad = self.judge(ch)
         self[ch] = bad
         return bad
+
+    @staticmethod
+    def judge(ch: str) -> bool:
+        """Whether ``ch`` is not printable text (not remembered)."""
+        return (
+            unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f"
+        ) or ch == "\ufffd"
 
 
 _BAD_CHARACTERS = _BadCharacters()
@@ -198,12 +203,45 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
     return len(text) - len(pattern.sub("", text))
 
 
+# The blocks a Chinese text is mostly made of: ASCII, general and CJK punctuation, ideographs, full width.
+_USUAL_BLOCKS = ((0x20, 0x7E), (0x2000, 0x206F), (0x3000, 0x303F), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
+
+_UNUSUAL = re.compile(
+    "[^\\n\\r\\t\\f" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _USUAL_BLOCKS) + "]"
+)
+
+
+@cache
+def _suspects() -> re.Pattern[str]:
+    """Characters that may not be printable text: all but the usual blocks' printable code points.
+
+    Built once from the Unicode database, so the few characters outside them are all that is judged.
+    """
+    runs: list[str] = []
+    for lo, hi in _USUAL_BLOCKS:
+        first: int | None = None
+        for code in range(lo, hi + 2):
+            good = code <= hi and not _BAD_CHARACTERS.judge(chr(code))
+            if good and first is None:
+                first = code
+            elif not good and first is not None:
+                runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+                first = None
+    return re.compile(f"[^\\n\\r\\t\\f{''.join(runs)}]")
+
+
+def _bad_characters(text: str) -> list[str]:
+    """The distinct characters of ``text`` that are not printable text."""
+    return [ch for ch in set(_suspects().findall(text)) if _BAD_CHARACTERS[ch]]
+
+
 def _text_share(text: str) -> float:
     """Share of printable text characters: the first half of :func:`_plausibility`."""
     text = _sample(text)
     if not text:
         return 0.0
-    return 1 - sum(map(text.count, [ch for ch in set(text) if _BAD_CHARACTERS[ch]])) / len(text)
+    return 1 - sum(map(text.count, _bad_characters(text))) / len(text)
 
 
 def _plausibility(text: str) -> tuple[float, float]:
@@ -214,7 +252,7 @@ def _plausibility(text: str) -> tuple[float, float]:
     text = _sample(text)
     if not text:
         return 0.0, 0.0
-    bad_chars = [ch for ch in set(text) if _BAD_CHARACTERS[ch]]
+    bad_chars = _bad_characters(text)
     bad = sum(map(text.count, bad_chars))
     # Ideographs that are not bad (unassigned or private-use code points in the ranges are bad).
     ideographs = _count(_IDEOGRAPHS, text) - sum(text.count(ch) for ch in bad_chars if _IDEOGRAPHS.match(ch))
@@ -637,9 +675,16 @@ def detect_script(text: str) -> str:
     >>> detect_script("粤港合作框架协议")
     'hans'
     """
-    normal = normalize(text)
-    hant = len(normal) - len(_TRADITIONAL_PATTERN.sub("", normal))
-    hans = len(normal) - len(_SIMPLIFIED_PATTERN.sub("", normal))
+    # Markers are counted in the text as written, plus those that NFKC makes of the few characters
+    # outside the usual blocks (a compatibility ideograph; ㍿ is 株式会社): no character of the usual
+    # blocks becomes a marker, and NFKC keeps the markers themselves (a test checks both).
+    hant = _count(_TRADITIONAL_PATTERN, text)
+    hans = _count(_SIMPLIFIED_PATTERN, text)
+    for ch in set(_UNUSUAL.findall(text)):
+        normal = _NFKC[ch]
+        if normal != ch:
+            hant += text.count(ch) * _count(_TRADITIONAL_PATTERN, normal)
+            hans += text.count(ch) * _count(_SIMPLIFIED_PATTERN, normal)
     return "hant" if hant > hans else "hans"
 
 
