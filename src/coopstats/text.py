@@ -1014,6 +1014,13 @@ class _Document:
         clean_length = 0
         kept: list[int] = []
         previous_raw = previous_clean = ""
+        # NFKC is character by character: when no character expands, a line's normalised wording is
+        # the same stretch of the normalised source. Glosses never span lines.
+        whole = normalize(source)
+        one_to_one = len(whole) == len(source)
+        glosses = [match.start() for match in _GLOSS.finditer(source)]
+        glosses.append(len(source) + 1)
+        next_gloss = 0
         position = 0
         for index, text in enumerate(source.split("\n")):
             lo, hi = position, position + len(text)
@@ -1024,24 +1031,33 @@ class _Document:
             line_end.append(hi)
             content_start.append(first)
             content_end.append(last)
-            if first == last or _PAGE_HEADER.match(text) is not None:
+            while glosses[next_gloss] < lo:
+                next_gloss += 1
+            lead = source[first] if first < last else ""
+            if not lead or ((lead in "-－—–第" or lead.isdecimal()) and _PAGE_HEADER.match(text) is not None):
                 norm_start.append(norm_length)
                 norm_end.append(norm_length)
                 clean_start.append(clean_length)
                 clean_end.append(clean_length)
                 continue
             kept.append(index)
-            if previous_raw and _is_latin(previous_raw) and _is_latin(source[first]):
+            if previous_raw and _is_latin(previous_raw) and _is_latin(lead):
                 norm.append(" ")
                 norm_positions.append(first - 1)
                 norm_length += 1
-            piece, positions, previous_raw = _normalized_line(source, first, last)
+            if one_to_one and glosses[next_gloss] >= last:
+                piece = whole[first:last]
+                norm_positions.extend(range(first, last))
+                wording = source[first:last]
+                previous_raw = wording[-1]
+            else:
+                piece, positions, previous_raw = _normalized_line(source, first, last)
+                norm_positions.extend(positions)
+                wording = _clean_line(source, first, last)
             norm.append(piece)
-            norm_positions.extend(positions)
             norm_start.append(norm_length)
             norm_length += len(piece)
             norm_end.append(norm_length)
-            wording = _clean_line(source, first, last)
             # A kept line's wording is never empty: a gloss follows a character, which stays.
             if previous_clean and _is_latin(previous_clean) and _is_latin(wording[0]):
                 clean.append(" ")
