@@ -813,7 +813,7 @@ class TextView:
         positions: list[int] = []
         previous = ""
         if head is not None:
-            text, pos, previous = _normalized_line(source, head.content_start, head.content_end)
+            text, pos, previous = _normalized_line(source, *head)
             pieces.append(text)
             positions.extend(pos)
         if kept_first <= kept_last:
@@ -825,10 +825,10 @@ class TextView:
             positions.extend(doc.norm_positions[i:j])
             previous = source[doc.content_end[kept_last] - 1]
         if tail is not None:
-            text, pos, _ = _normalized_line(source, tail.content_start, tail.content_end)
-            if previous and _is_latin(previous) and _is_latin(source[tail.content_start]):
+            text, pos, _ = _normalized_line(source, *tail)
+            if previous and _is_latin(previous) and _is_latin(source[tail[0]]):
                 pieces.append(" ")
-                positions.append(tail.content_start - 1)
+                positions.append(tail[0] - 1)
             pieces.append(text)
             positions.extend(pos)
         return cls(source, "".join(pieces), tuple(positions))
@@ -1109,29 +1109,37 @@ class _Document:
         """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
         return bisect.bisect_right(self.line_start, start) - 1, bisect.bisect_right(self.line_start, end) - 1
 
-    def edges(self, start: int, end: int) -> tuple[int, int, PhysicalLine | None, PhysicalLine | None]:
+    def edges(self, start: int, end: int) -> tuple[int, int, tuple[int, int] | None, tuple[int, int] | None]:
         """Lines ``first`` to ``last`` whose wording ``[start, end)`` holds whole, and the cut lines around.
 
-        ``head`` and ``tail`` are the first and last line clipped to the span
-        when the span cuts inside their wording and they hold wording still;
-        otherwise ``None`` (the line is whole, or has nothing left).
+        ``head`` and ``tail`` are the wording ``(content_start, content_end)``
+        of the first and last line clipped to the span, when the span cuts
+        inside their wording and they hold wording still; otherwise ``None``
+        (the line is whole, or has nothing left).
         """
         first, last = self.span(start, end)
         head = tail = None
         if first == last:
             if start > self.content_start[first] or end < self.content_end[first]:
-                line = self._clip(first, start, end)
-                return first + 1, first, (None if line.is_blank or line.is_page_header else line), None
+                return first + 1, first, self._clipped_wording(first, start, end), None
             return first, last, None, None
         if start > self.content_start[first]:
-            line = self._clip(first, start, end)
-            head = None if line.is_blank or line.is_page_header else line
+            head = self._clipped_wording(first, start, end)
             first += 1
         if end < self.content_end[last]:
-            line = self._clip(last, start, end)
-            tail = None if line.is_blank or line.is_page_header else line
+            tail = self._clipped_wording(last, start, end)
             last -= 1
         return first, last, head, tail
+
+    def _clipped_wording(self, index: int, start: int, end: int) -> tuple[int, int] | None:
+        """The wording of line ``index`` clipped to ``[start, end)``; ``None`` if blank or a page header."""
+        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
+        text = self.source[lo:hi]
+        stripped = text.strip()
+        if not stripped or is_page_header(text):
+            return None
+        first = lo + len(text) - len(text.lstrip())
+        return first, first + len(stripped)
 
     def _clip(self, index: int, start: int, end: int) -> PhysicalLine:
         lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
@@ -1242,7 +1250,7 @@ def clean_wording(source: str, start: int, end: int) -> str:
     parts: list[str] = []
     previous = ""
     if head is not None:
-        previous = _clean_line(source, head.content_start, head.content_end)
+        previous = _clean_line(source, *head)
         parts.append(previous)
     if whole:
         if previous and _is_latin(previous[-1]) and _is_latin(whole[0]):
@@ -1250,7 +1258,7 @@ def clean_wording(source: str, start: int, end: int) -> str:
         parts.append(whole)
         previous = whole
     if tail is not None:
-        wording = _clean_line(source, tail.content_start, tail.content_end)
+        wording = _clean_line(source, *tail)
         if previous and _is_latin(previous[-1]) and _is_latin(wording[0]):
             parts.append(" ")
         parts.append(wording)
