@@ -158,3 +158,26 @@ def test_no_character_of_the_usual_blocks_becomes_a_script_marker():
 )
 def test_script_of_any_text_is_as_before(text):
     assert detect_script(text) == reference_script(text)
+
+
+BRACKETY = "()（）[]［］{}《》「」『』〈〉【】〔〕﹙﹚︵︶⦅⦆\"“”'粤港 ａ１\t\n\U00020000\uf98e"
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_outline_widths_and_brackets_of_real_lines_are_as_before(index):
+    from coopstats.clauses import bracket_balance
+    from coopstats.outline import _balance, _display_width
+
+    for line in TEXTS[index].split("\n"):
+        assert _display_width(line) == sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in line)
+        assert _balance(line) == bracket_balance(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(BRACKETY) | st.characters(), max_size=60))
+def test_outline_widths_and_brackets_of_any_text_are_as_before(text):
+    from coopstats.clauses import bracket_balance
+    from coopstats.outline import _balance, _display_width
+
+    assert _display_width(text) == sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
+    assert _balance(text) == bracket_balance(text)

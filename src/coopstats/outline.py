@@ -37,6 +37,7 @@ from coopstats.clauses import split_agency_clause
 from coopstats.errors import ParseError
 from coopstats.text import (
     PhysicalLine,
+    _CharacterSum,
     clean_wording,
     normalize,
     normalized_wording,
@@ -81,22 +82,10 @@ _MAX_HEADING_CHARS = 40
 _MAX_SHORT_HEADING_CHARS = 30
 
 
-class _Brackets(dict[int, str]):
-    """Each character as a bracket: ``"("`` opens, ``")"`` closes, anything else drops (``str.translate``).
-
-    The brackets are those of :func:`coopstats.clauses.bracket_balance`; a
-    character that both opens and closes counts for neither, as there.
-    """
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        opens, closes = clauses.is_opener(ch), clauses.is_closer(ch)
-        value = "(" if opens and not closes else ")" if closes and not opens else ""
-        self[code] = value
-        return value
-
-
-_BRACKETS = _Brackets()
+# The brackets of :func:`coopstats.clauses.bracket_balance`, counted as there: a character that
+# both opens and closes counts for neither.
+_BRACKETS = _CharacterSum(lambda ch: int(clauses.is_opener(ch)) - int(clauses.is_closer(ch)))
+_NARROW = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
 
 
 def _balance(text: str) -> int:
@@ -107,26 +96,12 @@ def _balance(text: str) -> int:
     >>> _balance("推进(省商务厅、《规划》"), _balance("(甲)")
     (1, 0)
     """
-    marks = text.translate(_BRACKETS)
-    return marks.count("(") - marks.count(")")
-
-
-class _Widths(dict[int, str]):
-    """Each character as wide as it is displayed: a full-width one twice (for ``str.translate``)."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = ch * 2 if unicodedata.east_asian_width(ch) in "FW" else ch
-        self[code] = value
-        return value
-
-
-_WIDTHS = _Widths()
+    return _BRACKETS(text)
 
 
 def _display_width(text: str) -> int:
     """Columns ``text`` takes: two for a full-width or wide character, one for any other."""
-    return len(text) if text.isascii() else len(text.translate(_WIDTHS))
+    return len(text) if text.isascii() else 2 * len(text) - _NARROW(text)
 
 
 def _is_heading_like(norm: str) -> bool:
