@@ -217,3 +217,14 @@ def test_simplified_lines_are_converted_as_before(index):
 
     for line in TEXTS[index].split("\n"):
         assert to_simplified(line) == _simplified(line) if line else to_simplified(line) == line
+
+
+def test_viewing_many_short_texts_keeps_the_document_view():
+    from coopstats import text
+
+    source = TEXTS[0] if len(TEXTS[0]) >= text._SHORT_SOURCE else max(TEXTS, key=len)
+    assert len(source) >= text._SHORT_SOURCE
+    document = text._document(source)
+    for k in range(20):
+        TextView.of(f"第{k}项：粤港合作。")
+    assert text._document(source) is document

@@ -1188,21 +1188,24 @@ class _Document:
         return _clipped_line(self.source, index + 1, lo, hi)
 
 
-_DOCUMENTS: tuple[_Document, ...] = ()  # the sources being parsed, most recent first
+# The sources being parsed, most recent first: short texts (a clause, a news item) apart from
+# documents, so viewing many short texts never drops the document being parsed.
+_DOCUMENTS: dict[bool, tuple[_Document, ...]] = {False: (), True: ()}
 _DOCUMENTS_LOCK = threading.Lock()
 _MAX_DOCUMENTS = 4
+_SHORT_SOURCE = 4_000  # characters
 
 
 def _document(source: str) -> _Document:
     """The document view of ``source``, built once for the few sources being parsed (by identity)."""
-    global _DOCUMENTS
-    for doc in _DOCUMENTS:
+    short = len(source) < _SHORT_SOURCE
+    for doc in _DOCUMENTS[short]:
         if doc.source is source:
             return doc
     doc = _Document(source)
     with _DOCUMENTS_LOCK:
-        others = tuple(d for d in _DOCUMENTS if d.source is not source)
-        _DOCUMENTS = (doc, *others)[:_MAX_DOCUMENTS]
+        others = tuple(d for d in _DOCUMENTS[short] if d.source is not source)
+        _DOCUMENTS[short] = (doc, *others)[:_MAX_DOCUMENTS]
     return doc
 
 
