@@ -14,6 +14,14 @@ its newlines normalised to ``\\n``. Three views of a stretch of source are used:
 
 ``hk2s`` is used rather than ``t2s`` because ``t2s`` leaves Hong Kong variants
 such as 衞 unconverted, so 衞生 would not match 卫生.
+
+The normalised view (and :func:`clean_wording`'s view of the original wording,
+and the :func:`physical_lines`) of a whole source is built once, for the few
+sources being parsed, and every stretch a stage views is sliced from it: only a
+line the stretch cuts inside its wording is read again. A simplified text is
+converted once (texts of up to 2,000 characters are remembered): OpenCC's
+phrases make a conversion depend on the text around, so a slice of a
+document-wide conversion could differ from converting the slice.
 """
 
 from __future__ import annotations
