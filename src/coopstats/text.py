@@ -704,7 +704,7 @@ def _simplified(text: str) -> str:
 
 
 # Every stage compares the same clauses, names and cells in simplified script: each is converted once.
-_remembered_simplified = lru_cache(maxsize=16_384)(_simplified)
+_remembered_simplified = lru_cache(maxsize=4_096)(_simplified)  # at most ~32 MB
 
 
 # A handful of characters that exist only in traditional script; enough to tell
