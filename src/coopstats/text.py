@@ -1054,11 +1054,12 @@ class _Document:
     def __init__(self, source: str) -> None:
         self.source = source
         self._lines: list[PhysicalLine] | None = None
-        line_start, line_end = array("q"), array("q")
-        content_start, content_end = array("q"), array("q")
-        norm_start, norm_end, clean_start, clean_end = array("q"), array("q"), array("q"), array("q")
+        code = "i" if len(source) < 2**31 else "q"  # offsets in 4 bytes each when they fit
+        line_start, line_end = array(code), array(code)
+        content_start, content_end = array(code), array(code)
+        norm_start, norm_end, clean_start, clean_end = array(code), array(code), array(code), array(code)
         norm: list[str] = []
-        norm_positions = array("q")
+        norm_positions = array(code)
         norm_length = 0
         clean: list[str] = []
         clean_length = 0
@@ -1118,8 +1119,8 @@ class _Document:
             clean_end.append(clean_length)
             previous_clean = wording[-1]
         count = len(line_start)
-        next_kept = array("q", [count]) * (count + 1)
-        prev_kept = array("q", [-1]) * (count + 1)
+        next_kept = array(code, [count]) * (count + 1)
+        prev_kept = array(code, [-1]) * (count + 1)
         following = count
         for index in reversed(kept):
             next_kept[index] = index
