@@ -228,3 +228,20 @@ def test_viewing_many_short_texts_keeps_the_document_view():
     for k in range(20):
         TextView.of(f"第{k}项：粤港合作。")
     assert text._document(source) is document
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_document_lines_and_kept_lines_are_as_read_line_by_line(source):
+    from coopstats.text import _Document
+
+    doc = _Document(source)
+    lines = reference_lines(source)
+    assert list(doc.line_start) == [ln.start for ln in lines]
+    assert list(doc.line_end) == [ln.end for ln in lines]
+    assert list(doc.content_start) == [ln.content_start for ln in lines]
+    assert list(doc.content_end) == [ln.content_end for ln in lines]
+    kept = [k for k, ln in enumerate(lines) if not ln.is_blank and not ln.is_page_header]
+    for k in range(len(lines)):
+        assert doc.next_kept[k] == next((i for i in kept if i >= k), len(lines))
+        assert doc.prev_kept[k] == next((i for i in reversed(kept) if i <= k), -1)
