@@ -245,3 +245,25 @@ def test_document_lines_and_kept_lines_are_as_read_line_by_line(source):
     for k in range(len(lines)):
         assert doc.next_kept[k] == next((i for i in kept if i >= k), len(lines))
         assert doc.prev_kept[k] == next((i for i in reversed(kept) if i <= k), -1)
+
+
+def test_views_taken_in_many_threads_at_once_are_those_of_one_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from coopstats import text
+
+    def views(index: int) -> list[tuple[str, tuple[int, ...], str]]:
+        source = TEXTS[index % len(TEXTS)]  # threads share sources, and more sources than are kept
+        rng = random.Random(index)
+        found = []
+        for _ in range(60):
+            start = rng.randrange(len(source) + 1)
+            end = min(len(source), start + rng.choice([1, 40, 300]))
+            view = TextView.of(source, start, end)
+            found.append((view.text, view.positions, clean_wording(source, start, end)))
+        return found
+
+    expected = [views(index) for index in range(12)]
+    text._DOCUMENTS[False] = text._DOCUMENTS[True] = ()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(views, range(12))) == expected
