@@ -82,21 +82,12 @@ _MAX_HEADING_CHARS = 40
 _MAX_SHORT_HEADING_CHARS = 30
 
 
-# The brackets of :func:`coopstats.clauses.bracket_balance`, counted as there: a character that
-# both opens and closes counts for neither.
-_BRACKETS = _CharacterSum(lambda ch: int(clauses.is_opener(ch)) - int(clauses.is_closer(ch)))
 _NARROW = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
 
 
 def _balance(text: str) -> int:
-    """Open brackets minus closed brackets (all kinds together), as :func:`clauses.bracket_balance`.
-
-    Examples
-    --------
-    >>> _balance("推进(省商务厅、《规划》"), _balance("(甲)")
-    (1, 0)
-    """
-    return _BRACKETS(text)
+    """Open brackets minus closed brackets (all kinds together)."""
+    return clauses.bracket_balance(text)
 
 
 def _display_width(text: str) -> int:
