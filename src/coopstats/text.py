@@ -34,6 +34,7 @@ import threading
 import unicodedata
 import warnings
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -711,6 +712,7 @@ _remembered_simplified = lru_cache(maxsize=4_096)(_simplified)  # at most ~32 MB
 # the scripts apart in a paragraph of government prose.
 _TRADITIONAL_MARKERS = frozenset("與為國會發開關過這進們個來對時說經樣區務廣粵協議資貿實體關係環於")
 _SIMPLIFIED_MARKERS = frozenset("与为国会发开关过这进们个来对时说经样区务广粤协议资贸实体系环于")
+_MARKERS_OF: dict[str, tuple[int, int]] = {}  # traditional and simplified markers NFKC makes of a character
 _TRADITIONAL_PATTERN = re.compile(f"[{re.escape(''.join(sorted(_TRADITIONAL_MARKERS)))}]+")
 _SIMPLIFIED_PATTERN = re.compile(f"[{re.escape(''.join(sorted(_SIMPLIFIED_MARKERS)))}]+")
 
@@ -730,11 +732,17 @@ def detect_script(text: str) -> str:
     # blocks becomes a marker, and NFKC keeps the markers themselves (a test checks both).
     hant = _count(_TRADITIONAL_PATTERN, text)
     hans = _count(_SIMPLIFIED_PATTERN, text)
-    for ch in set(_UNUSUAL.findall(text)):
-        normal = _NFKC[ch]
-        if normal != ch:
-            hant += text.count(ch) * _count(_TRADITIONAL_PATTERN, normal)
-            hans += text.count(ch) * _count(_SIMPLIFIED_PATTERN, normal)
+    for ch, count in Counter(_UNUSUAL.findall(text)).items():
+        markers = _MARKERS_OF.get(ch)
+        if markers is None:
+            normal = _NFKC[ch]
+            markers = _MARKERS_OF[ch] = (
+                (_count(_TRADITIONAL_PATTERN, normal), _count(_SIMPLIFIED_PATTERN, normal))
+                if normal != ch
+                else (0, 0)
+            )
+        hant += count * markers[0]
+        hans += count * markers[1]
     return "hant" if hant > hans else "hans"
 
 
