@@ -39,6 +39,7 @@ from coopstats.text import (
     PhysicalLine,
     _CharacterSum,
     clean_wording,
+    gloss_spans,
     normalize,
     normalized_wording,
     parse_number,
@@ -225,7 +226,7 @@ class _Lines:
         self.raw = [source[ln.content_start : ln.content_end] for ln in lines]
         self.norm = [normalized_wording(source, ln) for ln in lines]
         self.plain = [
-            normalize(raw) if "(" in raw or "（" in raw else norm
+            normalize(raw) if ("(" in raw or "（" in raw) and gloss_spans(raw) else norm
             for raw, norm in zip(self.raw, self.norm, strict=True)
         ]
         self.width = [_display_width(source[ln.start : ln.content_end]) for ln in lines]
