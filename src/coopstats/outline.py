@@ -37,11 +37,13 @@ from coopstats.clauses import split_agency_clause
 from coopstats.errors import ParseError
 from coopstats.text import (
     PhysicalLine,
+    _CharacterSum,
     clean_wording,
+    gloss_spans,
     normalize,
+    normalized_wording,
     parse_number,
     physical_lines,
-    strip_glosses,
 )
 
 __all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
@@ -81,13 +83,17 @@ _MAX_HEADING_CHARS = 40
 _MAX_SHORT_HEADING_CHARS = 30
 
 
+_NARROW = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
+
+
 def _balance(text: str) -> int:
     """Open brackets minus closed brackets (all kinds together)."""
     return clauses.bracket_balance(text)
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "FW" else 1 for ch in text)
+    """Columns ``text`` takes: two for a full-width or wide character, one for any other."""
+    return len(text) if text.isascii() else 2 * len(text) - _NARROW(text)
 
 
 def _is_heading_like(norm: str) -> bool:
@@ -204,8 +210,40 @@ class _WrapProfile:
         return self.hard_wrapped and width >= self.full_width
 
 
+class _Lines:
+    """The wording lines of a document's span, each read once: wording, normalised forms, width, brackets.
+
+    ``norm[i]`` is line ``i`` normalised without its pinyin glosses (what a unit
+    is made of), ``plain[i]`` normalised with them (what the next line is
+    judged by), ``width[i]`` its display width from the line's start and
+    ``balance[i]`` the brackets ``norm[i]`` leaves open.
+    """
+
+    __slots__ = ("balance", "lines", "norm", "plain", "raw", "width")
+
+    def __init__(self, source: str, lines: list[PhysicalLine]) -> None:
+        self.lines = lines
+        self.raw = [source[ln.content_start : ln.content_end] for ln in lines]
+        self.norm = [normalized_wording(source, ln) for ln in lines]
+        self.plain = [
+            normalize(raw) if ("(" in raw or "（" in raw) and gloss_spans(raw) else norm
+            for raw, norm in zip(self.raw, self.norm, strict=True)
+        ]
+        self.width = [_display_width(source[ln.start : ln.content_end]) for ln in lines]
+        self.balance = [_balance(norm) for norm in self.norm]
+
+    def next_is_text(self, index: int) -> bool:
+        """Whether the line after ``index`` is unnumbered text."""
+        return index + 1 < len(self.lines) and _classify(self.plain[index + 1])[0] == "text"
+
+
 def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Unit]:
-    """Rebuild logical units from physical lines, repairing page breaks."""
+    """Rebuild logical units from physical lines, repairing page breaks.
+
+    A unit's normalised wording, its open brackets and its last character are
+    carried along line by line, so a paragraph of many lines costs as many
+    lines, not their square.
+    """
     lines = [ln for ln in physical_lines(source, start, end) if not ln.is_blank]
     for ln in lines:
         if ln.is_page_header:
@@ -217,13 +255,17 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
                 )
             )
     lines = [ln for ln in lines if not ln.is_page_header]
-    profile = _WrapProfile([_display_width(source[ln.start : ln.content_end]) for ln in lines])
+    read = _Lines(source, lines)
+    profile = _WrapProfile(read.width)
     expected: dict[str, int] = {}
     current: _Unit | None = None
     current_open = False
+    parts: list[str] = []  # the current unit's normalised lines
+    length = balance = 0  # their length and open brackets
+    last = ""  # their last character before trailing "*" and spaces
     for index, ln in enumerate(lines):
-        raw_line = source[ln.content_start : ln.content_end]
-        norm_line = normalize(strip_glosses(raw_line))
+        raw_line = read.raw[index]
+        norm_line = read.norm[index]
         kind, number, _label, marker_len, article = _classify(norm_line)
         if current is not None and current_open:
             # Inside an unfinished sentence only a marker with the expected number opens a unit.
@@ -232,12 +274,17 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             )
             if not starts_unit:
                 current.end = ln.content_end
-                current.norm += norm_line
+                parts.append(norm_line)
+                length += len(norm_line)
+                balance += read.balance[index]
+                last = norm_line.rstrip("* ")[-1:] or last
+                short = "".join(parts) if length <= _MAX_HEADING_CHARS else None
                 current_open = _is_open(
-                    current.norm, profile, source, ln, lines, index, numbered=current.kind == "item"
+                    last, balance, short, profile, read, index, numbered=current.kind == "item"
                 )
                 continue
         if current is not None:
+            current.norm = "".join(parts)
             yield current
         if kind != "text":
             expected[kind] = number or 0
@@ -253,15 +300,17 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             norm=norm_line,
             article=article,
         )
+        parts = [norm_line]
+        length, balance, last = len(norm_line), read.balance[index], norm_line.rstrip("* ")[-1:]
         if kind == "annex":
             current_open = False
         elif kind in ("chapter", "section") and _is_heading_like(norm_line[marker_len:]):
-            current_open = profile.is_full(
-                _display_width(source[ln.start : ln.content_end])
-            ) and _next_is_text(lines, index, source)
+            current_open = profile.is_full(read.width[index]) and read.next_is_text(index)
         else:
-            current_open = _is_open(norm_line, profile, source, ln, lines, index, numbered=kind == "item")
+            short = norm_line if length <= _MAX_HEADING_CHARS else None
+            current_open = _is_open(last, balance, short, profile, read, index, numbered=kind == "item")
     if current is not None:
+        current.norm = "".join(parts)
         yield current
 
 
@@ -277,44 +326,39 @@ def _source_offset_after(raw_line: str, marker_len: int) -> int:
     return len(raw_line)
 
 
-def _next_is_text(lines: list[PhysicalLine], index: int, source: str) -> bool:
-    if index + 1 >= len(lines):
-        return False
-    nxt = lines[index + 1]
-    return _classify(normalize(source[nxt.content_start : nxt.content_end]))[0] == "text"
-
-
 def _is_open(
-    norm: str,
+    last: str,
+    balance: int,
+    short: str | None,
     profile: _WrapProfile,
-    source: str,
-    ln: PhysicalLine,
-    lines: list[PhysicalLine],
+    read: _Lines,
     index: int,
     *,
     numbered: bool = False,
 ) -> bool:
-    """Whether the unit ending with this line continues on the next line."""
-    tail = norm.rstrip("* ")
-    if not tail:
+    """Whether the unit ending with line ``index`` continues on the next line.
+
+    ``last`` is the unit's last character before trailing ``*`` and spaces
+    (empty if none), ``balance`` its open brackets and ``short`` its normalised
+    wording when no longer than a heading (else ``None``).
+    """
+    if not last:
         return False
-    if index + 1 < len(lines):
-        nxt = lines[index + 1]
-        if clauses.field_run(normalize(source[nxt.content_start : nxt.content_end])) is not None:
-            return False  # a field line (牵头单位：…) stands on its own
-    if _balance(norm) > 0 or tail[-1] in _OPEN_ENDINGS:
+    if index + 1 < len(read.lines) and clauses.field_run(read.plain[index + 1]) is not None:
+        return False  # a field line (牵头单位：…) stands on its own
+    if balance > 0 or last in _OPEN_ENDINGS:
         return True
-    if tail[-1] in _TERMINATORS:
+    if last in _TERMINATORS:
         return False
-    if clauses.is_closer(tail[-1]) or tail[-1] in "”\"'":
+    if clauses.is_closer(last) or last in "”\"'":
         return False
     if profile.hard_wrapped:
-        return profile.is_full(_display_width(source[ln.start : ln.content_end]))
+        return profile.is_full(read.width[index])
     # One paragraph per line: an unterminated line runs on unless it is a heading or title
     # (a numbered item is never a heading).
-    if not numbered and _is_heading_like(norm):
+    if not numbered and short is not None and _is_heading_like(short):
         return False
-    return _next_is_text(lines, index, source)
+    return read.next_is_text(index)
 
 
 # ---------------------------------------------------------------------------
@@ -440,6 +484,7 @@ class _Builder:
             )
         body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
         heading_like = _is_heading_like(body)
+        wording = self._wording(unit.body_start, unit.end)
         node = Node(
             node_id=self._id(*self._scope(), f"c{unit.number}"),
             parent_id=None,
@@ -448,8 +493,8 @@ class _Builder:
             line=unit.line,
             start=unit.start,
             end=unit.end,
-            text=self._wording(unit.body_start, unit.end),
-            heading=self._wording(unit.body_start, unit.end) if heading_like else _short_heading(body),
+            text=wording,
+            heading=wording if heading_like else _short_heading(body),
             chapter_no=unit.number,
         )
         self.chapter = self._add(node, self.annex)
@@ -613,8 +658,8 @@ class _Builder:
                 line=unit.line,
                 start=unit.start,
                 end=unit.end,
-                text=self._wording(unit.start, unit.end),
-                heading=self._wording(unit.start, unit.end),
+                text=(wording := self._wording(unit.start, unit.end)),
+                heading=wording,
             )
             self._add(node, self.annex)
             self.topic = node.heading

@@ -14,17 +14,27 @@ its newlines normalised to ``\\n``. Three views of a stretch of source are used:
 
 ``hk2s`` is used rather than ``t2s`` because ``t2s`` leaves Hong Kong variants
 such as 衞 unconverted, so 衞生 would not match 卫生.
+
+The normalised view (and :func:`clean_wording`'s view of the original wording,
+and the :func:`physical_lines`) of a whole source is built once, for the few
+sources being parsed, and every stretch a stage views is sliced from it: only a
+line the stretch cuts inside its wording is read again. A simplified text is
+converted once (texts of up to 2,000 characters are remembered): OpenCC's
+phrases make a conversion depend on the text around, so a slice of a
+document-wide conversion could differ from converting the slice.
 """
 
 from __future__ import annotations
 
 import bisect
 import codecs
+import itertools
 import re
 import threading
 import unicodedata
 import warnings
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -61,6 +71,7 @@ __all__ = [
     "normalize",
     "normalize_newlines",
     "normalized_with_positions",
+    "normalized_wording",
     "parse_chinese_numeral",
     "parse_number",
     "physical_lines",
@@ -168,27 +179,151 @@ def _sample(text: str) -> str:
     return text[: 2 * part] + text[middle : middle + part] + text[-part:]
 
 
+class _BadCharacters(dict[str, bool]):
+    """Whether a character is not printable text (a control, private-use, surrogate, unassigned or U+FFFD).
+
+    Judged once per distinct character; tabs, form feeds and line breaks are text.
+    """
+
+    def __missing__(self, ch: str) -> bool:
+        bad = self.judge(ch)
+        self[ch] = bad
+        return bad
+
+    @staticmethod
+    def judge(ch: str) -> bool:
+        """Whether ``ch`` is not printable text (not remembered)."""
+        return (
+            unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f"
+        ) or ch == "\ufffd"
+
+
+_BAD_CHARACTERS = _BadCharacters()
+
+_IDEOGRAPH_RANGES = "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0010ffff"
+_IDEOGRAPHS = re.compile(f"[{_IDEOGRAPH_RANGES}]+")
+_COMMON_IDEOGRAPHS = re.compile(
+    "[" + "".join(sorted(ch for ch in _COMMON_HANZI if _IDEOGRAPHS.fullmatch(ch))) + "]+"
+)
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` a character-class ``pattern`` matches."""
+    return len(text) - len(pattern.sub("", text))
+
+
+# The blocks a Chinese text is mostly made of: ASCII, general and CJK punctuation, ideographs, full width.
+_USUAL_BLOCKS = ((0x20, 0x7E), (0x2000, 0x206F), (0x3000, 0x303F), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
+
+_UNUSUAL = re.compile(
+    "[^\\n\\r\\t\\f" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _USUAL_BLOCKS) + "]"
+)
+
+
+class _CharacterSum(dict[str, int]):
+    """The sum of a value of each character of a text: one regular expression, no Python step per character.
+
+    The characters of the usual blocks (and tab, form feed and line breaks)
+    whose value is not 0, and every character outside those blocks, make one
+    character class (built on first use); the text's matches are summed,
+    each distinct character's value computed once.
+
+    Examples
+    --------
+    >>> narrow = _CharacterSum(lambda ch: unicodedata.east_asian_width(ch) not in "FW")
+    >>> narrow("粤港 (CEPA)，\U00020000")
+    7
+    """
+
+    def __init__(self, value: Callable[[str], int]) -> None:
+        super().__init__()
+        self._value = value
+        self._pattern: re.Pattern[str] | None = None
+
+    def __missing__(self, ch: str) -> int:
+        value = self[ch] = self._value(ch)
+        return value
+
+    def _build(self) -> re.Pattern[str]:
+        runs = [re.escape(ch) for ch in "\n\r\t\f" if self[ch]]
+        for lo, hi in _USUAL_BLOCKS:
+            first: int | None = None
+            for code in range(lo, hi + 2):
+                counts = code <= hi and self._value(chr(code)) != 0
+                if counts and first is None:
+                    first = code
+                elif not counts and first is not None:
+                    runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+                    first = None
+        self._pattern = re.compile(f"[{''.join(runs)}]|{_UNUSUAL.pattern}" if runs else _UNUSUAL.pattern)
+        return self._pattern
+
+    def __call__(self, text: str) -> int:
+        return sum(map(self.__getitem__, (self._pattern or self._build()).findall(text)))
+
+
+@cache
+def _suspects() -> re.Pattern[str]:
+    """Characters that may not be printable text: all but the usual blocks' printable code points.
+
+    Built once from the Unicode database, so the few characters outside them are all that is judged.
+    """
+    runs: list[str] = []
+    for lo, hi in _USUAL_BLOCKS:
+        first: int | None = None
+        for code in range(lo, hi + 2):
+            good = code <= hi and not _BAD_CHARACTERS.judge(chr(code))
+            if good and first is None:
+                first = code
+            elif not good and first is not None:
+                runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+                first = None
+    return re.compile(f"[^\\n\\r\\t\\f{''.join(runs)}]")
+
+
+def _bad_characters(text: str) -> list[str]:
+    """The distinct characters of ``text`` that are not printable text."""
+    return [ch for ch in set(_suspects().findall(text)) if _BAD_CHARACTERS[ch]]
+
+
+def _text_share(text: str) -> float:
+    """Share of printable text characters: the first half of :func:`_plausibility`."""
+    text = _sample(text)
+    if not text:
+        return 0.0
+    return 1 - sum(map(text.count, _bad_characters(text))) / len(text)
+
+
 def _plausibility(text: str) -> tuple[float, float]:
-    """Return (share of printable text characters, share of common ideographs)."""
+    """Return (share of printable text characters, share of common ideographs).
+
+    Each distinct character is judged once; the characters are counted by regular expressions.
+    """
     text = _sample(text)
     if not text:
         return 0.0, 0.0
-    bad = 0
-    ideographs = 0
-    common = 0
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if (cat in ("Cc", "Co", "Cs", "Cn") and ch not in "\n\r\t\f") or ch == "\ufffd":
-            bad += 1
-        elif "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":
-            ideographs += 1
-            if ch in _COMMON_HANZI:
-                common += 1
-        elif ch >= "\U00020000":  # supplementary ideographs: rare in government prose
-            ideographs += 1
+    bad_chars = _bad_characters(text)
+    bad = sum(map(text.count, bad_chars))
+    # Ideographs that are not bad (unassigned or private-use code points in the ranges are bad).
+    ideographs = _count(_IDEOGRAPHS, text) - sum(text.count(ch) for ch in bad_chars if _IDEOGRAPHS.match(ch))
+    common = _count(_COMMON_IDEOGRAPHS, text)
     text_share = 1 - bad / len(text)
     common_share = common / ideographs if ideographs else 1.0
     return text_share, common_share
+
+
+# The characters a Chinese document is made of: ASCII, CJK ideographs and punctuation.
+_FITTING = re.compile(
+    "[ -~\n\r\t\f"
+    "\u3000-\u303f"  # CJK punctuation
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff00-\uffef"  # full-width forms
+    "\u2000-\u206f"  # general punctuation: “”…—
+    "\u2460-\u24ff"  # circled numbers ①
+    "\u2500-\u257f"  # box drawing (table cells)
+    "\u00a0\u00b7\u00d7\u00f7\u00b0\u2103\u2116\u2160\u2161\u2162\u2163\u2164]+"
+)
 
 
 def _script_share(text: str) -> float:
@@ -196,22 +331,7 @@ def _script_share(text: str) -> float:
     text = _sample(text)
     if not text:
         return 0.0
-    fitting = sum(
-        1
-        for ch in text
-        if " " <= ch <= "~"
-        or ch in "\n\r\t\f"
-        or "\u3000" <= ch <= "\u303f"  # CJK punctuation
-        or "\u3400" <= ch <= "\u4dbf"
-        or "\u4e00" <= ch <= "\u9fff"
-        or "\uf900" <= ch <= "\ufaff"
-        or "\uff00" <= ch <= "\uffef"  # full-width forms
-        or "\u2000" <= ch <= "\u206f"  # general punctuation: “”…—
-        or "\u2460" <= ch <= "\u24ff"  # circled numbers ①
-        or "\u2500" <= ch <= "\u257f"  # box drawing (table cells)
-        or ch in "\u00a0\u00b7\u00d7\u00f7\u00b0\u2103\u2116\u2160\u2161\u2162\u2163\u2164"
-    )
-    return fitting / len(text)
+    return (len(text) - len(_FITTING.sub("", text))) / len(text)
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -338,13 +458,13 @@ def decode(
         except UnicodeDecodeError:
             continue
         if name == "utf-8" and data.isascii():
-            if len(data) % 2 or not text.strip() or _plausibility(text)[0] >= _MIN_TEXT_SHARE:
+            if len(data) % 2 or not text.strip() or _text_share(text) >= _MIN_TEXT_SHARE:
                 return Decoded(_check_nonempty(normalize_newlines(text), path), name)
             continue  # control characters: perhaps UTF-16 of ideographs whose bytes are all ASCII
         # Valid UTF-8 with non-ASCII bytes, or a byte-order mark, is practically never an accident
         # (but a few bytes of GB18030 or Big5 can be valid UTF-8).
         sure = name in ("utf-8-sig", "utf-16") or (name == "utf-8" and not short)
-        if sure and _plausibility(text)[0] >= _MIN_TEXT_SHARE:
+        if sure and _text_share(text) >= _MIN_TEXT_SHARE:
             return Decoded(_check_nonempty(normalize_newlines(text.lstrip("\ufeff")), path), name)
         ok, score = _acceptable(name, text, zero_guess)
         if ok:
@@ -478,6 +598,18 @@ class _NFKCTable(dict[str, str]):
 _NFKC = _NFKCTable()
 
 
+class _NFKCOrdinals(dict[int, str]):
+    """:data:`_NFKC` keyed by code point, for ``str.translate``."""
+
+    def __missing__(self, code: int) -> str:
+        value = _NFKC[chr(code)]
+        self[code] = value
+        return value
+
+
+_NFKC_ORD = _NFKCOrdinals()
+
+
 def normalize(text: str) -> str:
     """Normalise text for matching: NFKC, character by character.
 
@@ -490,12 +622,15 @@ def normalize(text: str) -> str:
     >>> normalize("（一）１．\\uf98e")
     '(一)1.年'
     """
-    return "".join(map(_NFKC.__getitem__, text))
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text  # no character changes alone either (a test checks every code point)
+    return text.translate(_NFKC_ORD)
 
 
 # A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
 # tone-marked vowel, so an abbreviation in parentheses (CEPA) is never taken for one.
-_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+# (The bracket comes first, the ideograph before it is looked behind at: the search skips to brackets.)
+_GLOSS = re.compile(r"[(（](?<=[\u3400-\u9fff][(（])[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
 
 
@@ -551,8 +686,17 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("粵港合作框架協議：衞生")
     '粤港合作框架协议：卫生'
     """
-    if not text:
+    if not text or text.isascii():  # OpenCC converts ideographs only
         return text
+    if len(text) > _MAX_REMEMBERED_CHARS:
+        return _simplified(text)
+    return _remembered_simplified(text)
+
+
+_MAX_REMEMBERED_CHARS = 2_000  # longer texts are converted each time rather than kept
+
+
+def _simplified(text: str) -> str:
     converted = _converter().convert(text)
     if len(converted) == len(text):
         return converted
@@ -560,10 +704,17 @@ def to_simplified(text: str) -> str:
     return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
 
 
+# Every stage compares the same clauses, names and cells in simplified script: each is converted once.
+_remembered_simplified = lru_cache(maxsize=4_096)(_simplified)  # at most ~32 MB
+
+
 # A handful of characters that exist only in traditional script; enough to tell
 # the scripts apart in a paragraph of government prose.
 _TRADITIONAL_MARKERS = frozenset("與為國會發開關過這進們個來對時說經樣區務廣粵協議資貿實體關係環於")
 _SIMPLIFIED_MARKERS = frozenset("与为国会发开关过这进们个来对时说经样区务广粤协议资贸实体系环于")
+_MARKERS_OF: dict[str, tuple[int, int]] = {}  # traditional and simplified markers NFKC makes of a character
+_TRADITIONAL_PATTERN = re.compile(f"[{re.escape(''.join(sorted(_TRADITIONAL_MARKERS)))}]+")
+_SIMPLIFIED_PATTERN = re.compile(f"[{re.escape(''.join(sorted(_SIMPLIFIED_MARKERS)))}]+")
 
 
 def detect_script(text: str) -> str:
@@ -576,9 +727,22 @@ def detect_script(text: str) -> str:
     >>> detect_script("粤港合作框架协议")
     'hans'
     """
-    normal = normalize(text)
-    hant = sum(ch in _TRADITIONAL_MARKERS for ch in normal)
-    hans = sum(ch in _SIMPLIFIED_MARKERS for ch in normal)
+    # Markers are counted in the text as written, plus those that NFKC makes of the few characters
+    # outside the usual blocks (a compatibility ideograph; ㍿ is 株式会社): no character of the usual
+    # blocks becomes a marker, and NFKC keeps the markers themselves (a test checks both).
+    hant = _count(_TRADITIONAL_PATTERN, text)
+    hans = _count(_SIMPLIFIED_PATTERN, text)
+    for ch, count in Counter(_UNUSUAL.findall(text)).items():
+        markers = _MARKERS_OF.get(ch)
+        if markers is None:
+            normal = _NFKC[ch]
+            markers = _MARKERS_OF[ch] = (
+                (_count(_TRADITIONAL_PATTERN, normal), _count(_SIMPLIFIED_PATTERN, normal))
+                if normal != ch
+                else (0, 0)
+            )
+        hant += count * markers[0]
+        hans += count * markers[1]
     return "hant" if hant > hans else "hans"
 
 
@@ -687,35 +851,44 @@ class TextView:
         Line breaks, blank lines, page headers and the indentation of
         continuation lines are removed; two Latin letters or digits that a line
         break separated are joined by a space.
+
+        The view is a slice of one normalised view of the whole source, built
+        once for the few sources being parsed (:func:`_document`); only a line
+        the slice cuts inside its wording is normalised again.
         """
         end = len(source) if end is None else end
+        if not 0 <= start <= end <= len(source):
+            return cls(source, *_view_of_lines(source, start, end))
+        doc = _document(source)
+        first, last, head, tail = doc.edges(start, end)
+        kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
+        if head is None and tail is None:
+            if kept_first > kept_last:
+                return cls(source, "", ())
+            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
+            return cls(source, doc.norm[i:j], tuple(doc.norm_positions[i:j]))
         pieces: list[str] = []
         positions: list[int] = []
-        previous: str = ""
-        for line in physical_lines(source, start, end):
-            if line.is_blank or line.is_page_header:
-                continue
-            first = line.content_start
-            content = source[first : line.content_end]
-            if previous and content and _is_latin(previous) and _is_latin(content[0]):
+        previous = ""
+        if head is not None:
+            text, pos, previous = _normalized_line(source, *head)
+            pieces.append(text)
+            positions.extend(pos)
+        if kept_first <= kept_last:
+            if previous and _is_latin(previous) and _is_latin(source[doc.content_start[kept_first]]):
                 pieces.append(" ")
-                positions.append(first - 1)
-            normal = "".join(map(_NFKC.__getitem__, content))
-            if len(normal) == len(content) and "(" not in content and "（" not in content:
-                pieces.append(normal)  # the common line: no gloss, each character one character
-                positions.extend(range(first, first + len(content)))
-                if content:
-                    previous = content[-1]
-                continue
-            glossed = {i for a, b in gloss_spans(content) for i in range(a, b)}
-            for offset, ch in enumerate(content, start=first):
-                if offset - first in glossed:  # a pinyin gloss is not text
-                    continue
-                normal = _NFKC[ch]
-                pieces.append(normal)
-                positions.extend([offset] * len(normal))
-            if content:
-                previous = content[-1]
+                positions.append(doc.content_start[kept_first] - 1)
+            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
+            pieces.append(doc.norm[i:j])
+            positions.extend(doc.norm_positions[i:j])
+            previous = source[doc.content_end[kept_last] - 1]
+        if tail is not None:
+            text, pos, _ = _normalized_line(source, *tail)
+            if previous and _is_latin(previous) and _is_latin(source[tail[0]]):
+                pieces.append(" ")
+                positions.append(tail[0] - 1)
+            pieces.append(text)
+            positions.extend(pos)
         return cls(source, "".join(pieces), tuple(positions))
 
     def source_span(self, i: int, j: int) -> tuple[int, int]:
@@ -727,6 +900,46 @@ class TextView:
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+def _normalized_line(source: str, first: int, last: int) -> tuple[str, list[int] | range, str]:
+    """Normalised wording of ``source[first:last]`` (one line's content), its source offsets, last character.
+
+    Pinyin glosses are left out; each character becomes its NFKC form, mapped to its offset.
+    """
+    content = source[first:last]
+    normal = normalize(content)
+    glosses = gloss_spans(content) if "(" in content or "（" in content else ()
+    if not glosses and len(normal) == len(content):
+        return normal, range(first, last), content[-1:]  # the common line: each character one
+    glossed = {i for a, b in glosses for i in range(a, b)}
+    pieces: list[str] = []
+    positions: list[int] = []
+    for offset, ch in enumerate(content, start=first):
+        if offset - first in glossed:  # a pinyin gloss is not text
+            continue
+        normal = _NFKC[ch]
+        pieces.append(normal)
+        positions.extend([offset] * len(normal))
+    return "".join(pieces), positions, content[-1:]
+
+
+def _view_of_lines(source: str, start: int, end: int) -> tuple[str, tuple[int, ...]]:
+    """The normalised text and positions of ``source[start:end]``, line by line (no document view)."""
+    pieces: list[str] = []
+    positions: list[int] = []
+    previous: str = ""
+    for line in _scan_lines(source, start, end):
+        if line.is_blank or line.is_page_header:
+            continue
+        text, pos, last = _normalized_line(source, line.content_start, line.content_end)
+        if previous and _is_latin(previous) and _is_latin(source[line.content_start]):
+            pieces.append(" ")
+            positions.append(line.content_start - 1)
+        pieces.append(text)
+        positions.extend(pos)
+        previous = last
+    return "".join(pieces), tuple(positions)
 
 
 # ---------------------------------------------------------------------------
@@ -779,20 +992,238 @@ class PhysicalLine:
         return self.content_start == self.content_end
 
 
-@lru_cache(maxsize=4)
-def _newlines(source: str) -> array[int]:
-    """Offsets of every newline of a source text (kept for the few texts being parsed)."""
-    return array("q", (m.start() for m in _NEWLINE.finditer(source)))
+def _clipped_line(source: str, number: int, lo: int, hi: int) -> PhysicalLine:
+    """The line ``source[lo:hi]`` (no newline in it), its content located by stripping whitespace."""
+    text = source[lo:hi]
+    content_start = lo + len(text) - len(text.lstrip())
+    content_end = max(lo + len(text.rstrip()), content_start)
+    return PhysicalLine(number, lo, hi, content_start, content_end, is_page_header(text))
 
 
-_NEWLINE = re.compile("\n")
+def _scan_lines(source: str, start: int, end: int) -> Iterator[PhysicalLine]:
+    """:func:`physical_lines` found line by line in the source, without a document view."""
+    number = source.count("\n", 0, start) + 1
+    position = source.rfind("\n", 0, start) + 1
+    while position <= end and position <= len(source):
+        newline = source.find("\n", position)
+        line_end = len(source) if newline == -1 else newline
+        lo, hi = max(position, start), min(line_end, end)
+        if hi >= lo:
+            yield _clipped_line(source, number, lo, hi)
+        if newline == -1:
+            break
+        position = newline + 1
+        number += 1
 
 
-def _line_number(source: str, offset: int) -> int:
-    """1-based number of the line ``offset`` is on: a bisect, not a count from the start."""
-    if offset < 4096:  # short prefixes: counting is cheaper than building the index
-        return source.count("\n", 0, offset) + 1
-    return bisect.bisect_left(_newlines(source), offset) + 1
+class _Document:
+    """One source text cut into lines, with its normalised and its clean view, each built once.
+
+    Every stage views a stretch of the same source many times (a provision, its
+    clause, its figures); each view is a slice of these, plus at most two lines
+    the stretch cuts inside their wording, which are read again
+    (:meth:`edges`). Lines are numbered from 0 here.
+
+    Attributes
+    ----------
+    line_start, line_end, content_start, content_end : array of int
+        Each line's offsets, as :class:`PhysicalLine` has them.
+    next_kept, prev_kept : array of int
+        The first line at or after (the last at or before) each line that
+        holds wording (neither blank nor a page header); ``len(lines)`` or
+        ``-1`` when none.
+    norm, norm_positions, norm_start, norm_end
+        The normalised view of the whole source (what :meth:`TextView.of`
+        gives for it), the source offset of each of its characters, and where
+        each line's wording begins and ends in it (after the space joining it
+        to the line before).
+    clean, clean_start, clean_end
+        The same for :func:`clean_wording`.
+    """
+
+    __slots__ = (
+        "_lines",
+        "clean",
+        "clean_end",
+        "clean_start",
+        "content_end",
+        "content_start",
+        "line_end",
+        "line_start",
+        "next_kept",
+        "norm",
+        "norm_end",
+        "norm_positions",
+        "norm_start",
+        "prev_kept",
+        "source",
+    )
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._lines: list[PhysicalLine] | None = None
+        code = "i" if len(source) < 2**31 else "q"  # offsets in 4 bytes each when they fit
+        line_start, line_end = array(code), array(code)
+        content_start, content_end = array(code), array(code)
+        norm_start, norm_end, clean_start, clean_end = array(code), array(code), array(code), array(code)
+        norm: list[str] = []
+        norm_positions = array(code)
+        norm_length = 0
+        clean: list[str] = []
+        clean_length = 0
+        kept: list[int] = []
+        previous_raw = previous_clean = ""
+        # NFKC is character by character: when no character expands, a line's normalised wording is
+        # the same stretch of the normalised source. Glosses never span lines.
+        whole = normalize(source)
+        one_to_one = len(whole) == len(source)
+        glosses = [match.start() for match in _GLOSS.finditer(source)]
+        glosses.append(len(source) + 1)
+        next_gloss = 0
+        position = 0
+        for index, text in enumerate(source.split("\n")):
+            lo, hi = position, position + len(text)
+            position = hi + 1
+            first = lo + len(text) - len(text.lstrip())
+            last = max(lo + len(text.rstrip()), first)
+            line_start.append(lo)
+            line_end.append(hi)
+            content_start.append(first)
+            content_end.append(last)
+            while glosses[next_gloss] < lo:
+                next_gloss += 1
+            lead = source[first] if first < last else ""
+            if not lead or ((lead in "-－—–第" or lead.isdecimal()) and _PAGE_HEADER.match(text) is not None):
+                norm_start.append(norm_length)
+                norm_end.append(norm_length)
+                clean_start.append(clean_length)
+                clean_end.append(clean_length)
+                continue
+            kept.append(index)
+            if previous_raw and _is_latin(previous_raw) and _is_latin(lead):
+                norm.append(" ")
+                norm_positions.append(first - 1)
+                norm_length += 1
+            if one_to_one and glosses[next_gloss] >= last:
+                piece = whole[first:last]
+                norm_positions.extend(range(first, last))
+                wording = source[first:last]
+                previous_raw = wording[-1]
+            else:
+                piece, positions, previous_raw = _normalized_line(source, first, last)
+                norm_positions.extend(positions)
+                wording = _clean_line(source, first, last)
+            norm.append(piece)
+            norm_start.append(norm_length)
+            norm_length += len(piece)
+            norm_end.append(norm_length)
+            # A kept line's wording is never empty: a gloss follows a character, which stays.
+            if previous_clean and _is_latin(previous_clean) and _is_latin(wording[0]):
+                clean.append(" ")
+                clean_length += 1
+            clean.append(wording)
+            clean_start.append(clean_length)
+            clean_length += len(wording)
+            clean_end.append(clean_length)
+            previous_clean = wording[-1]
+        count = len(line_start)
+        next_kept = array(code, [count]) * (count + 1)
+        prev_kept = array(code, [-1]) * (count + 1)
+        following = count
+        for index in reversed(kept):
+            next_kept[index] = index
+        for index in range(count - 1, -1, -1):
+            if next_kept[index] == index:
+                following = index
+            next_kept[index] = following
+        preceding = -1
+        for index in range(count):
+            if next_kept[index] == index:
+                preceding = index
+            prev_kept[index] = preceding
+        self.line_start, self.line_end = line_start, line_end
+        self.content_start, self.content_end = content_start, content_end
+        self.next_kept, self.prev_kept = next_kept, prev_kept
+        self.norm, self.norm_positions = "".join(norm), norm_positions
+        self.norm_start, self.norm_end = norm_start, norm_end
+        self.clean, self.clean_start, self.clean_end = "".join(clean), clean_start, clean_end
+
+    def lines(self) -> list[PhysicalLine]:
+        """Every line, whole (built on first use)."""
+        if self._lines is None:
+            self._lines = [
+                PhysicalLine(number, lo, hi, first, last, first != last and is_page_header(text))
+                for number, lo, hi, first, last, text in zip(
+                    itertools.count(1),
+                    self.line_start,
+                    self.line_end,
+                    self.content_start,
+                    self.content_end,
+                    self.source.split("\n"),
+                )
+            ]
+        return self._lines
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
+        return bisect.bisect_right(self.line_start, start) - 1, bisect.bisect_right(self.line_start, end) - 1
+
+    def edges(self, start: int, end: int) -> tuple[int, int, tuple[int, int] | None, tuple[int, int] | None]:
+        """Lines ``first`` to ``last`` whose wording ``[start, end)`` holds whole, and the cut lines around.
+
+        ``head`` and ``tail`` are the wording ``(content_start, content_end)``
+        of the first and last line clipped to the span, when the span cuts
+        inside their wording and they hold wording still; otherwise ``None``
+        (the line is whole, or has nothing left).
+        """
+        first, last = self.span(start, end)
+        head = tail = None
+        if first == last:
+            if start > self.content_start[first] or end < self.content_end[first]:
+                return first + 1, first, self._clipped_wording(first, start, end), None
+            return first, last, None, None
+        if start > self.content_start[first]:
+            head = self._clipped_wording(first, start, end)
+            first += 1
+        if end < self.content_end[last]:
+            tail = self._clipped_wording(last, start, end)
+            last -= 1
+        return first, last, head, tail
+
+    def _clipped_wording(self, index: int, start: int, end: int) -> tuple[int, int] | None:
+        """The wording of line ``index`` clipped to ``[start, end)``; ``None`` if blank or a page header."""
+        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
+        text = self.source[lo:hi]
+        stripped = text.strip()
+        if not stripped or is_page_header(text):
+            return None
+        first = lo + len(text) - len(text.lstrip())
+        return first, first + len(stripped)
+
+    def _clip(self, index: int, start: int, end: int) -> PhysicalLine:
+        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
+        return _clipped_line(self.source, index + 1, lo, hi)
+
+
+# The sources being parsed, most recent first: short texts (a clause, a news item) apart from
+# documents, so viewing many short texts never drops the document being parsed.
+_DOCUMENTS: dict[bool, tuple[_Document, ...]] = {False: (), True: ()}
+_DOCUMENTS_LOCK = threading.Lock()
+_MAX_DOCUMENTS = 4
+_SHORT_SOURCE = 4_000  # characters
+
+
+def _document(source: str) -> _Document:
+    """The document view of ``source``, built once for the few sources being parsed (by identity)."""
+    short = len(source) < _SHORT_SOURCE
+    for doc in _DOCUMENTS[short]:
+        if doc.source is source:
+            return doc
+    doc = _Document(source)
+    with _DOCUMENTS_LOCK:
+        others = tuple(d for d in _DOCUMENTS[short] if d.source is not source)
+        _DOCUMENTS[short] = (doc, *others)[:_MAX_DOCUMENTS]
+    return doc
 
 
 def physical_lines(source: str, start: int = 0, end: int | None = None) -> Iterator[PhysicalLine]:
@@ -806,30 +1237,54 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     [(1, False), (2, True), (3, False), (4, False)]
     """
     end = len(source) if end is None else end
-    number = _line_number(source, start)
-    position = source.rfind("\n", 0, start) + 1
-    while position <= end and position <= len(source):
-        newline = source.find("\n", position)
-        line_end = len(source) if newline == -1 else newline
-        lo, hi = max(position, start), min(line_end, end)
-        text = source[lo:hi]
-        stripped_left = len(text) - len(text.lstrip())
-        stripped_right = len(text.rstrip())
-        content_start = lo + stripped_left
-        content_end = max(lo + stripped_right, content_start)
-        if hi >= lo:
-            yield PhysicalLine(
-                number,
-                lo,
-                hi,
-                content_start,
-                content_end,
-                is_page_header(text),
-            )
-        if newline == -1:
-            break
-        position = newline + 1
-        number += 1
+    if not 0 <= start <= end <= len(source):
+        return _scan_lines(source, start, end)
+    doc = _document(source)
+    first, last = doc.span(start, end)
+    lines = doc.lines()
+    if first == last:
+        if start <= doc.line_start[first] and doc.line_end[first] <= end:
+            return iter((lines[first],))
+        return iter((doc._clip(first, start, end),))
+    found = lines[first : last + 1]
+    if start > doc.line_start[first]:
+        found[0] = doc._clip(first, start, end)
+    if end < doc.line_end[last]:
+        found[-1] = doc._clip(last, start, end)
+    return iter(found)
+
+
+def normalized_wording(source: str, line: PhysicalLine) -> str:
+    """A line's wording normalised for matching, pinyin glosses left out.
+
+    ``normalize(strip_glosses(wording))`` of the line's content, taken from the
+    document's normalised view when the line is one of its whole lines.
+
+    Examples
+    --------
+    >>> text = "一、合作\\n關(guān)於１２項"
+    >>> [normalized_wording(text, ln) for ln in physical_lines(text)]
+    ['一、合作', '關於12項']
+    """
+    if 0 <= line.content_start <= line.content_end <= len(source) and line.content_start < line.content_end:
+        doc = _document(source)
+        index = line.number - 1
+        if (
+            index < len(doc.content_start)
+            and doc.content_start[index] == line.content_start
+            and doc.content_end[index] == line.content_end
+            and doc.next_kept[index] == index
+        ):
+            return doc.norm[doc.norm_start[index] : doc.norm_end[index]]
+    return normalize(strip_glosses(source[line.content_start : line.content_end]))
+
+
+def _clean_line(source: str, first: int, last: int) -> str:
+    """One line's wording as written, without pinyin glosses."""
+    content = source[first:last]
+    if "(" in content or "（" in content:
+        return strip_glosses(content)
+    return content
 
 
 def clean_wording(source: str, start: int, end: int) -> str:
@@ -844,9 +1299,39 @@ def clean_wording(source: str, start: int, end: int) -> str:
     >>> clean_wording("促进粤\\n\\n港跨境电子商务", 0, 13)
     '促进粤港跨境电子商务'
     """
+    if not 0 <= start <= end <= len(source):
+        return _clean_wording_of_lines(source, _scan_lines(source, start, end))
+    doc = _document(source)
+    first, last, head, tail = doc.edges(start, end)
+    kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
+    whole = ""
+    if kept_first <= kept_last:
+        whole = doc.clean[doc.clean_start[kept_first] : doc.clean_end[kept_last]]
+    if head is None and tail is None:
+        return whole
     parts: list[str] = []
     previous = ""
-    for line in physical_lines(source, start, end):
+    if head is not None:
+        previous = _clean_line(source, *head)
+        parts.append(previous)
+    if whole:
+        if previous and _is_latin(previous[-1]) and _is_latin(whole[0]):
+            parts.append(" ")
+        parts.append(whole)
+        previous = whole
+    if tail is not None:
+        wording = _clean_line(source, *tail)
+        if previous and _is_latin(previous[-1]) and _is_latin(wording[0]):
+            parts.append(" ")
+        parts.append(wording)
+    return "".join(parts)
+
+
+def _clean_wording_of_lines(source: str, lines: Iterator[PhysicalLine]) -> str:
+    """:func:`clean_wording` of the lines found (without a document view)."""
+    parts: list[str] = []
+    previous = ""
+    for line in lines:
         if line.is_blank or line.is_page_header:
             continue
         content = strip_glosses(source[line.content_start : line.content_end])
