@@ -28,18 +28,20 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import itertools
+import operator
 import re
 import threading
 import unicodedata
 import warnings
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from os import PathLike
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from coopstats.errors import (
     DecodingError,
@@ -610,6 +612,19 @@ class _NFKCOrdinals(dict[int, str]):
 _NFKC_ORD = _NFKCOrdinals()
 
 
+@cache
+def _nfkc_bmp() -> list[str]:
+    """Per-character NFKC of every character of the Basic Multilingual Plane: a list, indexed, not hashed."""
+    return [unicodedata.normalize("NFKC", chr(code)) for code in range(0x10000)]
+
+
+def _nfkc(text: str) -> str:
+    """NFKC character by character in one :meth:`str.translate` (no test that it is needed)."""
+    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
+        return text.translate(_nfkc_bmp())  # no character beyond the BMP: the list holds every one
+    return text.translate(_NFKC_ORD)
+
+
 def normalize(text: str) -> str:
     """Normalise text for matching: NFKC, character by character.
 
@@ -816,9 +831,14 @@ def normalized_with_positions(
     return (to_simplified(joined) if simplified else joined), positions
 
 
-@dataclass(frozen=True)
 class TextView:
     """A normalised view of (part of) a source text, with a map back to it.
+
+    The map is held as *runs*: ``run_view[k]`` is the view offset where run
+    ``k`` begins and ``run_source[k]`` the source offset of its first
+    character; the run's characters come from consecutive source characters,
+    up to the next run (one run a line, more only where a pinyin gloss is left
+    out or a character normalises to several).
 
     Attributes
     ----------
@@ -828,8 +848,9 @@ class TextView:
         The normalised text of the view.
     positions : tuple of int
         ``positions[i]`` is the source offset of the character ``text[i]``
-        came from. Characters inserted by page-break repair (a space joining two
-        Latin words) map to the line break they replace.
+        came from (worked out from the runs on first use). Characters inserted
+        by page-break repair (a space joining two Latin words) map to the line
+        break they replace.
 
     Examples
     --------
@@ -838,11 +859,32 @@ class TextView:
     '約港幣12億元'
     >>> v.source_span(3, 5)
     (5, 7)
+    >>> v.index(5), v.position(3), v.positions
+    (3, 5, (0, 1, 2, 5, 6, 7, 8))
     """
 
-    source: str
-    text: str
-    positions: tuple[int, ...]
+    __slots__ = ("_positions", "run_source", "run_view", "source", "text")
+
+    def __init__(self, source: str, text: str, positions: Sequence[int] = ()) -> None:
+        run_view: list[int] = []
+        run_source: list[int] = []
+        expected = -1
+        for i, pos in enumerate(positions):
+            if pos != expected:
+                run_view.append(i)
+                run_source.append(pos)
+            expected = pos + 1
+        self.source, self.text = source, text
+        self.run_view, self.run_source = run_view, run_source
+        self._positions: tuple[int, ...] | None = tuple(positions)
+
+    @classmethod
+    def _of_runs(cls, source: str, text: str, run_view: list[int], run_source: list[int]) -> TextView:
+        view = cls.__new__(cls)
+        view.source, view.text = source, text
+        view.run_view, view.run_source = run_view, run_source
+        view._positions = None
+        return view
 
     @classmethod
     def of(cls, source: str, start: int = 0, end: int | None = None) -> TextView:
@@ -858,88 +900,166 @@ class TextView:
         """
         end = len(source) if end is None else end
         if not 0 <= start <= end <= len(source):
-            return cls(source, *_view_of_lines(source, start, end))
+            built = _Runs()
+            for line in _scan_lines(source, start, end):
+                if not line.is_blank and not line.is_page_header:
+                    built.add_line(source, line.content_start, line.content_end)
+            return built.view(source)
         doc = _document(source)
         first, last, head, tail = doc.edges(start, end)
         kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
         if head is None and tail is None:
             if kept_first > kept_last:
-                return cls(source, "", ())
+                return cls._of_runs(source, "", [], [])
             i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
-            return cls(source, doc.norm[i:j], tuple(doc.norm_positions[i:j]))
-        pieces: list[str] = []
-        positions: list[int] = []
-        previous = ""
+            return cls._of_runs(source, doc.norm[i:j], *doc.runs(i, j))
+        built = _Runs()
         if head is not None:
-            text, pos, previous = _normalized_line(source, *head)
-            pieces.append(text)
-            positions.extend(pos)
+            built.add_line(source, *head)
         if kept_first <= kept_last:
-            if previous and _is_latin(previous) and _is_latin(source[doc.content_start[kept_first]]):
-                pieces.append(" ")
-                positions.append(doc.content_start[kept_first] - 1)
             i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
-            pieces.append(doc.norm[i:j])
-            positions.extend(doc.norm_positions[i:j])
-            previous = source[doc.content_end[kept_last] - 1]
+            built.add(source, doc.norm[i:j], *doc.runs(i, j), doc.content_end[kept_last])
         if tail is not None:
-            text, pos, _ = _normalized_line(source, *tail)
-            if previous and _is_latin(previous) and _is_latin(source[tail[0]]):
-                pieces.append(" ")
-                positions.append(tail[0] - 1)
-            pieces.append(text)
-            positions.extend(pos)
-        return cls(source, "".join(pieces), tuple(positions))
+            built.add_line(source, *tail)
+        return built.view(source)
+
+    @property
+    def positions(self) -> tuple[int, ...]:
+        """The source offset of every character of the view."""
+        if self._positions is None:
+            ends = [*self.run_view[1:], len(self.text)]
+            self._positions = tuple(
+                itertools.chain.from_iterable(
+                    map(
+                        range,
+                        self.run_source,
+                        map(operator.add, self.run_source, map(operator.sub, ends, self.run_view)),
+                    )
+                )
+            )
+        return self._positions
+
+    def position(self, i: int) -> int:
+        """The source offset of the view's character ``i`` (``0 <= i < len(text)``)."""
+        k = bisect.bisect_right(self.run_view, i) - 1
+        return self.run_source[k] + i - self.run_view[k]
+
+    def index(self, pos: int) -> int:
+        """The first view offset whose source offset is ``pos`` or more (``len(text)`` if none)."""
+        runs = self.run_source
+        k = bisect.bisect_left(runs, pos)
+        if k > 0:
+            stop = self.run_view[k] if k < len(runs) else len(self.text)
+            if runs[k - 1] + stop - self.run_view[k - 1] > pos:  # inside the run before
+                return self.run_view[k - 1] + pos - runs[k - 1]
+        return self.run_view[k] if k < len(runs) else len(self.text)
 
     def source_span(self, i: int, j: int) -> tuple[int, int]:
         """Source offsets ``(start, end)`` of the view's characters ``i`` to ``j``."""
         if not 0 <= i < j <= len(self.text):
             raise IndexError(f"span {i}:{j} outside a view of length {len(self.text)}")
-        return self.positions[i], self.positions[j - 1] + 1
+        return self.position(i), self.position(j - 1) + 1
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TextView):
+            return NotImplemented
+        return (self.source, self.text, self.positions) == (other.source, other.text, other.positions)
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.text, self.positions))
+
+    def __repr__(self) -> str:
+        return f"TextView(source={self.source!r}, text={self.text!r}, positions={self.positions!r})"
 
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _normalized_line(source: str, first: int, last: int) -> tuple[str, list[int] | range, str]:
-    """Normalised wording of ``source[first:last]`` (one line's content), its source offsets, last character.
+def _line_runs(source: str, first: int, last: int) -> tuple[str, list[int], list[int]]:
+    """Normalised wording of ``source[first:last]`` (one line's content) and its runs (from view offset 0).
 
-    Pinyin glosses are left out; each character becomes its NFKC form, mapped to its offset.
+    Pinyin glosses are left out; each character becomes its NFKC form. A
+    character whose NFKC is longer gives a run of one character for each of its
+    own (all mapped to it), and the character after it begins a run.
     """
     content = source[first:last]
-    normal = normalize(content)
+    normal = _nfkc(content)
     glosses = gloss_spans(content) if "(" in content or "（" in content else ()
     if not glosses and len(normal) == len(content):
-        return normal, range(first, last), content[-1:]  # the common line: each character one
-    glossed = {i for a, b in glosses for i in range(a, b)}
+        return normal, [0], [first]  # the common line: each character one
     pieces: list[str] = []
-    positions: list[int] = []
-    for offset, ch in enumerate(content, start=first):
-        if offset - first in glossed:  # a pinyin gloss is not text
+    starts: list[int] = []
+    kept = 0
+    for a, b in [*glosses, (len(content), len(content))]:
+        if a > kept:  # a pinyin gloss is not text
+            pieces.append(content[kept:a])
+            starts.append(first + kept)
+        kept = b
+    run_view: list[int] = []
+    run_source: list[int] = []
+    texts: list[str] = []
+    length = 0
+    for piece, at in zip(pieces, starts, strict=True):
+        normal = _nfkc(piece)
+        texts.append(normal)
+        if len(normal) == len(piece):
+            run_view.append(length)
+            run_source.append(at)
+            length += len(piece)
             continue
-        normal = _NFKC[ch]
-        pieces.append(normal)
-        positions.extend([offset] * len(normal))
-    return "".join(pieces), positions, content[-1:]
+        extends = False  # whether the last run takes the next character
+        for offset, ch in enumerate(piece, start=at):
+            code = ord(ch)
+            one = _nfkc_bmp()[code] if code < 0x10000 else _NFKC_ORD[code]
+            if len(one) == 1 and extends:
+                length += 1
+                continue
+            for _ in one:
+                run_view.append(length)
+                run_source.append(offset)
+                length += 1
+            extends = len(one) == 1
+    return "".join(texts), run_view, run_source
 
 
-def _view_of_lines(source: str, start: int, end: int) -> tuple[str, tuple[int, ...]]:
-    """The normalised text and positions of ``source[start:end]``, line by line (no document view)."""
-    pieces: list[str] = []
-    positions: list[int] = []
-    previous: str = ""
-    for line in _scan_lines(source, start, end):
-        if line.is_blank or line.is_page_header:
-            continue
-        text, pos, last = _normalized_line(source, line.content_start, line.content_end)
-        if previous and _is_latin(previous) and _is_latin(source[line.content_start]):
-            pieces.append(" ")
-            positions.append(line.content_start - 1)
-        pieces.append(text)
-        positions.extend(pos)
-        previous = last
-    return "".join(pieces), tuple(positions)
+class _Runs:
+    """A view put together piece by piece: lines' wording and slices of a document view."""
+
+    __slots__ = ("length", "pieces", "previous", "run_source", "run_view")
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.run_view: list[int] = []
+        self.run_source: list[int] = []
+        self.length = 0
+        self.previous = ""  # the source character the view ends with
+
+    def add(self, source: str, text: str, run_view: list[int], run_source: list[int], last: int) -> None:
+        """Add wording ``text`` with its runs (from view offset 0), ending at source offset ``last``."""
+        first = run_source[0]
+        length = self.length
+        if self.previous and _is_latin(self.previous) and _is_latin(source[first]):
+            # The joining space maps to the character before the wording: one run with it.
+            self.pieces.append(" ")
+            self.run_view.append(length)
+            self.run_source.append(first - 1)
+            length += 1
+            self.run_view.extend([v + length for v in run_view[1:]])
+            self.run_source.extend(run_source[1:])
+        else:
+            self.run_view.extend([v + length for v in run_view])
+            self.run_source.extend(run_source)
+        self.pieces.append(text)
+        self.length = length + len(text)
+        self.previous = source[last - 1]
+
+    def add_line(self, source: str, first: int, last: int) -> None:
+        """Add the wording of one line, ``source[first:last]`` (not empty)."""
+        self.add(source, *_line_runs(source, first, last), last)
+
+    def view(self, source: str) -> TextView:
+        return TextView._of_runs(source, "".join(self.pieces), self.run_view, self.run_source)
 
 
 # ---------------------------------------------------------------------------
@@ -970,13 +1090,12 @@ def is_page_header(line: str) -> bool:
     return _PAGE_HEADER.match(line) is not None
 
 
-@dataclass(frozen=True)
-class PhysicalLine:
+class PhysicalLine(NamedTuple):
     """One line of the source text, located by offsets.
 
     ``start``/``end`` delimit the line without its newline;
     ``content_start``/``content_end`` the line without its leading and trailing
-    whitespace.
+    whitespace. A light record (a named tuple): a document's lines are all made at once.
     """
 
     number: int
@@ -1016,6 +1135,10 @@ def _scan_lines(source: str, start: int, end: int) -> Iterator[PhysicalLine]:
         number += 1
 
 
+_PAGE_HEADER_LEADS = frozenset("-－—–第")
+_NEW_LINE = functools.partial(tuple.__new__, PhysicalLine)
+
+
 class _Document:
     """One source text cut into lines, with its normalised and its clean view, each built once.
 
@@ -1028,15 +1151,17 @@ class _Document:
     ----------
     line_start, line_end, content_start, content_end : array of int
         Each line's offsets, as :class:`PhysicalLine` has them.
+    headers : list of bool
+        Whether each line is a page header.
     next_kept, prev_kept : array of int
         The first line at or after (the last at or before) each line that
         holds wording (neither blank nor a page header); ``len(lines)`` or
         ``-1`` when none.
-    norm, norm_positions, norm_start, norm_end
+    norm, run_view, run_source, norm_start, norm_end
         The normalised view of the whole source (what :meth:`TextView.of`
-        gives for it), the source offset of each of its characters, and where
-        each line's wording begins and ends in it (after the space joining it
-        to the line before).
+        gives for it), its runs (:class:`TextView`: one a kept line, its
+        joining space included), and where each kept line's wording begins and
+        ends in it (after the space joining it to the line before).
     clean, clean_start, clean_end
         The same for :func:`clean_wording`.
     """
@@ -1048,14 +1173,16 @@ class _Document:
         "clean_start",
         "content_end",
         "content_start",
+        "headers",
         "line_end",
         "line_start",
         "next_kept",
         "norm",
         "norm_end",
-        "norm_positions",
         "norm_start",
         "prev_kept",
+        "run_source",
+        "run_view",
         "source",
     )
 
@@ -1063,106 +1190,131 @@ class _Document:
         self.source = source
         self._lines: list[PhysicalLine] | None = None
         code = "i" if len(source) < 2**31 else "q"  # offsets in 4 bytes each when they fit
-        line_start, line_end = array(code), array(code)
-        content_start, content_end = array(code), array(code)
-        norm_start, norm_end, clean_start, clean_end = array(code), array(code), array(code), array(code)
+        texts = source.split("\n")
+        count = len(texts)
+        # Each line's offsets, every line at once (no Python step per line).
+        lengths = list(map(len, texts))
+        line_start = array(code, itertools.accumulate(map((1).__add__, lengths), initial=0))
+        line_start.pop()
+        line_end = array(code, map(operator.add, line_start, lengths))
+        content_start = array(code, map(operator.sub, line_end, map(len, map(str.lstrip, texts))))
+        content_end = array(
+            code, map(max, map(operator.add, line_start, map(len, map(str.rstrip, texts))), content_start)
+        )
+        headers = [False] * count
+        norm_start, norm_end = array(code), array(code)
+        clean_start, clean_end = array(code), array(code)
+        next_kept, prev_kept = array(code), array(code)
+        run_view, run_source = array(code), array(code)
         norm: list[str] = []
-        norm_positions = array(code)
-        norm_length = 0
         clean: list[str] = []
-        clean_length = 0
-        kept: list[int] = []
-        previous_raw = previous_clean = ""
+        norm_length = clean_length = 0
+        previous = ""
+        last_kept = -1
         # NFKC is character by character: when no character expands, a line's normalised wording is
         # the same stretch of the normalised source. Glosses never span lines.
-        whole = normalize(source)
+        whole = _nfkc(source)
         one_to_one = len(whole) == len(source)
         glosses = [match.start() for match in _GLOSS.finditer(source)]
         glosses.append(len(source) + 1)
         next_gloss = 0
-        position = 0
-        for index, text in enumerate(source.split("\n")):
-            lo, hi = position, position + len(text)
-            position = hi + 1
-            first = lo + len(text) - len(text.lstrip())
-            last = max(lo + len(text.rstrip()), first)
-            line_start.append(lo)
-            line_end.append(hi)
-            content_start.append(first)
-            content_end.append(last)
-            while glosses[next_gloss] < lo:
-                next_gloss += 1
-            lead = source[first] if first < last else ""
-            if not lead or ((lead in "-－—–第" or lead.isdecimal()) and _PAGE_HEADER.match(text) is not None):
-                norm_start.append(norm_length)
-                norm_end.append(norm_length)
-                clean_start.append(clean_length)
-                clean_end.append(clean_length)
+        for index in itertools.compress(range(count), map(operator.ne, content_start, content_end)):
+            first, last = content_start[index], content_end[index]
+            lead = source[first]
+            if (lead in _PAGE_HEADER_LEADS or lead.isdecimal()) and _PAGE_HEADER.match(texts[index]):
+                headers[index] = True
                 continue
-            kept.append(index)
-            if previous_raw and _is_latin(previous_raw) and _is_latin(lead):
+            gap = index - len(norm_start)  # lines since the last kept one: their views are empty
+            if gap:
+                norm_start.extend([norm_length] * gap)
+                norm_end.extend([norm_length] * gap)
+                clean_start.extend([clean_length] * gap)
+                clean_end.extend([clean_length] * gap)
+                next_kept.extend([index] * gap)
+                prev_kept.extend([last_kept] * gap)
+            next_kept.append(index)
+            prev_kept.append(index)
+            last_kept = index
+            while glosses[next_gloss] < first:
+                next_gloss += 1
+            joined = previous and _is_latin(previous) and _is_latin(lead)
+            if joined:  # the joining space maps to the character before: one run with the line
                 norm.append(" ")
-                norm_positions.append(first - 1)
+                clean.append(" ")
+                run_view.append(norm_length)
+                run_source.append(first - 1)
                 norm_length += 1
-            if one_to_one and glosses[next_gloss] >= last:
-                piece = whole[first:last]
-                norm_positions.extend(range(first, last))
+                clean_length += 1
+            if glosses[next_gloss] >= last:
+                piece = whole[first:last] if one_to_one else _nfkc(source[first:last])
                 wording = source[first:last]
-                previous_raw = wording[-1]
+                if len(piece) == last - first:
+                    if not joined:
+                        run_view.append(norm_length)
+                        run_source.append(first)
+                else:
+                    piece, views, sources = _line_runs(source, first, last)
+                    start = 1 if joined else 0
+                    run_view.extend([v + norm_length for v in views[start:]])
+                    run_source.extend(sources[start:])
             else:
-                piece, positions, previous_raw = _normalized_line(source, first, last)
-                norm_positions.extend(positions)
-                wording = _clean_line(source, first, last)
+                wording = strip_glosses(source[first:last])
+                piece, views, sources = _line_runs(source, first, last)
+                start = 1 if joined else 0
+                run_view.extend([v + norm_length for v in views[start:]])
+                run_source.extend(sources[start:])
             norm.append(piece)
             norm_start.append(norm_length)
             norm_length += len(piece)
             norm_end.append(norm_length)
-            # A kept line's wording is never empty: a gloss follows a character, which stays.
-            if previous_clean and _is_latin(previous_clean) and _is_latin(wording[0]):
-                clean.append(" ")
-                clean_length += 1
             clean.append(wording)
             clean_start.append(clean_length)
             clean_length += len(wording)
             clean_end.append(clean_length)
-            previous_clean = wording[-1]
-        count = len(line_start)
-        next_kept = array(code, [count]) * (count + 1)
-        prev_kept = array(code, [-1]) * (count + 1)
-        following = count
-        for index in reversed(kept):
-            next_kept[index] = index
-        for index in range(count - 1, -1, -1):
-            if next_kept[index] == index:
-                following = index
-            next_kept[index] = following
-        preceding = -1
-        for index in range(count):
-            if next_kept[index] == index:
-                preceding = index
-            prev_kept[index] = preceding
+            previous = source[last - 1]
+        gap = count + 1 - len(norm_start)  # the lines after the last kept one, and one past the end
+        norm_start.extend([norm_length] * gap)
+        norm_end.extend([norm_length] * gap)
+        clean_start.extend([clean_length] * gap)
+        clean_end.extend([clean_length] * gap)
+        next_kept.extend([count] * gap)
+        prev_kept.extend([last_kept] * gap)
         self.line_start, self.line_end = line_start, line_end
         self.content_start, self.content_end = content_start, content_end
+        self.headers = headers
         self.next_kept, self.prev_kept = next_kept, prev_kept
-        self.norm, self.norm_positions = "".join(norm), norm_positions
+        self.norm, self.run_view, self.run_source = "".join(norm), run_view, run_source
         self.norm_start, self.norm_end = norm_start, norm_end
         self.clean, self.clean_start, self.clean_end = "".join(clean), clean_start, clean_end
 
     def lines(self) -> list[PhysicalLine]:
         """Every line, whole (built on first use)."""
         if self._lines is None:
-            self._lines = [
-                PhysicalLine(number, lo, hi, first, last, first != last and is_page_header(text))
-                for number, lo, hi, first, last, text in zip(
-                    itertools.count(1),
-                    self.line_start,
-                    self.line_end,
-                    self.content_start,
-                    self.content_end,
-                    self.source.split("\n"),
+            self._lines = list(
+                map(
+                    _NEW_LINE,
+                    zip(
+                        itertools.count(1),
+                        self.line_start,
+                        self.line_end,
+                        self.content_start,
+                        self.content_end,
+                        self.headers,
+                    ),
                 )
-            ]
+            )
         return self._lines
+
+    def runs(self, i: int, j: int) -> tuple[list[int], list[int]]:
+        """The runs of the view's characters ``i`` to ``j`` (``i < j``), from view offset 0."""
+        k = bisect.bisect_right(self.run_view, i) - 1
+        stop = bisect.bisect_left(self.run_view, j, k)
+        run_view = [v - i for v in self.run_view[k:stop]]
+        run_source = self.run_source[k:stop].tolist()
+        if run_view[0] < 0:  # the slice begins inside a run
+            run_source[0] -= run_view[0]
+            run_view[0] = 0
+        return run_view, run_source
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
