@@ -237,14 +237,22 @@ def test_document_lines_and_kept_lines_are_as_read_line_by_line(source):
 
     doc = _Document(source)
     lines = reference_lines(source)
+    assert doc.lines() == lines
     assert list(doc.line_start) == [ln.start for ln in lines]
-    assert list(doc.line_end) == [ln.end for ln in lines]
-    assert list(doc.content_start) == [ln.content_start for ln in lines]
-    assert list(doc.content_end) == [ln.content_end for ln in lines]
-    kept = [k for k, ln in enumerate(lines) if not ln.is_blank and not ln.is_page_header]
-    for k in range(len(lines)):
-        assert doc.next_kept[k] == next((i for i in kept if i >= k), len(lines))
-        assert doc.prev_kept[k] == next((i for i in reversed(kept) if i <= k), -1)
+    words = [ln for ln in lines if not ln.is_blank]
+    assert list(doc.words_start) == [ln.content_start for ln in words]
+    assert list(doc.words_end) == [ln.content_end for ln in words]
+    assert doc.headers == {rank for rank, ln in enumerate(words) if ln.is_page_header}
+    kept = [ln for ln in words if not ln.is_page_header]
+    assert list(doc.kept_start) == [ln.content_start for ln in kept]
+    assert list(doc.kept_end) == [ln.content_end for ln in kept]
+    for rank, ln in enumerate(kept):
+        assert doc.rank(ln.content_start, ln.content_end) == rank
+        wording = doc.norm[doc.norm_start[rank] : doc.norm_end[rank]]
+        assert wording == reference_view(source, ln.content_start, ln.content_end)[0]
+        assert doc.clean[doc.clean_start[rank] : doc.clean_end[rank]] == reference_clean(
+            source, ln.content_start, ln.content_end
+        )
 
 
 def test_views_taken_in_many_threads_at_once_are_those_of_one_thread():

@@ -36,7 +36,7 @@ import threading
 import unicodedata
 import warnings
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -613,16 +613,34 @@ _NFKC_ORD = _NFKCOrdinals()
 
 
 @cache
-def _nfkc_bmp() -> list[str]:
-    """Per-character NFKC of every character of the Basic Multilingual Plane: a list, indexed, not hashed."""
-    return [unicodedata.normalize("NFKC", chr(code)) for code in range(0x10000)]
+def _changing() -> re.Pattern[str]:
+    """Runs of characters NFKC changes: those of the Basic Multilingual Plane, and any beyond it.
+
+    Built once from the Unicode database (every BMP code point normalised alone).
+    """
+    ranges: list[str] = []
+    first: int | None = None
+    for code in range(0x10001):
+        changes = code < 0x10000 and unicodedata.normalize("NFKC", chr(code)) != chr(code)
+        if changes and first is None:
+            first = code
+        elif not changes and first is not None:
+            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+            first = None
+    return re.compile(f"([{''.join(ranges)}\U00010000-\U0010ffff]+)")
 
 
 def _nfkc(text: str) -> str:
-    """NFKC character by character in one :meth:`str.translate` (no test that it is needed)."""
-    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
-        return text.translate(_nfkc_bmp())  # no character beyond the BMP: the list holds every one
-    return text.translate(_NFKC_ORD)
+    """NFKC character by character (:func:`normalize`), no test first whether any character changes.
+
+    One regular expression splits the text at the runs of characters that
+    change, which alone are translated: Chinese text changes in few places.
+    """
+    parts = _changing().split(text)
+    if len(parts) == 1:
+        return text
+    parts[1::2] = [part.translate(_NFKC_ORD) for part in parts[1::2]]
+    return "".join(parts)
 
 
 def normalize(text: str) -> str:
@@ -907,18 +925,17 @@ class TextView:
             return built.view(source)
         doc = _document(source)
         first, last, head, tail = doc.edges(start, end)
-        kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
         if head is None and tail is None:
-            if kept_first > kept_last:
+            if first > last:
                 return cls._of_runs(source, "", [], [])
-            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
+            i, j = doc.norm_start[first], doc.norm_end[last]
             return cls._of_runs(source, doc.norm[i:j], *doc.runs(i, j))
         built = _Runs()
         if head is not None:
             built.add_line(source, *head)
-        if kept_first <= kept_last:
-            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
-            built.add(source, doc.norm[i:j], *doc.runs(i, j), doc.content_end[kept_last])
+        if first <= last:
+            i, j = doc.norm_start[first], doc.norm_end[last]
+            built.add(source, doc.norm[i:j], *doc.runs(i, j), doc.kept_end[last])
         if tail is not None:
             built.add_line(source, *tail)
         return built.view(source)
@@ -1010,8 +1027,7 @@ def _line_runs(source: str, first: int, last: int) -> tuple[str, list[int], list
             continue
         extends = False  # whether the last run takes the next character
         for offset, ch in enumerate(piece, start=at):
-            code = ord(ch)
-            one = _nfkc_bmp()[code] if code < 0x10000 else _NFKC_ORD[code]
+            one = _NFKC_ORD[ord(ch)]
             if len(one) == 1 and extends:
                 length += 1
                 continue
@@ -1135,178 +1151,182 @@ def _scan_lines(source: str, start: int, end: int) -> Iterator[PhysicalLine]:
         number += 1
 
 
-_PAGE_HEADER_LEADS = frozenset("-－—–第")
+_PAGE_HEADER_LEADS = re.compile(r"[-－—–第\d]")
+_CONTENT = re.compile(r"\S(?:[^\n]*\S)?")  # a line's wording: from its first to its last non-space
+_LATIN = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_SPACE = ("", " ")  # indexed by whether a space joins a line to the one before
 _NEW_LINE = functools.partial(tuple.__new__, PhysicalLine)
 
 
 class _Document:
-    """One source text cut into lines, with its normalised and its clean view, each built once.
+    """One source text with its normalised and its clean view, each built once.
 
     Every stage views a stretch of the same source many times (a provision, its
     clause, its figures); each view is a slice of these, plus at most two lines
     the stretch cuts inside their wording, which are read again
-    (:meth:`edges`). Lines are numbered from 0 here.
+    (:meth:`edges`). The views are built for the whole source at once: the
+    lines' wording is found by one regular expression, the source normalised
+    in one :meth:`str.translate` and sliced, the offsets summed by
+    :func:`itertools.accumulate`; only a line with a pinyin gloss or a
+    character NFKC expands is read on its own. Every line (for
+    :func:`physical_lines`) is made on first use.
 
     Attributes
     ----------
-    line_start, line_end, content_start, content_end : array of int
-        Each line's offsets, as :class:`PhysicalLine` has them.
-    headers : list of bool
-        Whether each line is a page header.
-    next_kept, prev_kept : array of int
-        The first line at or after (the last at or before) each line that
-        holds wording (neither blank nor a page header); ``len(lines)`` or
-        ``-1`` when none.
-    norm, run_view, run_source, norm_start, norm_end
+    words_start, words_end : array of int
+        The wording (content) of each line that holds any, in source order.
+    headers : frozenset of int
+        Which of those (by rank) are page headers.
+    kept_start, kept_end : array of int
+        The wording of the lines that hold wording and are no page header:
+        the *kept* lines, whose wording the views are made of.
+    norm, norm_start, norm_end, run_view, run_source
         The normalised view of the whole source (what :meth:`TextView.of`
-        gives for it), its runs (:class:`TextView`: one a kept line, its
-        joining space included), and where each kept line's wording begins and
-        ends in it (after the space joining it to the line before).
+        gives for it), where each kept line's wording begins and ends in it
+        (after the space joining it to the line before) and its runs
+        (:class:`TextView`: one a kept line, the joining space included).
     clean, clean_start, clean_end
         The same for :func:`clean_wording`.
     """
 
     __slots__ = (
+        "_clean",
+        "_line_start",
         "_lines",
-        "clean",
+        "_spaces",
         "clean_end",
         "clean_start",
-        "content_end",
-        "content_start",
         "headers",
-        "line_end",
-        "line_start",
-        "next_kept",
+        "kept_end",
+        "kept_start",
         "norm",
         "norm_end",
         "norm_start",
-        "prev_kept",
         "run_source",
         "run_view",
         "source",
+        "words_end",
+        "words_start",
     )
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._lines: list[PhysicalLine] | None = None
+        self._line_start: array[int] | None = None
+        self._clean: str | None
         code = "i" if len(source) < 2**31 else "q"  # offsets in 4 bytes each when they fit
-        texts = source.split("\n")
-        count = len(texts)
-        # Each line's offsets, every line at once (no Python step per line).
-        lengths = list(map(len, texts))
-        line_start = array(code, itertools.accumulate(map((1).__add__, lengths), initial=0))
-        line_start.pop()
-        line_end = array(code, map(operator.add, line_start, lengths))
-        content_start = array(code, map(operator.sub, line_end, map(len, map(str.lstrip, texts))))
-        content_end = array(
-            code, map(max, map(operator.add, line_start, map(len, map(str.rstrip, texts))), content_start)
+        spans = list(map(re.Match.span, _CONTENT.finditer(source)))
+        words_start = array(code, map(operator.itemgetter(0), spans))
+        words_end = array(code, map(operator.itemgetter(1), spans))
+        leads = "".join(map(source.__getitem__, words_start))
+        headers = frozenset(
+            rank
+            for rank in map(re.Match.start, _PAGE_HEADER_LEADS.finditer(leads))
+            if _PAGE_HEADER.match(source[words_start[rank] : words_end[rank]])
         )
-        headers = [False] * count
-        norm_start, norm_end = array(code), array(code)
-        clean_start, clean_end = array(code), array(code)
-        next_kept, prev_kept = array(code), array(code)
-        run_view, run_source = array(code), array(code)
-        norm: list[str] = []
-        clean: list[str] = []
-        norm_length = clean_length = 0
-        previous = ""
-        last_kept = -1
-        # NFKC is character by character: when no character expands, a line's normalised wording is
-        # the same stretch of the normalised source. Glosses never span lines.
+        if headers:
+            keep = [rank not in headers for rank in range(len(spans))]
+            first = array(code, itertools.compress(words_start, keep))
+            last = array(code, itertools.compress(words_end, keep))
+        else:
+            first, last = words_start, words_end
+        # Lines read on their own: with a pinyin gloss (glosses never span lines) or a character
+        # whose NFKC is not one character.
+        special = {bisect.bisect_right(first, m.start()) - 1 for m in _GLOSS.finditer(source)}
         whole = _nfkc(source)
-        one_to_one = len(whole) == len(source)
-        glosses = [match.start() for match in _GLOSS.finditer(source)]
-        glosses.append(len(source) + 1)
-        next_gloss = 0
-        for index in itertools.compress(range(count), map(operator.ne, content_start, content_end)):
-            first, last = content_start[index], content_end[index]
-            lead = source[first]
-            if (lead in _PAGE_HEADER_LEADS or lead.isdecimal()) and _PAGE_HEADER.match(texts[index]):
-                headers[index] = True
-                continue
-            gap = index - len(norm_start)  # lines since the last kept one: their views are empty
-            if gap:
-                norm_start.extend([norm_length] * gap)
-                norm_end.extend([norm_length] * gap)
-                clean_start.extend([clean_length] * gap)
-                clean_end.extend([clean_length] * gap)
-                next_kept.extend([index] * gap)
-                prev_kept.extend([last_kept] * gap)
-            next_kept.append(index)
-            prev_kept.append(index)
-            last_kept = index
-            while glosses[next_gloss] < first:
-                next_gloss += 1
-            joined = previous and _is_latin(previous) and _is_latin(lead)
-            if joined:  # the joining space maps to the character before: one run with the line
-                norm.append(" ")
-                clean.append(" ")
-                run_view.append(norm_length)
-                run_source.append(first - 1)
-                norm_length += 1
-                clean_length += 1
-            if glosses[next_gloss] >= last:
-                piece = whole[first:last] if one_to_one else _nfkc(source[first:last])
-                wording = source[first:last]
-                if len(piece) == last - first:
-                    if not joined:
-                        run_view.append(norm_length)
-                        run_source.append(first)
-                else:
-                    piece, views, sources = _line_runs(source, first, last)
-                    start = 1 if joined else 0
-                    run_view.extend([v + norm_length for v in views[start:]])
-                    run_source.extend(sources[start:])
-            else:
-                wording = strip_glosses(source[first:last])
-                piece, views, sources = _line_runs(source, first, last)
-                start = 1 if joined else 0
-                run_view.extend([v + norm_length for v in views[start:]])
-                run_source.extend(sources[start:])
-            norm.append(piece)
-            norm_start.append(norm_length)
-            norm_length += len(piece)
-            norm_end.append(norm_length)
-            clean.append(wording)
-            clean_start.append(clean_length)
-            clean_length += len(wording)
-            clean_end.append(clean_length)
-            previous = source[last - 1]
-        gap = count + 1 - len(norm_start)  # the lines after the last kept one, and one past the end
-        norm_start.extend([norm_length] * gap)
-        norm_end.extend([norm_length] * gap)
-        clean_start.extend([clean_length] * gap)
-        clean_end.extend([clean_length] * gap)
-        next_kept.extend([count] * gap)
-        prev_kept.extend([last_kept] * gap)
-        self.line_start, self.line_end = line_start, line_end
-        self.content_start, self.content_end = content_start, content_end
-        self.headers = headers
-        self.next_kept, self.prev_kept = next_kept, prev_kept
-        self.norm, self.run_view, self.run_source = "".join(norm), run_view, run_source
+        if len(whole) == len(source):
+            pieces = list(map(whole.__getitem__, map(slice, first, last)))
+        else:
+            pieces = list(map(_nfkc, map(source.__getitem__, map(slice, first, last))))
+            sizes = map(operator.sub, last, first)
+            special.update(itertools.compress(itertools.count(), map(operator.ne, map(len, pieces), sizes)))
+        special.discard(-1)  # a gloss on a page header's line (none: a header has no ideograph)
+        own_runs: dict[int, tuple[list[int], list[int]]] = {}
+        clean = list(map(source.__getitem__, map(slice, first, last))) if special else pieces
+        for rank in special:
+            pieces[rank], own_view, own_source = _line_runs(source, first[rank], last[rank])
+            own_runs[rank] = (own_view, own_source)
+            clean[rank] = _clean_line(source, first[rank], last[rank])
+        lead_latin = list(map(_LATIN.__contains__, map(source.__getitem__, first)))
+        tail_latin = map(
+            _LATIN.__contains__, map(source.__getitem__, map(operator.sub, last, itertools.repeat(1)))
+        )
+        joined = [False, *map(operator.and_, tail_latin, lead_latin[1:])][: len(pieces)]
+        spaces = list(map(_SPACE.__getitem__, joined))
+        self.norm = "".join(map(operator.add, spaces, pieces))
+        sizes = list(map(len, pieces))
+        norm_end = array(code, itertools.accumulate(map(operator.add, sizes, joined)))
+        norm_start = array(code, map(operator.sub, norm_end, sizes))
+        run_view = array(code, map(operator.sub, norm_start, joined))
+        run_source = array(code, map(operator.sub, first, joined))
+        if own_runs:
+            views = list(zip(run_view))
+            sources = list(zip(run_source))
+            for rank, (own_view, own_source) in own_runs.items():
+                at, skip = norm_start[rank], 1 if joined[rank] else 0
+                views[rank] = (*views[rank][:skip], *(v + at for v in own_view[skip:]))
+                sources[rank] = (*sources[rank][:skip], *own_source[skip:])
+            run_view = array(code, itertools.chain.from_iterable(views))
+            run_source = array(code, itertools.chain.from_iterable(sources))
+            self._clean = "".join(map(operator.add, spaces, clean))
+            clean_sizes = list(map(len, clean))
+            clean_end = array(code, itertools.accumulate(map(operator.add, clean_sizes, joined)))
+            clean_start = array(code, map(operator.sub, clean_end, clean_sizes))
+        else:
+            self._clean = None  # the source's wording, put together on first use
+            self._spaces = spaces
+            clean_start, clean_end = norm_start, norm_end  # the same wording, character for character
+        self.words_start, self.words_end, self.headers = words_start, words_end, headers
+        self.kept_start, self.kept_end = first, last
         self.norm_start, self.norm_end = norm_start, norm_end
-        self.clean, self.clean_start, self.clean_end = "".join(clean), clean_start, clean_end
+        self.run_view, self.run_source = run_view, run_source
+        self.clean_start, self.clean_end = clean_start, clean_end
+
+    @property
+    def clean(self) -> str:
+        """The clean view of the whole source (what :func:`clean_wording` gives for it)."""
+        if self._clean is None:
+            wording = map(self.source.__getitem__, map(slice, self.kept_start, self.kept_end))
+            self._clean = "".join(map(operator.add, self._spaces, wording))
+        return self._clean
+
+    @property
+    def line_start(self) -> array[int]:
+        """Where each line begins (made on first use)."""
+        if self._line_start is None:
+            code = "i" if len(self.source) < 2**31 else "q"
+            lengths = map((1).__add__, map(len, self.source.split("\n")))
+            starts = array(code, itertools.accumulate(lengths, initial=0))
+            starts.pop()
+            self._line_start = starts
+        return self._line_start
 
     def lines(self) -> list[PhysicalLine]:
-        """Every line, whole (built on first use)."""
+        """Every line, whole (made on first use)."""
         if self._lines is None:
+            line_start = self.line_start
+            count = len(line_start)
+            line_end = [*map(operator.sub, line_start[1:], itertools.repeat(1)), len(self.source)]
+            content_start, content_end = line_end.copy(), line_end.copy()  # a blank line's
+            found = map(bisect.bisect_right, itertools.repeat(line_start), self.words_start)
+            index = list(map(operator.sub, found, itertools.repeat(1)))
+            deque(map(content_start.__setitem__, index, self.words_start), maxlen=0)
+            deque(map(content_end.__setitem__, index, self.words_end), maxlen=0)
+            headers = [False] * count
+            for rank in self.headers:
+                headers[index[rank]] = True
             self._lines = list(
                 map(
                     _NEW_LINE,
-                    zip(
-                        itertools.count(1),
-                        self.line_start,
-                        self.line_end,
-                        self.content_start,
-                        self.content_end,
-                        self.headers,
-                    ),
+                    zip(itertools.count(1), line_start, line_end, content_start, content_end, headers),
                 )
             )
         return self._lines
 
     def runs(self, i: int, j: int) -> tuple[list[int], list[int]]:
         """The runs of the view's characters ``i`` to ``j`` (``i < j``), from view offset 0."""
+        if i == 0 and j == len(self.norm):
+            return self.run_view.tolist(), self.run_source.tolist()
         k = bisect.bisect_right(self.run_view, i) - 1
         stop = bisect.bisect_left(self.run_view, j, k)
         run_view = [v - i for v in self.run_view[k:stop]]
@@ -1316,35 +1336,38 @@ class _Document:
             run_view[0] = 0
         return run_view, run_source
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
-        return bisect.bisect_right(self.line_start, start) - 1, bisect.bisect_right(self.line_start, end) - 1
+    def kept(self, start: int, end: int) -> tuple[int, int]:
+        """The kept lines (by rank, ``first`` to ``last``) whose wording ``[start, end)`` holds whole."""
+        return bisect.bisect_left(self.kept_start, start), bisect.bisect_right(self.kept_end, end) - 1
+
+    def rank(self, start: int, end: int) -> int | None:
+        """The rank of the kept line whose wording is ``source[start:end]``, if one is."""
+        rank = bisect.bisect_left(self.kept_start, start)
+        if rank < len(self.kept_start) and self.kept_start[rank] == start and self.kept_end[rank] == end:
+            return rank
+        return None
 
     def edges(self, start: int, end: int) -> tuple[int, int, tuple[int, int] | None, tuple[int, int] | None]:
-        """Lines ``first`` to ``last`` whose wording ``[start, end)`` holds whole, and the cut lines around.
+        """Kept lines ``first`` to ``last`` (ranks) that ``[start, end)`` holds whole, and cut lines around.
 
-        ``head`` and ``tail`` are the wording ``(content_start, content_end)``
-        of the first and last line clipped to the span, when the span cuts
-        inside their wording and they hold wording still; otherwise ``None``
-        (the line is whole, or has nothing left).
+        ``head`` and ``tail`` are the wording ``(start, end)`` of the lines
+        whose wording the span cuts into (at ``start`` and at ``end``), clipped
+        to the span, when they hold wording still (a page header cut may no
+        longer be one); otherwise ``None``.
         """
-        first, last = self.span(start, end)
+        first, last = self.kept(start, end)
+        words_start, words_end = self.words_start, self.words_end
         head = tail = None
-        if first == last:
-            if start > self.content_start[first] or end < self.content_end[first]:
-                return first + 1, first, self._clipped_wording(first, start, end), None
-            return first, last, None, None
-        if start > self.content_start[first]:
-            head = self._clipped_wording(first, start, end)
-            first += 1
-        if end < self.content_end[last]:
-            tail = self._clipped_wording(last, start, end)
-            last -= 1
+        at = bisect.bisect_right(words_start, start) - 1  # the line with wording whose wording holds start
+        if at >= 0 and words_start[at] < start < words_end[at]:
+            head = self._clipped_wording(start, min(words_end[at], end))
+        at_end = bisect.bisect_left(words_start, end) - 1  # ... and the one whose wording holds end
+        if at_end >= 0 and words_start[at_end] < end < words_end[at_end] and words_start[at_end] >= start:
+            tail = self._clipped_wording(words_start[at_end], end)
         return first, last, head, tail
 
-    def _clipped_wording(self, index: int, start: int, end: int) -> tuple[int, int] | None:
-        """The wording of line ``index`` clipped to ``[start, end)``; ``None`` if blank or a page header."""
-        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
+    def _clipped_wording(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The wording of ``source[lo:hi]`` (part of one line's); ``None`` if blank or a page header."""
         text = self.source[lo:hi]
         stripped = text.strip()
         if not stripped or is_page_header(text):
@@ -1352,9 +1375,14 @@ class _Document:
         first = lo + len(text) - len(text.lstrip())
         return first, first + len(stripped)
 
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
+        line_start = self.line_start
+        return bisect.bisect_right(line_start, start) - 1, bisect.bisect_right(line_start, end) - 1
+
     def _clip(self, index: int, start: int, end: int) -> PhysicalLine:
-        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
-        return _clipped_line(self.source, index + 1, lo, hi)
+        line = self.lines()[index]
+        return _clipped_line(self.source, index + 1, max(line.start, start), min(line.end, end))
 
 
 # The sources being parsed, most recent first: short texts (a clause, a news item) apart from
@@ -1395,13 +1423,13 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     first, last = doc.span(start, end)
     lines = doc.lines()
     if first == last:
-        if start <= doc.line_start[first] and doc.line_end[first] <= end:
+        if start <= lines[first].start and lines[first].end <= end:
             return iter((lines[first],))
         return iter((doc._clip(first, start, end),))
     found = lines[first : last + 1]
-    if start > doc.line_start[first]:
+    if start > found[0].start:
         found[0] = doc._clip(first, start, end)
-    if end < doc.line_end[last]:
+    if end < found[-1].end:
         found[-1] = doc._clip(last, start, end)
     return iter(found)
 
@@ -1420,14 +1448,9 @@ def normalized_wording(source: str, line: PhysicalLine) -> str:
     """
     if 0 <= line.content_start <= line.content_end <= len(source) and line.content_start < line.content_end:
         doc = _document(source)
-        index = line.number - 1
-        if (
-            index < len(doc.content_start)
-            and doc.content_start[index] == line.content_start
-            and doc.content_end[index] == line.content_end
-            and doc.next_kept[index] == index
-        ):
-            return doc.norm[doc.norm_start[index] : doc.norm_end[index]]
+        rank = doc.rank(line.content_start, line.content_end)
+        if rank is not None:
+            return doc.norm[doc.norm_start[rank] : doc.norm_end[rank]]
     return normalize(strip_glosses(source[line.content_start : line.content_end]))
 
 
@@ -1455,10 +1478,7 @@ def clean_wording(source: str, start: int, end: int) -> str:
         return _clean_wording_of_lines(source, _scan_lines(source, start, end))
     doc = _document(source)
     first, last, head, tail = doc.edges(start, end)
-    kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
-    whole = ""
-    if kept_first <= kept_last:
-        whole = doc.clean[doc.clean_start[kept_first] : doc.clean_end[kept_last]]
+    whole = doc.clean[doc.clean_start[first] : doc.clean_end[last]] if first <= last else ""
     if head is None and tail is None:
         return whole
     parts: list[str] = []
