@@ -105,3 +105,15 @@ def test_view_of_every_corpus_source_is_the_line_by_line_reading() -> None:
         assert len(view.run_view) <= source.count("\n") + 1 + len(gloss_spans(source)) + 4 * sum(
             len(_NFKC[ch]) > 1 for ch in source
         )
+
+
+def test_views_of_lines_joined_to_lines_read_on_their_own() -> None:
+    # A Latin line joined to one with a gloss, a character NFKC expands, a page header between.
+    for source in [
+        "Hong\nKong…１２\n\nab\n - 5 -\n9區（qū）域\nx…y\nz",
+        "…\n㈠A\nB(CEPA)\n關(guān)\nC",
+        "\u00a8a\nb\u00a8\n c",
+    ]:
+        for start in range(len(source) + 1):
+            for end in range(start, len(source) + 1):
+                same_view(source, start, end)

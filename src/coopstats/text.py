@@ -1154,7 +1154,7 @@ def _scan_lines(source: str, start: int, end: int) -> Iterator[PhysicalLine]:
 _PAGE_HEADER_LEADS = re.compile(r"[-－—–第\d]")
 _CONTENT = re.compile(r"\S(?:[^\n]*\S)?")  # a line's wording: from its first to its last non-space
 _LATIN = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_SPACE = ("", " ")  # indexed by whether a space joins a line to the one before
+_LATIN_CHARACTER = re.compile("[0-9A-Za-z]")
 _NEW_LINE = functools.partial(tuple.__new__, PhysicalLine)
 
 
@@ -1191,9 +1191,9 @@ class _Document:
 
     __slots__ = (
         "_clean",
+        "_joins",
         "_line_start",
         "_lines",
-        "_spaces",
         "clean_end",
         "clean_start",
         "headers",
@@ -1213,11 +1213,9 @@ class _Document:
         self.source = source
         self._lines: list[PhysicalLine] | None = None
         self._line_start: array[int] | None = None
-        self._clean: str | None
-        code = "i" if len(source) < 2**31 else "q"  # offsets in 4 bytes each when they fit
+        self._clean: str | None = None
         spans = list(map(re.Match.span, _CONTENT.finditer(source)))
-        words_start = array(code, map(operator.itemgetter(0), spans))
-        words_end = array(code, map(operator.itemgetter(1), spans))
+        words_start, words_end = tuple(zip(*spans, strict=True)) if spans else ((), ())
         leads = "".join(map(source.__getitem__, words_start))
         headers = frozenset(
             rank
@@ -1226,10 +1224,11 @@ class _Document:
         )
         if headers:
             keep = [rank not in headers for rank in range(len(spans))]
-            first = array(code, itertools.compress(words_start, keep))
-            last = array(code, itertools.compress(words_end, keep))
+            first = tuple(itertools.compress(words_start, keep))
+            last = tuple(itertools.compress(words_end, keep))
         else:
             first, last = words_start, words_end
+        count = len(first)
         # Lines read on their own: with a pinyin gloss (glosses never span lines) or a character
         # whose NFKC is not one character.
         special = {bisect.bisect_right(first, m.start()) - 1 for m in _GLOSS.finditer(source)}
@@ -1247,34 +1246,54 @@ class _Document:
             pieces[rank], own_view, own_source = _line_runs(source, first[rank], last[rank])
             own_runs[rank] = (own_view, own_source)
             clean[rank] = _clean_line(source, first[rank], last[rank])
-        lead_latin = list(map(_LATIN.__contains__, map(source.__getitem__, first)))
-        tail_latin = map(
-            _LATIN.__contains__, map(source.__getitem__, map(operator.sub, last, itertools.repeat(1)))
+        # A space joins two lines where a Latin letter or digit ends one and begins the next (rare).
+        tails = "".join(map(source.__getitem__, map((-1).__add__, last)))
+        joins = (
+            [
+                rank
+                for rank in map(
+                    (1).__add__, map(re.Match.start, _LATIN_CHARACTER.finditer(tails, 0, count - 1))
+                )
+                if source[first[rank]] in _LATIN
+            ]
+            if count > 1
+            else []
         )
-        joined = [False, *map(operator.and_, tail_latin, lead_latin[1:])][: len(pieces)]
-        spaces = list(map(_SPACE.__getitem__, joined))
-        self.norm = "".join(map(operator.add, spaces, pieces))
+        self._joins = joins
         sizes = list(map(len, pieces))
-        norm_end = array(code, itertools.accumulate(map(operator.add, sizes, joined)))
-        norm_start = array(code, map(operator.sub, norm_end, sizes))
-        run_view = array(code, map(operator.sub, norm_start, joined))
-        run_source = array(code, map(operator.sub, first, joined))
+        if joins:
+            joined = [0] * count
+            for rank in joins:
+                joined[rank] = 1
+                pieces[rank] = " " + pieces[rank]
+                if special:
+                    clean[rank] = " " + clean[rank]
+            norm_end = list(itertools.accumulate(map(operator.add, sizes, joined)))
+            norm_start = list(map(operator.sub, norm_end, sizes))
+            run_view = list(map(operator.sub, norm_start, joined))
+            run_source = list(map(operator.sub, first, joined))
+        else:
+            joined = None
+            norm_end = list(itertools.accumulate(sizes))
+            norm_start = list(map(operator.sub, norm_end, sizes))
+            run_view, run_source = norm_start, first
+        self.norm = "".join(pieces)
         if own_runs:
             views = list(zip(run_view))
             sources = list(zip(run_source))
             for rank, (own_view, own_source) in own_runs.items():
-                at, skip = norm_start[rank], 1 if joined[rank] else 0
+                at, skip = norm_start[rank], 1 if joined and joined[rank] else 0
                 views[rank] = (*views[rank][:skip], *(v + at for v in own_view[skip:]))
                 sources[rank] = (*sources[rank][:skip], *own_source[skip:])
-            run_view = array(code, itertools.chain.from_iterable(views))
-            run_source = array(code, itertools.chain.from_iterable(sources))
-            self._clean = "".join(map(operator.add, spaces, clean))
-            clean_sizes = list(map(len, clean))
-            clean_end = array(code, itertools.accumulate(map(operator.add, clean_sizes, joined)))
-            clean_start = array(code, map(operator.sub, clean_end, clean_sizes))
+            run_view = list(itertools.chain.from_iterable(views))
+            run_source = list(itertools.chain.from_iterable(sources))
+            self._clean = "".join(clean)
+            clean_sizes = [len(wording) - (wording[0] == " ") for wording in clean]
+            clean_end = list(
+                itertools.accumulate(map(operator.add, clean_sizes, joined or itertools.repeat(0)))
+            )
+            clean_start = list(map(operator.sub, clean_end, clean_sizes))
         else:
-            self._clean = None  # the source's wording, put together on first use
-            self._spaces = spaces
             clean_start, clean_end = norm_start, norm_end  # the same wording, character for character
         self.words_start, self.words_end, self.headers = words_start, words_end, headers
         self.kept_start, self.kept_end = first, last
@@ -1286,8 +1305,10 @@ class _Document:
     def clean(self) -> str:
         """The clean view of the whole source (what :func:`clean_wording` gives for it)."""
         if self._clean is None:
-            wording = map(self.source.__getitem__, map(slice, self.kept_start, self.kept_end))
-            self._clean = "".join(map(operator.add, self._spaces, wording))
+            wording = list(map(self.source.__getitem__, map(slice, self.kept_start, self.kept_end)))
+            for rank in self._joins:
+                wording[rank] = " " + wording[rank]
+            self._clean = "".join(wording)
         return self._clean
 
     @property
@@ -1326,11 +1347,11 @@ class _Document:
     def runs(self, i: int, j: int) -> tuple[list[int], list[int]]:
         """The runs of the view's characters ``i`` to ``j`` (``i < j``), from view offset 0."""
         if i == 0 and j == len(self.norm):
-            return self.run_view.tolist(), self.run_source.tolist()
+            return list(self.run_view), list(self.run_source)
         k = bisect.bisect_right(self.run_view, i) - 1
         stop = bisect.bisect_left(self.run_view, j, k)
         run_view = [v - i for v in self.run_view[k:stop]]
-        run_source = self.run_source[k:stop].tolist()
+        run_source = list(self.run_source[k:stop])
         if run_view[0] < 0:  # the slice begins inside a run
             run_source[0] -= run_view[0]
             run_view[0] = 0
