@@ -932,12 +932,12 @@ class TextView:
             return cls._of_runs(source, doc.norm[i:j], *doc.runs(i, j))
         built = _Runs()
         if head is not None:
-            built.add_line(source, *head)
+            built.add_cut(doc, *head)
         if first <= last:
             i, j = doc.norm_start[first], doc.norm_end[last]
             built.add(source, doc.norm[i:j], *doc.runs(i, j), doc.kept_end[last])
         if tail is not None:
-            built.add_line(source, *tail)
+            built.add_cut(doc, *tail)
         return built.view(source)
 
     @property
@@ -1074,6 +1074,19 @@ class _Runs:
         """Add the wording of one line, ``source[first:last]`` (not empty)."""
         self.add(source, *_line_runs(source, first, last), last)
 
+    def add_cut(self, doc: _Document, first: int, last: int) -> None:
+        """Add the wording ``source[first:last]`` of a line a span cuts, sliced from ``doc`` when it can be.
+
+        A kept line read with the whole source (no gloss, no character NFKC
+        expands) is normalised character for character there.
+        """
+        rank = bisect.bisect_right(doc.kept_start, first) - 1
+        if rank >= 0 and last <= doc.kept_end[rank] and rank not in doc.special:
+            at = first - doc.kept_start[rank] + doc.norm_start[rank]
+            self.add(doc.source, doc.norm[at : at + last - first], [0], [first], last)
+        else:
+            self.add_line(doc.source, first, last)
+
     def view(self, source: str) -> TextView:
         return TextView._of_runs(source, "".join(self.pieces), self.run_view, self.run_source)
 
@@ -1177,6 +1190,9 @@ class _Document:
         The wording (content) of each line that holds any, in source order.
     headers : frozenset of int
         Which of those (by rank) are page headers.
+    special : frozenset of int
+        The kept lines (by rank) read on their own: with a pinyin gloss, or a
+        character NFKC makes more than one of.
     kept_start, kept_end : array of int
         The wording of the lines that hold wording and are no page header:
         the *kept* lines, whose wording the views are made of.
@@ -1205,6 +1221,7 @@ class _Document:
         "run_source",
         "run_view",
         "source",
+        "special",
         "words_end",
         "words_start",
     )
@@ -1295,6 +1312,7 @@ class _Document:
             clean_start = list(map(operator.sub, clean_end, clean_sizes))
         else:
             clean_start, clean_end = norm_start, norm_end  # the same wording, character for character
+        self.special = frozenset(special)
         self.words_start, self.words_end, self.headers = words_start, words_end, headers
         self.kept_start, self.kept_end = first, last
         self.norm_start, self.norm_end = norm_start, norm_end
