@@ -8,9 +8,10 @@ its newlines normalised to ``\\n``. Three views of a stretch of source are used:
 - the **normalised view** (:class:`TextView`): Unicode NFKC applied character by
   character (full-width digits and punctuation become half-width, CJK
   compatibility ideographs such as U+F98E become the unified 年), with a map
-  from every normalised character back to its source offset;
-- the **simplified-script view** (:func:`to_simplified`), OpenCC's ``hk2s``
-  conversion, used to compare traditional and simplified wording.
+  from every normalised character back to its source offset, held as one run
+  of consecutive offsets a line;
+- the **simplified-script view** (:func:`to_simplified`, :attr:`TextView.simplified`),
+  OpenCC's ``hk2s`` conversion, used to compare traditional and simplified wording.
 
 ``hk2s`` is used rather than ``t2s`` because ``t2s`` leaves Hong Kong variants
 such as 衞 unconverted, so 衞生 would not match 卫生.
@@ -21,7 +22,9 @@ sources being parsed, and every stretch a stage views is sliced from it: only a
 line the stretch cuts inside its wording is read again. A simplified text is
 converted once (texts of up to 2,000 characters are remembered): OpenCC's
 phrases make a conversion depend on the text around, so a slice of a
-document-wide conversion could differ from converting the slice.
+document-wide conversion could differ from converting the slice, except where
+the slice is cut next to a character no phrase holds (no ideograph):
+:attr:`TextView.simplified` is sliced from one conversion of the document there.
 """
 
 from __future__ import annotations
@@ -881,7 +884,7 @@ class TextView:
     (3, 5, (0, 1, 2, 5, 6, 7, 8))
     """
 
-    __slots__ = ("_positions", "run_source", "run_view", "source", "text")
+    __slots__ = ("_positions", "_slice", "run_source", "run_view", "source", "text")
 
     def __init__(self, source: str, text: str, positions: Sequence[int] = ()) -> None:
         run_view: list[int] = []
@@ -895,6 +898,7 @@ class TextView:
         self.source, self.text = source, text
         self.run_view, self.run_source = run_view, run_source
         self._positions: tuple[int, ...] | None = tuple(positions)
+        self._slice: tuple[_Document, int, int] | None = None
 
     @classmethod
     def _of_runs(cls, source: str, text: str, run_view: list[int], run_source: list[int]) -> TextView:
@@ -902,6 +906,7 @@ class TextView:
         view.source, view.text = source, text
         view.run_view, view.run_source = run_view, run_source
         view._positions = None
+        view._slice = None
         return view
 
     @classmethod
@@ -929,7 +934,9 @@ class TextView:
             if first > last:
                 return cls._of_runs(source, "", [], [])
             i, j = doc.norm_start[first], doc.norm_end[last]
-            return cls._of_runs(source, doc.norm[i:j], *doc.runs(i, j))
+            view = cls._of_runs(source, doc.norm[i:j], *doc.runs(i, j))
+            view._slice = (doc, i, j)
+            return view
         built = _Runs()
         if head is not None:
             built.add_cut(doc, *head)
@@ -955,6 +962,29 @@ class TextView:
                 )
             )
         return self._positions
+
+    @property
+    def simplified(self) -> str:
+        """The view's text in simplified script: :func:`to_simplified` of :attr:`text`, the same length.
+
+        A view of whole lines is sliced from the document's simplified view
+        (converted once, :meth:`_Document.simplified_slice`) when both its ends
+        touch a character that is no ideograph (punctuation, a digit, a letter
+        or the end of the source): OpenCC's phrases are ideographs, so none
+        spans such a cut and the slice is what converting the view gives.
+        Any other view is converted on its own.
+
+        Examples
+        --------
+        >>> source = "一、粵港合作\\n（一）衞生。理髮"
+        >>> TextView.of(source, 7).simplified
+        '(一)卫生。理发'
+        """
+        if self._slice is not None:
+            found = self._slice[0].simplified_slice(self._slice[1], self._slice[2])
+            if found is not None:
+                return found
+        return to_simplified(self.text)
 
     def position(self, i: int) -> int:
         """The source offset of the view's character ``i`` (``0 <= i < len(text)``)."""
@@ -1037,6 +1067,41 @@ def _line_runs(source: str, first: int, last: int) -> tuple[str, list[int], list
                 length += 1
             extends = len(one) == 1
     return "".join(texts), run_view, run_source
+
+
+_IDEOGRAPH_RUN = re.compile(f"[{_IDEOGRAPH_RANGES}\u3400-\u4dbf]+")
+
+
+def _cut_between_words(text: str, at: int) -> bool:
+    """Whether a cut of ``text`` at ``at`` touches a character that is no ideograph (or an end)."""
+    return at <= 0 or at >= len(text) or _IDEOGRAPH_RUN.fullmatch(text, at - 1, at + 1) is None
+
+
+def _simplified_runs(text: str) -> tuple[str, list[int]]:
+    """``text`` in simplified script, converted at once, and where a run of ideographs changed length.
+
+    The conversion of the whole is the conversion of its runs of ideographs
+    (no OpenCC phrase holds another character) when it keeps the length;
+    otherwise each run is converted as :func:`to_simplified` converts it, and
+    the starts of the runs whose phrase conversion changes length are listed.
+    """
+    if not text or text.isascii():
+        return text, []
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted, []
+    parts: list[str] = []
+    unsure: list[int] = []
+    at = 0
+    for match in _IDEOGRAPH_RUN.finditer(text):
+        parts.append(text[at : match.start()])
+        run = match.group()
+        if len(_converter().convert(run)) != len(run):
+            unsure.append(match.start())
+        parts.append(to_simplified(run))
+        at = match.end()
+    parts.append(text[at:])
+    return "".join(parts), unsure
 
 
 class _Runs:
@@ -1210,6 +1275,7 @@ class _Document:
         "_joins",
         "_line_start",
         "_lines",
+        "_simplified",
         "clean_end",
         "clean_start",
         "headers",
@@ -1231,6 +1297,7 @@ class _Document:
         self._lines: list[PhysicalLine] | None = None
         self._line_start: array[int] | None = None
         self._clean: str | None = None
+        self._simplified: tuple[str, list[int]] | None = None
         spans = list(map(re.Match.span, _CONTENT.finditer(source)))
         words_start, words_end = tuple(zip(*spans, strict=True)) if spans else ((), ())
         leads = "".join(map(source.__getitem__, words_start))
@@ -1318,6 +1385,24 @@ class _Document:
         self.norm_start, self.norm_end = norm_start, norm_end
         self.run_view, self.run_source = run_view, run_source
         self.clean_start, self.clean_end = clean_start, clean_end
+
+    def simplified_slice(self, i: int, j: int) -> str | None:
+        """:func:`to_simplified` of ``norm[i:j]``, sliced from one conversion of ``norm``; ``None`` if unsure.
+
+        Sure when each end of the slice touches a character that is no
+        ideograph (or the end of ``norm``) and the slice holds no run of
+        ideographs whose conversion changes its length (which
+        :func:`to_simplified` would convert character by character).
+        """
+        norm = self.norm
+        if not (_cut_between_words(norm, i) and _cut_between_words(norm, j)):
+            return None
+        if self._simplified is None:
+            self._simplified = _simplified_runs(norm)
+        text, unsure = self._simplified
+        if unsure and bisect.bisect_left(unsure, i) < bisect.bisect_left(unsure, j):
+            return None
+        return text[i:j]
 
     @property
     def clean(self) -> str:
