@@ -872,6 +872,11 @@ class TextView:
         came from (worked out from the runs on first use). Characters inserted
         by page-break repair (a space joining two Latin words) map to the line
         break they replace.
+    run_view, run_source : list of int
+        The runs: where each begins in the view and the source offset of its
+        first character (:meth:`position` and :meth:`index` look them up).
+    simplified : str
+        :attr:`text` in simplified script (:func:`to_simplified`).
 
     Examples
     --------
@@ -887,6 +892,7 @@ class TextView:
     __slots__ = ("_positions", "_slice", "run_source", "run_view", "source", "text")
 
     def __init__(self, source: str, text: str, positions: Sequence[int] = ()) -> None:
+        """A view of ``text`` whose character ``i`` came from ``source[positions[i]]`` (made into runs)."""
         run_view: list[int] = []
         run_source: list[int] = []
         expected = -1
@@ -902,6 +908,7 @@ class TextView:
 
     @classmethod
     def _of_runs(cls, source: str, text: str, run_view: list[int], run_source: list[int]) -> TextView:
+        """A view made of its runs (no offset per character until :attr:`positions` is asked for)."""
         view = cls.__new__(cls)
         view.source, view.text = source, text
         view.run_view, view.run_source = run_view, run_source
