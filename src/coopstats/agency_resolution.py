@@ -48,7 +48,13 @@ import pandas as pd
 from coopstats import _resources, clauses, vocabulary
 from coopstats.errors import ParseError, ParseWarning, ReferenceDataError, UnknownAgencyWarning
 from coopstats.schemas import FRAMES, column_array
-from coopstats.text import has_control_characters, normalize, normalized_with_positions, to_simplified
+from coopstats.text import (
+    gloss_spans,
+    has_control_characters,
+    normalize,
+    normalized_with_positions,
+    to_simplified,
+)
 
 __all__ = [
     "LEAD_RULES",
@@ -376,10 +382,59 @@ class _MatchedCharacters(dict[str, bool]):
 _MATCHED = _MatchedCharacters()
 
 
+_SPACE_RUN = re.compile(r"[ \t\u3000]{2,}")  # fields of a clause may be separated by spaces alone
+
+
+def _compact(clause: str) -> tuple[str, list[int]]:
+    """The clause's compact normalised simplified text and the raw offset of each character.
+
+    What ``normalized_with_positions(clause, simplified=True, keep=…, space_runs=";",
+    drop_glosses=True)`` gives, without a step per character: when no character of the
+    clause expands under NFKC and it holds no pinyin gloss (nearly always), the normalised
+    clause is the clause character for character, so it is cut at space runs and only a
+    stretch holding whitespace or control characters is filtered.
+
+    Examples
+    --------
+    >>> _compact("（一）粵港  省財政廳 、\u200b省商務廳")
+    ('(一)粤港;省财政厅、省商务厅', [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 14, 15, 16, 17])
+    """
+    normal = normalize(clause)
+    if len(normal) != len(clause) or (("(" in clause or "（" in clause) and gloss_spans(clause)):
+        return normalized_with_positions(
+            clause, simplified=True, keep=_MATCHED.__getitem__, space_runs=";", drop_glosses=True
+        )
+    pieces: list[str] = []
+    positions: list[int] = []
+    begin = 0
+    for run in _SPACE_RUN.finditer(clause):
+        _keep_matched(normal, begin, run.start(), pieces, positions)
+        if pieces:
+            pieces.append(";")
+            positions.append(run.start())
+        begin = run.end()
+    _keep_matched(normal, begin, len(normal), pieces, positions)
+    return to_simplified("".join(pieces)), positions
+
+
+def _keep_matched(normal: str, start: int, end: int, pieces: list[str], positions: list[int]) -> None:
+    """Append the characters of ``normal[start:end]`` a clause is matched on, and their offsets."""
+    if start >= end:
+        return
+    piece = normal[start:end]
+    matched = _MATCHED.__getitem__
+    if all(map(matched, set(piece))):
+        pieces.append(piece)
+        positions.extend(range(start, end))
+        return
+    for i in range(start, end):
+        if matched(normal[i]):
+            pieces.append(normal[i])
+            positions.append(i)
+
+
 def _prepare(clause: str) -> _Clause:
-    text, positions = normalized_with_positions(
-        clause, simplified=True, keep=_MATCHED.__getitem__, space_runs=";", drop_glosses=True
-    )
+    text, positions = _compact(clause)
     depth = 0
     balanced = True
     for match in _bracket().finditer(text):
@@ -960,9 +1015,19 @@ def detect_lead_rule(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
+    normal = normalize(text)
+    # Every statement holds 首 or 第一 and, at most 13 characters after it, 牵头; only 牽 and 頭 (and
+    # themselves) become 牵 and 头 in simplified script, and 首, 第, 一 are the same in both: a text
+    # without that pair is converted no further.
+    if _LEAD_RULE_GATE.search(normal) is None:
+        return "marker"
     # converted once: a second conversion changes no character the statement is matched on
-    simplified = to_simplified(normalize(text))
+    simplified = to_simplified(normal)
     return "first-listed" if clauses.first_listed_statements(simplified, simplified=True) else "marker"
+
+
+# What a first-listed statement needs, in either script: an ordinal, then 牵头 within reach.
+_LEAD_RULE_GATE = re.compile(r"(?:首|第一)[\s\S]{0,16}?[牵牽][头頭]")
 
 
 # The assignments frame's columns and dtypes, as declared once in the schemas (roles stay text here;
