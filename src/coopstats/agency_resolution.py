@@ -1015,19 +1015,19 @@ def detect_lead_rule(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    normal = normalize(text)
-    # Every statement holds 首 or 第一 and, at most 13 characters after it, 牵头; only 牽 and 頭 (and
-    # themselves) become 牵 and 头 in simplified script, and 首, 第, 一 are the same in both: a text
-    # without that pair is converted no further.
-    if _LEAD_RULE_GATE.search(normal) is None:
-        return "marker"
+    if _LEAD_RULE_GATE.search(text) is None:
+        return "marker"  # no statement can be there: the text is neither normalised nor converted
     # converted once: a second conversion changes no character the statement is matched on
-    simplified = to_simplified(normal)
+    simplified = to_simplified(normalize(text))
     return "first-listed" if clauses.first_listed_statements(simplified, simplified=True) else "marker"
 
 
-# What a first-listed statement needs, in either script: an ordinal, then 牵头 within reach.
-_LEAD_RULE_GATE = re.compile(r"(?:首|第一)[\s\S]{0,16}?[牵牽][头頭]")
+# What a first-listed statement needs, as written: 首 or 第一, then 牵头 at most 13 characters on. The
+# classes hold every character NFKC and hk2s make them of (only ⾸ becomes 首, only ⼀ ㆒ ㊀ 🈩 become 一,
+# only 牽 and 頭 become 牵 and 头; a test checks every code point), and NFKC never shortens a text.
+_LEAD_RULE_FIRST = "首\u2fb8"
+_LEAD_RULE_ONE = "一\u2f00\u3192\u3280\U0001f229"
+_LEAD_RULE_GATE = re.compile(f"(?:[{_LEAD_RULE_FIRST}]|第[{_LEAD_RULE_ONE}])[\\s\\S]{{0,16}}?[牵牽][头頭]")
 
 
 # The assignments frame's columns and dtypes, as declared once in the schemas (roles stay text here;
