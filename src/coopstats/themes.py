@@ -200,19 +200,17 @@ def themes() -> pd.DataFrame:
 class _KeywordMatcher:
     """Every keyword of the tables in one precompiled pattern.
 
-    ``starts`` holds the keywords' match forms as a trie (one branch per first
-    character) inside a lookahead, behind a class of the first characters, so
-    one ``findall`` skips to the characters a keyword can start with and gives
-    the longest keyword starting at each. ``inside`` maps each such keyword to
-    the indices (into ``keyword_list``) of every keyword it contains, itself
-    included, and ``topics`` to their topics: that finds every keyword of a
-    text, as each occurrence of a keyword lies inside the longest keyword
-    starting where it starts.
+    ``pattern`` is the keywords' match forms as a trie (one branch per first
+    character), so a search skips to the next character a keyword can start
+    with and there matches the longest keyword starting at it; ``inside`` maps
+    each such keyword to the indices (into ``keyword_list``) of every keyword
+    it contains, itself included. Searching again one character after each
+    match start finds every keyword of a text: each occurrence of a keyword
+    lies inside the longest keyword starting where it starts.
     """
 
-    starts: re.Pattern[str]
+    pattern: re.Pattern[str]
     inside: dict[str, tuple[int, ...]]
-    topics: dict[str, frozenset[str]]
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -242,21 +240,19 @@ def _keyword_matcher() -> _KeywordMatcher:
         form: tuple(i for i, (keyword, _, _) in enumerate(keyword_list) if keyword and keyword in form)
         for form in forms
     }
-    topics = {form: frozenset(keyword_list[i][1] for i in indices) for form, indices in inside.items()}
-    if not forms:  # no keyword at all: a pattern that never matches
-        return _KeywordMatcher(re.compile(r"(?!)()"), inside, topics)
-    # the first characters as a class of their own ahead: the search skips to them
-    first = re.escape("".join(sorted({form[0] for form in forms})))
-    return _KeywordMatcher(re.compile(f"(?=[{first}])(?=({_trie_pattern(forms)}))"), inside, topics)
+    # no keyword at all: a pattern that never matches
+    return _KeywordMatcher(re.compile(_trie_pattern(forms) if forms else r"(?!)"), inside)
 
 
 def _keyword_indices(form: str) -> set[int]:
     """Indices into ``keyword_list`` of the keywords occurring in a text already in match form."""
     matcher = _keyword_matcher()
-    inside = matcher.inside
+    search, inside = matcher.pattern.search, matcher.inside
     found: set[int] = set()
-    for keyword in set(matcher.starts.findall(form)):  # the longest keyword at every start
-        found.update(inside[keyword])
+    position = 0
+    while (match := search(form, position)) is not None:
+        found.update(inside[match.group()])
+        position = match.start() + 1
     return found
 
 
@@ -267,12 +263,9 @@ def _keyword_hits(form: str) -> list[tuple[str, str]]:
 
 
 def _topics_of_form(form: str) -> str | None:
-    matcher = _keyword_matcher()
-    longest = set(matcher.starts.findall(form))
-    if not longest:
-        return None
-    topics = matcher.topics
-    return "|".join(sorted(frozenset().union(*(topics[keyword] for keyword in longest))))
+    keyword_list = tables().keyword_list
+    found = sorted({keyword_list[i][1] for i in _keyword_indices(form)})
+    return "|".join(found) if found else None
 
 
 def topics_of(text: str | None) -> str | None:
