@@ -382,6 +382,17 @@ class _MatchedCharacters(dict[str, bool]):
 _MATCHED = _MatchedCharacters()
 
 
+class _ControlCharacters(dict[str, bool]):
+    """Whether a character is a control, format or private-use one (not whitespace), once per character."""
+
+    def __missing__(self, ch: str) -> bool:
+        value = self[ch] = has_control_characters(ch)
+        return value
+
+
+_CONTROL = _ControlCharacters()
+
+
 _SPACE_RUN = re.compile(r"[ \t\u3000]{2,}")  # fields of a clause may be separated by spaces alone
 
 
@@ -446,7 +457,8 @@ def _prepare(clause: str) -> _Clause:
                 balanced = False
                 break
     balanced = balanced and depth == 0
-    return _Clause(clause, text, positions, [False] * len(text), has_control_characters(clause), balanced)
+    control = any(map(_CONTROL.__getitem__, set(clause)))  # each distinct character looked up once
+    return _Clause(clause, text, positions, [False] * len(text), control, balanced)
 
 
 def _strip_enclosing_parentheses(clause: _Clause) -> tuple[int, int]:
