@@ -505,21 +505,20 @@ def _split(clause: _Clause, start: int, end: int) -> list[_Token]:
     pattern = _separator_or_bracket() if clause.balanced else _SEPARATOR
     covered = clause.covered
     for match in pattern.finditer(text, start, end):
-        if clause.balanced:
-            if match["open"] is not None:
-                depth += 1
-                continue
-            if match["close"] is not None:
-                depth -= 1
-                continue
-            if depth != 0:
-                continue
-        i = match.start()
+        kind = match.lastgroup  # the one group that matched (no group holds another)
+        if kind == "open":
+            depth += 1
+            continue
+        if kind == "close":
+            depth -= 1
+            continue
+        if depth != 0:
+            continue
+        i, j = match.span()
         tokens.append(_Token(text[begin:i], begin, i, joined_by))
-        for j in range(i, match.end()):
-            covered[j] = True
-        joined_by = next(kind for kind in ("with", "chain", "group") if match[kind])
-        begin = match.end()
+        covered[i:j] = [True] * (j - i)
+        joined_by = kind  # type: ignore[assignment]
+        begin = j
     tokens.append(_Token(text[begin:end], begin, end, joined_by))
     return tokens
 
@@ -629,8 +628,12 @@ def _strip_role_words(token: _Token, clause: _Clause) -> None:
 
 
 def _cover(clause: _Clause, start: int, end: int) -> None:
-    for j in range(start, end):
-        clause.covered[j] = True
+    covered = clause.covered
+    if 0 <= start < end <= len(covered):
+        covered[start:end] = [True] * (end - start)
+        return
+    for j in range(start, end):  # (a span never leaves the clause; if one did, it would be told)
+        covered[j] = True
 
 
 # ---------------------------------------------------------------------------
