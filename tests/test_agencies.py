@@ -376,7 +376,7 @@ def test_lead_rule_gate_holds_every_character_that_becomes_its_characters() -> N
     import sys
     import unicodedata
 
-    from coopstats.agency_resolution import _LEAD_RULE_FIRST, _LEAD_RULE_ONE
+    from coopstats.agency_resolution import _LEAD_RULE_FIRST, _LEAD_RULE_ONE, _LEAD_RULE_STOPS
 
     for code in range(sys.maxunicode + 1):
         ch = chr(code)
@@ -395,7 +395,10 @@ def test_lead_rule_gate_holds_every_character_that_becomes_its_characters() -> N
             for target, sources in (("首", "首"), ("第", "第"), ("一", "一"), ("牵", "牵牽"), ("头", "头頭")):
                 if target in simplified:
                     assert normalize(chr(code)) in sources, hex(code)
+    for ch in _LEAD_RULE_STOPS:  # the gap's excluded characters become punctuation a statement stops at
+        assert to_simplified(normalize(ch)) in "。；;，,()", ch
     assert detect_lead_rule("列在任务分工\u2fb8位的为牽頭单位") == "first-listed"
+    assert detect_lead_rule("首长联席会议审议。（省发展改革委牵头）") == "marker"
 
 
 def test_compact_clause_is_normalized_with_positions() -> None:

@@ -1037,12 +1037,18 @@ def detect_lead_rule(text: str) -> str:
     return "first-listed" if clauses.first_listed_statements(simplified, simplified=True) else "marker"
 
 
-# What a first-listed statement needs, as written: 首 or 第一, then 牵头 at most 13 characters on. The
-# classes hold every character NFKC and hk2s make them of (only ⾸ becomes 首, only ⼀ ㆒ ㊀ 🈩 become 一,
-# only 牽 and 頭 become 牵 and 头; a test checks every code point), and NFKC never shortens a text.
+# What a first-listed statement needs, as written: 首 or 第一, then 牵头 at most 13 characters on, with
+# none of the punctuation the statement stops at between. The classes hold every character NFKC and hk2s
+# make them of (only ⾸ becomes 首, only ⼀ ㆒ ㊀ 🈩 become 一, only 牽 and 頭 become 牵 and 头), the gap's
+# excluded characters only ones that become that punctuation (a test checks every code point), and NFKC
+# never shortens a text. The pattern opens with one class of its first characters: the search skips to them.
 _LEAD_RULE_FIRST = "首\u2fb8"
 _LEAD_RULE_ONE = "一\u2f00\u3192\u3280\U0001f229"
-_LEAD_RULE_GATE = re.compile(f"(?:[{_LEAD_RULE_FIRST}]|第[{_LEAD_RULE_ONE}])[\\s\\S]{{0,16}}?[牵牽][头頭]")
+_LEAD_RULE_STOPS = "。；;，,()（）｡"
+_LEAD_RULE_GATE = re.compile(
+    f"[{_LEAD_RULE_FIRST}第](?:(?<=第)[{_LEAD_RULE_ONE}]|(?<=[{_LEAD_RULE_FIRST}]))"
+    f"[^{re.escape(_LEAD_RULE_STOPS)}]{{0,16}}?[牵牽][头頭]"
+)
 
 
 # The assignments frame's columns and dtypes, as declared once in the schemas (roles stay text here;
