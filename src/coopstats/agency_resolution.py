@@ -523,6 +523,9 @@ def _split(clause: _Clause, start: int, end: int) -> list[_Token]:
     return tokens
 
 
+_FIELD_SEPARATOR = re.compile(r"[;,。|│]")
+
+
 def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
     """Names of every field of names in the clause, each with its label's role; other fields covered."""
     for a, b in clauses.first_listed_statements(clause.text[start:end]):
@@ -538,9 +541,12 @@ def _tokens(clause: _Clause, start: int, end: int) -> list[_Token]:
         clause.first_listed = True
     tokens: list[_Token] = []
     found = clauses.clause_fields(clause.text, start, end)
-    inside = {i for fld in found for i in range(*fld.value_span)}
-    for i in range(start, end):  # separators between fields are accounted for
-        if i not in inside and clause.text[i] in ";,。|│":
+    values = [fld.value_span for fld in found]
+    for separator in _FIELD_SEPARATOR.finditer(
+        clause.text, start, end
+    ):  # those between fields are accounted for
+        i = separator.start()
+        if not any(a <= i < b for a, b in values):
             clause.covered[i] = True
     for fld in found:
         if fld.label_span is not None:

@@ -469,6 +469,8 @@ def inline_fields(text: str, start: int = 0, end: int | None = None) -> list[tup
     [(0, '部门分工:省农业农村厅牵头,各地配合'), (24, '部门分工:省工信厅牵头')]
     """
     end = len(text) if end is None else end
+    if text.find(":", start, end) == -1 and text.find("：", start, end) == -1:
+        return []  # no label, no field (a colon is where script conversion leaves it)
     simp = to_simplified(text)
     out: list[tuple[int, Clause]] = []
     task_start = start
