@@ -765,15 +765,21 @@ def _lines_with_cell_separators(source: str, lines: list[tuple[int, int, int]]) 
     return found
 
 
+@cache
+def _field_label_forms() -> tuple[str, ...]:
+    return tuple(vocabulary.field_labels())
+
+
 def _header_kind(cell: str) -> tuple[str, str | None] | None:
     stripped = cell.strip()
     if not stripped or len(stripped) > _MAX_HEADER_CELL:  # script conversion keeps length and whitespace
         return None
     simp = to_simplified(cell).strip()
     fields = vocabulary.field_labels()
-    for form, kind in fields.items():
-        if simp.endswith(form):
-            return _label_kind(simp) if kind == "person" else (kind, None)
+    if simp.endswith(_field_label_forms()):  # one test before the one per label (the first one that ends it)
+        for form, kind in fields.items():
+            if simp.endswith(form):
+                return _label_kind(simp) if kind == "person" else (kind, None)
     if simp.endswith(vocabulary.label_endings()):
         return _label_kind(simp)
     return None
