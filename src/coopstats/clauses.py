@@ -424,10 +424,11 @@ def field_run(text: str, start: int = 0, end: int | None = None) -> Clause | Non
     True
     """
     end = len(text) if end is None else end
-    a, b = _trim(text, start, end)
     # a label ends with a colon, which script conversion leaves where it is: no colon, no field run
-    if text.find(":", a, b) == -1 and text.find("：", a, b) == -1:
+    # (asked before trimming: what is trimmed holds no colon)
+    if text.find(":", start, end) == -1 and text.find("：", start, end) == -1:
         return None
+    a, b = _trim(text, start, end)
     if _label_pattern().match(to_simplified(text), a, b) is None:
         return None
     return Clause("fields", (a, b), (a, b), clause_fields(text, a, b))
