@@ -292,6 +292,9 @@ class _Index:
 
     by_key: Mapping[str, str]  # key of name or alias -> agency_id
     rows: Mapping[str, Mapping[str, Any]]  # agency_id -> registry row
+    # name -> agency_id (None: not in the registry), as _lookup found it: a name is looked up several
+    # times per clause (expanding prefixes, then the record), and again in every document naming it
+    found: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _index(registry: pd.DataFrame) -> _Index:
@@ -321,8 +324,22 @@ def _index_for(registry: pd.DataFrame | None) -> _Index:
     return _index_cached(None, None)
 
 
+_MAX_FOUND = 100_000  # names whose lookup an index keeps
+
+
 def _lookup(name: str, index: _Index) -> str | None:
     """agency_id of a name (matching key), trying the long forms of the genre too."""
+    found = index.found
+    if name in found:
+        return found[name]
+    if len(found) >= _MAX_FOUND:
+        found.clear()
+    agency_id = found[name] = _lookup_key(name, index)
+    return agency_id
+
+
+def _lookup_key(name: str, index: _Index) -> str | None:
+    """:func:`_lookup` without remembering."""
     key = _key(name)
     by_key = index.by_key
     if key in by_key:
