@@ -203,6 +203,7 @@ _NOT_A_CLAUSE = re.compile(
     r"^\s*(?:以下简称|以下簡稱|以下称|以下稱|下同|此件|注|註|略|摘要|[\d\s\-–—~～/.,、年月日]*)\s*"
 )
 _SENTENCE_END = "。！？；!?;"
+_NOT_A_CLAUSE_START = ("以下", "下同", "此件")  # (以下简称…), (下同), (此件…): never a clause
 
 
 def split_agency_clause(norm: str) -> tuple[int, int] | None:
@@ -234,7 +235,7 @@ def split_agency_clause(norm: str) -> tuple[int, int] | None:
             continue
         inner = match["inner"]
         before = norm[: match.start()].rstrip()
-        if not inner.strip() or _NOT_A_CLAUSE.fullmatch(inner) or re.match(r"^(?:以下|下同|此件)", inner):
+        if not inner.strip() or _NOT_A_CLAUSE.fullmatch(inner) or inner.startswith(_NOT_A_CLAUSE_START):
             return None
         if "。" in inner and not _labels(to_simplified(inner)):
             return None
