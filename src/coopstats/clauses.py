@@ -140,15 +140,17 @@ def bracket_balance(text: str) -> int:
     >>> bracket_balance("推进(省商务厅、《规划》"), bracket_balance("(甲)")
     (1, 0)
     """
-    openers, closers = _bracket_patterns()
-    return len(openers.findall(text)) - len(closers.findall(text))
+    pattern, depth = _bracket_counter()
+    found = pattern.findall(text)
+    return sum(map(depth.__getitem__, found)) if found else 0
 
 
 @cache
-def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One character class of every opener and one of every closer (a count is one regex pass)."""
+def _bracket_counter() -> tuple[re.Pattern[str], dict[str, int]]:
+    """One character class of every bracket (a count is one regex pass) and what each adds to the depth."""
     openers, closers = _all_brackets()
-    return tuple(re.compile("[" + re.escape("".join(sorted(chars))) + "]") for chars in (openers, closers))  # type: ignore[return-value]
+    pattern = re.compile("[" + re.escape("".join(sorted(openers | closers))) + "]")
+    return pattern, {ch: (ch in openers) - (ch in closers) for ch in openers | closers}
 
 
 def bracket_characters() -> tuple[frozenset[str], frozenset[str]]:
