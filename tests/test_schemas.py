@@ -97,3 +97,17 @@ def test_categories() -> None:
     expected = pd.Categorical(values, dtype=pd.CategoricalDtype(list(column.values)))
     pdt.assert_extension_array_equal(built, expected)
     assert built.codes.tolist() == [0, -1, len(column.values) - 1]
+
+
+def test_columns_refuse_undeclared_names_and_ragged_lengths() -> None:
+    with pytest.raises(KeyError, match="not columns of notes: \\['colour'\\]"):
+        schemas.Columns("notes", {"kind": ["a"], "colour": ["red"]}, 1)
+    with pytest.raises(ValueError, match="notes: 2 rows, but columns of lengths \\{'kind': 1\\}"):
+        schemas.Columns("notes", {"kind": ["a"], "line": [1, 2]}, 2)
+    notes = schemas.Columns("notes", {"kind": ["a", "b"]}, 2)
+    assert notes["line"] == [None, None]
+    with pytest.raises(KeyError, match="not a column of notes: 'colour'"):
+        notes["colour"]
+    built = notes.replace(line=[3, 4]).frame()
+    assert built.columns.tolist() == ["doc_id", "line", "kind", "message"]
+    assert built["line"].tolist() == [3, 4] and str(built["line"].dtype) == "Int64"

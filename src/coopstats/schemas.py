@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from coopstats import vocabulary
@@ -547,6 +548,12 @@ _FAST_ARRAYS = {
 }
 
 
+@cache
+def _declared_names(name: str) -> frozenset[str]:
+    """The declared column names of a frame."""
+    return frozenset(column.name for column in FRAMES[name])
+
+
 @dataclass(frozen=True, eq=False)
 class Columns:
     """The columns of one declared frame as plain Python lists, before pandas.
@@ -578,13 +585,13 @@ class Columns:
     length: int
 
     def __post_init__(self) -> None:
-        declared = {column.name for column in FRAMES[self.name]}
-        unknown = [c for c in self.data if c not in declared]
-        if unknown:
-            raise KeyError(f"not columns of {self.name}: {unknown}")
-        wrong = {c: len(v) for c, v in self.data.items() if len(v) != self.length}
-        if wrong:
-            raise ValueError(f"{self.name}: {self.length} rows, but columns of lengths {wrong}")
+        declared = _declared_names(self.name)
+        if not declared.issuperset(self.data):
+            raise KeyError(f"not columns of {self.name}: {sorted(set(self.data) - declared)}")
+        length = self.length
+        if any(len(values) != length for values in self.data.values()):
+            wrong = {c: len(v) for c, v in self.data.items() if len(v) != length}
+            raise ValueError(f"{self.name}: {length} rows, but columns of lengths {wrong}")
 
     def __len__(self) -> int:
         return self.length
@@ -593,7 +600,7 @@ class Columns:
         values = self.data.get(column)
         if values is not None:
             return values
-        if any(c.name == column for c in FRAMES[self.name]):
+        if column in _declared_names(self.name):
             return [None] * self.length
         raise KeyError(f"not a column of {self.name}: {column!r}")
 
