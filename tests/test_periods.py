@@ -496,7 +496,7 @@ def test_every_period_pattern_declares_what_it_needs() -> None:
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(st.sampled_from([*PERIOD_PIECES, "\u3000", "\t", "二", "第", "下半年", "—", "9"]), max_size=14))
+@given(st.lists(st.sampled_from([*PERIOD_PIECES, "\u3000", "\t", "二", "第", "下半年", "—"]), max_size=14))
 def test_period_scans_match_as_the_patterns(pieces: list[str]) -> None:
     # the lookahead on a pattern's first characters (periods._SCANS) changes no match
     from coopstats import periods
