@@ -552,6 +552,7 @@ class _Context:
     """
 
     __slots__ = (
+        "_last_sentence",
         "_reversed",
         "breaks",
         "carried_currency",
@@ -585,6 +586,8 @@ class _Context:
         self.carried_currency = carried_currency
         self.breaks = breaks  # a table's lines end sentences and clauses of the prose around them
         self._reversed: str | None = None
+        # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
+        self._last_sentence: tuple[int, int, int, int] | None = None
         self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
         starts: list[int] = []
         codes: list[str] = []
@@ -645,6 +648,15 @@ class _Context:
         return min(end, j + reach)
 
     def sentence(self, i: int) -> tuple[int, int]:
+        """The sentence of the figure at ``i``: after the mark before it, to its mark (or a reach).
+
+        Figures come in text order: one after the last figure, before the mark that
+        ended its sentence, has that sentence, when neither end was cut by a reach or
+        a break (the same marks are the nearest on both sides).
+        """
+        last = self._last_sentence
+        if last is not None and last[0] <= i < last[2] < i + SENTENCE_REACH and last[1] >= i - SENTENCE_REACH:
+            return last[1], last[3]
         # a run-on text with no sentence punctuation is not one sentence per figure
         text = self.text
         start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH)
@@ -654,7 +666,14 @@ class _Context:
             k = bisect.bisect_right(self.breaks, i)
             if k < len(self.breaks):
                 end = min(end, self.breaks[k])
-        return start, min(end, i + SENTENCE_REACH)
+        end = min(end, i + SENTENCE_REACH)
+        cut = start <= i - SENTENCE_REACH and start != 0  # by the reach, not by a mark
+        if found is not None and end == found.end() and not self.breaks and not cut:
+            # (start, mark) is the sentence of any later figure before the mark whose reach takes in both
+            self._last_sentence = (i, start, found.start(), end)
+        else:
+            self._last_sentence = None
+        return start, end
 
     def clause(self, i: int, j: int) -> tuple[int, int]:
         return self._last_before(_CLAUSE_BOUNDARY, i, CLAUSE_REACH), self._first_from(
@@ -1072,6 +1091,24 @@ _PERIOD_WORDS = re.compile(
 )
 # The words a rate's subject stands before (the last of each, in this order, cuts the lead-in).
 _RATE_VERBS = (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是")
+_RATE_VERB_CHARS = frozenset("".join(_RATE_VERBS))
+_RATE_VERBS_BY_CHARS: dict[frozenset[str], tuple[str, ...]] = {}
+
+
+def _rate_verbs_in(text: str) -> tuple[str, ...]:
+    """The words of :data:`_RATE_VERBS` whose characters ``text`` has, in their order (memoised by them).
+
+    A word ``text`` lacks a character of is not in it, nor in any part of it.
+    """
+    chars = _RATE_VERB_CHARS.intersection(text)
+    found = _RATE_VERBS_BY_CHARS.get(chars)
+    if found is None:
+        if len(_RATE_VERBS_BY_CHARS) > 4096:  # kept small whatever texts come
+            _RATE_VERBS_BY_CHARS.clear()
+        found = _RATE_VERBS_BY_CHARS[chars] = tuple(w for w in _RATE_VERBS if chars.issuperset(w))
+    return found
+
+
 _COUNT_TAIL_STOP = re.compile(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅")
 
 
@@ -1088,7 +1125,7 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
         head = lead
         if measure != "share":
-            for word in _RATE_VERBS:
+            for word in _rate_verbs_in(head):
                 at = head.rfind(word)
                 if at >= 0:
                     head = head[:at]

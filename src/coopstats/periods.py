@@ -726,6 +726,10 @@ def _kind(period: Period | None, measure: str) -> str | None:
     return "change" if measure in _CHANGE_MEASURES else "flow"
 
 
+# The characters of the forecast and target words: a lead-in without any has neither.
+_STATUS_CHARS = frozenset(_FORECAST.pattern + _TARGET.pattern) - {"|"}
+
+
 def _status(lead: str, role: str | None) -> str:
     if _FORECAST.search(lead):
         return "forecast"
@@ -813,7 +817,9 @@ def resolve_period(
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
-    lead = clean_segment(sentence[:start])  # a forecast's or a target's words, not in a book title
+    lead = sentence[:start]
+    if not _STATUS_CHARS.isdisjoint(lead):  # (cleaning only blanks or rewrites digits: it adds none)
+        lead = clean_segment(lead)  # a forecast's or a target's words, not in a book title
     if own is not None and own.unresolved:
         return PeriodReading(None, None, _status(lead, own.role), "period-unresolved")
     period = own_period
