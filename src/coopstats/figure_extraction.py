@@ -554,6 +554,7 @@ class _Context:
     __slots__ = (
         "_last_sentence",
         "_reversed",
+        "last_period",
         "breaks",
         "carried_currency",
         "default_currency",
@@ -588,6 +589,8 @@ class _Context:
         self._reversed: str | None = None
         # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
         self._last_sentence: tuple[int, int, int, int] | None = None
+        # the last figure's period, its label and dates
+        self.last_period: tuple[Period | None, str | None, dt.date | None, dt.date | None] = (None,) * 4
         self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
         starts: list[int] = []
         codes: list[str] = []
@@ -1226,10 +1229,15 @@ def _figure(
         continues=sentence[0] > 0 and text[sentence[0] - 1] in ";；",
         mentions=_period_mentions(ctx, sentence, memo),
     )
-    flags = [f for f in (currency.flag, reading.flag) if f]
+    flag = (
+        (f"{currency.flag}|{reading.flag}" if reading.flag else currency.flag)
+        if currency.flag
+        else reading.flag
+    )
     if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause[1]):
+        kept = [f for f in (currency.flag, reading.flag) if f and f != "period-unresolved"]
+        flag = "|".join([*kept, "change-from"])
         reading = PeriodReading(None, None, reading.status)  # 由5個城市擴展至20個省市: the value before
-        flags = [*(f for f in flags if f != "period-unresolved"), "change-from"]
     sentence_text = sentence_text.strip()
     subject = _subject(text, i, end, measure.measure, clause, unit.kind)
     if not subject and carry.sentence == sentence_text:
@@ -1237,10 +1245,13 @@ def _figure(
     start, stop = ctx.view.source_span(i, end)
     period = reading.period
     if period is not None:
-        first, last = period.dates
+        known = ctx.last_period  # the figures of a sentence mostly share its period (one object)
+        if known[0] is not period:
+            known = ctx.last_period = (period, period.label, *period.dates)
+        _, label, first, last = known
         carry = _Carry(sentence[0], period, sentence_text, subject)
     else:
-        first = last = None
+        label = first = last = None
         if carry.sentence_start != sentence[0]:
             carry = _Carry(sentence[0], None, sentence_text, subject)
         else:
@@ -1253,7 +1264,7 @@ def _figure(
         value * measure.sign,
         currency.unit,
         measure.measure,
-        reading.label,
+        label,
         first,
         last,
         reading.kind,
@@ -1263,7 +1274,7 @@ def _figure(
         sentence_text,
         qualifier.bound,
         currency.source,
-        "|".join(flags) or None,
+        flag or None,
         resolution,
         text[clause[0] : clause[1]].strip(),
         lead_in.strip(),
