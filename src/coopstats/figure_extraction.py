@@ -554,11 +554,11 @@ class _Context:
     __slots__ = (
         "_last_sentence",
         "_reversed",
-        "last_period",
         "breaks",
         "carried_currency",
         "default_currency",
         "issuer_currency",
+        "last_period",
         "note_codes",
         "note_starts",
         "ref",
