@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +77,17 @@ def test_document_figure_columns_are_the_frame_of_document_figures() -> None:
         assert all(len(values) == length for values in columns.values())
         frame = fe.document_figures(provisions, source, default_currency="HKD")
         pdt.assert_frame_equal(frame_of("figures", columns, length), frame)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="1,a,、。2(", max_size=14), st.integers(0, 14), st.integers(0, 14))
+def test_clause_boundaries_are_the_marks_and_commas_not_between_digits(text: str, a: int, b: int) -> None:
+    # figure_extraction._CLAUSE_BOUNDARY: one character class first (searched fast), the same matches
+    # as the marks, a comma not after a digit and a comma not before one (also searched from a to b)
+    from coopstats.figure_extraction import _CLAUSE_BOUNDARY
+
+    spelled = re.compile(r"[。；;！？!?:：()「」《》]|(?<![0-9]),|,(?![0-9])|、")
+    found = _CLAUSE_BOUNDARY.search(text, a, b)
+    expected = spelled.search(text, a, b)
+    assert (found and found.span()) == (expected and expected.span())
+    assert [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)] == [m.span() for m in spelled.finditer(text)]

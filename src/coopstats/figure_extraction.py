@@ -319,7 +319,9 @@ _FRACTION_WORDS = re.compile(
     rf"(?P<denominator>[0-9]+|[{_CHINESE_NUMERAL_CHARS}]+)分之(?P<numerator>[0-9]+|[{_CHINESE_NUMERAL_CHARS}]+)"
 )
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
-_CLAUSE_BOUNDARY = re.compile(r"[。；;！？!?:：()「」《》]|(?<![0-9]),|,(?![0-9])|、")
+# A clause mark, or a comma but one between two digits (a thousands separator); one character class
+# first, so that the search skips to the marks.
+_CLAUSE_BOUNDARY = re.compile(r"[。；;！？!?:：()「」《》、,](?<![0-9],(?=[0-9]))")
 # What a currency note (_Words.currency_note) cannot be without, besides 下同: a unit label, its colon.
 _UNIT_LABEL_COLON = re.compile(r"[單单]位\s*[:：]")
 # 由 … (時的|原來的) X … 增至 Y: X is the value before a change, of another period.
