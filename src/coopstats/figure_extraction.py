@@ -119,6 +119,9 @@ class _Words:
     not_a_scale: tuple[str, ...]  # words that begin with a scale character but are units or ratings
     currency_note: re.Pattern[str]
     subject_trim_end: re.Pattern[str]
+    subject_trim_last: frozenset[
+        str
+    ]  # the last characters of its words: a lead-in ending otherwise keeps all
     # anchored patterns (``.match(text, pos)``), each trying its words in their order
     scale_at: re.Pattern[str]
     not_a_scale_at: re.Pattern[str]
@@ -146,10 +149,35 @@ def _words() -> _Words:
              \s*(?:[,，、;；]\s*下同)?\s*[)）]?""",
         re.VERBOSE,
     )
-    trim = re.compile(
-        r"(?:約|约|大約|大约|逾|超過|超过|突破|近|接近|為|为|是|達|达|達到|达到|有|共有|共|了|已|至|增至|"
-        rf"{cur}|的|\s)+$"
+    # before a number: what is not its subject
+    trim_words = (
+        "約",
+        "约",
+        "大約",
+        "大约",
+        "逾",
+        "超過",
+        "超过",
+        "突破",
+        "近",
+        "接近",
+        "為",
+        "为",
+        "是",
+        "達",
+        "达",
+        "達到",
+        "达到",
+        "有",
+        "共有",
+        "共",
+        "了",
+        "已",
+        "至",
+        "增至",
     )
+    trim = re.compile(rf"(?:{'|'.join(trim_words)}|{cur}|的|\s)+$")
+    trim_last = frozenset(word[-1] for word in (*trim_words, *currencies, "的"))
     percent_points = vocabulary.percent_point_forms()
     classifiers = vocabulary.classifiers()
     in_currency = _in_order(tuple(currencies))
@@ -186,6 +214,7 @@ def _words() -> _Words:
         not_a_scale=not_a_scale,
         currency_note=note,
         subject_trim_end=trim,
+        subject_trim_last=trim_last,
         scale_at=re.compile(_in_order(tuple(scales))),
         not_a_scale_at=re.compile(_in_order(not_a_scale)),
         unit_at=unit_at,
@@ -1056,14 +1085,14 @@ def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
         if rate:
             return _MeasureReading("growth", -1 if rate["word"] in ("跌幅", "降幅") else 1)
         return _MeasureReading("percent", 1)
-    measure, sign = meanings[found.group()]
-    if measure == "growth" and _TO_A_LEVEL.match(lead_in, len(lead_in) - found.start()):
+    reading = meanings[found.group()]
+    if reading.measure == "growth" and _TO_A_LEVEL.match(lead_in, len(lead_in) - found.start()):
         return _MeasureReading("percent", 1)  # 提高至80%: a level reached, not a growth
-    return _MeasureReading(measure, sign)
+    return reading
 
 
 @cache
-def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
+def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, _MeasureReading]]:
     """The measure words, each reversed, in the order that decides ties, and their measure and sign.
 
     Searched in a lead-in reversed, the first match is the word ending last, and
@@ -1076,10 +1105,10 @@ def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
     ]
     if pp:  # comparisons that give a difference in percentage points its sign
         groups += [(_PP_LOWER, "growth", -1), (_PP_HIGHER, "growth", 1)]
-    meanings: dict[str, tuple[str, int]] = {}
+    meanings: dict[str, _MeasureReading] = {}
     for words, measure, sign in groups:
         for word in words:
-            meanings.setdefault(word[::-1], (measure, sign))
+            meanings.setdefault(word[::-1], _MeasureReading(measure, sign))
     return re.compile(_in_order(tuple(meanings))), meanings
 
 
@@ -1136,7 +1165,8 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
                     head = head[:at]
         if not _COMPARISON_ONLY.sub("", head).strip():
             return ""
-    lead = _words().subject_trim_end.sub("", lead)
+    if lead and (lead[-1] in _words().subject_trim_last or lead[-1].isspace()):
+        lead = _words().subject_trim_end.sub("", lead)
     return lead.strip()[-24:]
 
 

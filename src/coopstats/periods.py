@@ -731,6 +731,8 @@ _STATUS_CHARS = frozenset(_FORECAST.pattern + _TARGET.pattern) - {"|"}
 
 
 def _status(lead: str, role: str | None) -> str:
+    if _STATUS_CHARS.isdisjoint(lead):
+        return "target" if role == "target" else "actual"
     if _FORECAST.search(lead):
         return "forecast"
     if role == "target" or _TARGET.search(lead):
