@@ -91,3 +91,37 @@ def test_clause_boundaries_are_the_marks_and_commas_not_between_digits(text: str
     expected = spelled.search(text, a, b)
     assert (found and found.span()) == (expected and expected.span())
     assert [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)] == [m.span() for m in spelled.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="1,a、。(：2 ", max_size=400),
+    st.lists(st.integers(0, 400), max_size=3),
+    st.data(),
+)
+def test_clause_bounds_from_listed_marks_are_those_searched(
+    text: str, breaks: list[int], data: st.DataObject
+) -> None:
+    # _Context.clause with the marks listed at once (a text dense with numbers) gives what the
+    # searches around each figure give
+    from types import SimpleNamespace
+
+    from coopstats.periods import Reference
+
+    def context() -> fe._Context:
+        view = SimpleNamespace(text=text)
+        return fe._Context(
+            view,  # type: ignore[arg-type]
+            Reference(),
+            issuer_currency=None,
+            default_currency=None,
+            carried_currency=None,
+            breaks=tuple(sorted({b for b in breaks if b <= len(text)})),
+        )
+
+    searched, listed = context(), context()
+    listed.list_clause_marks()
+    for _ in range(5):
+        i = data.draw(st.integers(0, len(text)))
+        j = data.draw(st.integers(i, len(text)))
+        assert listed.clause(i, j) == searched.clause(i, j)

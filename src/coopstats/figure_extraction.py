@@ -90,6 +90,7 @@ SENTENCE_REACH = 400
 #: The same for a figure's ``clause`` (and ``lead_in``, ``context``, ``subject``).
 CLAUSE_REACH = 160
 _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
+_DENSE = 200  # a view with a number for fewer characters than this lists its clause marks at once
 
 # ---------------------------------------------------------------------------
 # Vocabulary: derived from coopstats.vocabulary (data/reference/vocabulary.csv)
@@ -587,6 +588,7 @@ class _Context:
         "_reversed",
         "breaks",
         "carried_currency",
+        "clause_marks",
         "default_currency",
         "issuer_currency",
         "last_period",
@@ -618,6 +620,7 @@ class _Context:
         self.carried_currency = carried_currency
         self.breaks = breaks  # a table's lines end sentences and clauses of the prose around them
         self._reversed: str | None = None
+        self.clause_marks: list[int] | None = None  # every clause mark, where listed
         # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
         self._last_sentence: tuple[int, int, int, int] | None = None
         # the last figure's period, its label and dates
@@ -710,9 +713,28 @@ class _Context:
         return start, end
 
     def clause(self, i: int, j: int) -> tuple[int, int]:
-        return self._last_before(_CLAUSE_BOUNDARY, i, CLAUSE_REACH), self._first_from(
-            _CLAUSE_BOUNDARY, j, CLAUSE_REACH
-        )
+        marks = self.clause_marks
+        if marks is None:
+            return self._last_before(_CLAUSE_BOUNDARY, i, CLAUSE_REACH), self._first_from(
+                _CLAUSE_BOUNDARY, j, CLAUSE_REACH
+            )
+        # the same bounds from the listed marks: the last before i (within reach), the first from j
+        k = bisect.bisect_left(marks, i)
+        start = marks[k - 1] + 1 if k and marks[k - 1] >= i - CLAUSE_REACH - 1 else 0
+        k = bisect.bisect_left(marks, j, k)
+        end = marks[k] if k < len(marks) and marks[k] <= j + CLAUSE_REACH else len(self.text)
+        if self.breaks:
+            b = bisect.bisect_right(self.breaks, i)
+            if b:
+                start = max(start, self.breaks[b - 1])
+            b = bisect.bisect_left(self.breaks, j)
+            if b < len(self.breaks):
+                end = min(end, self.breaks[b])
+        return max(start, i - CLAUSE_REACH), min(end, j + CLAUSE_REACH)
+
+    def list_clause_marks(self) -> None:
+        """List every clause mark of the text at once (for a text dense with numbers: one search)."""
+        self.clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(self.text)]
 
 
 # ---------------------------------------------------------------------------
@@ -1343,7 +1365,10 @@ def _extract_view(
     memo: dict[int, list[PeriodMention]] = {}
     carry = _Carry()
     rows: list[_Row] = []
-    for number, unit in _scan_numbers(view.text):
+    numbers = _scan_numbers(view.text)
+    if len(view.text) < _DENSE * len(numbers):  # listing the marks costs less than a search per figure
+        ctx.list_clause_marks()
+    for number, unit in numbers:
         if claimed is not None and claimed.covers(view.position(number.i)):
             continue
         row, carry = _figure(ctx, number, unit, carry, memo)
