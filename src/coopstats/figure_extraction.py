@@ -997,7 +997,12 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
     if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end):
         after = next(b for word, b in _APPROX_AFTER if ctx.text.startswith(word, unit.end))
     bound = unit.bound or after or bound
+    if bound is None and currency is None:
+        return _PLAIN
     return _Qualifier(bound is not None, bound, currency)
+
+
+_PLAIN = _Qualifier(False, None, None)  # no approximation, no currency before
 
 
 def resolve_currency(
@@ -1040,10 +1045,24 @@ def resolve_currency(
     """
     for unit, source in ((written, "explicit"), (note, "carried"), (carried, "carried"), (issuer, "issuer")):
         if unit:
-            return CurrencyReading(unit, source)
+            return _reading(unit, source)
     if default:
-        return CurrencyReading(default, "default")
-    return CurrencyReading(None, None, "currency-unknown")
+        return _reading(default, "default")
+    return _UNKNOWN_CURRENCY
+
+
+_READINGS: dict[tuple[str, str], CurrencyReading] = {}  # (unit, source) -> its (immutable) reading
+_UNKNOWN_CURRENCY = CurrencyReading(None, None, "currency-unknown")
+
+
+def _reading(unit: str, source: str) -> CurrencyReading:
+    """The reading of ``unit`` from ``source``, made once per pair."""
+    reading = _READINGS.get((unit, source))
+    if reading is None:
+        if len(_READINGS) > 4096:  # kept small whatever currency codes come
+            _READINGS.clear()
+        reading = _READINGS[unit, source] = CurrencyReading(unit, source)
+    return reading
 
 
 _NOT_MONEY: dict[str, CurrencyReading] = {}  # the (immutable) reading of each unit that is not money

@@ -515,8 +515,13 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
                 continue
             taken[a:b] = b"\x01" * (b - a)
             found.append(_mention(kind, m, text, ref))
-    found.sort(key=lambda p: p.start)
+    if len(found) > 1:
+        found.sort(key=_start)
     return found
+
+
+def _start(mention: PeriodMention) -> int:
+    return mention.start
 
 
 def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMention:
@@ -728,6 +733,7 @@ def _kind(period: Period | None, measure: str) -> str | None:
 
 # The characters of the forecast and target words: a lead-in without any has neither.
 _STATUS_CHARS = frozenset(_FORECAST.pattern + _TARGET.pattern) - {"|"}
+_STATUS_CHAR = re.compile("[" + "".join(sorted(_STATUS_CHARS)) + "]")
 
 
 def _status(lead: str, role: str | None) -> str:
@@ -798,8 +804,8 @@ def resolve_period(
     ref = ref or Reference()
     if mentions is None:
         mentions = find_periods(sentence, ref)
-    before = [m for m in mentions if m.end <= start]
-    owns = [m for m in before if m.role in ("own", "target")]
+    before = [m for m in mentions if m.end <= start] if mentions else mentions
+    owns = [m for m in before if m.role in ("own", "target")] if before else before
     own = owns[-1] if owns else None
     own_period = own.period if own is not None else None
     if own is None and previous is not None and (continues or sentence.lstrip().startswith(CARRY_WORDS)):
@@ -819,9 +825,9 @@ def resolve_period(
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
-    lead = sentence[:start]
-    if not _STATUS_CHARS.isdisjoint(lead):  # (cleaning only blanks or rewrites digits: it adds none)
-        lead = clean_segment(lead)  # a forecast's or a target's words, not in a book title
+    # a forecast's or a target's words, not in a book title (cleaning only blanks or rewrites digits: a
+    # lead-in with none of their characters has none after it)
+    lead = clean_segment(sentence[:start]) if _STATUS_CHAR.search(sentence, 0, start) else ""
     if own is not None and own.unresolved:
         return PeriodReading(None, None, _status(lead, own.role), "period-unresolved")
     period = own_period
