@@ -1258,61 +1258,83 @@ def _row_start(row: _Row) -> int:
     return int(row[_START])  # type: ignore[call-overload]
 
 
-def _period_mentions(
-    ctx: _Context, sentence: tuple[int, int], memo: dict[int, list[PeriodMention]]
-) -> list[PeriodMention]:
-    found = memo.get(sentence[0])
+class _Sentence(NamedTuple):
+    """What a sentence gives each of its figures, read once: its text, stripped, and its period words."""
+
+    text: str
+    stripped: str
+    continues: bool  # it follows a ；: it keeps the period before, like a sentence opening with 其中
+    mentions: list[PeriodMention]
+
+
+_Memo = dict[object, object]  # sentence start -> its period words; (start, end) -> its _Sentence
+
+
+def _sentence(ctx: _Context, bounds: tuple[int, int], memo: _Memo) -> _Sentence:
+    found = memo.get(bounds)
     if found is None:
-        found = memo[sentence[0]] = find_periods(ctx.text[sentence[0] : sentence[1]], ctx.ref)
-    return found
+        text = ctx.text
+        start, end = bounds
+        sentence_text = text[start:end]
+        mentions = memo.get(start)  # the period words of the first sentence from this start
+        if mentions is None:
+            mentions = memo[start] = find_periods(sentence_text, ctx.ref)
+        found = memo[bounds] = _Sentence(
+            sentence_text,
+            sentence_text.strip(),
+            start > 0 and text[start - 1] in ";；",
+            mentions,  # type: ignore[arg-type]
+        )
+    return found  # type: ignore[return-value]
 
 
 def _figure(
-    ctx: _Context, number: _Number, unit: _Unit, carry: _Carry, memo: dict[int, list[PeriodMention]]
+    ctx: _Context, number: _Number, unit: _Unit, carry: _Carry, memo: _Memo
 ) -> tuple[_Row | None, _Carry]:
     """One figure from a number and its unit: qualify, resolve currency, classify, locate the period."""
     text = ctx.text
-    i = number.i
-    if ctx.is_stopped(i, number.j) or not _is_figure(ctx, number, unit):
+    i, j, number_value, number_resolution, _ = number
+    kind, _, multiplier, end, _ = unit
+    if (ctx.stopped is not False and ctx.is_stopped(i, j)) or not _is_figure(ctx, number, unit):
         return None, carry
-    tenths = 10.0 if unit.kind == "tenths" else 1.0
-    value, resolution = number.value * unit.multiplier * tenths, number.resolution * unit.multiplier * tenths
+    tenths = 10.0 if kind == "tenths" else 1.0
+    value, resolution = number_value * multiplier * tenths, number_resolution * multiplier * tenths
     if not math.isfinite(value):
         warnings.warn(f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=4)
         return None, carry
     qualifier = _qualify(ctx, number, unit)
     currency = _currency(ctx, unit, qualifier)
-    end = unit.end
-    sentence = ctx.sentence(i)
-    clause = ctx.clause(i, end)
-    lead_in = text[clause[0] : i]
+    bounds = ctx.sentence(i)
+    sentence_start = bounds[0]
+    clause_start, clause_end = ctx.clause(i, end)
+    lead_in = text[clause_start:i]
     # 分別下跌12.9%、2.2%和7.7%: an item of a list (nothing but figures and 和 before it in its clause)
     # takes the words before the list
     listed = _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)) is not None
-    words_before = text[sentence[0] : i][-24:] if listed else lead_in
+    words_before = text[sentence_start:i][-24:] if listed else lead_in
     measure = _classify(words_before, unit, text[end : end + 12])
-    sentence_text = text[sentence[0] : sentence[1]]
+    sentence = _sentence(ctx, bounds, memo)
     reading = resolve_period(
-        sentence_text,
-        i - sentence[0],
-        end - sentence[0],
+        sentence.text,
+        i - sentence_start,
+        end - sentence_start,
         ctx.ref,
         measure=measure.measure,
         previous=carry.period,
-        continues=sentence[0] > 0 and text[sentence[0] - 1] in ";；",
-        mentions=_period_mentions(ctx, sentence, memo),
+        continues=sentence.continues,
+        mentions=sentence.mentions,
     )
     flag = (
         (f"{currency.flag}|{reading.flag}" if reading.flag else currency.flag)
         if currency.flag
         else reading.flag
     )
-    if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause[1]):
+    if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause_end):
         kept = [f for f in (currency.flag, reading.flag) if f and f != "period-unresolved"]
         flag = "|".join([*kept, "change-from"])
         reading = PeriodReading(None, None, reading.status)  # 由5個城市擴展至20個省市: the value before
-    sentence_text = sentence_text.strip()
-    subject = _subject(text, i, end, measure.measure, clause, unit.kind)
+    sentence_text = sentence.stripped
+    subject = _subject(text, i, end, measure.measure, (clause_start, clause_end), kind)
     if not subject and carry.sentence == sentence_text:
         subject = carry.subject
     start, stop = ctx.view.source_span(i, end)
@@ -1322,14 +1344,13 @@ def _figure(
         if known[0] is not period:
             known = ctx.last_period = (period, period.label, *period.dates)
         _, label, first, last = known
-        carry = _Carry(sentence[0], period, sentence_text, subject)
+        carry = _Carry(sentence_start, period, sentence_text, subject)
     else:
         label = first = last = None
-        if carry.sentence_start != sentence[0]:
-            carry = _Carry(sentence[0], None, sentence_text, subject)
+        if carry.sentence_start != sentence_start:
+            carry = _Carry(sentence_start, None, sentence_text, subject)
         else:
             carry = _Carry(carry.sentence_start, carry.period, sentence_text, subject)
-    after = text[end : clause[1]]
     row = (
         start,
         stop,
@@ -1349,9 +1370,9 @@ def _figure(
         currency.source,
         flag or None,
         resolution,
-        text[clause[0] : clause[1]].strip(),
+        text[clause_start:clause_end].strip(),
         lead_in.strip(),
-        (lead_in + "#" + after).strip(),
+        (lead_in + "#" + text[end:clause_end]).strip(),
         None,
         None,
         None,
@@ -1381,7 +1402,7 @@ def _extract_view(
         carried_currency=carried_currency,
         breaks=claimed.breaks(view) if claimed is not None else (),
     )
-    memo: dict[int, list[PeriodMention]] = {}
+    memo: _Memo = {}
     carry = _Carry()
     rows: list[_Row] = []
     numbers = _scan_numbers(view.text)
