@@ -125,3 +125,17 @@ def test_clause_bounds_from_listed_marks_are_those_searched(
         i = data.draw(st.integers(0, len(text)))
         j = data.draw(st.integers(i, len(text)))
         assert listed.clause(i, j) == searched.clause(i, j)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates()), max_size=30))
+def test_date_columns_are_those_of_column_array(values: list[object]) -> None:
+    # figure_extraction._date_array: the period dates made by day numbers, as schemas.column_array makes them
+    import pandas as pd
+
+    from coopstats.schemas import column_array
+
+    made = fe._date_array(values)
+    expected = column_array("datetime64[s]", values)
+    assert made is not None and made.dtype == expected.dtype
+    pd.testing.assert_extension_array_equal(made, expected)
