@@ -375,24 +375,26 @@ _SCANS: dict[str, re.Pattern[str]] = {
 }
 # What each pattern cannot match without: every group of words, one word of each (a pattern whose words
 # a text lacks has no match in it, and is not run).
+_DIGITS = tuple("0123456789")
+_DASHES = ("-", "–", "—", "~", "～", "至", "到")  # what joins the two ends of a span
 _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "plan": (("十",), ("五",)),
     "past-years": (("年",), ("过去", "過去", "近")),
-    "end-month": (("月",), ("日", "底", "末")),
+    "end-month": (("月",), ("日", "底", "末"), _DIGITS),
     "end-month-since": (("截至", "截止"), ("月",)),
     "end-year": (("年",), ("底", "末")),
-    "first-quarters": (("季",),),
-    "quarter": (("季",),),
+    "first-quarters": (("季",), ("前", "首")),
+    "quarter": (("季",), ("第", "季度", "首")),
     "half": (("上半年", "下半年"),),
-    "month-span": (("月",),),
+    "month-span": (("月",), _DASHES, _DIGITS),
     "first-months": (("月",), ("前", "首")),
-    "year-span": (("年",),),
+    "year-span": (("年",), _DASHES, ("19", "20")),
     "full-year": (("全年",),),
     "last-month": (("上",), ("月",)),
     "this-month": (("本月",),),
-    "month": (("月",),),
+    "month": (("月",), (*_DIGITS, *"一二三四五六七八九十")),
     "same-last-year": (("去年同期", "上年同期"),),
-    "year": (("年",),),
+    "year": (("年",), ("19", "20", "今年", "本年", "去年", "上年", "前年")),
 }
 # The characters of those words: which patterns a text may match follows from which of them it has.
 _NEED_CHARS = frozenset("".join(word for groups in _NEEDS.values() for words in groups for word in words))
