@@ -139,3 +139,20 @@ def test_date_columns_are_those_of_column_array(values: list[object]) -> None:
     expected = column_array("datetime64[s]", values)
     assert made is not None and made.dtype == expected.dtype
     pd.testing.assert_extension_array_equal(made, expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["香港", "政府統計處", "澳門", "统计局", "广东", "联合国", "、", "省"]), max_size=5))
+def test_issuer_currency_remembered_is_the_form_written_first(pieces: list[str]) -> None:
+    # vocabulary.issuer_currency remembers each name's currency: the same as reading every form each time
+    from coopstats import vocabulary
+
+    name = "".join(pieces)
+    best = None
+    for form, code in vocabulary.issuer_currency_forms().items():
+        at = name.find(form)
+        if at >= 0 and (best is None or (at, -len(form)) < best[:2]):
+            best = (at, -len(form), code)
+    expected = None if not name or best is None else best[2]
+    assert vocabulary.issuer_currency(name) == expected
+    assert vocabulary.issuer_currency(name) == expected  # remembered
