@@ -142,7 +142,7 @@ def test_date_columns_are_those_of_column_array(values: list[object]) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["香港", "政府統計處", "澳門", "统计局", "广东", "联合国", "、", "省"]), max_size=5))
+@given(st.lists(st.sampled_from(["香港", "政府統計處", "澳門", "统计局", "广东", "联合国"]), max_size=5))
 def test_issuer_currency_remembered_is_the_form_written_first(pieces: list[str]) -> None:
     # vocabulary.issuer_currency remembers each name's currency: the same as reading every form each time
     from coopstats import vocabulary
