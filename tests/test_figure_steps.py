@@ -156,3 +156,57 @@ def test_issuer_currency_remembered_is_the_form_written_first(pieces: list[str])
     expected = None if not name or best is None else best[2]
     assert vocabulary.issuer_currency(name) == expected
     assert vocabulary.issuer_currency(name) == expected  # remembered
+
+
+_SUBJECT_PIECES = [
+    "比",
+    "較",
+    "与",
+    " ",
+    "上年",
+    "去年",
+    "同期",
+    "2015",
+    "19",
+    "年",
+    "相比",
+    "同比",
+    "按年",
+    "實質",
+]
+_SUBJECT_PIECES += [
+    "了",
+    "約",
+    "在",
+    "截至",
+    "自",
+    "3",
+    "月",
+    "底",
+    "以來",
+    "出口",
+    "而",
+    "其中",
+    "共",
+    "總共",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SUBJECT_PIECES), max_size=10))
+def test_subject_patterns_searched_behind_their_first_characters(pieces: list[str]) -> None:
+    # the lookaheads on the first characters of _COMPARISON_ONLY and _PERIOD_WORDS, and the first-character
+    # gate of _SUBJECT_TRIM_START, change nothing removed
+    text = "".join(pieces)
+    comparison = re.compile(
+        r"(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
+        r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约"
+    )
+    period = re.compile(
+        r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?"
+        r"(?:以來|以来|起)?"
+    )
+    assert fe._COMPARISON_ONLY.sub("", text) == comparison.sub("", text)
+    assert fe._PERIOD_WORDS.sub("", text) == period.sub("", text)
+    trimmed = fe._SUBJECT_TRIM_START.sub("", text)
+    assert trimmed == text or text[0] in fe._SUBJECT_TRIM_FIRST

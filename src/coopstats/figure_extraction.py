@@ -1156,13 +1156,15 @@ def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, _MeasureReading]]:
 _SUBJECT_TRIM_START = re.compile(
     r"^(?:而|並|并|且|另外|此外|其中|同期|當中|当中|同時|同时|目前|現時|现时|至今|已|共|總共|总共)+"
 )
+_SUBJECT_TRIM_FIRST = frozenset("而並并且另此其同當当目現现至已共總总")  # what those words start with
 # What may stand before a rate without naming its subject: 比去年, 較去年同期, 同比, 按年實質.
+# (Each behind a lookahead on the characters its matches start with, so that the search skips the others.)
 _COMPARISON_ONLY = re.compile(
-    r"(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
-    r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约"
+    r"(?=[\s比較较與与上去前12同環环按實实分了約约])(?:(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
+    r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约)"
 )
 _PERIOD_WORDS = re.compile(
-    r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
+    r"(?=[\s在於于截自從从12])(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
 )
 # The words a rate's subject stands before (the last of each, in this order, cuts the lead-in).
 _RATE_VERBS = (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是")
@@ -1195,7 +1197,9 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
     lead = text[clause[0] : i]
     if "年" in lead:  # every period word of _PERIOD_WORDS has it
         lead = _PERIOD_WORDS.sub("", lead)
-    lead = _SUBJECT_TRIM_START.sub("", lead.strip().lstrip("0123456789 "))
+    lead = lead.strip().lstrip("0123456789 ")
+    if lead and lead[0] in _SUBJECT_TRIM_FIRST:
+        lead = _SUBJECT_TRIM_START.sub("", lead)
     if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
         head = lead
