@@ -776,9 +776,12 @@ def _unit_after(text: str, j: int, ahead: re.Pattern[str]) -> _Unit | None:
 
 
 def _arabic_numbers(
-    text: str, ahead: re.Pattern[str], covered: bytearray, found: list[tuple[_Number, _Unit]]
+    text: str, ahead: re.Pattern[str], covered: bytearray | None, found: list[tuple[_Number, _Unit]]
 ) -> None:
-    """The Arabic numbers of a view: each takes its characters; those with a unit go to ``found``."""
+    """The Arabic numbers of a view: those with a unit go to ``found``.
+
+    Each takes its characters in ``covered``, where given.
+    """
     for m in _ARABIC_CANDIDATE.finditer(text):
         raw = m.group()
         i, j = m.span()
@@ -793,7 +796,8 @@ def _arabic_numbers(
                 )
                 continue
         if _WELL_FORMED_ARABIC.match(raw):
-            covered[i:j] = b"\x01" * (j - i)
+            if covered is not None:
+                covered[i:j] = b"\x01" * (j - i)
             unit = _unit_after(text, j, ahead)
             if unit is not None:
                 found.append((_Number(i, j, *_arabic_value(raw), "arabic"), unit))
@@ -802,7 +806,8 @@ def _arabic_numbers(
         if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
             for offset, piece in ((0, pieces[0]), (len(pieces[0]) + 1, pieces[1])):
                 a, b = i + offset, i + offset + len(piece)
-                covered[a:b] = b"\x01" * (b - a)
+                if covered is not None:
+                    covered[a:b] = b"\x01" * (b - a)
                 unit = _unit_after(text, b, ahead)
                 if unit is not None:
                     found.append((_Number(a, b, *_arabic_value(piece), "arabic"), unit))
@@ -824,9 +829,11 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
     """
     ahead = _words().unit_ahead
     found: list[tuple[_Number, _Unit]] = []
-    covered = bytearray(len(text))
+    # What numbers took is read only where a written-out percentage or a fraction may stand (a Chinese
+    # numeral has none of an Arabic number's characters): otherwise nothing is marked.
+    covered = bytearray(len(text)) if "分之" in text else None
     _arabic_numbers(text, ahead, covered, found)
-    if "分之" in text:
+    if covered is not None:
         for m in _PERCENT_WORDS.finditer(text):
             value = _numeral(m["number"])
             if value is not None:
@@ -847,7 +854,7 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
                 )
     for m in _CHINESE_NUMERAL_RUN.finditer(text):
         i, j = m.span()
-        if not ahead.match(text, j) or any(covered[i:j]):
+        if not ahead.match(text, j) or (covered is not None and any(covered[i:j])):
             continue
         raw = m.group()
         value = parse_chinese_numeral(raw)  # a trailing scale character stays with the unit reader
