@@ -210,3 +210,34 @@ def test_subject_patterns_searched_behind_their_first_characters(pieces: list[st
     assert fe._PERIOD_WORDS.sub("", text) == period.sub("", text)
     trimmed = fe._SUBJECT_TRIM_START.sub("", text)
     assert trimmed == text or text[0] in fe._SUBJECT_TRIM_FIRST
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "1",
+                "2.5",
+                ",",
+                " ",
+                "%",
+                "％",
+                "个百分点",
+                "個百分點",
+                "和",
+                "以及",
+                "與",
+                "、",
+                "出口",
+                "增长",
+            ]
+        ),
+        max_size=8,
+    )
+)
+def test_a_lead_in_with_another_character_is_no_list(pieces: list[str]) -> None:
+    # figure_extraction._NOT_LISTED: a character outside the list's words and figures rules the list out
+    lead_in = "".join(pieces)
+    listed = fe._LIST_LINK.fullmatch(fe._LISTED_FIGURE.sub("", lead_in)) is not None
+    assert not (listed and fe._NOT_LISTED.search(lead_in))

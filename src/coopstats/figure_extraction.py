@@ -1103,6 +1103,8 @@ def _level_reached(lead_in: str) -> _MeasureReading:
 # What stands between the items of a list of figures: nothing, 和, 及, 以及, 与, 或.
 _LIST_LINK = re.compile(r"\s*(?:和|及|以及|与|與|或|、)?\s*")
 _LISTED_FIGURE = re.compile(r"[0-9][0-9.,]*\s*(?:%|％|个百分点|個百分點)?")
+# A character of neither: a lead-in with one is no list of figures.
+_NOT_LISTED = re.compile(r"[^0-9.,\s%％个個百分点點和及以与與或、]")
 
 
 # The measure of the units that say it themselves.
@@ -1321,7 +1323,9 @@ def _figure(
     lead_in = text[clause_start:i]
     # 分別下跌12.9%、2.2%和7.7%: an item of a list (nothing but figures and 和 before it in its clause)
     # takes the words before the list
-    listed = _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)) is not None
+    listed = (
+        not _NOT_LISTED.search(lead_in) and _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)) is not None
+    )
     words_before = text[sentence_start:i][-24:] if listed else lead_in
     measure = _classify(words_before, unit, text[end : end + 12])
     sentence = _sentence(ctx, bounds, memo)
