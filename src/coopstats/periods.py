@@ -739,7 +739,7 @@ _STATUS_CHAR = re.compile("[" + "".join(sorted(_STATUS_CHARS)) + "]")
 
 
 def _status(lead: str, role: str | None) -> str:
-    if _STATUS_CHARS.isdisjoint(lead):
+    if not lead:  # (resolve_period leaves it empty where it has none of _STATUS_CHARS)
         return "target" if role == "target" else "actual"
     if _FORECAST.search(lead):
         return "forecast"
