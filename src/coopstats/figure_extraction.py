@@ -120,9 +120,8 @@ class _Words:
     not_a_scale: tuple[str, ...]  # words that begin with a scale character but are units or ratings
     currency_note: re.Pattern[str]
     subject_trim_end: re.Pattern[str]
-    subject_trim_last: frozenset[
-        str
-    ]  # the last characters of its words: a lead-in ending otherwise keeps all
+    # the last characters of subject_trim_end's words: a lead-in ending otherwise keeps all
+    subject_trim_last: frozenset[str]
     # anchored patterns (``.match(text, pos)``), each trying its words in their order
     scale_at: re.Pattern[str]
     not_a_scale_at: re.Pattern[str]
