@@ -1279,25 +1279,29 @@ class _Sentence(NamedTuple):
     mentions: list[PeriodMention]
 
 
-_Memo = dict[object, object]  # sentence start -> its period words; (start, end) -> its _Sentence
+# sentence start -> its period words; None -> the bounds and _Sentence of the last figure's sentence
+_Memo = dict[object, object]
 
 
 def _sentence(ctx: _Context, bounds: tuple[int, int], memo: _Memo) -> _Sentence:
-    found = memo.get(bounds)
-    if found is None:
-        text = ctx.text
-        start, end = bounds
-        sentence_text = text[start:end]
-        mentions = memo.get(start)  # the period words of the first sentence from this start
-        if mentions is None:
-            mentions = memo[start] = find_periods(sentence_text, ctx.ref)
-        found = memo[bounds] = _Sentence(
-            sentence_text,
-            sentence_text.strip(),
-            start > 0 and text[start - 1] in ";；",
-            mentions,  # type: ignore[arg-type]
-        )
-    return found  # type: ignore[return-value]
+    """The sentence at ``bounds``: the last figure's when it is the same (only that one is kept)."""
+    last = memo.get(None)
+    if last is not None and last[0] == bounds:  # type: ignore[index]
+        return last[1]  # type: ignore[index]
+    text = ctx.text
+    start, end = bounds
+    sentence_text = text[start:end]
+    mentions = memo.get(start)  # the period words of the first sentence from this start
+    if mentions is None:
+        mentions = memo[start] = find_periods(sentence_text, ctx.ref)
+    found = _Sentence(
+        sentence_text,
+        sentence_text.strip(),
+        start > 0 and text[start - 1] in ";；",
+        mentions,  # type: ignore[arg-type]
+    )
+    memo[None] = (bounds, found)
+    return found
 
 
 def _figure(
