@@ -756,9 +756,11 @@ def _chinese_resolution(text: str) -> float:
 
 def _arabic_value(raw: str) -> tuple[float, float]:
     """Value and resolution of a well-formed Arabic number."""
-    digits = raw.replace(",", "").replace(" ", "")
-    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
-    return float(digits), 10.0**-decimals
+    digits = raw.replace(",", "") if "," in raw else raw
+    if " " in digits:
+        digits = digits.replace(" ", "")
+    point = digits.find(".")  # a well-formed number has one at most
+    return float(digits), 10.0 ** -(len(digits) - point - 1 if point >= 0 else 0)
 
 
 def _split_at_list_comma(raw: str) -> tuple[str, str] | None:
