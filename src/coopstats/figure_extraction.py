@@ -579,7 +579,11 @@ class _Context:
     Sentence and clause boundaries are looked up around each figure, within
     :data:`SENTENCE_REACH` and :data:`CLAUSE_REACH` of it (forwards in the text,
     backwards in the text reversed), so a long text with few figures is not
-    read for them from end to end.
+    read for them from end to end; a figure before the mark that ended the last
+    figure's sentence takes that sentence without a search, and a text dense
+    with numbers (one for fewer than :data:`_DENSE` characters) lists its clause
+    marks at once. What a sentence gives its figures (its text, its period
+    words) is read once per sentence (:class:`_Sentence`).
     """
 
     __slots__ = (
