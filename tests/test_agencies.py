@@ -370,6 +370,59 @@ def test_detect_lead_rule(text: str, rule: str) -> None:
     assert detect_lead_rule(text) == rule
 
 
+def test_lead_rule_gate_holds_every_character_that_becomes_its_characters() -> None:
+    # detect_lead_rule looks at the text as written before normalising and converting it: every
+    # character NFKC or hk2s makes 首, 第一's 一, 牵 or 头 of must be in the gate's classes
+    import sys
+    import unicodedata
+
+    from coopstats.agency_resolution import _LEAD_RULE_FIRST, _LEAD_RULE_ONE, _LEAD_RULE_STOPS
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        normal = unicodedata.normalize("NFKC", ch)
+        if normal == ch:
+            continue
+        if "首" in normal:
+            assert ch in _LEAD_RULE_FIRST, hex(code)
+        if normal.startswith("一"):
+            assert ch in _LEAD_RULE_ONE, hex(code)
+        assert not set(normal) & set("第牵牽头頭"), hex(code)
+    blocks = [(0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0), (0x2F800, 0x2FA20)]
+    for lo, hi in blocks:
+        for code in range(lo, hi):
+            simplified = to_simplified(normalize(chr(code)))
+            for target, sources in (("首", "首"), ("第", "第"), ("一", "一"), ("牵", "牵牽"), ("头", "头頭")):
+                if target in simplified:
+                    assert normalize(chr(code)) in sources, hex(code)
+    for ch in _LEAD_RULE_STOPS:  # the gap's excluded characters become punctuation a statement stops at
+        assert to_simplified(normalize(ch)) in "。；;，,()", ch
+    assert detect_lead_rule("列在任务分工\u2fb8位的为牽頭单位") == "first-listed"
+    assert detect_lead_rule("首长联席会议审议。（省发展改革委牵头）") == "marker"
+
+
+def test_compact_clause_is_normalized_with_positions() -> None:
+    import random
+
+    from coopstats.agency_resolution import _MATCHED, _compact
+    from coopstats.text import normalized_with_positions
+
+    alphabet = [
+        *"省财政厅粵港澳牽頭、，；;（）()  \t\u3000\u200b\uf98e①ﾊ关区guānqū",
+        "\xa0",
+        "\n",
+        "\x01",
+        "㍿",
+    ]
+    rng = random.Random(19)
+    for _ in range(20_000):
+        clause = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        expected = normalized_with_positions(
+            clause, simplified=True, keep=_MATCHED.__getitem__, space_runs=";", drop_glosses=True
+        )
+        assert _compact(clause) == expected, clause
+
+
 def test_corpus_documents_use_marker_rule() -> None:
     for doc_id in cs.documents()["doc_id"]:
         assert detect_lead_rule(cs.source_text(doc_id)) == "marker"

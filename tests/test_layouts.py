@@ -314,6 +314,25 @@ def test_many_one_cell_lines_of_header_words_are_no_table_and_stay_linear() -> N
     assert clauses.read_table(text, lines) is None
 
 
+def test_lines_with_cell_separators_in_one_pass_are_those_line_by_line() -> None:
+    import random
+
+    rng = random.Random(11)
+    pieces = ["序号", "牵头单位", "推进改革。", " ", "\t", "|", "│", "\u3000", "\n"]
+    for _ in range(2_000):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        lines, position = [], 0
+        for number, text in enumerate(source.split("\n"), start=1):
+            if text.strip():
+                lines.append((number, position, position + len(text)))
+            position += len(text) + 1
+        expected = {i for i, (_, a, b) in enumerate(lines) if any(ch in "\t|│" for ch in source[a:b])}
+        assert clauses._lines_with_cell_separators(source, lines) == expected
+        assert clauses._lines_with_cell_separators(source, lines[::-1]) == {
+            len(lines) - 1 - i for i in expected
+        }
+
+
 def test_thousands_of_by_clauses_in_one_text_stay_linear() -> None:
     """Was quadratic (each 由X负责 was checked against every one taken before it)."""
     found = clauses.text_clauses("由省商务厅负责推进，" * 16000)

@@ -27,6 +27,7 @@ from coopstats.text import (
     is_page_header,
     physical_lines,
     strip_glosses,
+    to_simplified,
 )
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
@@ -237,14 +238,22 @@ def test_document_lines_and_kept_lines_are_as_read_line_by_line(source):
 
     doc = _Document(source)
     lines = reference_lines(source)
+    assert doc.lines() == lines
     assert list(doc.line_start) == [ln.start for ln in lines]
-    assert list(doc.line_end) == [ln.end for ln in lines]
-    assert list(doc.content_start) == [ln.content_start for ln in lines]
-    assert list(doc.content_end) == [ln.content_end for ln in lines]
-    kept = [k for k, ln in enumerate(lines) if not ln.is_blank and not ln.is_page_header]
-    for k in range(len(lines)):
-        assert doc.next_kept[k] == next((i for i in kept if i >= k), len(lines))
-        assert doc.prev_kept[k] == next((i for i in reversed(kept) if i <= k), -1)
+    words = [ln for ln in lines if not ln.is_blank]
+    assert list(doc.words_start) == [ln.content_start for ln in words]
+    assert list(doc.words_end) == [ln.content_end for ln in words]
+    assert doc.headers == {rank for rank, ln in enumerate(words) if ln.is_page_header}
+    kept = [ln for ln in words if not ln.is_page_header]
+    assert list(doc.kept_start) == [ln.content_start for ln in kept]
+    assert list(doc.kept_end) == [ln.content_end for ln in kept]
+    for rank, ln in enumerate(kept):
+        assert doc.rank(ln.content_start, ln.content_end) == rank
+        wording = doc.norm[doc.norm_start[rank] : doc.norm_end[rank]]
+        assert wording == reference_view(source, ln.content_start, ln.content_end)[0]
+        assert doc.clean[doc.clean_start[rank] : doc.clean_end[rank]] == reference_clean(
+            source, ln.content_start, ln.content_end
+        )
 
 
 def test_views_taken_in_many_threads_at_once_are_those_of_one_thread():
@@ -267,3 +276,76 @@ def test_views_taken_in_many_threads_at_once_are_those_of_one_thread():
     text._DOCUMENTS[False] = text._DOCUMENTS[True] = ()
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert list(pool.map(views, range(12))) == expected
+
+
+# --- the simplified view: sliced from one conversion of the document where that is exact -------
+
+# Traditional words whose conversion depends on their neighbours (phrases), and what cuts them.
+HANT_PIECES = [
+    "粵港",
+    "澳門",
+    "關於",
+    "發展",
+    "衞生",
+    "頭髮",
+    "理髮",
+    "皇后",
+    "後來",
+    "一隻",
+    "聯繫",
+    "干擾",
+    "乾燥",
+    "著名",
+    "天后",
+    "髮",
+    "后",
+    "乾",
+    "，",
+    "。",
+    "（",
+    "）",
+    "1",
+    "A",
+    " ",
+    "\n",
+    "\n\n",
+    "１２",
+]
+
+
+def _assert_simplified(source: str, start: int, end: int) -> None:
+    view = TextView.of(source, start, end)
+    assert view.simplified == to_simplified(view.text), (start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(HANT_PIECES), max_size=40).map("".join), st.integers(0, 200), st.integers(0, 200)
+)
+def test_simplified_views_are_the_conversion_of_their_text(source, a, b):
+    start, end = sorted((min(a, len(source)), min(b, len(source))))
+    _assert_simplified(source, start, end)
+    _assert_simplified(source, 0, len(source))
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_simplified_views_of_a_real_text_are_its_conversion(index):
+    source = TEXTS[index]
+    lines = reference_lines(source)
+    rng = random.Random(2000 + index)
+    cuts = sorted({0, len(source)} | {ln.start for ln in lines} | {ln.content_end for ln in lines})
+    for _ in range(200):
+        start, end = sorted(rng.sample(cuts, 2)) if len(cuts) > 1 else (0, len(source))
+        _assert_simplified(source, start, end)
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_no_opencc_phrase_of_a_real_text_spans_a_character_that_is_no_ideograph(index):
+    from coopstats.text import _IDEOGRAPH_RUN, _converter, normalize
+
+    text = normalize(TEXTS[index])
+    runs = [(m.start(), m.end()) for m in _IDEOGRAPH_RUN.finditer(text)]
+    converted = _converter().convert(text)
+    assert len(converted) == len(text)
+    for a, b in runs:
+        assert converted[a:b] == _converter().convert(text[a:b])

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import operator
 import re
 import sys
 from collections.abc import Callable
@@ -139,15 +140,17 @@ def bracket_balance(text: str) -> int:
     >>> bracket_balance("推进(省商务厅、《规划》"), bracket_balance("(甲)")
     (1, 0)
     """
-    openers, closers = _bracket_patterns()
-    return len(openers.findall(text)) - len(closers.findall(text))
+    pattern, depth = _bracket_counter()
+    found = pattern.findall(text)
+    return sum(map(depth.__getitem__, found)) if found else 0
 
 
 @cache
-def _bracket_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One character class of every opener and one of every closer (a count is one regex pass)."""
+def _bracket_counter() -> tuple[re.Pattern[str], dict[str, int]]:
+    """One character class of every bracket (a count is one regex pass) and what each adds to the depth."""
     openers, closers = _all_brackets()
-    return tuple(re.compile("[" + re.escape("".join(sorted(chars))) + "]") for chars in (openers, closers))  # type: ignore[return-value]
+    pattern = re.compile("[" + re.escape("".join(sorted(openers | closers))) + "]")
+    return pattern, {ch: (ch in openers) - (ch in closers) for ch in openers | closers}
 
 
 def bracket_characters() -> tuple[frozenset[str], frozenset[str]]:
@@ -185,15 +188,16 @@ def is_closer(ch: str) -> bool:
 
 
 @cache
-def _trailing_patterns() -> tuple[re.Pattern[str], ...]:
-    patterns = []
+def _trailing_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The pattern of a clause in each kind of bracket, by its closer (in the vocabulary's order)."""
+    patterns: dict[str, list[re.Pattern[str]]] = {}
     for opener, closer in _clause_brackets().items():
         o, c = re.escape(opener), re.escape(closer)
         not_either = f"[^{o}{c}]"
-        patterns.append(
+        patterns.setdefault(closer, []).append(
             re.compile(rf"{o}(?P<inner>{not_either}*(?:{o}{not_either}*{c}{not_either}*)*){c}\s*$")
         )
-    return tuple(patterns)
+    return {closer: tuple(found) for closer, found in patterns.items()}
 
 
 # Parentheticals that are never agency clauses.
@@ -201,6 +205,7 @@ _NOT_A_CLAUSE = re.compile(
     r"^\s*(?:以下简称|以下簡稱|以下称|以下稱|下同|此件|注|註|略|摘要|[\d\s\-–—~～/.,、年月日]*)\s*"
 )
 _SENTENCE_END = "。！？；!?;"
+_NOT_A_CLAUSE_START = ("以下", "下同", "此件")  # (以下简称…), (下同), (此件…): never a clause
 
 
 def split_agency_clause(norm: str) -> tuple[int, int] | None:
@@ -222,13 +227,17 @@ def split_agency_clause(norm: str) -> tuple[int, int] | None:
     >>> split_agency_clause("推进试点。〔责任单位:省科技厅〕")
     (5, 16)
     """
-    for pattern in _trailing_patterns():
+    # a clause closes the text: only the brackets its last character closes can hold it
+    stripped = norm.rstrip()
+    if not stripped:
+        return None
+    for pattern in _trailing_patterns().get(stripped[-1], ()):
         match = pattern.search(norm)
         if match is None:
             continue
         inner = match["inner"]
         before = norm[: match.start()].rstrip()
-        if not inner.strip() or _NOT_A_CLAUSE.fullmatch(inner) or re.match(r"^(?:以下|下同|此件)", inner):
+        if not inner.strip() or _NOT_A_CLAUSE.fullmatch(inner) or inner.startswith(_NOT_A_CLAUSE_START):
             return None
         if "。" in inner and not _labels(to_simplified(inner)):
             return None
@@ -300,7 +309,8 @@ def _labels(simp: str, start: int = 0, end: int | None = None) -> list[tuple[int
     each label's colon.
     """
     end = len(simp) if end is None else end
-    if start >= end:
+    # every label ends with a colon, which script conversion leaves where it is
+    if start >= end or (simp.find(":", start, end) == -1 and simp.find("：", start, end) == -1):
         return []
     found: list[tuple[int, int, str]] = []
     position = start + 1
@@ -417,10 +427,11 @@ def field_run(text: str, start: int = 0, end: int | None = None) -> Clause | Non
     True
     """
     end = len(text) if end is None else end
-    a, b = _trim(text, start, end)
     # a label ends with a colon, which script conversion leaves where it is: no colon, no field run
-    if text.find(":", a, b) == -1 and text.find("：", a, b) == -1:
+    # (asked before trimming: what is trimmed holds no colon)
+    if text.find(":", start, end) == -1 and text.find("：", start, end) == -1:
         return None
+    a, b = _trim(text, start, end)
     if _label_pattern().match(to_simplified(text), a, b) is None:
         return None
     return Clause("fields", (a, b), (a, b), clause_fields(text, a, b))
@@ -462,6 +473,8 @@ def inline_fields(text: str, start: int = 0, end: int | None = None) -> list[tup
     [(0, '部门分工:省农业农村厅牵头,各地配合'), (24, '部门分工:省工信厅牵头')]
     """
     end = len(text) if end is None else end
+    if text.find(":", start, end) == -1 and text.find("：", start, end) == -1:
+        return []  # no label, no field (a colon is where script conversion leaves it)
     simp = to_simplified(text)
     out: list[tuple[int, Clause]] = []
     task_start = start
@@ -736,15 +749,41 @@ def _cells_of_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans  # empty cells inside a row keep their column
 
 
+_MAX_HEADER_CELL = 8  # characters of a header cell, whitespace stripped
+_CELL_SEPARATOR = re.compile(r"[\t│|]")  # what _CELL_SPLIT splits at
+
+
+def _lines_with_cell_separators(source: str, lines: list[tuple[int, int, int]]) -> set[int]:
+    """Indices of the lines ``(line_no, start, end)`` holding a tab, ``│`` or ``|`` (one regex pass)."""
+    if not lines:
+        return set()
+    starts = [start for _, start, _ in lines]
+    ends = [end for _, _, end in lines]
+    if not all(map(operator.le, ends, starts[1:])):  # not in order, or overlapping: line by line
+        return {i for i, (_, a, b) in enumerate(lines) if _CELL_SEPARATOR.search(source, a, b)}
+    found: set[int] = set()
+    for match in _CELL_SEPARATOR.finditer(source, starts[0], lines[-1][2]):
+        k = bisect.bisect_right(starts, match.start()) - 1
+        if match.start() < lines[k][2]:
+            found.add(k)
+    return found
+
+
+@cache
+def _field_label_forms() -> tuple[str, ...]:
+    return tuple(vocabulary.field_labels())
+
+
 def _header_kind(cell: str) -> tuple[str, str | None] | None:
     stripped = cell.strip()
-    if not stripped or len(stripped) > 8:  # script conversion keeps the length and the whitespace
+    if not stripped or len(stripped) > _MAX_HEADER_CELL:  # script conversion keeps length and whitespace
         return None
     simp = to_simplified(cell).strip()
     fields = vocabulary.field_labels()
-    for form, kind in fields.items():
-        if simp.endswith(form):
-            return _label_kind(simp) if kind == "person" else (kind, None)
+    if simp.endswith(_field_label_forms()):  # one test before the one per label (the first one that ends it)
+        for form, kind in fields.items():
+            if simp.endswith(form):
+                return _label_kind(simp) if kind == "person" else (kind, None)
     if simp.endswith(vocabulary.label_endings()):
         return _label_kind(simp)
     return None
@@ -770,7 +809,23 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
     >>> [(c.kind, text[c.start : c.end]) for c in table.rows[0].cells]
     [('number', '1'), ('task', '推进改革。'), ('agency', '省发展改革委'), ('deadline', '2019年底前')]
     """
-    per_line = [_cells_of_line(source, start, end) for _, start, end in lines]
+    # A line of prose (no cell separator, more than a header cell's 8 characters, no whitespace at its
+    # edges) is one cell, whole, and never a header cell: most lines are told apart without a regex.
+    split = _lines_with_cell_separators(source, lines)
+    per_line: list[list[tuple[int, int]]] = []
+    may_head: list[bool] = []
+    for index, (_, start, end) in enumerate(lines):
+        if (
+            end - start > _MAX_HEADER_CELL
+            and index not in split
+            and not source[start].isspace()
+            and not source[end - 1].isspace()
+        ):
+            per_line.append([(start, end)])
+            may_head.append(False)
+        else:
+            per_line.append(_cells_of_line(source, start, end))
+            may_head.append(True)
     # the header: a line of ≥3 header cells, or ≥3 consecutive one-cell lines of header words
     header: list[tuple[int, int, int]] = []
     kinds: list[tuple[str, str | None]] = []
@@ -788,12 +843,18 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
                     header = [(line_no, a, b) for a, b in spans]
                     kinds = line_kinds
                     break
-        elif len(spans) == 1 and index >= run_end and _header_kind(source[slice(*spans[0])]):
+        elif (
+            len(spans) == 1
+            and index >= run_end
+            and may_head[index]
+            and _header_kind(source[slice(*spans[0])])
+        ):
             run = []
             j = index
             while (
                 j < len(lines)
                 and len(per_line[j]) == 1
+                and may_head[j]
                 and (kind := _header_kind(source[slice(*per_line[j][0])]))
             ):
                 run.append(((lines[j][0], *per_line[j][0]), kind))

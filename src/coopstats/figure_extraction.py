@@ -1,8 +1,8 @@
 """Figures stage: money amounts, counts, shares, growth rates, multiples and volumes in prose.
 
 The extractor works on the normalised, page-break-repaired view of a text (the
-text and source map of :class:`coopstats.text.TextView`, built here in one
-:meth:`str.translate` with one run of offsets a line), so full-width digits and
+text and source map of :class:`coopstats.text.TextView`, sliced from one view
+of the document built once, its map one run of offsets a line), so full-width digits and
 numbers split by a line break are read like any other, and maps every match
 back to the source: ``text[start:end] == surface`` holds for any input.
 
@@ -32,7 +32,6 @@ import datetime as dt
 import logging
 import math
 import re
-import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -58,8 +57,7 @@ from coopstats.text import (
     CHINESE_DIGITS,
     CHINESE_GROUPS,
     CHINESE_PLACES,
-    gloss_spans,
-    is_page_header,
+    TextView,
     parse_chinese_numeral,
 )
 
@@ -380,153 +378,6 @@ def _stop_pattern() -> re.Pattern[str]:
 
 
 # ---------------------------------------------------------------------------
-# The view: the normalised text of a stretch of source, with its map back
-# ---------------------------------------------------------------------------
-
-
-class _NFKCByCode(dict[int, str]):
-    """Per-character NFKC by code point, for :meth:`str.translate` (computed once per character)."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = unicodedata.normalize("NFKC", chr(code))
-        return value
-
-
-_NFKC_BY_CODE = _NFKCByCode()
-
-
-@cache
-def _nfkc_bmp() -> list[str]:
-    """Per-character NFKC of every character of the Basic Multilingual Plane: a list, indexed, not hashed."""
-    return [unicodedata.normalize("NFKC", chr(code)) for code in range(0x10000)]
-
-
-def _nfkc(text: str) -> str:
-    """NFKC character by character (:func:`coopstats.text.normalize`) in one :meth:`str.translate`."""
-    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
-        return text.translate(_nfkc_bmp())  # no character beyond the BMP: the list holds every one
-    return text.translate(_NFKC_BY_CODE)
-
-
-_PAGE_HEADER_STARTS = frozenset("-－—–第")
-
-
-class _View:
-    """The normalised, page-break-repaired view of ``source[start:end]``, with its map back.
-
-    The text and the map of :meth:`coopstats.text.TextView.of` (line breaks,
-    blank lines, page headers, indentation and pinyin glosses removed; two Latin
-    letters or digits a line break separated joined by a space; NFKC character
-    by character), built for the figures stage: the text is normalised in one
-    :meth:`str.translate`, and the map is held as runs of consecutive
-    characters (a view offset and the source offset it starts at), one run a
-    line, instead of one offset per character.
-    """
-
-    __slots__ = ("_run_source", "_run_view", "source", "text")
-
-    def __init__(self, source: str, text: str, run_view: list[int], run_source: list[int]) -> None:
-        self.source = source
-        self.text = text
-        self._run_view = run_view
-        self._run_source = run_source
-
-    @classmethod
-    def of(cls, source: str, start: int = 0, end: int | None = None) -> _View:
-        """The view of ``source[start:end]``."""
-        end = len(source) if end is None else end
-        chunk = source[start:end]
-        pieces: list[str] = []
-        run_view: list[int] = []
-        run_source: list[int] = []
-        length = 0
-        previous = ""
-        at = start
-        for line in chunk.split("\n") if "\n" in chunk else (chunk,):
-            lo = at
-            at += len(line) + 1
-            content = line.strip()
-            if not content:
-                continue
-            head = content[0]
-            if (head in _PAGE_HEADER_STARTS or head.isdigit()) and is_page_header(line):
-                continue
-            first = lo + line.find(head)  # the indentation before it is whitespace
-            if previous and previous.isascii() and previous.isalnum() and head.isascii() and head.isalnum():
-                pieces.append(" ")
-                run_view.append(length)
-                run_source.append(first - 1)
-                length += 1
-            previous = content[-1]
-            glosses = gloss_spans(content) if "(" in content or "（" in content else None
-            if glosses:  # a pinyin gloss is not text
-                kept = 0
-                for a, b in [*glosses, (len(content), len(content))]:
-                    if a > kept:
-                        pieces.append(content[kept:a])
-                        run_view.append(length)
-                        run_source.append(first + kept)
-                        length += a - kept
-                    kept = b
-                continue
-            pieces.append(content)
-            run_view.append(length)
-            run_source.append(first)
-            length += len(content)
-        raw = "".join(pieces)
-        text = _nfkc(raw)
-        if len(text) != len(raw):  # characters whose NFKC is longer (…, ㎡): each of theirs maps to it
-            run_view, run_source = cls._expanded(pieces, run_source)
-        return cls(source, text, run_view, run_source)
-
-    @staticmethod
-    def _expanded(pieces: list[str], starts: list[int]) -> tuple[list[int], list[int]]:
-        """The runs of pieces some of whose characters normalise to more than one character."""
-        run_view: list[int] = []
-        run_source: list[int] = []
-        length = 0
-        for piece, first in zip(pieces, starts, strict=True):
-            if len(_nfkc(piece)) == len(piece):
-                run_view.append(length)
-                run_source.append(first)
-                length += len(piece)
-                continue
-            extends = False  # whether the last run takes the next character
-            for offset, ch in enumerate(piece, start=first):
-                normal = _NFKC_BY_CODE[ord(ch)]
-                if len(normal) == 1 and extends:
-                    length += 1
-                    continue
-                for _ in normal:
-                    run_view.append(length)
-                    run_source.append(offset)
-                    length += 1
-                extends = len(normal) == 1
-        return run_view, run_source
-
-    def position(self, i: int) -> int:
-        """The source offset of the view's character ``i``."""
-        k = bisect.bisect_right(self._run_view, i) - 1
-        return self._run_source[k] + i - self._run_view[k]
-
-    def index(self, pos: int) -> int:
-        """The first view offset whose source offset is ``pos`` or more (``len(text)`` if none)."""
-        runs = self._run_source
-        k = bisect.bisect_left(runs, pos)
-        if k > 0:
-            stop = self._run_view[k] if k < len(runs) else len(self.text)
-            if runs[k - 1] + stop - self._run_view[k - 1] > pos:  # inside the run before
-                return self._run_view[k - 1] + pos - runs[k - 1]
-        return self._run_view[k] if k < len(runs) else len(self.text)
-
-    def source_span(self, i: int, j: int) -> tuple[int, int]:
-        """Source offsets ``(start, end)`` of the view's characters ``i`` to ``j``."""
-        if not 0 <= i < j <= len(self.text):
-            raise IndexError(f"span {i}:{j} outside a view of length {len(self.text)}")
-        return self.position(i), self.position(j - 1) + 1
-
-
-# ---------------------------------------------------------------------------
 # Records: what each step reads
 # ---------------------------------------------------------------------------
 
@@ -605,7 +456,7 @@ class _Context:
 
     def __init__(
         self,
-        view: _View,
+        view: TextView,
         ref: Reference,
         *,
         issuer_currency: str | None,
@@ -1405,7 +1256,7 @@ def _figure(
 
 
 def _extract_view(
-    view: _View,
+    view: TextView,
     ref: Reference,
     *,
     issuer_currency: str | None,
@@ -1462,7 +1313,7 @@ class _Claimed:
         starts, ends = tuple(a for a, _ in spans), tuple(b for _, b in spans)
         return cls(starts, ends, tuple(sorted({*starts, *ends})))
 
-    def breaks(self, view: _View) -> tuple[int, ...]:
+    def breaks(self, view: TextView) -> tuple[int, ...]:
         """View offsets where a claimed line begins or ends: sentence breaks for the prose."""
         if not view.text:
             return ()
@@ -1734,7 +1585,7 @@ def _text_rows(
     issuer: str | None,
 ) -> list[_Row]:
     """The figure rows of one text, in text order."""
-    view = _View.of(text)
+    view = TextView.of(text)
     ref = _reference(published, text)
     issuer_currency = vocabulary.issuer_currency(issuer)
     tables = find_tables(text, ref=ref)
@@ -1919,7 +1770,7 @@ def document_figure_columns(
         start, end = int(starts[n]), int(ends[n])
         if end <= start:
             continue
-        view = _View.of(source, start, end)
+        view = TextView.of(source, start, end)
         if not view.text:
             continue
         found, carried_after = _extract_view(

@@ -139,8 +139,10 @@ def _task_parts(source: str, node: Node) -> list[_Part]:
     pieces = [(node.body_start or node.start, node.end, False)] + [
         (child.start, child.end, True) for child in node.children if child.level == "paragraph"
     ]
+    views = []
     for start, end, is_child in pieces:
         view = TextView.of(source, start, end)
+        views.append(view)
         if is_child and (run := clauses.field_run(view.text)) is not None:
             a, b = view.source_span(*run.span)
             clause = clean_wording(source, a, b)
@@ -184,7 +186,7 @@ def _task_parts(source: str, node: Node) -> list[_Part]:
             )
         )
     if not any(part.clause for part in parts):
-        view = TextView.of(source, node.body_start or node.start, node.end)
+        view = views[0]  # the task's own text (pieces[0])
         words = clauses.text_clauses(view.text)
         if words and parts:
             texts = [clean_wording(source, *view.source_span(*c.span)) for c in words]

@@ -8,9 +8,10 @@ its newlines normalised to ``\\n``. Three views of a stretch of source are used:
 - the **normalised view** (:class:`TextView`): Unicode NFKC applied character by
   character (full-width digits and punctuation become half-width, CJK
   compatibility ideographs such as U+F98E become the unified 年), with a map
-  from every normalised character back to its source offset;
-- the **simplified-script view** (:func:`to_simplified`), OpenCC's ``hk2s``
-  conversion, used to compare traditional and simplified wording.
+  from every normalised character back to its source offset, held as one run
+  of consecutive offsets a line;
+- the **simplified-script view** (:func:`to_simplified`, :attr:`TextView.simplified`),
+  OpenCC's ``hk2s`` conversion, used to compare traditional and simplified wording.
 
 ``hk2s`` is used rather than ``t2s`` because ``t2s`` leaves Hong Kong variants
 such as 衞 unconverted, so 衞生 would not match 卫生.
@@ -21,25 +22,29 @@ sources being parsed, and every stretch a stage views is sliced from it: only a
 line the stretch cuts inside its wording is read again. A simplified text is
 converted once (texts of up to 2,000 characters are remembered): OpenCC's
 phrases make a conversion depend on the text around, so a slice of a
-document-wide conversion could differ from converting the slice.
+document-wide conversion could differ from converting the slice, except where
+the slice is cut next to a character no phrase holds (no ideograph):
+:attr:`TextView.simplified` is sliced from one conversion of the document there.
 """
 
 from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import itertools
+import operator
 import re
 import threading
 import unicodedata
 import warnings
 from array import array
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from os import PathLike
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from coopstats.errors import (
     DecodingError,
@@ -610,6 +615,37 @@ class _NFKCOrdinals(dict[int, str]):
 _NFKC_ORD = _NFKCOrdinals()
 
 
+@cache
+def _changing() -> re.Pattern[str]:
+    """Runs of characters NFKC changes: those of the Basic Multilingual Plane, and any beyond it.
+
+    Built once from the Unicode database (every BMP code point normalised alone).
+    """
+    ranges: list[str] = []
+    first: int | None = None
+    for code in range(0x10001):
+        changes = code < 0x10000 and unicodedata.normalize("NFKC", chr(code)) != chr(code)
+        if changes and first is None:
+            first = code
+        elif not changes and first is not None:
+            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+            first = None
+    return re.compile(f"([{''.join(ranges)}\U00010000-\U0010ffff]+)")
+
+
+def _nfkc(text: str) -> str:
+    """NFKC character by character (:func:`normalize`), no test first whether any character changes.
+
+    One regular expression splits the text at the runs of characters that
+    change, which alone are translated: Chinese text changes in few places.
+    """
+    parts = _changing().split(text)
+    if len(parts) == 1:
+        return text
+    parts[1::2] = [part.translate(_NFKC_ORD) for part in parts[1::2]]
+    return "".join(parts)
+
+
 def normalize(text: str) -> str:
     """Normalise text for matching: NFKC, character by character.
 
@@ -816,9 +852,14 @@ def normalized_with_positions(
     return (to_simplified(joined) if simplified else joined), positions
 
 
-@dataclass(frozen=True)
 class TextView:
     """A normalised view of (part of) a source text, with a map back to it.
+
+    The map is held as *runs*: ``run_view[k]`` is the view offset where run
+    ``k`` begins and ``run_source[k]`` the source offset of its first
+    character; the run's characters come from consecutive source characters,
+    up to the next run (one run a line, more only where a pinyin gloss is left
+    out or a character normalises to several).
 
     Attributes
     ----------
@@ -828,8 +869,14 @@ class TextView:
         The normalised text of the view.
     positions : tuple of int
         ``positions[i]`` is the source offset of the character ``text[i]``
-        came from. Characters inserted by page-break repair (a space joining two
-        Latin words) map to the line break they replace.
+        came from (worked out from the runs on first use). Characters inserted
+        by page-break repair (a space joining two Latin words) map to the line
+        break they replace.
+    run_view, run_source : list of int
+        The runs: where each begins in the view and the source offset of its
+        first character (:meth:`position` and :meth:`index` look them up).
+    simplified : str
+        :attr:`text` in simplified script (:func:`to_simplified`).
 
     Examples
     --------
@@ -838,11 +885,36 @@ class TextView:
     '約港幣12億元'
     >>> v.source_span(3, 5)
     (5, 7)
+    >>> v.index(5), v.position(3), v.positions
+    (3, 5, (0, 1, 2, 5, 6, 7, 8))
     """
 
-    source: str
-    text: str
-    positions: tuple[int, ...]
+    __slots__ = ("_positions", "_slice", "run_source", "run_view", "source", "text")
+
+    def __init__(self, source: str, text: str, positions: Sequence[int] = ()) -> None:
+        """A view of ``text`` whose character ``i`` came from ``source[positions[i]]`` (made into runs)."""
+        run_view: list[int] = []
+        run_source: list[int] = []
+        expected = -1
+        for i, pos in enumerate(positions):
+            if pos != expected:
+                run_view.append(i)
+                run_source.append(pos)
+            expected = pos + 1
+        self.source, self.text = source, text
+        self.run_view, self.run_source = run_view, run_source
+        self._positions: tuple[int, ...] | None = tuple(positions)
+        self._slice: tuple[_Document, int, int] | None = None
+
+    @classmethod
+    def _of_runs(cls, source: str, text: str, run_view: list[int], run_source: list[int]) -> TextView:
+        """A view made of its runs (no offset per character until :attr:`positions` is asked for)."""
+        view = cls.__new__(cls)
+        view.source, view.text = source, text
+        view.run_view, view.run_source = run_view, run_source
+        view._positions = None
+        view._slice = None
+        return view
 
     @classmethod
     def of(cls, source: str, start: int = 0, end: int | None = None) -> TextView:
@@ -858,88 +930,237 @@ class TextView:
         """
         end = len(source) if end is None else end
         if not 0 <= start <= end <= len(source):
-            return cls(source, *_view_of_lines(source, start, end))
+            built = _Runs()
+            for line in _scan_lines(source, start, end):
+                if not line.is_blank and not line.is_page_header:
+                    built.add_line(source, line.content_start, line.content_end)
+            return built.view(source)
         doc = _document(source)
         first, last, head, tail = doc.edges(start, end)
-        kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
         if head is None and tail is None:
-            if kept_first > kept_last:
-                return cls(source, "", ())
-            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
-            return cls(source, doc.norm[i:j], tuple(doc.norm_positions[i:j]))
-        pieces: list[str] = []
-        positions: list[int] = []
-        previous = ""
+            if first > last:
+                return cls._of_runs(source, "", [], [])
+            i, j = doc.norm_start[first], doc.norm_end[last]
+            view = cls._of_runs(source, doc.norm[i:j], *doc.runs(i, j))
+            view._slice = (doc, i, j)
+            return view
+        built = _Runs()
         if head is not None:
-            text, pos, previous = _normalized_line(source, *head)
-            pieces.append(text)
-            positions.extend(pos)
-        if kept_first <= kept_last:
-            if previous and _is_latin(previous) and _is_latin(source[doc.content_start[kept_first]]):
-                pieces.append(" ")
-                positions.append(doc.content_start[kept_first] - 1)
-            i, j = doc.norm_start[kept_first], doc.norm_end[kept_last]
-            pieces.append(doc.norm[i:j])
-            positions.extend(doc.norm_positions[i:j])
-            previous = source[doc.content_end[kept_last] - 1]
+            built.add_cut(doc, *head)
+        if first <= last:
+            i, j = doc.norm_start[first], doc.norm_end[last]
+            built.add(source, doc.norm[i:j], *doc.runs(i, j), doc.kept_end[last])
         if tail is not None:
-            text, pos, _ = _normalized_line(source, *tail)
-            if previous and _is_latin(previous) and _is_latin(source[tail[0]]):
-                pieces.append(" ")
-                positions.append(tail[0] - 1)
-            pieces.append(text)
-            positions.extend(pos)
-        return cls(source, "".join(pieces), tuple(positions))
+            built.add_cut(doc, *tail)
+        return built.view(source)
+
+    @property
+    def positions(self) -> tuple[int, ...]:
+        """The source offset of every character of the view."""
+        if self._positions is None:
+            ends = [*self.run_view[1:], len(self.text)]
+            self._positions = tuple(
+                itertools.chain.from_iterable(
+                    map(
+                        range,
+                        self.run_source,
+                        map(operator.add, self.run_source, map(operator.sub, ends, self.run_view)),
+                    )
+                )
+            )
+        return self._positions
+
+    @property
+    def simplified(self) -> str:
+        """The view's text in simplified script: :func:`to_simplified` of :attr:`text`, the same length.
+
+        A view of whole lines is sliced from the document's simplified view
+        (converted once, :meth:`_Document.simplified_slice`) when both its ends
+        touch a character that is no ideograph (punctuation, a digit, a letter
+        or the end of the source): OpenCC's phrases are ideographs, so none
+        spans such a cut and the slice is what converting the view gives.
+        Any other view is converted on its own.
+
+        Examples
+        --------
+        >>> source = "一、粵港合作\\n（一）衞生。理髮"
+        >>> TextView.of(source, 7).simplified
+        '(一)卫生。理发'
+        """
+        if self._slice is not None:
+            found = self._slice[0].simplified_slice(self._slice[1], self._slice[2])
+            if found is not None:
+                return found
+        return to_simplified(self.text)
+
+    def position(self, i: int) -> int:
+        """The source offset of the view's character ``i`` (``0 <= i < len(text)``)."""
+        k = bisect.bisect_right(self.run_view, i) - 1
+        return self.run_source[k] + i - self.run_view[k]
+
+    def index(self, pos: int) -> int:
+        """The first view offset whose source offset is ``pos`` or more (``len(text)`` if none)."""
+        runs = self.run_source
+        k = bisect.bisect_left(runs, pos)
+        if k > 0:
+            stop = self.run_view[k] if k < len(runs) else len(self.text)
+            if runs[k - 1] + stop - self.run_view[k - 1] > pos:  # inside the run before
+                return self.run_view[k - 1] + pos - runs[k - 1]
+        return self.run_view[k] if k < len(runs) else len(self.text)
 
     def source_span(self, i: int, j: int) -> tuple[int, int]:
         """Source offsets ``(start, end)`` of the view's characters ``i`` to ``j``."""
         if not 0 <= i < j <= len(self.text):
             raise IndexError(f"span {i}:{j} outside a view of length {len(self.text)}")
-        return self.positions[i], self.positions[j - 1] + 1
+        return self.position(i), self.position(j - 1) + 1
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TextView):
+            return NotImplemented
+        return (self.source, self.text, self.positions) == (other.source, other.text, other.positions)
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.text, self.positions))
+
+    def __repr__(self) -> str:
+        return f"TextView(source={self.source!r}, text={self.text!r}, positions={self.positions!r})"
 
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _normalized_line(source: str, first: int, last: int) -> tuple[str, list[int] | range, str]:
-    """Normalised wording of ``source[first:last]`` (one line's content), its source offsets, last character.
+def _line_runs(source: str, first: int, last: int) -> tuple[str, list[int], list[int]]:
+    """Normalised wording of ``source[first:last]`` (one line's content) and its runs (from view offset 0).
 
-    Pinyin glosses are left out; each character becomes its NFKC form, mapped to its offset.
+    Pinyin glosses are left out; each character becomes its NFKC form. A
+    character whose NFKC is longer gives a run of one character for each of its
+    own (all mapped to it), and the character after it begins a run.
     """
     content = source[first:last]
-    normal = normalize(content)
+    normal = _nfkc(content)
     glosses = gloss_spans(content) if "(" in content or "（" in content else ()
     if not glosses and len(normal) == len(content):
-        return normal, range(first, last), content[-1:]  # the common line: each character one
-    glossed = {i for a, b in glosses for i in range(a, b)}
+        return normal, [0], [first]  # the common line: each character one
     pieces: list[str] = []
-    positions: list[int] = []
-    for offset, ch in enumerate(content, start=first):
-        if offset - first in glossed:  # a pinyin gloss is not text
+    starts: list[int] = []
+    kept = 0
+    for a, b in [*glosses, (len(content), len(content))]:
+        if a > kept:  # a pinyin gloss is not text
+            pieces.append(content[kept:a])
+            starts.append(first + kept)
+        kept = b
+    run_view: list[int] = []
+    run_source: list[int] = []
+    texts: list[str] = []
+    length = 0
+    for piece, at in zip(pieces, starts, strict=True):
+        normal = _nfkc(piece)
+        texts.append(normal)
+        if len(normal) == len(piece):
+            run_view.append(length)
+            run_source.append(at)
+            length += len(piece)
             continue
-        normal = _NFKC[ch]
-        pieces.append(normal)
-        positions.extend([offset] * len(normal))
-    return "".join(pieces), positions, content[-1:]
+        extends = False  # whether the last run takes the next character
+        for offset, ch in enumerate(piece, start=at):
+            one = _NFKC_ORD[ord(ch)]
+            if len(one) == 1 and extends:
+                length += 1
+                continue
+            for _ in one:
+                run_view.append(length)
+                run_source.append(offset)
+                length += 1
+            extends = len(one) == 1
+    return "".join(texts), run_view, run_source
 
 
-def _view_of_lines(source: str, start: int, end: int) -> tuple[str, tuple[int, ...]]:
-    """The normalised text and positions of ``source[start:end]``, line by line (no document view)."""
-    pieces: list[str] = []
-    positions: list[int] = []
-    previous: str = ""
-    for line in _scan_lines(source, start, end):
-        if line.is_blank or line.is_page_header:
-            continue
-        text, pos, last = _normalized_line(source, line.content_start, line.content_end)
-        if previous and _is_latin(previous) and _is_latin(source[line.content_start]):
-            pieces.append(" ")
-            positions.append(line.content_start - 1)
-        pieces.append(text)
-        positions.extend(pos)
-        previous = last
-    return "".join(pieces), tuple(positions)
+_IDEOGRAPH_RUN = re.compile(f"[{_IDEOGRAPH_RANGES}\u3400-\u4dbf]+")
+
+
+def _cut_between_words(text: str, at: int) -> bool:
+    """Whether a cut of ``text`` at ``at`` touches a character that is no ideograph (or an end)."""
+    return at <= 0 or at >= len(text) or _IDEOGRAPH_RUN.fullmatch(text, at - 1, at + 1) is None
+
+
+def _simplified_runs(text: str) -> tuple[str, list[int]]:
+    """``text`` in simplified script, converted at once, and where a run of ideographs changed length.
+
+    The conversion of the whole is the conversion of its runs of ideographs
+    (no OpenCC phrase holds another character) when it keeps the length;
+    otherwise each run is converted as :func:`to_simplified` converts it, and
+    the starts of the runs whose phrase conversion changes length are listed.
+    """
+    if not text or text.isascii():
+        return text, []
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted, []
+    parts: list[str] = []
+    unsure: list[int] = []
+    at = 0
+    for match in _IDEOGRAPH_RUN.finditer(text):
+        parts.append(text[at : match.start()])
+        run = match.group()
+        if len(_converter().convert(run)) != len(run):
+            unsure.append(match.start())
+        parts.append(to_simplified(run))
+        at = match.end()
+    parts.append(text[at:])
+    return "".join(parts), unsure
+
+
+class _Runs:
+    """A view put together piece by piece: lines' wording and slices of a document view."""
+
+    __slots__ = ("length", "pieces", "previous", "run_source", "run_view")
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.run_view: list[int] = []
+        self.run_source: list[int] = []
+        self.length = 0
+        self.previous = ""  # the source character the view ends with
+
+    def add(self, source: str, text: str, run_view: list[int], run_source: list[int], last: int) -> None:
+        """Add wording ``text`` with its runs (from view offset 0), ending at source offset ``last``."""
+        first = run_source[0]
+        length = self.length
+        if self.previous and _is_latin(self.previous) and _is_latin(source[first]):
+            # The joining space maps to the character before the wording: one run with it.
+            self.pieces.append(" ")
+            self.run_view.append(length)
+            self.run_source.append(first - 1)
+            length += 1
+            self.run_view.extend([v + length for v in run_view[1:]])
+            self.run_source.extend(run_source[1:])
+        else:
+            self.run_view.extend([v + length for v in run_view])
+            self.run_source.extend(run_source)
+        self.pieces.append(text)
+        self.length = length + len(text)
+        self.previous = source[last - 1]
+
+    def add_line(self, source: str, first: int, last: int) -> None:
+        """Add the wording of one line, ``source[first:last]`` (not empty)."""
+        self.add(source, *_line_runs(source, first, last), last)
+
+    def add_cut(self, doc: _Document, first: int, last: int) -> None:
+        """Add the wording ``source[first:last]`` of a line a span cuts, sliced from ``doc`` when it can be.
+
+        A kept line read with the whole source (no gloss, no character NFKC
+        expands) is normalised character for character there.
+        """
+        rank = bisect.bisect_right(doc.kept_start, first) - 1
+        if rank >= 0 and last <= doc.kept_end[rank] and rank not in doc.special:
+            at = first - doc.kept_start[rank] + doc.norm_start[rank]
+            self.add(doc.source, doc.norm[at : at + last - first], [0], [first], last)
+        else:
+            self.add_line(doc.source, first, last)
+
+    def view(self, source: str) -> TextView:
+        return TextView._of_runs(source, "".join(self.pieces), self.run_view, self.run_source)
 
 
 # ---------------------------------------------------------------------------
@@ -970,13 +1191,12 @@ def is_page_header(line: str) -> bool:
     return _PAGE_HEADER.match(line) is not None
 
 
-@dataclass(frozen=True)
-class PhysicalLine:
+class PhysicalLine(NamedTuple):
     """One line of the source text, located by offsets.
 
     ``start``/``end`` delimit the line without its newline;
     ``content_start``/``content_end`` the line without its leading and trailing
-    whitespace.
+    whitespace. A light record (a named tuple): a document's lines are all made at once.
     """
 
     number: int
@@ -1016,183 +1236,269 @@ def _scan_lines(source: str, start: int, end: int) -> Iterator[PhysicalLine]:
         number += 1
 
 
+_PAGE_HEADER_LEADS = re.compile(r"[-－—–第\d]")
+_CONTENT = re.compile(r"\S(?:[^\n]*\S)?")  # a line's wording: from its first to its last non-space
+_LATIN = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LATIN_CHARACTER = re.compile("[0-9A-Za-z]")
+_NEW_LINE = functools.partial(tuple.__new__, PhysicalLine)
+
+
 class _Document:
-    """One source text cut into lines, with its normalised and its clean view, each built once.
+    """One source text with its normalised and its clean view, each built once.
 
     Every stage views a stretch of the same source many times (a provision, its
     clause, its figures); each view is a slice of these, plus at most two lines
     the stretch cuts inside their wording, which are read again
-    (:meth:`edges`). Lines are numbered from 0 here.
+    (:meth:`edges`). The views are built for the whole source at once: the
+    lines' wording is found by one regular expression, the source normalised
+    in one :meth:`str.translate` and sliced, the offsets summed by
+    :func:`itertools.accumulate`; only a line with a pinyin gloss or a
+    character NFKC expands is read on its own. Every line (for
+    :func:`physical_lines`) is made on first use.
 
     Attributes
     ----------
-    line_start, line_end, content_start, content_end : array of int
-        Each line's offsets, as :class:`PhysicalLine` has them.
-    next_kept, prev_kept : array of int
-        The first line at or after (the last at or before) each line that
-        holds wording (neither blank nor a page header); ``len(lines)`` or
-        ``-1`` when none.
-    norm, norm_positions, norm_start, norm_end
+    words_start, words_end : array of int
+        The wording (content) of each line that holds any, in source order.
+    headers : frozenset of int
+        Which of those (by rank) are page headers.
+    special : frozenset of int
+        The kept lines (by rank) read on their own: with a pinyin gloss, or a
+        character NFKC makes more than one of.
+    kept_start, kept_end : array of int
+        The wording of the lines that hold wording and are no page header:
+        the *kept* lines, whose wording the views are made of.
+    norm, norm_start, norm_end, run_view, run_source
         The normalised view of the whole source (what :meth:`TextView.of`
-        gives for it), the source offset of each of its characters, and where
-        each line's wording begins and ends in it (after the space joining it
-        to the line before).
+        gives for it), where each kept line's wording begins and ends in it
+        (after the space joining it to the line before) and its runs
+        (:class:`TextView`: one a kept line, the joining space included).
     clean, clean_start, clean_end
         The same for :func:`clean_wording`.
     """
 
     __slots__ = (
+        "_clean",
+        "_joins",
+        "_line_start",
         "_lines",
-        "clean",
+        "_simplified",
         "clean_end",
         "clean_start",
-        "content_end",
-        "content_start",
-        "line_end",
-        "line_start",
-        "next_kept",
+        "headers",
+        "kept_end",
+        "kept_start",
         "norm",
         "norm_end",
-        "norm_positions",
         "norm_start",
-        "prev_kept",
+        "run_source",
+        "run_view",
         "source",
+        "special",
+        "words_end",
+        "words_start",
     )
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._lines: list[PhysicalLine] | None = None
-        code = "i" if len(source) < 2**31 else "q"  # offsets in 4 bytes each when they fit
-        line_start, line_end = array(code), array(code)
-        content_start, content_end = array(code), array(code)
-        norm_start, norm_end, clean_start, clean_end = array(code), array(code), array(code), array(code)
-        norm: list[str] = []
-        norm_positions = array(code)
-        norm_length = 0
-        clean: list[str] = []
-        clean_length = 0
-        kept: list[int] = []
-        previous_raw = previous_clean = ""
-        # NFKC is character by character: when no character expands, a line's normalised wording is
-        # the same stretch of the normalised source. Glosses never span lines.
-        whole = normalize(source)
-        one_to_one = len(whole) == len(source)
-        glosses = [match.start() for match in _GLOSS.finditer(source)]
-        glosses.append(len(source) + 1)
-        next_gloss = 0
-        position = 0
-        for index, text in enumerate(source.split("\n")):
-            lo, hi = position, position + len(text)
-            position = hi + 1
-            first = lo + len(text) - len(text.lstrip())
-            last = max(lo + len(text.rstrip()), first)
-            line_start.append(lo)
-            line_end.append(hi)
-            content_start.append(first)
-            content_end.append(last)
-            while glosses[next_gloss] < lo:
-                next_gloss += 1
-            lead = source[first] if first < last else ""
-            if not lead or ((lead in "-－—–第" or lead.isdecimal()) and _PAGE_HEADER.match(text) is not None):
-                norm_start.append(norm_length)
-                norm_end.append(norm_length)
-                clean_start.append(clean_length)
-                clean_end.append(clean_length)
-                continue
-            kept.append(index)
-            if previous_raw and _is_latin(previous_raw) and _is_latin(lead):
-                norm.append(" ")
-                norm_positions.append(first - 1)
-                norm_length += 1
-            if one_to_one and glosses[next_gloss] >= last:
-                piece = whole[first:last]
-                norm_positions.extend(range(first, last))
-                wording = source[first:last]
-                previous_raw = wording[-1]
-            else:
-                piece, positions, previous_raw = _normalized_line(source, first, last)
-                norm_positions.extend(positions)
-                wording = _clean_line(source, first, last)
-            norm.append(piece)
-            norm_start.append(norm_length)
-            norm_length += len(piece)
-            norm_end.append(norm_length)
-            # A kept line's wording is never empty: a gloss follows a character, which stays.
-            if previous_clean and _is_latin(previous_clean) and _is_latin(wording[0]):
-                clean.append(" ")
-                clean_length += 1
-            clean.append(wording)
-            clean_start.append(clean_length)
-            clean_length += len(wording)
-            clean_end.append(clean_length)
-            previous_clean = wording[-1]
-        count = len(line_start)
-        next_kept = array(code, [count]) * (count + 1)
-        prev_kept = array(code, [-1]) * (count + 1)
-        following = count
-        for index in reversed(kept):
-            next_kept[index] = index
-        for index in range(count - 1, -1, -1):
-            if next_kept[index] == index:
-                following = index
-            next_kept[index] = following
-        preceding = -1
-        for index in range(count):
-            if next_kept[index] == index:
-                preceding = index
-            prev_kept[index] = preceding
-        self.line_start, self.line_end = line_start, line_end
-        self.content_start, self.content_end = content_start, content_end
-        self.next_kept, self.prev_kept = next_kept, prev_kept
-        self.norm, self.norm_positions = "".join(norm), norm_positions
+        self._line_start: array[int] | None = None
+        self._clean: str | None = None
+        self._simplified: tuple[str, list[int]] | None = None
+        spans = list(map(re.Match.span, _CONTENT.finditer(source)))
+        words_start, words_end = tuple(zip(*spans, strict=True)) if spans else ((), ())
+        leads = "".join(map(source.__getitem__, words_start))
+        headers = frozenset(
+            rank
+            for rank in map(re.Match.start, _PAGE_HEADER_LEADS.finditer(leads))
+            if _PAGE_HEADER.match(source[words_start[rank] : words_end[rank]])
+        )
+        if headers:
+            keep = [rank not in headers for rank in range(len(spans))]
+            first = tuple(itertools.compress(words_start, keep))
+            last = tuple(itertools.compress(words_end, keep))
+        else:
+            first, last = words_start, words_end
+        count = len(first)
+        # Lines read on their own: with a pinyin gloss (glosses never span lines) or a character
+        # whose NFKC is not one character.
+        special = {bisect.bisect_right(first, m.start()) - 1 for m in _GLOSS.finditer(source)}
+        whole = _nfkc(source)
+        if len(whole) == len(source):
+            pieces = list(map(whole.__getitem__, map(slice, first, last)))
+        else:
+            pieces = list(map(_nfkc, map(source.__getitem__, map(slice, first, last))))
+            sizes = map(operator.sub, last, first)
+            special.update(itertools.compress(itertools.count(), map(operator.ne, map(len, pieces), sizes)))
+        special.discard(-1)  # a gloss on a page header's line (none: a header has no ideograph)
+        own_runs: dict[int, tuple[list[int], list[int]]] = {}
+        clean = list(map(source.__getitem__, map(slice, first, last))) if special else pieces
+        for rank in special:
+            pieces[rank], own_view, own_source = _line_runs(source, first[rank], last[rank])
+            own_runs[rank] = (own_view, own_source)
+            clean[rank] = _clean_line(source, first[rank], last[rank])
+        # A space joins two lines where a Latin letter or digit ends one and begins the next (rare).
+        tails = "".join(map(source.__getitem__, map((-1).__add__, last)))
+        joins = (
+            [
+                rank
+                for rank in map(
+                    (1).__add__, map(re.Match.start, _LATIN_CHARACTER.finditer(tails, 0, count - 1))
+                )
+                if source[first[rank]] in _LATIN
+            ]
+            if count > 1
+            else []
+        )
+        self._joins = joins
+        sizes = list(map(len, pieces))
+        if joins:
+            joined = [0] * count
+            for rank in joins:
+                joined[rank] = 1
+                pieces[rank] = " " + pieces[rank]
+                if special:
+                    clean[rank] = " " + clean[rank]
+            norm_end = list(itertools.accumulate(map(operator.add, sizes, joined)))
+            norm_start = list(map(operator.sub, norm_end, sizes))
+            run_view = list(map(operator.sub, norm_start, joined))
+            run_source = list(map(operator.sub, first, joined))
+        else:
+            joined = None
+            norm_end = list(itertools.accumulate(sizes))
+            norm_start = list(map(operator.sub, norm_end, sizes))
+            run_view, run_source = norm_start, first
+        self.norm = "".join(pieces)
+        if own_runs:
+            views = list(zip(run_view))
+            sources = list(zip(run_source))
+            for rank, (own_view, own_source) in own_runs.items():
+                at, skip = norm_start[rank], 1 if joined and joined[rank] else 0
+                views[rank] = (*views[rank][:skip], *(v + at for v in own_view[skip:]))
+                sources[rank] = (*sources[rank][:skip], *own_source[skip:])
+            run_view = list(itertools.chain.from_iterable(views))
+            run_source = list(itertools.chain.from_iterable(sources))
+            self._clean = "".join(clean)
+            clean_sizes = [len(wording) - (wording[0] == " ") for wording in clean]
+            clean_end = list(
+                itertools.accumulate(map(operator.add, clean_sizes, joined or itertools.repeat(0)))
+            )
+            clean_start = list(map(operator.sub, clean_end, clean_sizes))
+        else:
+            clean_start, clean_end = norm_start, norm_end  # the same wording, character for character
+        self.special = frozenset(special)
+        self.words_start, self.words_end, self.headers = words_start, words_end, headers
+        self.kept_start, self.kept_end = first, last
         self.norm_start, self.norm_end = norm_start, norm_end
-        self.clean, self.clean_start, self.clean_end = "".join(clean), clean_start, clean_end
+        self.run_view, self.run_source = run_view, run_source
+        self.clean_start, self.clean_end = clean_start, clean_end
+
+    def simplified_slice(self, i: int, j: int) -> str | None:
+        """:func:`to_simplified` of ``norm[i:j]``, sliced from one conversion of ``norm``; ``None`` if unsure.
+
+        Sure when each end of the slice touches a character that is no
+        ideograph (or the end of ``norm``) and the slice holds no run of
+        ideographs whose conversion changes its length (which
+        :func:`to_simplified` would convert character by character).
+        """
+        norm = self.norm
+        if not (_cut_between_words(norm, i) and _cut_between_words(norm, j)):
+            return None
+        if self._simplified is None:
+            self._simplified = _simplified_runs(norm)
+        text, unsure = self._simplified
+        if unsure and bisect.bisect_left(unsure, i) < bisect.bisect_left(unsure, j):
+            return None
+        return text[i:j]
+
+    @property
+    def clean(self) -> str:
+        """The clean view of the whole source (what :func:`clean_wording` gives for it)."""
+        if self._clean is None:
+            wording = list(map(self.source.__getitem__, map(slice, self.kept_start, self.kept_end)))
+            for rank in self._joins:
+                wording[rank] = " " + wording[rank]
+            self._clean = "".join(wording)
+        return self._clean
+
+    @property
+    def line_start(self) -> array[int]:
+        """Where each line begins (made on first use)."""
+        if self._line_start is None:
+            code = "i" if len(self.source) < 2**31 else "q"
+            lengths = map((1).__add__, map(len, self.source.split("\n")))
+            starts = array(code, itertools.accumulate(lengths, initial=0))
+            starts.pop()
+            self._line_start = starts
+        return self._line_start
 
     def lines(self) -> list[PhysicalLine]:
-        """Every line, whole (built on first use)."""
+        """Every line, whole (made on first use)."""
         if self._lines is None:
-            self._lines = [
-                PhysicalLine(number, lo, hi, first, last, first != last and is_page_header(text))
-                for number, lo, hi, first, last, text in zip(
-                    itertools.count(1),
-                    self.line_start,
-                    self.line_end,
-                    self.content_start,
-                    self.content_end,
-                    self.source.split("\n"),
+            line_start = self.line_start
+            count = len(line_start)
+            line_end = [*map(operator.sub, line_start[1:], itertools.repeat(1)), len(self.source)]
+            content_start, content_end = line_end.copy(), line_end.copy()  # a blank line's
+            found = map(bisect.bisect_right, itertools.repeat(line_start), self.words_start)
+            index = list(map(operator.sub, found, itertools.repeat(1)))
+            deque(map(content_start.__setitem__, index, self.words_start), maxlen=0)
+            deque(map(content_end.__setitem__, index, self.words_end), maxlen=0)
+            headers = [False] * count
+            for rank in self.headers:
+                headers[index[rank]] = True
+            self._lines = list(
+                map(
+                    _NEW_LINE,
+                    zip(itertools.count(1), line_start, line_end, content_start, content_end, headers),
                 )
-            ]
+            )
         return self._lines
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
-        return bisect.bisect_right(self.line_start, start) - 1, bisect.bisect_right(self.line_start, end) - 1
+    def runs(self, i: int, j: int) -> tuple[list[int], list[int]]:
+        """The runs of the view's characters ``i`` to ``j`` (``i < j``), from view offset 0."""
+        if i == 0 and j == len(self.norm):
+            return list(self.run_view), list(self.run_source)
+        k = bisect.bisect_right(self.run_view, i) - 1
+        stop = bisect.bisect_left(self.run_view, j, k)
+        run_view = [v - i for v in self.run_view[k:stop]]
+        run_source = list(self.run_source[k:stop])
+        if run_view[0] < 0:  # the slice begins inside a run
+            run_source[0] -= run_view[0]
+            run_view[0] = 0
+        return run_view, run_source
+
+    def kept(self, start: int, end: int) -> tuple[int, int]:
+        """The kept lines (by rank, ``first`` to ``last``) whose wording ``[start, end)`` holds whole."""
+        return bisect.bisect_left(self.kept_start, start), bisect.bisect_right(self.kept_end, end) - 1
+
+    def rank(self, start: int, end: int) -> int | None:
+        """The rank of the kept line whose wording is ``source[start:end]``, if one is."""
+        rank = bisect.bisect_left(self.kept_start, start)
+        if rank < len(self.kept_start) and self.kept_start[rank] == start and self.kept_end[rank] == end:
+            return rank
+        return None
 
     def edges(self, start: int, end: int) -> tuple[int, int, tuple[int, int] | None, tuple[int, int] | None]:
-        """Lines ``first`` to ``last`` whose wording ``[start, end)`` holds whole, and the cut lines around.
+        """Kept lines ``first`` to ``last`` (ranks) that ``[start, end)`` holds whole, and cut lines around.
 
-        ``head`` and ``tail`` are the wording ``(content_start, content_end)``
-        of the first and last line clipped to the span, when the span cuts
-        inside their wording and they hold wording still; otherwise ``None``
-        (the line is whole, or has nothing left).
+        ``head`` and ``tail`` are the wording ``(start, end)`` of the lines
+        whose wording the span cuts into (at ``start`` and at ``end``), clipped
+        to the span, when they hold wording still (a page header cut may no
+        longer be one); otherwise ``None``.
         """
-        first, last = self.span(start, end)
+        first, last = self.kept(start, end)
+        words_start, words_end = self.words_start, self.words_end
         head = tail = None
-        if first == last:
-            if start > self.content_start[first] or end < self.content_end[first]:
-                return first + 1, first, self._clipped_wording(first, start, end), None
-            return first, last, None, None
-        if start > self.content_start[first]:
-            head = self._clipped_wording(first, start, end)
-            first += 1
-        if end < self.content_end[last]:
-            tail = self._clipped_wording(last, start, end)
-            last -= 1
+        at = bisect.bisect_right(words_start, start) - 1  # the line with wording whose wording holds start
+        if at >= 0 and words_start[at] < start < words_end[at]:
+            head = self._clipped_wording(start, min(words_end[at], end))
+        at_end = bisect.bisect_left(words_start, end) - 1  # ... and the one whose wording holds end
+        if at_end >= 0 and words_start[at_end] < end < words_end[at_end] and words_start[at_end] >= start:
+            tail = self._clipped_wording(words_start[at_end], end)
         return first, last, head, tail
 
-    def _clipped_wording(self, index: int, start: int, end: int) -> tuple[int, int] | None:
-        """The wording of line ``index`` clipped to ``[start, end)``; ``None`` if blank or a page header."""
-        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
+    def _clipped_wording(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The wording of ``source[lo:hi]`` (part of one line's); ``None`` if blank or a page header."""
         text = self.source[lo:hi]
         stripped = text.strip()
         if not stripped or is_page_header(text):
@@ -1200,9 +1506,14 @@ class _Document:
         first = lo + len(text) - len(text.lstrip())
         return first, first + len(stripped)
 
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The lines ``first`` to ``last`` that overlap ``[start, end]`` (0-based)."""
+        line_start = self.line_start
+        return bisect.bisect_right(line_start, start) - 1, bisect.bisect_right(line_start, end) - 1
+
     def _clip(self, index: int, start: int, end: int) -> PhysicalLine:
-        lo, hi = max(self.line_start[index], start), min(self.line_end[index], end)
-        return _clipped_line(self.source, index + 1, lo, hi)
+        line = self.lines()[index]
+        return _clipped_line(self.source, index + 1, max(line.start, start), min(line.end, end))
 
 
 # The sources being parsed, most recent first: short texts (a clause, a news item) apart from
@@ -1243,13 +1554,13 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     first, last = doc.span(start, end)
     lines = doc.lines()
     if first == last:
-        if start <= doc.line_start[first] and doc.line_end[first] <= end:
+        if start <= lines[first].start and lines[first].end <= end:
             return iter((lines[first],))
         return iter((doc._clip(first, start, end),))
     found = lines[first : last + 1]
-    if start > doc.line_start[first]:
+    if start > found[0].start:
         found[0] = doc._clip(first, start, end)
-    if end < doc.line_end[last]:
+    if end < found[-1].end:
         found[-1] = doc._clip(last, start, end)
     return iter(found)
 
@@ -1268,14 +1579,9 @@ def normalized_wording(source: str, line: PhysicalLine) -> str:
     """
     if 0 <= line.content_start <= line.content_end <= len(source) and line.content_start < line.content_end:
         doc = _document(source)
-        index = line.number - 1
-        if (
-            index < len(doc.content_start)
-            and doc.content_start[index] == line.content_start
-            and doc.content_end[index] == line.content_end
-            and doc.next_kept[index] == index
-        ):
-            return doc.norm[doc.norm_start[index] : doc.norm_end[index]]
+        rank = doc.rank(line.content_start, line.content_end)
+        if rank is not None:
+            return doc.norm[doc.norm_start[rank] : doc.norm_end[rank]]
     return normalize(strip_glosses(source[line.content_start : line.content_end]))
 
 
@@ -1303,10 +1609,7 @@ def clean_wording(source: str, start: int, end: int) -> str:
         return _clean_wording_of_lines(source, _scan_lines(source, start, end))
     doc = _document(source)
     first, last, head, tail = doc.edges(start, end)
-    kept_first, kept_last = doc.next_kept[first], doc.prev_kept[last]
-    whole = ""
-    if kept_first <= kept_last:
-        whole = doc.clean[doc.clean_start[kept_first] : doc.clean_end[kept_last]]
+    whole = doc.clean[doc.clean_start[first] : doc.clean_end[last]] if first <= last else ""
     if head is None and tail is None:
         return whole
     parts: list[str] = []
