@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +77,167 @@ def test_document_figure_columns_are_the_frame_of_document_figures() -> None:
         assert all(len(values) == length for values in columns.values())
         frame = fe.document_figures(provisions, source, default_currency="HKD")
         pdt.assert_frame_equal(frame_of("figures", columns, length), frame)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="1,a,、。2(", max_size=14), st.integers(0, 14), st.integers(0, 14))
+def test_clause_boundaries_are_the_marks_and_commas_not_between_digits(text: str, a: int, b: int) -> None:
+    # figure_extraction._CLAUSE_BOUNDARY: one character class first (searched fast), the same matches
+    # as the marks, a comma not after a digit and a comma not before one (also searched from a to b)
+    from coopstats.figure_extraction import _CLAUSE_BOUNDARY
+
+    spelled = re.compile(r"[。；;！？!?:：()「」《》]|(?<![0-9]),|,(?![0-9])|、")
+    found = _CLAUSE_BOUNDARY.search(text, a, b)
+    expected = spelled.search(text, a, b)
+    assert (found and found.span()) == (expected and expected.span())
+    assert [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)] == [m.span() for m in spelled.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="1,a、。(：2 ", max_size=400),
+    st.lists(st.integers(0, 400), max_size=3),
+    st.data(),
+)
+def test_clause_bounds_from_listed_marks_are_those_searched(
+    text: str, breaks: list[int], data: st.DataObject
+) -> None:
+    # _Context.clause with the marks listed at once (a text dense with numbers) gives what the
+    # searches around each figure give
+    from types import SimpleNamespace
+
+    from coopstats.periods import Reference
+
+    def context() -> fe._Context:
+        view = SimpleNamespace(text=text)
+        return fe._Context(
+            view,  # type: ignore[arg-type]
+            Reference(),
+            issuer_currency=None,
+            default_currency=None,
+            carried_currency=None,
+            breaks=tuple(sorted({b for b in breaks if b <= len(text)})),
+        )
+
+    searched, listed = context(), context()
+    listed.list_clause_marks()
+    for _ in range(5):
+        i = data.draw(st.integers(0, len(text)))
+        j = data.draw(st.integers(i, len(text)))
+        assert listed.clause(i, j) == searched.clause(i, j)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates()), max_size=30))
+def test_date_columns_are_those_of_column_array(values: list[object]) -> None:
+    # figure_extraction._date_array: the period dates made by day numbers, as schemas.column_array makes them
+    import pandas as pd
+
+    from coopstats.schemas import column_array
+
+    made = fe._date_array(values)
+    expected = column_array("datetime64[s]", values)
+    assert made is not None and made.dtype == expected.dtype
+    pd.testing.assert_extension_array_equal(made, expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["香港", "政府統計處", "澳門", "统计局", "广东", "联合国"]), max_size=5))
+def test_issuer_currency_remembered_is_the_form_written_first(pieces: list[str]) -> None:
+    # vocabulary.issuer_currency remembers each name's currency: the same as reading every form each time
+    from coopstats import vocabulary
+
+    name = "".join(pieces)
+    best = None
+    for form, code in vocabulary.issuer_currency_forms().items():
+        at = name.find(form)
+        if at >= 0 and (best is None or (at, -len(form)) < best[:2]):
+            best = (at, -len(form), code)
+    expected = None if not name or best is None else best[2]
+    assert vocabulary.issuer_currency(name) == expected
+    assert vocabulary.issuer_currency(name) == expected  # remembered
+
+
+_SUBJECT_PIECES = [
+    "比",
+    "較",
+    "与",
+    " ",
+    "上年",
+    "去年",
+    "同期",
+    "2015",
+    "19",
+    "年",
+    "相比",
+    "同比",
+    "按年",
+    "實質",
+]
+_SUBJECT_PIECES += [
+    "了",
+    "約",
+    "在",
+    "截至",
+    "自",
+    "3",
+    "月",
+    "底",
+    "以來",
+    "出口",
+    "而",
+    "其中",
+    "共",
+    "總共",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SUBJECT_PIECES), max_size=10))
+def test_subject_patterns_searched_behind_their_first_characters(pieces: list[str]) -> None:
+    # the lookaheads on the first characters of _COMPARISON_ONLY and _PERIOD_WORDS, and the first-character
+    # gate of _SUBJECT_TRIM_START, change nothing removed
+    text = "".join(pieces)
+    comparison = re.compile(
+        r"(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
+        r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约"
+    )
+    period = re.compile(
+        r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?"
+        r"(?:以來|以来|起)?"
+    )
+    assert fe._COMPARISON_ONLY.sub("", text) == comparison.sub("", text)
+    assert fe._PERIOD_WORDS.sub("", text) == period.sub("", text)
+    trimmed = fe._SUBJECT_TRIM_START.sub("", text)
+    assert trimmed == text or text[0] in fe._SUBJECT_TRIM_FIRST
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "1",
+                "2.5",
+                ",",
+                " ",
+                "%",
+                "％",
+                "个百分点",
+                "個百分點",
+                "和",
+                "以及",
+                "與",
+                "、",
+                "出口",
+                "增长",
+            ]
+        ),
+        max_size=8,
+    )
+)
+def test_a_lead_in_with_another_character_is_no_list(pieces: list[str]) -> None:
+    # figure_extraction._NOT_LISTED: a character outside the list's words and figures rules the list out
+    lead_in = "".join(pieces)
+    listed = fe._LIST_LINK.fullmatch(fe._LISTED_FIGURE.sub("", lead_in)) is not None
+    assert not (listed and fe._NOT_LISTED.search(lead_in))

@@ -462,6 +462,16 @@ PERIOD_PIECES = [
     "》",
     "个",
     "度",
+    "19",
+    "20",
+    "0",
+    "3",
+    "一",
+    "二",
+    "第",
+    "—",
+    "~",
+    "代",
 ]
 
 
@@ -493,3 +503,15 @@ def test_every_period_pattern_declares_what_it_needs() -> None:
     from coopstats import periods
 
     assert sorted(periods._NEEDS) == sorted(kind for kind, _ in periods._PATTERNS)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*PERIOD_PIECES, "\u3000", "\t", "二", "第", "下半年", "—"]), max_size=14))
+def test_period_scans_match_as_the_patterns(pieces: list[str]) -> None:
+    # the lookahead on a pattern's first characters (periods._SCANS) changes no match
+    from coopstats import periods
+
+    segment = "".join(pieces)
+    for kind, pattern in periods._PATTERNS:
+        scan = periods._SCANS[kind]
+        assert [m.span() for m in scan.finditer(segment)] == [m.span() for m in pattern.finditer(segment)]

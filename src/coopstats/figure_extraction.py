@@ -88,6 +88,7 @@ SENTENCE_REACH = 400
 #: The same for a figure's ``clause`` (and ``lead_in``, ``context``, ``subject``).
 CLAUSE_REACH = 160
 _MAX_DIGITS = 20  # longer digit strings are not figures of this genre
+_DENSE = 200  # a view with a number for fewer characters than this lists its clause marks at once
 
 # ---------------------------------------------------------------------------
 # Vocabulary: derived from coopstats.vocabulary (data/reference/vocabulary.csv)
@@ -117,6 +118,8 @@ class _Words:
     not_a_scale: tuple[str, ...]  # words that begin with a scale character but are units or ratings
     currency_note: re.Pattern[str]
     subject_trim_end: re.Pattern[str]
+    # the last characters of subject_trim_end's words: a lead-in ending otherwise keeps all
+    subject_trim_last: frozenset[str]
     # anchored patterns (``.match(text, pos)``), each trying its words in their order
     scale_at: re.Pattern[str]
     not_a_scale_at: re.Pattern[str]
@@ -144,10 +147,35 @@ def _words() -> _Words:
              \s*(?:[,，、;；]\s*下同)?\s*[)）]?""",
         re.VERBOSE,
     )
-    trim = re.compile(
-        r"(?:約|约|大約|大约|逾|超過|超过|突破|近|接近|為|为|是|達|达|達到|达到|有|共有|共|了|已|至|增至|"
-        rf"{cur}|的|\s)+$"
+    # before a number: what is not its subject
+    trim_words = (
+        "約",
+        "约",
+        "大約",
+        "大约",
+        "逾",
+        "超過",
+        "超过",
+        "突破",
+        "近",
+        "接近",
+        "為",
+        "为",
+        "是",
+        "達",
+        "达",
+        "達到",
+        "达到",
+        "有",
+        "共有",
+        "共",
+        "了",
+        "已",
+        "至",
+        "增至",
     )
+    trim = re.compile(rf"(?:{'|'.join(trim_words)}|{cur}|的|\s)+$")
+    trim_last = frozenset(word[-1] for word in (*trim_words, *currencies, "的"))
     percent_points = vocabulary.percent_point_forms()
     classifiers = vocabulary.classifiers()
     in_currency = _in_order(tuple(currencies))
@@ -184,6 +212,7 @@ def _words() -> _Words:
         not_a_scale=not_a_scale,
         currency_note=note,
         subject_trim_end=trim,
+        subject_trim_last=trim_last,
         scale_at=re.compile(_in_order(tuple(scales))),
         not_a_scale_at=re.compile(_in_order(not_a_scale)),
         unit_at=unit_at,
@@ -317,7 +346,9 @@ _FRACTION_WORDS = re.compile(
     rf"(?P<denominator>[0-9]+|[{_CHINESE_NUMERAL_CHARS}]+)分之(?P<numerator>[0-9]+|[{_CHINESE_NUMERAL_CHARS}]+)"
 )
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
-_CLAUSE_BOUNDARY = re.compile(r"[。；;！？!?:：()「」《》]|(?<![0-9]),|,(?![0-9])|、")
+# A clause mark, or a comma but one between two digits (a thousands separator); one character class
+# first, so that the search skips to the marks.
+_CLAUSE_BOUNDARY = re.compile(r"[。；;！？!?:：()「」《》、,](?<![0-9],(?=[0-9]))")
 # What a currency note (_Words.currency_note) cannot be without, besides 下同: a unit label, its colon.
 _UNIT_LABEL_COLON = re.compile(r"[單单]位\s*[:：]")
 # 由 … (時的|原來的) X … 增至 Y: X is the value before a change, of another period.
@@ -399,15 +430,22 @@ class _Context:
     Sentence and clause boundaries are looked up around each figure, within
     :data:`SENTENCE_REACH` and :data:`CLAUSE_REACH` of it (forwards in the text,
     backwards in the text reversed), so a long text with few figures is not
-    read for them from end to end.
+    read for them from end to end; a figure before the mark that ended the last
+    figure's sentence takes that sentence without a search, and a text dense
+    with numbers (one for fewer than :data:`_DENSE` characters) lists its clause
+    marks at once. What a sentence gives its figures (its text, its period
+    words) is read once per sentence (:class:`_Sentence`).
     """
 
     __slots__ = (
+        "_last_sentence",
         "_reversed",
         "breaks",
         "carried_currency",
+        "clause_marks",
         "default_currency",
         "issuer_currency",
+        "last_period",
         "note_codes",
         "note_starts",
         "ref",
@@ -436,6 +474,11 @@ class _Context:
         self.carried_currency = carried_currency
         self.breaks = breaks  # a table's lines end sentences and clauses of the prose around them
         self._reversed: str | None = None
+        self.clause_marks: list[int] | None = None  # every clause mark, where listed
+        # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
+        self._last_sentence: tuple[int, int, int, int] | None = None
+        # the last figure's period, its label and dates
+        self.last_period: tuple[Period | None, str | None, dt.date | None, dt.date | None] = (None,) * 4
         self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
         starts: list[int] = []
         codes: list[str] = []
@@ -496,6 +539,15 @@ class _Context:
         return min(end, j + reach)
 
     def sentence(self, i: int) -> tuple[int, int]:
+        """The sentence of the figure at ``i``: after the mark before it, to its mark (or a reach).
+
+        Figures come in text order: one after the last figure, before the mark that
+        ended its sentence, has that sentence, when neither end was cut by a reach or
+        a break (the same marks are the nearest on both sides).
+        """
+        last = self._last_sentence
+        if last is not None and last[0] <= i < last[2] < i + SENTENCE_REACH and last[1] >= i - SENTENCE_REACH:
+            return last[1], last[3]
         # a run-on text with no sentence punctuation is not one sentence per figure
         text = self.text
         start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH)
@@ -505,12 +557,38 @@ class _Context:
             k = bisect.bisect_right(self.breaks, i)
             if k < len(self.breaks):
                 end = min(end, self.breaks[k])
-        return start, min(end, i + SENTENCE_REACH)
+        end = min(end, i + SENTENCE_REACH)
+        cut = start <= i - SENTENCE_REACH and start != 0  # by the reach, not by a mark
+        if found is not None and end == found.end() and not self.breaks and not cut:
+            # (start, mark) is the sentence of any later figure before the mark whose reach takes in both
+            self._last_sentence = (i, start, found.start(), end)
+        else:
+            self._last_sentence = None
+        return start, end
 
     def clause(self, i: int, j: int) -> tuple[int, int]:
-        return self._last_before(_CLAUSE_BOUNDARY, i, CLAUSE_REACH), self._first_from(
-            _CLAUSE_BOUNDARY, j, CLAUSE_REACH
-        )
+        marks = self.clause_marks
+        if marks is None:
+            return self._last_before(_CLAUSE_BOUNDARY, i, CLAUSE_REACH), self._first_from(
+                _CLAUSE_BOUNDARY, j, CLAUSE_REACH
+            )
+        # the same bounds from the listed marks: the last before i (within reach), the first from j
+        k = bisect.bisect_left(marks, i)
+        start = marks[k - 1] + 1 if k and marks[k - 1] >= i - CLAUSE_REACH - 1 else 0
+        k = bisect.bisect_left(marks, j, k)
+        end = marks[k] if k < len(marks) and marks[k] <= j + CLAUSE_REACH else len(self.text)
+        if self.breaks:
+            b = bisect.bisect_right(self.breaks, i)
+            if b:
+                start = max(start, self.breaks[b - 1])
+            b = bisect.bisect_left(self.breaks, j)
+            if b < len(self.breaks):
+                end = min(end, self.breaks[b])
+        return max(start, i - CLAUSE_REACH), min(end, j + CLAUSE_REACH)
+
+    def list_clause_marks(self) -> None:
+        """List every clause mark of the text at once (for a text dense with numbers: one search)."""
+        self.clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(self.text)]
 
 
 # ---------------------------------------------------------------------------
@@ -533,9 +611,11 @@ def _chinese_resolution(text: str) -> float:
 
 def _arabic_value(raw: str) -> tuple[float, float]:
     """Value and resolution of a well-formed Arabic number."""
-    digits = raw.replace(",", "").replace(" ", "")
-    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
-    return float(digits), 10.0**-decimals
+    digits = raw.replace(",", "") if "," in raw else raw
+    if " " in digits:
+        digits = digits.replace(" ", "")
+    point = digits.find(".")  # a well-formed number has one at most
+    return float(digits), 10.0 ** -(len(digits) - point - 1 if point >= 0 else 0)
 
 
 def _split_at_list_comma(raw: str) -> tuple[str, str] | None:
@@ -552,9 +632,12 @@ def _unit_after(text: str, j: int, ahead: re.Pattern[str]) -> _Unit | None:
 
 
 def _arabic_numbers(
-    text: str, ahead: re.Pattern[str], covered: bytearray, found: list[tuple[_Number, _Unit]]
+    text: str, ahead: re.Pattern[str], covered: bytearray | None, found: list[tuple[_Number, _Unit]]
 ) -> None:
-    """The Arabic numbers of a view: each takes its characters; those with a unit go to ``found``."""
+    """The Arabic numbers of a view: those with a unit go to ``found``.
+
+    Each takes its characters in ``covered``, where given.
+    """
     for m in _ARABIC_CANDIDATE.finditer(text):
         raw = m.group()
         i, j = m.span()
@@ -569,7 +652,8 @@ def _arabic_numbers(
                 )
                 continue
         if _WELL_FORMED_ARABIC.match(raw):
-            covered[i:j] = b"\x01" * (j - i)
+            if covered is not None:
+                covered[i:j] = b"\x01" * (j - i)
             unit = _unit_after(text, j, ahead)
             if unit is not None:
                 found.append((_Number(i, j, *_arabic_value(raw), "arabic"), unit))
@@ -578,7 +662,8 @@ def _arabic_numbers(
         if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
             for offset, piece in ((0, pieces[0]), (len(pieces[0]) + 1, pieces[1])):
                 a, b = i + offset, i + offset + len(piece)
-                covered[a:b] = b"\x01" * (b - a)
+                if covered is not None:
+                    covered[a:b] = b"\x01" * (b - a)
                 unit = _unit_after(text, b, ahead)
                 if unit is not None:
                     found.append((_Number(a, b, *_arabic_value(piece), "arabic"), unit))
@@ -600,9 +685,11 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
     """
     ahead = _words().unit_ahead
     found: list[tuple[_Number, _Unit]] = []
-    covered = bytearray(len(text))
+    # What numbers took is read only where a written-out percentage or a fraction may stand (a Chinese
+    # numeral has none of an Arabic number's characters): otherwise nothing is marked.
+    covered = bytearray(len(text)) if "分之" in text else None
     _arabic_numbers(text, ahead, covered, found)
-    if "分之" in text:
+    if covered is not None:
         for m in _PERCENT_WORDS.finditer(text):
             value = _numeral(m["number"])
             if value is not None:
@@ -623,7 +710,7 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
                 )
     for m in _CHINESE_NUMERAL_RUN.finditer(text):
         i, j = m.span()
-        if not ahead.match(text, j) or any(covered[i:j]):
+        if not ahead.match(text, j) or (covered is not None and any(covered[i:j])):
             continue
         raw = m.group()
         value = parse_chinese_numeral(raw)  # a trailing scale character stays with the unit reader
@@ -773,7 +860,12 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
     if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end):
         after = next(b for word, b in _APPROX_AFTER if ctx.text.startswith(word, unit.end))
     bound = unit.bound or after or bound
+    if bound is None and currency is None:
+        return _PLAIN
     return _Qualifier(bound is not None, bound, currency)
+
+
+_PLAIN = _Qualifier(False, None, None)  # no approximation, no currency before
 
 
 def resolve_currency(
@@ -816,10 +908,24 @@ def resolve_currency(
     """
     for unit, source in ((written, "explicit"), (note, "carried"), (carried, "carried"), (issuer, "issuer")):
         if unit:
-            return CurrencyReading(unit, source)
+            return _reading(unit, source)
     if default:
-        return CurrencyReading(default, "default")
-    return CurrencyReading(None, None, "currency-unknown")
+        return _reading(default, "default")
+    return _UNKNOWN_CURRENCY
+
+
+_READINGS: dict[tuple[str, str], CurrencyReading] = {}  # (unit, source) -> its (immutable) reading
+_UNKNOWN_CURRENCY = CurrencyReading(None, None, "currency-unknown")
+
+
+def _reading(unit: str, source: str) -> CurrencyReading:
+    """The reading of ``unit`` from ``source``, made once per pair."""
+    reading = _READINGS.get((unit, source))
+    if reading is None:
+        if len(_READINGS) > 4096:  # kept small whatever currency codes come
+            _READINGS.clear()
+        reading = _READINGS[unit, source] = CurrencyReading(unit, source)
+    return reading
 
 
 _NOT_MONEY: dict[str, CurrencyReading] = {}  # the (immutable) reading of each unit that is not money
@@ -853,6 +959,8 @@ def _level_reached(lead_in: str) -> _MeasureReading:
 # What stands between the items of a list of figures: nothing, 和, 及, 以及, 与, 或.
 _LIST_LINK = re.compile(r"\s*(?:和|及|以及|与|與|或|、)?\s*")
 _LISTED_FIGURE = re.compile(r"[0-9][0-9.,]*\s*(?:%|％|个百分点|個百分點)?")
+# A character of neither: a lead-in with one is no list of figures.
+_NOT_LISTED = re.compile(r"[^0-9.,\s%％个個百分点點和及以与與或、]")
 
 
 # The measure of the units that say it themselves.
@@ -883,14 +991,14 @@ def _classify(lead_in: str, unit: _Unit, after: str) -> _MeasureReading:
         if rate:
             return _MeasureReading("growth", -1 if rate["word"] in ("跌幅", "降幅") else 1)
         return _MeasureReading("percent", 1)
-    measure, sign = meanings[found.group()]
-    if measure == "growth" and _TO_A_LEVEL.match(lead_in, len(lead_in) - found.start()):
+    reading = meanings[found.group()]
+    if reading.measure == "growth" and _TO_A_LEVEL.match(lead_in, len(lead_in) - found.start()):
         return _MeasureReading("percent", 1)  # 提高至80%: a level reached, not a growth
-    return _MeasureReading(measure, sign)
+    return reading
 
 
 @cache
-def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
+def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, _MeasureReading]]:
     """The measure words, each reversed, in the order that decides ties, and their measure and sign.
 
     Searched in a lead-in reversed, the first match is the word ending last, and
@@ -903,26 +1011,46 @@ def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
     ]
     if pp:  # comparisons that give a difference in percentage points its sign
         groups += [(_PP_LOWER, "growth", -1), (_PP_HIGHER, "growth", 1)]
-    meanings: dict[str, tuple[str, int]] = {}
+    meanings: dict[str, _MeasureReading] = {}
     for words, measure, sign in groups:
         for word in words:
-            meanings.setdefault(word[::-1], (measure, sign))
+            meanings.setdefault(word[::-1], _MeasureReading(measure, sign))
     return re.compile(_in_order(tuple(meanings))), meanings
 
 
 _SUBJECT_TRIM_START = re.compile(
     r"^(?:而|並|并|且|另外|此外|其中|同期|當中|当中|同時|同时|目前|現時|现时|至今|已|共|總共|总共)+"
 )
+_SUBJECT_TRIM_FIRST = frozenset("而並并且另此其同當当目現现至已共總总")  # what those words start with
 # What may stand before a rate without naming its subject: 比去年, 較去年同期, 同比, 按年實質.
+# (Each behind a lookahead on the characters its matches start with, so that the search skips the others.)
 _COMPARISON_ONLY = re.compile(
-    r"(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
-    r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约"
+    r"(?=[\s比較较與与上去前12同環环按實实分了約约])(?:(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
+    r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约)"
 )
 _PERIOD_WORDS = re.compile(
-    r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
+    r"(?=[\s在於于截自從从12])(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
 )
 # The words a rate's subject stands before (the last of each, in this order, cuts the lead-in).
 _RATE_VERBS = (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是")
+_RATE_VERB_CHARS = frozenset("".join(_RATE_VERBS))
+_RATE_VERBS_BY_CHARS: dict[frozenset[str], tuple[str, ...]] = {}
+
+
+def _rate_verbs_in(text: str) -> tuple[str, ...]:
+    """The words of :data:`_RATE_VERBS` whose characters ``text`` has, in their order (memoised by them).
+
+    A word ``text`` lacks a character of is not in it, nor in any part of it.
+    """
+    chars = _RATE_VERB_CHARS.intersection(text)
+    found = _RATE_VERBS_BY_CHARS.get(chars)
+    if found is None:
+        if len(_RATE_VERBS_BY_CHARS) > 4096:  # kept small whatever texts come
+            _RATE_VERBS_BY_CHARS.clear()
+        found = _RATE_VERBS_BY_CHARS[chars] = tuple(w for w in _RATE_VERBS if chars.issuperset(w))
+    return found
+
+
 _COUNT_TAIL_STOP = re.compile(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅")
 
 
@@ -934,18 +1062,21 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
     lead = text[clause[0] : i]
     if "年" in lead:  # every period word of _PERIOD_WORDS has it
         lead = _PERIOD_WORDS.sub("", lead)
-    lead = _SUBJECT_TRIM_START.sub("", lead.strip().lstrip("0123456789 "))
+    lead = lead.strip().lstrip("0123456789 ")
+    if lead and lead[0] in _SUBJECT_TRIM_FIRST:
+        lead = _SUBJECT_TRIM_START.sub("", lead)
     if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
         head = lead
         if measure != "share":
-            for word in _RATE_VERBS:
+            for word in _rate_verbs_in(head):
                 at = head.rfind(word)
                 if at >= 0:
                     head = head[:at]
         if not _COMPARISON_ONLY.sub("", head).strip():
             return ""
-    lead = _words().subject_trim_end.sub("", lead)
+    if lead and (lead[-1] in _words().subject_trim_last or lead[-1].isspace()):
+        lead = _words().subject_trim_end.sub("", lead)
     return lead.strip()[-24:]
 
 
@@ -996,70 +1127,105 @@ def _row_start(row: _Row) -> int:
     return int(row[_START])  # type: ignore[call-overload]
 
 
-def _period_mentions(
-    ctx: _Context, sentence: tuple[int, int], memo: dict[int, list[PeriodMention]]
-) -> list[PeriodMention]:
-    found = memo.get(sentence[0])
-    if found is None:
-        found = memo[sentence[0]] = find_periods(ctx.text[sentence[0] : sentence[1]], ctx.ref)
+class _Sentence(NamedTuple):
+    """What a sentence gives each of its figures, read once: its text, stripped, and its period words."""
+
+    text: str
+    stripped: str
+    continues: bool  # it follows a ；: it keeps the period before, like a sentence opening with 其中
+    mentions: list[PeriodMention]
+
+
+# sentence start -> its period words; None -> the bounds and _Sentence of the last figure's sentence
+_Memo = dict[object, object]
+
+
+def _sentence(ctx: _Context, bounds: tuple[int, int], memo: _Memo) -> _Sentence:
+    """The sentence at ``bounds``: the last figure's when it is the same (only that one is kept)."""
+    last = memo.get(None)
+    if last is not None and last[0] == bounds:  # type: ignore[index]
+        return last[1]  # type: ignore[index]
+    text = ctx.text
+    start, end = bounds
+    sentence_text = text[start:end]
+    mentions = memo.get(start)  # the period words of the first sentence from this start
+    if mentions is None:
+        mentions = memo[start] = find_periods(sentence_text, ctx.ref)
+    found = _Sentence(
+        sentence_text,
+        sentence_text.strip(),
+        start > 0 and text[start - 1] in ";；",
+        mentions,  # type: ignore[arg-type]
+    )
+    memo[None] = (bounds, found)
     return found
 
 
 def _figure(
-    ctx: _Context, number: _Number, unit: _Unit, carry: _Carry, memo: dict[int, list[PeriodMention]]
+    ctx: _Context, number: _Number, unit: _Unit, carry: _Carry, memo: _Memo
 ) -> tuple[_Row | None, _Carry]:
     """One figure from a number and its unit: qualify, resolve currency, classify, locate the period."""
     text = ctx.text
-    i = number.i
-    if ctx.is_stopped(i, number.j) or not _is_figure(ctx, number, unit):
+    i, j, number_value, number_resolution, _ = number
+    kind, _, multiplier, end, _ = unit
+    if (ctx.stopped is not False and ctx.is_stopped(i, j)) or not _is_figure(ctx, number, unit):
         return None, carry
-    tenths = 10.0 if unit.kind == "tenths" else 1.0
-    value, resolution = number.value * unit.multiplier * tenths, number.resolution * unit.multiplier * tenths
+    tenths = 10.0 if kind == "tenths" else 1.0
+    value, resolution = number_value * multiplier * tenths, number_resolution * multiplier * tenths
     if not math.isfinite(value):
         warnings.warn(f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=4)
         return None, carry
     qualifier = _qualify(ctx, number, unit)
     currency = _currency(ctx, unit, qualifier)
-    end = unit.end
-    sentence = ctx.sentence(i)
-    clause = ctx.clause(i, end)
-    lead_in = text[clause[0] : i]
+    bounds = ctx.sentence(i)
+    sentence_start = bounds[0]
+    clause_start, clause_end = ctx.clause(i, end)
+    lead_in = text[clause_start:i]
     # 分別下跌12.9%、2.2%和7.7%: an item of a list (nothing but figures and 和 before it in its clause)
     # takes the words before the list
-    listed = _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)) is not None
-    words_before = text[sentence[0] : i][-24:] if listed else lead_in
+    listed = (
+        not _NOT_LISTED.search(lead_in) and _LIST_LINK.fullmatch(_LISTED_FIGURE.sub("", lead_in)) is not None
+    )
+    words_before = text[sentence_start:i][-24:] if listed else lead_in
     measure = _classify(words_before, unit, text[end : end + 12])
-    sentence_text = text[sentence[0] : sentence[1]]
+    sentence = _sentence(ctx, bounds, memo)
     reading = resolve_period(
-        sentence_text,
-        i - sentence[0],
-        end - sentence[0],
+        sentence.text,
+        i - sentence_start,
+        end - sentence_start,
         ctx.ref,
         measure=measure.measure,
         previous=carry.period,
-        continues=sentence[0] > 0 and text[sentence[0] - 1] in ";；",
-        mentions=_period_mentions(ctx, sentence, memo),
+        continues=sentence.continues,
+        mentions=sentence.mentions,
     )
-    flags = [f for f in (currency.flag, reading.flag) if f]
-    if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause[1]):
+    flag = (
+        (f"{currency.flag}|{reading.flag}" if reading.flag else currency.flag)
+        if currency.flag
+        else reading.flag
+    )
+    if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause_end):
+        kept = [f for f in (currency.flag, reading.flag) if f and f != "period-unresolved"]
+        flag = "|".join([*kept, "change-from"])
         reading = PeriodReading(None, None, reading.status)  # 由5個城市擴展至20個省市: the value before
-        flags = [*(f for f in flags if f != "period-unresolved"), "change-from"]
-    sentence_text = sentence_text.strip()
-    subject = _subject(text, i, end, measure.measure, clause, unit.kind)
+    sentence_text = sentence.stripped
+    subject = _subject(text, i, end, measure.measure, (clause_start, clause_end), kind)
     if not subject and carry.sentence == sentence_text:
         subject = carry.subject
     start, stop = ctx.view.source_span(i, end)
     period = reading.period
     if period is not None:
-        first, last = period.dates
-        carry = _Carry(sentence[0], period, sentence_text, subject)
+        known = ctx.last_period  # the figures of a sentence mostly share its period (one object)
+        if known[0] is not period:
+            known = ctx.last_period = (period, period.label, *period.dates)
+        _, label, first, last = known
+        carry = _Carry(sentence_start, period, sentence_text, subject)
     else:
-        first = last = None
-        if carry.sentence_start != sentence[0]:
-            carry = _Carry(sentence[0], None, sentence_text, subject)
+        label = first = last = None
+        if carry.sentence_start != sentence_start:
+            carry = _Carry(sentence_start, None, sentence_text, subject)
         else:
             carry = _Carry(carry.sentence_start, carry.period, sentence_text, subject)
-    after = text[end : clause[1]]
     row = (
         start,
         stop,
@@ -1067,7 +1233,7 @@ def _figure(
         value * measure.sign,
         currency.unit,
         measure.measure,
-        reading.label,
+        label,
         first,
         last,
         reading.kind,
@@ -1077,11 +1243,11 @@ def _figure(
         sentence_text,
         qualifier.bound,
         currency.source,
-        "|".join(flags) or None,
+        flag or None,
         resolution,
-        text[clause[0] : clause[1]].strip(),
+        text[clause_start:clause_end].strip(),
         lead_in.strip(),
-        (lead_in + "#" + after).strip(),
+        (lead_in + "#" + text[end:clause_end]).strip(),
         None,
         None,
         None,
@@ -1111,10 +1277,13 @@ def _extract_view(
         carried_currency=carried_currency,
         breaks=claimed.breaks(view) if claimed is not None else (),
     )
-    memo: dict[int, list[PeriodMention]] = {}
+    memo: _Memo = {}
     carry = _Carry()
     rows: list[_Row] = []
-    for number, unit in _scan_numbers(view.text):
+    numbers = _scan_numbers(view.text)
+    if len(view.text) < _DENSE * len(numbers):  # listing the marks costs less than a search per figure
+        ctx.list_clause_marks()
+    for number, unit in numbers:
         if claimed is not None and claimed.covers(view.position(number.i)):
             continue
         row, carry = _figure(ctx, number, unit, carry, memo)
@@ -1268,11 +1437,35 @@ def _frame(
         return frame_of(name, columns, length)
     declared = _declared_figure_columns()
     missing = [None] * length
-    data = {
-        column: column_array(declared.get(column, "string"), columns.get(column, missing))
-        for column in (*first, *FIGURE_COLUMNS)
-    }
+    data = {}
+    for column in (*first, *FIGURE_COLUMNS):
+        values = columns.get(column, missing)
+        kind = declared.get(column, "string")
+        dates = _date_array(values) if column in ("period_start", "period_end") else None
+        data[column] = dates if dates is not None else column_array(kind, values)
     return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _date_array(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
+    """Dates (or ``None``) as :func:`coopstats.schemas.column_array` makes them ``datetime64[s]``.
+
+    By their day numbers (a period's dates repeat: each converted once), not
+    one :class:`datetime.date` object at a time; ``None`` for other values.
+    """
+    import numpy as np
+    import pandas as pd
+
+    seconds: dict[object, int] = {None: np.iinfo(np.int64).min}  # NaT
+    for value in values:
+        if value not in seconds:
+            if type(value) is not dt.date:
+                return None
+            seconds[value] = (value.toordinal() - _EPOCH) * 86400  # type: ignore[attr-defined]
+    array = np.fromiter(map(seconds.__getitem__, values), np.int64, len(values)).view("datetime64[s]")
+    return pd.array(array)
 
 
 def _columns(rows: list[_Row], extra: dict[str, list[object]] | None = None) -> dict[str, list[object]]:

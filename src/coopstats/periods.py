@@ -350,26 +350,51 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("same-last-year", re.compile(r"(?:去年|上年)同期")),
     ("year", re.compile(rf"{_ANY_YEAR}(?!\s*(?:以來|以来|起|代))")),
 )
+# The characters a match of each pattern can start with, where its first part is optional (a year, 截至,
+# 的 …): a lookahead on them lets the search pass the other characters at once instead of trying the
+# optional parts at each (same matches: property-tested against the patterns without it).
+_YEAR_STARTS = "12今本去上前"
+_FIRST_CHARACTERS: dict[str, str] = {
+    "end-month": "截到至的0-9" + _YEAR_STARTS,
+    "end-year": "截到至年" + _YEAR_STARTS,
+    "first-quarters": "的前首" + _YEAR_STARTS,
+    "quarter": "的第一二三四首" + _YEAR_STARTS,
+    "half": "的上下" + _YEAR_STARTS,
+    "month-span": "自从從0-9" + _YEAR_STARTS,
+    "first-months": "的前首" + _YEAR_STARTS,
+    "full-year": "的全" + _YEAR_STARTS,
+    "month": "0-9一二三四五六七八九十" + _YEAR_STARTS,
+    "year": _YEAR_STARTS,
+}
+#: The patterns as searched: those of :data:`_PATTERNS`, each behind a lookahead on its first characters.
+_SCANS: dict[str, re.Pattern[str]] = {
+    kind: re.compile(rf"(?=[\s{_FIRST_CHARACTERS[kind]}])" + pattern.pattern)
+    if kind in _FIRST_CHARACTERS
+    else pattern
+    for kind, pattern in _PATTERNS
+}
 # What each pattern cannot match without: every group of words, one word of each (a pattern whose words
 # a text lacks has no match in it, and is not run).
+_DIGITS = tuple("0123456789")
+_DASHES = ("-", "–", "—", "~", "～", "至", "到")  # what joins the two ends of a span
 _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "plan": (("十",), ("五",)),
     "past-years": (("年",), ("过去", "過去", "近")),
-    "end-month": (("月",), ("日", "底", "末")),
+    "end-month": (("月",), ("日", "底", "末"), _DIGITS),
     "end-month-since": (("截至", "截止"), ("月",)),
     "end-year": (("年",), ("底", "末")),
-    "first-quarters": (("季",),),
-    "quarter": (("季",),),
+    "first-quarters": (("季",), ("前", "首")),
+    "quarter": (("季",), ("第", "季度", "首")),
     "half": (("上半年", "下半年"),),
-    "month-span": (("月",),),
+    "month-span": (("月",), _DASHES, _DIGITS),
     "first-months": (("月",), ("前", "首")),
-    "year-span": (("年",),),
+    "year-span": (("年",), _DASHES, ("19", "20")),
     "full-year": (("全年",),),
     "last-month": (("上",), ("月",)),
     "this-month": (("本月",),),
-    "month": (("月",),),
+    "month": (("月",), (*_DIGITS, *"一二三四五六七八九十")),
     "same-last-year": (("去年同期", "上年同期"),),
-    "year": (("年",),),
+    "year": (("年",), ("19", "20", "今年", "本年", "去年", "上年", "前年")),
 }
 # The characters of those words: which patterns a text may match follows from which of them it has.
 _NEED_CHARS = frozenset("".join(word for groups in _NEEDS.values() for words in groups for word in words))
@@ -384,8 +409,8 @@ def _patterns_for(text: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
         if len(_KINDS_BY_CHARS) > 4096:  # kept small whatever texts come
             _KINDS_BY_CHARS.clear()
         found = _KINDS_BY_CHARS[chars] = tuple(
-            (kind, pattern)
-            for kind, pattern in _PATTERNS
+            (kind, _SCANS[kind])
+            for kind, _ in _PATTERNS
             if all(any(chars.issuperset(word) for word in words) for words in _NEEDS[kind])
         )
     return found
@@ -492,8 +517,13 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
                 continue
             taken[a:b] = b"\x01" * (b - a)
             found.append(_mention(kind, m, text, ref))
-    found.sort(key=lambda p: p.start)
+    if len(found) > 1:
+        found.sort(key=_start)
     return found
+
+
+def _start(mention: PeriodMention) -> int:
+    return mention.start
 
 
 def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMention:
@@ -703,7 +733,14 @@ def _kind(period: Period | None, measure: str) -> str | None:
     return "change" if measure in _CHANGE_MEASURES else "flow"
 
 
+# The characters of the forecast and target words: a lead-in without any has neither.
+_STATUS_CHARS = frozenset(_FORECAST.pattern + _TARGET.pattern) - {"|"}
+_STATUS_CHAR = re.compile("[" + "".join(sorted(_STATUS_CHARS)) + "]")
+
+
 def _status(lead: str, role: str | None) -> str:
+    if not lead:  # (resolve_period leaves it empty where it has none of _STATUS_CHARS)
+        return "target" if role == "target" else "actual"
     if _FORECAST.search(lead):
         return "forecast"
     if role == "target" or _TARGET.search(lead):
@@ -769,8 +806,8 @@ def resolve_period(
     ref = ref or Reference()
     if mentions is None:
         mentions = find_periods(sentence, ref)
-    before = [m for m in mentions if m.end <= start]
-    owns = [m for m in before if m.role in ("own", "target")]
+    before = [m for m in mentions if m.end <= start] if mentions else mentions
+    owns = [m for m in before if m.role in ("own", "target")] if before else before
     own = owns[-1] if owns else None
     own_period = own.period if own is not None else None
     if own is None and previous is not None and (continues or sentence.lstrip().startswith(CARRY_WORDS)):
@@ -790,7 +827,9 @@ def resolve_period(
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
-    lead = clean_segment(sentence[:start])  # a forecast's or a target's words, not in a book title
+    # a forecast's or a target's words, not in a book title (cleaning only blanks or rewrites digits: a
+    # lead-in with none of their characters has none after it)
+    lead = clean_segment(sentence[:start]) if _STATUS_CHAR.search(sentence, 0, start) else ""
     if own is not None and own.unresolved:
         return PeriodReading(None, None, _status(lead, own.role), "period-unresolved")
     period = own_period

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from coopstats._resources import data_dir
 from coopstats.errors import ReferenceDataError
@@ -349,12 +350,25 @@ def issuer_currency(issuer: str | None) -> str | None:
     """
     if not issuer:
         return None
+    table = _table()
+    if _ISSUERS[0] is not table:  # read anew (a test cleared the table): derived anew
+        _ISSUERS[:] = [table, issuer_currency_forms(), {}]
+    forms, known = _ISSUERS[1], _ISSUERS[2]
+    if issuer in known:
+        return known[issuer]
     best: tuple[int, int, str] | None = None
-    for form, code in issuer_currency_forms().items():
+    for form, code in forms.items():
         at = issuer.find(form)
         if at >= 0 and (best is None or (at, -len(form)) < best[:2]):
             best = (at, -len(form), code)
-    return None if best is None else best[2]
+    if len(known) > 4096:  # kept small whatever names come
+        known.clear()
+    known[issuer] = found = None if best is None else best[2]
+    return found
+
+
+# The table the issuers' currencies were read from, its issuer forms, and each issuer's currency so far.
+_ISSUERS: list[Any] = [None, {}, {}]
 
 
 @cache
