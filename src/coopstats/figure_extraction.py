@@ -1441,31 +1441,8 @@ def _frame(
     for column in (*first, *FIGURE_COLUMNS):
         values = columns.get(column, missing)
         kind = declared.get(column, "string")
-        dates = _date_array(values) if column in ("period_start", "period_end") else None
-        data[column] = dates if dates is not None else column_array(kind, values)
+        data[column] = column_array(kind, values)
     return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
-
-
-_EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-def _date_array(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
-    """Dates (or ``None``) as :func:`coopstats.schemas.column_array` makes them ``datetime64[s]``.
-
-    By their day numbers (a period's dates repeat: each converted once), not
-    one :class:`datetime.date` object at a time; ``None`` for other values.
-    """
-    import numpy as np
-    import pandas as pd
-
-    seconds: dict[object, int] = {None: np.iinfo(np.int64).min}  # NaT
-    for value in values:
-        if value not in seconds:
-            if type(value) is not dt.date:
-                return None
-            seconds[value] = (value.toordinal() - _EPOCH) * 86400  # type: ignore[attr-defined]
-    array = np.fromiter(map(seconds.__getitem__, values), np.int64, len(values)).view("datetime64[s]")
-    return pd.array(array)
 
 
 def _columns(rows: list[_Row], extra: dict[str, list[object]] | None = None) -> dict[str, list[object]]:

@@ -527,16 +527,26 @@ def _floats(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
 
 
 def _datetimes(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
+    """Dates (``datetime.date``, or ``None``) as ``datetime64[s]``, by their day numbers.
+
+    A period's dates repeat down a column: each distinct one is converted once.
+    """
     import datetime as dt
 
     import numpy as np
     import pandas as pd
 
+    seconds: dict[object, int] = {None: np.iinfo(np.int64).min}  # NaT
     for value in values:
-        if value is None or (type(value) is dt.date):
-            continue
-        return None
-    return pd.array(np.array(values, dtype="datetime64[s]"))
+        if value is not None and type(value) is not dt.date:
+            return None
+        if value not in seconds:
+            seconds[value] = (value.toordinal() - _EPOCH_ORDINAL) * 86_400  # type: ignore[union-attr]
+    array = np.fromiter(map(seconds.__getitem__, values), np.int64, len(values)).view("datetime64[s]")
+    return pd.array(array)
+
+
+_EPOCH_ORDINAL = 719_163  # datetime.date(1970, 1, 1).toordinal()
 
 
 _FAST_ARRAYS = {
