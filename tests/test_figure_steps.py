@@ -128,20 +128,6 @@ def test_clause_bounds_from_listed_marks_are_those_searched(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.dates()), max_size=30))
-def test_date_columns_are_those_of_column_array(values: list[object]) -> None:
-    # figure_extraction._date_array: the period dates made by day numbers, as schemas.column_array makes them
-    import pandas as pd
-
-    from coopstats.schemas import column_array
-
-    made = fe._date_array(values)
-    expected = column_array("datetime64[s]", values)
-    assert made is not None and made.dtype == expected.dtype
-    pd.testing.assert_extension_array_equal(made, expected)
-
-
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["香港", "政府統計處", "澳門", "统计局", "广东", "联合国"]), max_size=5))
 def test_issuer_currency_remembered_is_the_form_written_first(pieces: list[str]) -> None:
     # vocabulary.issuer_currency remembers each name's currency: the same as reading every form each time

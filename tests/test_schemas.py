@@ -65,6 +65,16 @@ def test_dates(values: list[object]) -> None:
     same("datetime64[s]", values)
 
 
+@settings(max_examples=200, deadline=None)
+@given(maybe(st.dates()))
+def test_dates_of_any_year_by_day_numbers(values: list[object]) -> None:
+    """Beyond pandas' nanosecond range too (years 1–9999): NumPy's own conversion of the dates."""
+    import numpy as np
+
+    expected = pd.array(np.array(values, dtype="datetime64[s]"))
+    pdt.assert_extension_array_equal(schemas.column_array("datetime64[s]", values), expected)
+
+
 @pytest.mark.parametrize(
     ("dtype", "values"),
     [
