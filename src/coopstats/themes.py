@@ -63,6 +63,7 @@ _NUMBERED_LEVELS = frozenset({"item", "subitem"})
 # pass: "“湾区”重点行动计划" must match 湾区重点行动计划.
 _NOT_MATCHED = re.compile(r"[\s*\"'“”‘’「」『』＂]+")
 _CLOSING_PUNCTUATION = "。.:：；;，,"
+_SEPARATOR = "\x00"  # between texts searched in one pass: no keyword holds it, nothing removes it
 
 
 def match_form(text: str) -> str:
@@ -396,23 +397,41 @@ def _task_theme_from_titles(section_title: object, chapter_title: object) -> str
     return None
 
 
-def _topics(texts: list[object], seen: dict[str, str | None] | None = None) -> list[str | None]:
+def _topics(texts: list[object]) -> list[str | None]:
     """Topics of every text (``None`` where missing or without keyword).
 
-    A text in ``seen`` (text → topics, filled as texts are matched) is not matched again:
-    many tasks repeat the wording of their unit.
+    Each distinct text is put in match form once (many tasks repeat the wording
+    of their unit); the match forms, joined by a character no keyword holds,
+    are searched by one pass of the automaton.
     """
-    seen = {} if seen is None else seen
-    out: list[str | None] = []
-    for text in texts:
-        if _is_missing(text):
-            out.append(None)
-            continue
-        text = str(text)
-        if text not in seen:
-            seen[text] = _topics_of_form(match_form(text)) if text else None
-        out.append(seen[text])
-    return out
+    from coopstats.text import normalize, to_simplified
+
+    strings = [text if isinstance(text, str) else None if _is_missing(text) else str(text) for text in texts]
+    distinct = [text for text in dict.fromkeys(strings) if text]  # None and "" have no topics
+    forms = [to_simplified(normalize(text)) for text in distinct]
+    joined = _NOT_MATCHED.sub("", _SEPARATOR.join(forms))
+    matcher = _keyword_matcher()
+    masks = [0] * len(distinct)
+    if matcher.automaton is not None and joined.count(_SEPARATOR) == len(distinct) - 1:
+        ends: list[int] = []  # where each text's form ends in the joined forms
+        at = joined.find(_SEPARATOR)
+        while at >= 0:
+            ends.append(at)
+            at = joined.find(_SEPARATOR, at + 1)
+        ends.append(len(joined))
+        k = 0
+        for end, (_, mask) in matcher.automaton.iter(joined):
+            while end >= ends[k]:
+                k += 1
+            masks[k] |= mask
+    elif matcher.automaton is not None:  # a text holds the separator itself: one pass per text
+        for k, form in enumerate(forms):
+            for _, (_, mask) in matcher.automaton.iter(_NOT_MATCHED.sub("", form)):
+                masks[k] |= mask
+    topics = matcher.topics
+    found: dict[object, str | None] = {None: None, "": None}
+    found.update(zip(distinct, map(topics, masks), strict=True))
+    return [found[text] for text in strings]
 
 
 def _with_columns(frame: pd.DataFrame, theme: list[str | None], topics: list[str | None]) -> pd.DataFrame:
@@ -526,8 +545,9 @@ def theme_columns(
         logger.info(
             "%d of %d tasks have no theme (no heading above them maps to one)", unthemed, len(task_themes)
         )
-    seen: dict[str, str | None] = {}
+    provision_texts = list(provisions["text"])
+    topics = _topics(provision_texts + list(tasks["text"]))
     return (
-        {"theme": provision_themes, "topics": _topics(list(provisions["text"]), seen)},
-        {"theme": task_themes, "topics": _topics(list(tasks["text"]), seen)},
+        {"theme": provision_themes, "topics": topics[: len(provision_texts)]},
+        {"theme": task_themes, "topics": topics[len(provision_texts) :]},
     )
