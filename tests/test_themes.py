@@ -320,3 +320,27 @@ def test_the_automaton_finds_what_the_trie_search_found(pieces: list[str], cut: 
     assert _keyword_indices(form) == expected
     topics = sorted({tables().keyword_list[i][1] for i in expected})
     assert _topics_of_form(form) == ("|".join(topics) if topics else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.none(),
+            st.just(""),
+            st.lists(
+                st.one_of(
+                    st.sampled_from(sorted({k for k, _, _ in tables().keyword_list if k})),
+                    st.text(alphabet="合作推進港澳粵區域發展金融服務。，（）“”　 \n*\x00", max_size=5),
+                ),
+                max_size=6,
+            ).map("".join),
+        ),
+        max_size=10,
+    )
+)
+def test_topics_of_texts_searched_together_are_those_of_each_text(texts: list[str | None]) -> None:
+    """One pass over the joined match forms gives every text the topics a search of it alone gives."""
+    from coopstats.themes import _topics
+
+    assert _topics(texts + texts[:2]) == [topics_of(text) for text in texts + texts[:2]]
