@@ -788,3 +788,23 @@ def test_a_clause_of_many_huitong_stays_linear() -> None:
     resolved = resolve_agencies("省商务厅会同" * 16000 + "省财政厅")
     assert resolved["role"].value_counts().to_dict() == {"co": 16000, "lead": 1}
     assert resolved["role"].iloc[0] == "lead"
+
+
+def test_a_clause_repeated_by_tasks_is_resolved_once_and_given_to_each() -> None:
+    """Tasks sharing a clause get its assignments under their own ids; a degenerate one is noted twice."""
+    from coopstats.agency_resolution import assignment_columns
+
+    problems: list[tuple[str, int, str]] = []
+    clause = "省商务厅牵头，省港澳办等按职责分工负责"
+    columns = assignment_columns(
+        ["d", "d", "d", "d"],
+        ["d/1", "d/2", "d/3", "d/4"],
+        [clause, "牵头", clause, "牵头"],
+        problems=problems,
+    )
+    assert columns["task_id"] == ["d/1", "d/1", "d/3", "d/3"]
+    assert columns["name"] == ["省商务厅", "省港澳办"] * 2
+    assert columns["role"] == ["lead", "co"] * 2
+    assert [(task_id, clause_no) for task_id, clause_no, _ in problems] == [("d/2", 1), ("d/4", 1)]
+    alone = assignment_columns(["d"], ["d/3"], [clause])
+    assert {name: values[2:] for name, values in columns.items()} == alone

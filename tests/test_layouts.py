@@ -378,3 +378,46 @@ def test_first_listed_statements_are_those_of_the_full_search(pieces) -> None:
     text = "".join(pieces)
     expected = [m.span() for m in clauses._FIRST_LISTED.finditer(text) if m.group().strip()]
     assert clauses.first_listed_statements(text, simplified=True) == expected
+
+
+def _physical_lines(text: str) -> list[tuple[int, int, int]]:
+    lines, position = [], 0
+    for n, line in enumerate(text.split("\n"), start=1):
+        if line:
+            lines.append((n, position, position + len(line)))
+        position += len(line) + 1
+    return lines
+
+
+_PROSE = st.sampled_from(
+    ["推进粤港澳大湾区建设。", "加强两地金融合作和人员往来", "完善跨境基础设施衔接机制。"]
+)
+_HEADER_LINES = st.sampled_from(
+    [
+        ["序号 | 工作任务 | 牵头单位 | 完成时限", "1 | 推进改革。 | 省发展改革委 | 2019年底前"],
+        [
+            "序号\t工作任务\t牵头单位\t配合单位",
+            "1\t推进改革。\t省商务厅\t省财政厅",
+            "2\t深化合作。\t省港澳办\t",
+        ],
+        ["序号", "工作任务", "牵头单位", "完成时限", "1", "推进改革。", "省发展改革委", "2019年底前"],
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=_HEADER_LINES, before=st.lists(_PROSE, max_size=6))
+def test_a_table_is_read_the_same_after_lines_of_prose(table: list[str], before: list[str]) -> None:
+    """Lines of prose (never a header cell) before a table change nothing but its offsets."""
+    alone = "\n".join(table)
+    text = "\n".join([*before, *table])
+    shift = len("\n".join(before)) + (1 if before else 0)
+    expected = clauses.read_table(alone, _physical_lines(alone))
+    found = clauses.read_table(text, _physical_lines(text))
+    assert expected is not None and found is not None
+    assert found.header == expected.header and (found.start, found.end) == (
+        expected.start + shift,
+        expected.end + shift,
+    )
+    cells = [[(c.kind, c.role, text[c.start : c.end]) for c in row.cells] for row in found.rows]
+    assert cells == [[(c.kind, c.role, alone[c.start : c.end]) for c in row.cells] for row in expected.rows]

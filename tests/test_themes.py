@@ -7,8 +7,13 @@ how each count was made is written next to it.
 
 from __future__ import annotations
 
+import functools
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats.errors import CoopstatsError
@@ -260,3 +265,82 @@ def test_keywords_found_by_the_trie_are_those_a_substring_test_finds() -> None:
     for text in texts:
         expected = [(topic, theme) for keyword, topic, theme in keyword_list if keyword and keyword in text]
         assert _keyword_hits(text) == expected, text
+
+
+@functools.cache
+def _trie() -> re.Pattern[str]:
+    """The keyword trie regex the automaton replaced (the longest keyword at a start)."""
+    keyword_list = tables().keyword_list
+    trie: dict[str, dict] = {}
+    for word in {keyword for keyword, _, _ in keyword_list if keyword}:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(branch(trie))
+
+
+def _trie_keyword_indices(form: str) -> set[int]:
+    """The keyword search the automaton replaced: the trie searched again after each match start."""
+    keyword_list = tables().keyword_list
+    pattern = _trie()
+    found: set[int] = set()
+    position = 0
+    while (match := pattern.search(form, position)) is not None:
+        found.update(i for i, (k, _, _) in enumerate(keyword_list) if k and k in match.group())
+        position = match.start() + 1
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pieces=st.lists(
+        st.one_of(
+            st.sampled_from(sorted({k for k, _, _ in tables().keyword_list if k})),
+            st.text(alphabet="合作推进港澳粤区域发展金融服务。、，()", max_size=6),
+        ),
+        max_size=12,
+    ),
+    cut=st.integers(min_value=0, max_value=3),
+)
+def test_the_automaton_finds_what_the_trie_search_found(pieces: list[str], cut: int) -> None:
+    """Keywords glued, cut at either end or separated by other wording: the same indices and topics."""
+    from coopstats.themes import _keyword_indices, _topics_of_form
+
+    form = "".join(piece[cut:] if n % 2 else piece for n, piece in enumerate(pieces))
+    expected = _trie_keyword_indices(form)
+    assert _keyword_indices(form) == expected
+    topics = sorted({tables().keyword_list[i][1] for i in expected})
+    assert _topics_of_form(form) == ("|".join(topics) if topics else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.none(),
+            st.just(""),
+            st.lists(
+                st.one_of(
+                    st.sampled_from(sorted({k for k, _, _ in tables().keyword_list if k})),
+                    st.text(alphabet="合作推進港澳粵區域發展金融服務。，（）“”　 \n*\x00", max_size=5),
+                ),
+                max_size=6,
+            ).map("".join),
+        ),
+        max_size=10,
+    )
+)
+def test_topics_of_texts_searched_together_are_those_of_each_text(texts: list[str | None]) -> None:
+    """One pass over the joined match forms gives every text the topics a search of it alone gives."""
+    from coopstats.themes import _topics
+
+    assert _topics(texts + texts[:2]) == [topics_of(text) for text in texts + texts[:2]]

@@ -1210,6 +1210,9 @@ def _assignment_records(
     index = _index_for(registry)
     records: list[dict[str, Any]] = []
     stated: set[str] = set()  # documents whose clauses stated the first-listed rule: it holds from there on
+    # a clause's resolution depends on its text, its rule and the registry alone: a clause
+    # repeated by several tasks (省科技厅) is resolved once, each task getting copies of its records
+    resolved: dict[tuple[str, str], tuple[list[dict[str, Any]], bool] | ParseError] = {}
     for doc_id, task_id, task_clauses in zip(doc_ids, task_ids, agency_clauses, strict=True):
         if _is_missing(task_clauses):
             continue
@@ -1224,19 +1227,25 @@ def _assignment_records(
                     stacklevel=stacklevel,
                 )
                 continue
-            try:
-                clause_records, prepared = _resolve(clause, rule, index)
-            except ParseError as exc:
-                if problems is None:
-                    raise
-                problems.append((str(task_id), clause_no, str(exc)))
+            found = resolved.get((clause, rule))
+            if found is None:
+                try:
+                    clause_records, prepared = _resolve(clause, rule, index)
+                except ParseError as exc:
+                    if problems is None:
+                        raise
+                    found = resolved[(clause, rule)] = exc
+                else:
+                    found = resolved[(clause, rule)] = (clause_records, prepared.first_listed)
+            if isinstance(found, ParseError):
+                problems.append((str(task_id), clause_no, str(found)))  # type: ignore[union-attr]
                 continue
-            if prepared.first_listed:
+            clause_records, first_listed = found
+            if first_listed:
                 stated.add(str(doc_id))
                 rule = "first-listed" if rule == "marker" else rule
-            for record in clause_records:
-                record.update(doc_id=doc_id, task_id=task_id, clause_no=clause_no, raw_clause=clause)
-            records.extend(clause_records)
+            place = {"doc_id": doc_id, "task_id": task_id, "clause_no": clause_no, "raw_clause": clause}
+            records.extend(record | place for record in clause_records)
     unknown = [record["name"] for record in records if not record["known"]]
     if unknown:
         warnings.warn(

@@ -810,28 +810,25 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
     [('number', '1'), ('task', '推进改革。'), ('agency', '省发展改革委'), ('deadline', '2019年底前')]
     """
     # A line of prose (no cell separator, more than a header cell's 8 characters, no whitespace at its
-    # edges) is one cell, whole, and never a header cell: most lines are told apart without a regex.
+    # edges) is one cell, whole, and never a header cell: the header is looked for among the other
+    # lines alone (most documents have a handful), and every line's cells are listed only for a table.
     split = _lines_with_cell_separators(source, lines)
-    per_line: list[list[tuple[int, int]]] = []
-    may_head: list[bool] = []
-    for index, (_, start, end) in enumerate(lines):
-        if (
-            end - start > _MAX_HEADER_CELL
-            and index not in split
-            and not source[start].isspace()
-            and not source[end - 1].isspace()
-        ):
-            per_line.append([(start, end)])
-            may_head.append(False)
-        else:
-            per_line.append(_cells_of_line(source, start, end))
-            may_head.append(True)
+    candidates = [
+        index
+        for index, (_, start, end) in enumerate(lines)
+        if end - start <= _MAX_HEADER_CELL
+        or index in split
+        or source[start].isspace()
+        or source[end - 1].isspace()
+    ]
+    cells_of = {index: _cells_of_line(source, lines[index][1], lines[index][2]) for index in candidates}
     # the header: a line of ≥3 header cells, or ≥3 consecutive one-cell lines of header words
     header: list[tuple[int, int, int]] = []
     kinds: list[tuple[str, str | None]] = []
     run_end = 0  # one-cell lines before this are in a run already found not to be a header
-    for index, (line_no, _start, _end) in enumerate(lines):
-        spans = per_line[index]
+    for index in candidates:
+        line_no = lines[index][0]
+        spans = cells_of[index]
         if len(spans) >= 3:
             line_kinds = []
             for a, b in spans:
@@ -843,21 +840,15 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
                     header = [(line_no, a, b) for a, b in spans]
                     kinds = line_kinds
                     break
-        elif (
-            len(spans) == 1
-            and index >= run_end
-            and may_head[index]
-            and _header_kind(source[slice(*spans[0])])
-        ):
+        elif len(spans) == 1 and index >= run_end and _header_kind(source[slice(*spans[0])]):
             run = []
             j = index
             while (
-                j < len(lines)
-                and len(per_line[j]) == 1
-                and may_head[j]
-                and (kind := _header_kind(source[slice(*per_line[j][0])]))
+                j in cells_of  # a line of prose ends the run
+                and len(cells_of[j]) == 1
+                and (kind := _header_kind(source[slice(*cells_of[j][0])]))
             ):
-                run.append(((lines[j][0], *per_line[j][0]), kind))
+                run.append(((lines[j][0], *cells_of[j][0]), kind))
                 j += 1
             if _is_header([k for _, k in run]):
                 header = [c for c, _ in run]
@@ -867,6 +858,7 @@ def read_table(source: str, lines: list[tuple[int, int, int]]) -> Table | None:
             run_end = j
     if not header:
         return None
+    per_line = [cells_of.get(index, [(start, end)]) for index, (_, start, end) in enumerate(lines)]
     cells = [  # (line_no, start, end) of every non-empty cell
         (line_no, a, b)
         for (line_no, _, _), spans in zip(lines, per_line, strict=True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from coopstats._resources import data_dir
 
 if TYPE_CHECKING:
+    import ahocorasick
     import pandas as pd
 
 __all__ = [
@@ -62,6 +63,7 @@ _NUMBERED_LEVELS = frozenset({"item", "subitem"})
 # pass: "“湾区”重点行动计划" must match 湾区重点行动计划.
 _NOT_MATCHED = re.compile(r"[\s*\"'“”‘’「」『』＂]+")
 _CLOSING_PUNCTUATION = "。.:：；;，,"
+_SEPARATOR = "\x00"  # between texts searched in one pass: no keyword holds it, nothing removes it
 
 
 def match_form(text: str) -> str:
@@ -198,61 +200,63 @@ def themes() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _KeywordMatcher:
-    """Every keyword of the tables in one precompiled pattern.
+    """Every keyword of the tables in one Aho-Corasick automaton (``pyahocorasick``).
 
-    ``pattern`` is the keywords' match forms as a trie (one branch per first
-    character), so a search skips to the next character a keyword can start
-    with and there matches the longest keyword starting at it; ``inside`` maps
-    each such keyword to the indices (into ``keyword_list``) of every keyword
-    it contains, itself included. Searching again one character after each
-    match start finds every keyword of a text: each occurrence of a keyword
-    lies inside the longest keyword starting where it starts.
+    One pass over a text finds every occurrence of every keyword, overlapping
+    and nested ones included, in time linear in the text (plus the matches).
+    Each keyword's match form maps to the indices (into ``keyword_list``) of the
+    rows with that form and to the bit mask of their topics (``topic_names``
+    sorted, bit ``i`` for ``topic_names[i]``), so a text's topics are the OR of
+    its matches' masks. ``automaton`` is ``None`` when the tables have no
+    keyword.
     """
 
-    pattern: re.Pattern[str]
-    inside: dict[str, tuple[int, ...]]
+    automaton: ahocorasick.Automaton | None
+    topic_names: tuple[str, ...]
+    joined: dict[int, str | None]  # topic mask -> sorted, |-joined topics (filled as masks are met)
 
+    def matches(self, form: str) -> Iterator[tuple[tuple[int, ...], int]]:
+        """``(indices, topic mask)`` of every keyword occurrence in a text already in match form."""
+        if self.automaton is None or not form:
+            return iter(())
+        return (value for _, value in self.automaton.iter(form))
 
-def _trie_pattern(words: list[str]) -> str:
-    """Regex of ``words`` as a trie whose optional tails are greedy: the longest word matches."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def branch(node: dict[str, dict]) -> str:
-        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return branch(trie)
+    def topics(self, mask: int) -> str | None:
+        """The topics of a mask, sorted and ``|``-joined; ``None`` for no topic."""
+        if mask not in self.joined:
+            names = self.topic_names
+            self.joined[mask] = "|".join(n for i, n in enumerate(names) if mask >> i & 1) or None
+        return self.joined[mask]
 
 
 @cache
 def _keyword_matcher() -> _KeywordMatcher:
+    import ahocorasick
+
     keyword_list = tables().keyword_list
-    forms = sorted({keyword for keyword, _, _ in keyword_list if keyword})
-    inside = {
-        form: tuple(i for i, (keyword, _, _) in enumerate(keyword_list) if keyword and keyword in form)
-        for form in forms
-    }
-    # no keyword at all: a pattern that never matches
-    return _KeywordMatcher(re.compile(_trie_pattern(forms) if forms else r"(?!)"), inside)
+    topic_names = tuple(sorted({topic for keyword, topic, _ in keyword_list if keyword}))
+    bit = {topic: 1 << i for i, topic in enumerate(topic_names)}
+    rows: dict[str, list[int]] = {}
+    for i, (keyword, _, _) in enumerate(keyword_list):
+        if keyword:
+            rows.setdefault(keyword, []).append(i)
+    if not rows:  # no keyword at all: nothing ever matches
+        return _KeywordMatcher(None, topic_names, {0: None})
+    automaton = ahocorasick.Automaton()
+    for form, indices in rows.items():
+        mask = 0
+        for i in indices:
+            mask |= bit[keyword_list[i][1]]
+        automaton.add_word(form, (tuple(indices), mask))
+    automaton.make_automaton()
+    return _KeywordMatcher(automaton, topic_names, {0: None})
 
 
 def _keyword_indices(form: str) -> set[int]:
     """Indices into ``keyword_list`` of the keywords occurring in a text already in match form."""
-    matcher = _keyword_matcher()
-    search, inside = matcher.pattern.search, matcher.inside
     found: set[int] = set()
-    position = 0
-    while (match := search(form, position)) is not None:
-        found.update(inside[match.group()])
-        position = match.start() + 1
+    for indices, _ in _keyword_matcher().matches(form):
+        found.update(indices)
     return found
 
 
@@ -263,9 +267,13 @@ def _keyword_hits(form: str) -> list[tuple[str, str]]:
 
 
 def _topics_of_form(form: str) -> str | None:
-    keyword_list = tables().keyword_list
-    found = sorted({keyword_list[i][1] for i in _keyword_indices(form)})
-    return "|".join(found) if found else None
+    matcher = _keyword_matcher()
+    if matcher.automaton is None or not form:
+        return None
+    mask = 0
+    for _, (_, topics) in matcher.automaton.iter(form):
+        mask |= topics
+    return matcher.topics(mask)
 
 
 def topics_of(text: str | None) -> str | None:
@@ -389,23 +397,41 @@ def _task_theme_from_titles(section_title: object, chapter_title: object) -> str
     return None
 
 
-def _topics(texts: list[object], seen: dict[str, str | None] | None = None) -> list[str | None]:
+def _topics(texts: list[object]) -> list[str | None]:
     """Topics of every text (``None`` where missing or without keyword).
 
-    A text in ``seen`` (text → topics, filled as texts are matched) is not matched again:
-    many tasks repeat the wording of their unit.
+    Each distinct text is put in match form once (many tasks repeat the wording
+    of their unit); the match forms, joined by a character no keyword holds,
+    are searched by one pass of the automaton.
     """
-    seen = {} if seen is None else seen
-    out: list[str | None] = []
-    for text in texts:
-        if _is_missing(text):
-            out.append(None)
-            continue
-        text = str(text)
-        if text not in seen:
-            seen[text] = _topics_of_form(match_form(text)) if text else None
-        out.append(seen[text])
-    return out
+    from coopstats.text import normalize, to_simplified
+
+    strings = [text if isinstance(text, str) else None if _is_missing(text) else str(text) for text in texts]
+    distinct = [text for text in dict.fromkeys(strings) if text]  # None and "" have no topics
+    forms = [to_simplified(normalize(text)) for text in distinct]
+    joined = _NOT_MATCHED.sub("", _SEPARATOR.join(forms))
+    matcher = _keyword_matcher()
+    masks = [0] * len(distinct)
+    if matcher.automaton is not None and joined.count(_SEPARATOR) == len(distinct) - 1:
+        ends: list[int] = []  # where each text's form ends in the joined forms
+        at = joined.find(_SEPARATOR)
+        while at >= 0:
+            ends.append(at)
+            at = joined.find(_SEPARATOR, at + 1)
+        ends.append(len(joined))
+        k = 0
+        for end, (_, mask) in matcher.automaton.iter(joined):
+            while end >= ends[k]:
+                k += 1
+            masks[k] |= mask
+    elif matcher.automaton is not None:  # a text holds the separator itself: one pass per text
+        for k, form in enumerate(forms):
+            for _, (_, mask) in matcher.automaton.iter(_NOT_MATCHED.sub("", form)):
+                masks[k] |= mask
+    topics = matcher.topics
+    found: dict[object, str | None] = {None: None, "": None}
+    found.update(zip(distinct, map(topics, masks), strict=True))
+    return [found[text] for text in strings]
 
 
 def _with_columns(frame: pd.DataFrame, theme: list[str | None], topics: list[str | None]) -> pd.DataFrame:
@@ -519,8 +545,9 @@ def theme_columns(
         logger.info(
             "%d of %d tasks have no theme (no heading above them maps to one)", unthemed, len(task_themes)
         )
-    seen: dict[str, str | None] = {}
+    provision_texts = list(provisions["text"])
+    topics = _topics(provision_texts + list(tasks["text"]))
     return (
-        {"theme": provision_themes, "topics": _topics(list(provisions["text"]), seen)},
-        {"theme": task_themes, "topics": _topics(list(tasks["text"]), seen)},
+        {"theme": provision_themes, "topics": topics[: len(provision_texts)]},
+        {"theme": task_themes, "topics": topics[len(provision_texts) :]},
     )
