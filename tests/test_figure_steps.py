@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,20 +130,6 @@ def test_clause_bounds_from_listed_marks_are_those_searched(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.dates()), max_size=30))
-def test_date_columns_are_those_of_column_array(values: list[object]) -> None:
-    # figure_extraction._date_array: the period dates made by day numbers, as schemas.column_array makes them
-    import pandas as pd
-
-    from coopstats.schemas import column_array
-
-    made = fe._date_array(values)
-    expected = column_array("datetime64[s]", values)
-    assert made is not None and made.dtype == expected.dtype
-    pd.testing.assert_extension_array_equal(made, expected)
-
-
-@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["香港", "政府統計處", "澳門", "统计局", "广东", "联合国"]), max_size=5))
 def test_issuer_currency_remembered_is_the_form_written_first(pieces: list[str]) -> None:
     # vocabulary.issuer_currency remembers each name's currency: the same as reading every form each time
@@ -241,3 +229,74 @@ def test_a_lead_in_with_another_character_is_no_list(pieces: list[str]) -> None:
     lead_in = "".join(pieces)
     listed = fe._LIST_LINK.fullmatch(fe._LISTED_FIGURE.sub("", lead_in)) is not None
     assert not (listed and fe._NOT_LISTED.search(lead_in))
+
+
+_GATE_PIECES = [
+    *"0123456789,.  、，。：:(（)）",
+    *"〇零一二三四五六七八九十兩两百千万萬亿億點点第首",
+    *"分之下同單单位元亿萬億%％倍成家項项个個人次年月日批套港幣美元人民币伏多余進出口增長",
+    "分之",
+    "百分之",
+    "下同",
+    "單位：",
+    "(人民幣，下同)",
+    "单位:亿元",
+    "个百分点",
+    "个月",
+    "  ",
+]
+
+
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=14))
+@settings(max_examples=600, deadline=None)
+def test_a_view_the_gate_finds_nothing_in_has_no_number_no_note_and_no_warning(pieces: list[str]) -> None:
+    import warnings
+
+    from coopstats.periods import Reference
+    from coopstats.text import TextView
+
+    text = "".join(pieces)
+    view = TextView.of(text)
+    if fe._figure_gate().search(view.text) is not None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fe._scan_numbers(view.text) == []
+    ctx = fe._Context(view, Reference(), issuer_currency=None, default_currency=None, carried_currency="X")
+    assert ctx.note_codes == []
+
+
+@given(st.text(max_size=12), st.text(alphabet="1２③〇㈠⼀分下單\n 　", max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_a_span_with_no_figure_character_gives_a_view_with_none(text: str, extra: str) -> None:
+    from coopstats.text import TextView
+
+    source = text + extra + text[::-1]
+    if fe._may_have_figures().search(source) is None:
+        assert not set(TextView.of(source).text) & set(fe._FIGURE_CHARS)
+    else:
+        assert any(
+            set(unicodedata.normalize("NFKC", ch)) & set(fe._FIGURE_CHARS) or ord(ch) > 0xFFFF
+            for ch in source
+        )
+
+
+def test_document_figures_the_same_without_the_gates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coopstats import corpus
+
+    match_all = re.compile("")
+    for row in corpus.manifest():
+        source = corpus.source_text(row.doc_id)
+        spans = sorted({*range(0, len(source), 97), len(source)})
+        provisions = {
+            "doc_id": ["d"] * (len(spans) - 1),
+            "node_id": [f"p{k}" for k in range(len(spans) - 1)],
+            "start": spans[:-1],
+            "end": spans[1:],
+        }
+        settings_ = {"default_currency": "HKD", "published": "2024-06-15", "issuer": row.issuer or None}
+        gated = fe.document_figure_columns(provisions, source, **settings_)
+        with monkeypatch.context() as patched:
+            patched.setattr(fe, "_figure_gate", lambda: match_all)
+            patched.setattr(fe, "_may_have_figures", lambda: match_all)
+            assert fe.document_figure_columns(provisions, source, **settings_) == gated

@@ -32,6 +32,7 @@ import datetime as dt
 import logging
 import math
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -1255,6 +1256,47 @@ def _figure(
     return row, carry
 
 
+# The characters a view needs for a number (_scan_numbers: a digit, a numeral a Chinese number starts
+# with, 分 of 分之) or a currency note (_Context: 下 of 下同, 單/单 of a unit label).
+_FIGURE_CHARS = "0123456789〇零一二三四五六七八九十兩两分下單单"
+
+
+@cache
+def _may_have_figures() -> re.Pattern[str]:
+    """Any source character whose NFKC has one of :data:`_FIGURE_CHARS` (every one beyond the BMP).
+
+    A view's characters are the NFKC of its span's (a line's joining space
+    besides), so a span this finds nothing in gives a view with no number and
+    no currency note. Built once from the Unicode database (every BMP code
+    point normalised alone).
+    """
+    wanted = frozenset(_FIGURE_CHARS)
+    found = [
+        re.escape(chr(code))
+        for code in range(0x10000)
+        if not wanted.isdisjoint(unicodedata.normalize("NFKC", chr(code)))
+    ]
+    return re.compile(f"[{''.join(found)}\U00010000-\U0010ffff]")
+
+
+@cache
+def _figure_gate() -> re.Pattern[str]:
+    """What a view with a figure or a currency note cannot be without (a superset, one search).
+
+    A run of Arabic digits and separators that :attr:`_Words.unit_ahead`
+    follows (a unit :func:`_read_unit` reads starts there) or that holds a
+    comma or two points before a digit (:func:`_arabic_numbers` warns of it);
+    分之 (a written-out percentage or fraction); a run of Chinese numerals that
+    ``unit_ahead`` follows; 下同 or a unit label's colon (a currency note,
+    :class:`_Context`). No lookbehind: it finds more than the number patterns.
+    """
+    ahead = _words().unit_ahead.pattern
+    return re.compile(
+        rf"[0-9](?:[0-9,.\ ]*{ahead}|[0-9,.]*(?:,|\.\.)[0-9,.]*[0-9])|分之|下同|{_UNIT_LABEL_COLON.pattern}"
+        rf"|[〇零一二三四五六七八九十兩两][{_CHINESE_NUMERAL_CHARS}點点]*{ahead}"
+    )
+
+
 def _extract_view(
     view: TextView,
     ref: Reference,
@@ -1267,8 +1309,11 @@ def _extract_view(
     """The figures of one view, and the currency a note carries past it.
 
     Numbers on the lines a table claims (``claimed``, source spans) are the
-    table step's: the prose reading skips them.
+    table step's: the prose reading skips them. A view :func:`_figure_gate`
+    finds nothing in is not read further.
     """
+    if _figure_gate().search(view.text) is None:
+        return [], carried_currency
     ctx = _Context(
         view,
         ref,
@@ -1737,6 +1782,7 @@ def document_figure_columns(
         carried_currency=None,
     )
     k = 0
+    may_have_figures = _may_have_figures()
     doc_column = list(provisions["doc_id"])
     node_column = list(provisions["node_id"])
     try:
@@ -1747,17 +1793,20 @@ def document_figure_columns(
         start, end = int(starts[n]), int(ends[n])
         if end <= start:
             continue
-        view = TextView.of(source, start, end)
-        if not view.text:
-            continue
-        found, carried_after = _extract_view(
-            view,
-            ref,
-            issuer_currency=issuer_currency,
-            default_currency=default_currency,
-            carried_currency=carried,
-            claimed=claimed,
-        )
+        if may_have_figures.search(source, start, end) is None:
+            found, carried_after = [], carried  # no number, no note: no view to read
+        else:
+            view = TextView.of(source, start, end)
+            if not view.text:
+                continue
+            found, carried_after = _extract_view(
+                view,
+                ref,
+                issuer_currency=issuer_currency,
+                default_currency=default_currency,
+                carried_currency=carried,
+                claimed=claimed,
+            )
         while k < len(cells) and _row_start(cells[k]) < start:
             k += 1  # cells outside every provision (a gap) are not the document's
         while k < len(cells) and _row_start(cells[k]) < end:
