@@ -242,6 +242,7 @@ _GATE_PIECES = [
     "(人民幣，下同)",
     "单位:亿元",
     "个百分点",
+    "1234567890",
     "个月",
     "  ",
 ]
@@ -282,21 +283,26 @@ def test_a_span_with_no_figure_character_gives_a_view_with_none(text: str, extra
 
 
 def test_document_figures_the_same_without_the_gates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
     from coopstats import corpus
 
+    samples = sorted((Path(__file__).parent / "fixtures" / "samples").glob("*.txt"))
+    sources = [corpus.source_text(row.doc_id) for row in corpus.manifest()]
+    sources += [path.read_text(encoding="utf-8") for path in samples]
     match_all = re.compile("")
-    for row in corpus.manifest():
-        source = corpus.source_text(row.doc_id)
-        spans = sorted({*range(0, len(source), 97), len(source)})
-        provisions = {
-            "doc_id": ["d"] * (len(spans) - 1),
-            "node_id": [f"p{k}" for k in range(len(spans) - 1)],
-            "start": spans[:-1],
-            "end": spans[1:],
-        }
-        settings_ = {"default_currency": "HKD", "published": "2024-06-15", "issuer": row.issuer or None}
-        gated = fe.document_figure_columns(provisions, source, **settings_)
-        with monkeypatch.context() as patched:
-            patched.setattr(fe, "_figure_gate", lambda: match_all)
-            patched.setattr(fe, "_may_have_figures", lambda: match_all)
-            assert fe.document_figure_columns(provisions, source, **settings_) == gated
+    for source in sources:
+        for step in (41, 97):  # provisions that cut lines, sentences and numbers
+            spans = sorted({*range(0, len(source), step), len(source)})
+            provisions = {
+                "doc_id": ["d"] * (len(spans) - 1),
+                "node_id": [f"p{k}" for k in range(len(spans) - 1)],
+                "start": spans[:-1],
+                "end": spans[1:],
+            }
+            settings_ = {"default_currency": "HKD", "published": "2024-06-15", "issuer": None}
+            gated = fe.document_figure_columns(provisions, source, **settings_)
+            with monkeypatch.context() as patched:
+                patched.setattr(fe, "_figure_gate", lambda: match_all)
+                patched.setattr(fe, "_may_have_figures", lambda: match_all)
+                assert fe.document_figure_columns(provisions, source, **settings_) == gated

@@ -1281,19 +1281,23 @@ def _may_have_figures() -> re.Pattern[str]:
 
 @cache
 def _figure_gate() -> re.Pattern[str]:
-    """What a view with a figure or a currency note cannot be without (a superset, one search).
+    """What a view with a figure, a currency note or a skipped number cannot be without (one search).
 
-    A run of Arabic digits and separators that :attr:`_Words.unit_ahead`
-    follows (a unit :func:`_read_unit` reads starts there) or that holds a
-    comma or two points before a digit (:func:`_arabic_numbers` warns of it);
-    分之 (a written-out percentage or fraction); a run of Chinese numerals that
-    ``unit_ahead`` follows; 下同 or a unit label's colon (a currency note,
-    :class:`_Context`). No lookbehind: it finds more than the number patterns.
+    A digit that a unit's first character follows (:attr:`_Words.unit_ahead`;
+    an Arabic number ends in a digit), a digit before a comma or two points,
+    or 21 digits in one run (:func:`_arabic_numbers` warns of those); a
+    Chinese numeral (or 點) that a unit's first character follows; 分之 (a
+    written-out percentage or fraction); 下同 or a unit label's colon (a
+    currency note, :class:`_Context`). Behind a lookahead on those first
+    characters, so the search skips to them; each match is a few characters
+    from where it starts, so the search is linear in the text.
     """
     ahead = _words().unit_ahead.pattern
+    numerals = f"{_CHINESE_NUMERAL_CHARS}點点"
     return re.compile(
-        rf"[0-9](?:[0-9,.\ ]*{ahead}|[0-9,.]*(?:,|\.\.)[0-9,.]*[0-9])|分之|下同|{_UNIT_LABEL_COLON.pattern}"
-        rf"|[〇零一二三四五六七八九十兩两][{_CHINESE_NUMERAL_CHARS}點点]*{ahead}"
+        rf"(?=[0-9分下單单{numerals}])(?:"
+        rf"[0-9](?:{ahead}|\.?,|\.\.|(?:[,.\ ]*+[0-9]){{{_MAX_DIGITS}}})"
+        rf"|分之|下同|{_UNIT_LABEL_COLON.pattern}|[{numerals}]{ahead})"
     )
 
 
