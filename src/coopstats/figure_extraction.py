@@ -32,7 +32,6 @@ import datetime as dt
 import logging
 import math
 import re
-import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -1256,29 +1255,6 @@ def _figure(
     return row, carry
 
 
-# The characters a view needs for a number (_scan_numbers: a digit, a numeral a Chinese number starts
-# with, 分 of 分之) or a currency note (_Context: 下 of 下同, 單/单 of a unit label).
-_FIGURE_CHARS = "0123456789〇零一二三四五六七八九十兩两分下單单"
-
-
-@cache
-def _may_have_figures() -> re.Pattern[str]:
-    """Any source character whose NFKC has one of :data:`_FIGURE_CHARS` (every one beyond the BMP).
-
-    A view's characters are the NFKC of its span's (a line's joining space
-    besides), so a span this finds nothing in gives a view with no number and
-    no currency note. Built once from the Unicode database (every BMP code
-    point normalised alone).
-    """
-    wanted = frozenset(_FIGURE_CHARS)
-    found = [
-        re.escape(chr(code))
-        for code in range(0x10000)
-        if not wanted.isdisjoint(unicodedata.normalize("NFKC", chr(code)))
-    ]
-    return re.compile(f"[{''.join(found)}\U00010000-\U0010ffff]")
-
-
 @cache
 def _figure_gate() -> re.Pattern[str]:
     """What a view with a figure, a currency note or a skipped number cannot be without (one search).
@@ -1299,6 +1275,35 @@ def _figure_gate() -> re.Pattern[str]:
         rf"[0-9](?:{ahead}|\.?,|\.\.|(?:[,.\ ]*+[0-9]){{{_MAX_DIGITS}}})"
         rf"|分之|下同|{_UNIT_LABEL_COLON.pattern}|[{numerals}]{ahead})"
     )
+
+
+class _Gated:
+    """Where :func:`_figure_gate` matches in the view of a whole document.
+
+    A provision's view is a slice of the document's (a line it cuts is the
+    same characters), so a match in it starts where one in the document's does
+    or inside one found before: a provision whose characters no match holds
+    gives nothing.
+    """
+
+    __slots__ = ("ends", "starts", "view")
+
+    def __init__(self, view: TextView, starts: list[int], ends: list[int]) -> None:
+        self.view, self.starts, self.ends = view, starts, ends
+
+    @classmethod
+    def of(cls, source: str) -> _Gated:
+        view = TextView.of(source)
+        spans = [m.span() for m in _figure_gate().finditer(view.text)]
+        return cls(view, [a for a, _ in spans], [b for _, b in spans])
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a match holds a character of ``source[start:end]`` (its view offsets: ``index``)."""
+        if not self.starts:
+            return False
+        i = self.view.index(start)
+        k = bisect.bisect_right(self.ends, i)
+        return k < len(self.starts) and self.starts[k] < self.view.index(end)
 
 
 def _extract_view(
@@ -1786,7 +1791,7 @@ def document_figure_columns(
         carried_currency=None,
     )
     k = 0
-    may_have_figures = _may_have_figures()
+    gated = _Gated.of(source)
     doc_column = list(provisions["doc_id"])
     node_column = list(provisions["node_id"])
     try:
@@ -1797,22 +1802,21 @@ def document_figure_columns(
         start, end = int(starts[n]), int(ends[n])
         if end <= start:
             continue
-        if may_have_figures.search(source, start, end) is None:
-            found, carried_after = [], carried  # no number, no note: no view to read
-        else:
-            view = TextView.of(source, start, end)
-            if not view.text:
-                continue
-            found, carried_after = _extract_view(
-                view,
-                ref,
-                issuer_currency=issuer_currency,
-                default_currency=default_currency,
-                carried_currency=carried,
-                claimed=claimed,
-            )
         while k < len(cells) and _row_start(cells[k]) < start:
             k += 1  # cells outside every provision (a gap) are not the document's
+        if not gated.overlaps(start, end) and not (k < len(cells) and _row_start(cells[k]) < end):
+            continue  # no number, no note, no table cell: nothing to read
+        view = TextView.of(source, start, end)
+        if not view.text:
+            continue
+        found, carried_after = _extract_view(
+            view,
+            ref,
+            issuer_currency=issuer_currency,
+            default_currency=default_currency,
+            carried_currency=carried,
+            claimed=claimed,
+        )
         while k < len(cells) and _row_start(cells[k]) < end:
             found.append(cells[k] if not carried else _recurrency(cells[k], carried))
             k += 1
