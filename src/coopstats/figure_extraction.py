@@ -1278,32 +1278,25 @@ def _figure_gate() -> re.Pattern[str]:
 
 
 class _Gated:
-    """Where :func:`_figure_gate` matches in the view of a whole document.
+    """:func:`_figure_gate` over the part of a whole document's view that a provision's characters are.
 
     A provision's view is a slice of the document's (a line it cuts is the
-    same characters), so a match in it starts where one in the document's does
-    or inside one found before: a provision whose characters no match holds
-    gives nothing.
+    same characters) and the gate looks at no character before where it
+    starts, so a provision whose part of the document's view the gate finds
+    nothing in (no character after it looked at) gives nothing.
     """
 
-    __slots__ = ("ends", "starts", "view")
+    __slots__ = ("gate", "view")
 
-    def __init__(self, view: TextView, starts: list[int], ends: list[int]) -> None:
-        self.view, self.starts, self.ends = view, starts, ends
+    def __init__(self, source: str) -> None:
+        self.view = TextView.of(source)
+        self.gate = _figure_gate()
 
-    @classmethod
-    def of(cls, source: str) -> _Gated:
-        view = TextView.of(source)
-        spans = [m.span() for m in _figure_gate().finditer(view.text)]
-        return cls(view, [a for a, _ in spans], [b for _, b in spans])
-
-    def overlaps(self, start: int, end: int) -> bool:
-        """Whether a match holds a character of ``source[start:end]`` (its view offsets: ``index``)."""
-        if not self.starts:
-            return False
-        i = self.view.index(start)
-        k = bisect.bisect_right(self.ends, i)
-        return k < len(self.starts) and self.starts[k] < self.view.index(end)
+    def may_have_figures(self, start: int, end: int) -> bool:
+        """Whether the gate finds anything in the document view's characters of ``source[start:end]``."""
+        view = self.view
+        i, j = view.index(start), view.index(end)
+        return i < j and self.gate.search(view.text, i, j) is not None
 
 
 def _extract_view(
@@ -1791,7 +1784,7 @@ def document_figure_columns(
         carried_currency=None,
     )
     k = 0
-    gated = _Gated.of(source)
+    gated = _Gated(source)
     doc_column = list(provisions["doc_id"])
     node_column = list(provisions["node_id"])
     try:
@@ -1804,7 +1797,7 @@ def document_figure_columns(
             continue
         while k < len(cells) and _row_start(cells[k]) < start:
             k += 1  # cells outside every provision (a gap) are not the document's
-        if not gated.overlaps(start, end) and not (k < len(cells) and _row_start(cells[k]) < end):
+        if not gated.may_have_figures(start, end) and not (k < len(cells) and _row_start(cells[k]) < end):
             continue  # no number, no note, no table cell: nothing to read
         view = TextView.of(source, start, end)
         if not view.text:
