@@ -289,3 +289,70 @@ def test_document_figures_the_same_without_the_gates(monkeypatch: pytest.MonkeyP
             with monkeypatch.context() as patched:
                 patched.setattr(fe, "_figure_gate", lambda: match_all)
                 assert fe.document_figure_columns(provisions, source, **settings_) == gated
+
+
+def _scan_numbers_as_before(text: str) -> list[tuple[fe._Number, fe._Unit]]:
+    # figure_extraction._scan_numbers as it was: every run tested for a unit in the loop, every Arabic
+    # candidate matched against _WELL_FORMED_ARABIC (the scan's warnings are not compared)
+    ahead = fe._words().unit_ahead
+    found: list[tuple[fe._Number, fe._Unit]] = []
+    covered = bytearray(len(text)) if "分之" in text else None
+    for m in fe._ARABIC_CANDIDATE.finditer(text):
+        raw = m.group()
+        i, j = m.span()
+        if j - i > fe._MAX_DIGITS and sum(ch.isdigit() for ch in raw) > fe._MAX_DIGITS:
+            continue
+        if fe._WELL_FORMED_ARABIC.match(raw):
+            if covered is not None:
+                covered[i:j] = b"\x01" * (j - i)
+            unit = fe._unit_after(text, j, ahead)
+            if unit is not None:
+                found.append((fe._Number(i, j, *fe._arabic_value(raw), "arabic"), unit))
+            continue
+        pieces = fe._split_at_list_comma(raw)
+        if pieces is not None:
+            for offset, piece in ((0, pieces[0]), (len(pieces[0]) + 1, pieces[1])):
+                a, b = i + offset, i + offset + len(piece)
+                if covered is not None:
+                    covered[a:b] = b"\x01" * (b - a)
+                unit = fe._unit_after(text, b, ahead)
+                if unit is not None:
+                    found.append((fe._Number(a, b, *fe._arabic_value(piece), "arabic"), unit))
+    if covered is not None:
+        for m in fe._PERCENT_WORDS.finditer(text):
+            value = fe._numeral(m["number"])
+            if value is not None:
+                i, j = m.span()
+                covered[i:j] = b"\x01" * (j - i)
+                found.append((fe._Number(i, j, value, 0.0, "percent-words"), fe._percent(j)))
+        for m in fe._FRACTION_WORDS.finditer(text):
+            i, j = m.span()
+            if any(covered[i:j]):
+                continue
+            d, n = fe._numeral(m["denominator"]), fe._numeral(m["numerator"])
+            if d and n is not None and d > 0:
+                covered[i:j] = b"\x01" * (j - i)
+                found.append((fe._Number(i, j, 100.0 * n / d, 0.0, "fraction"), fe._percent(j)))
+    for m in fe._CHINESE_NUMERAL_RUN.finditer(text):
+        i, j = m.span()
+        if not ahead.match(text, j) or (covered is not None and any(covered[i:j])):
+            continue
+        raw = m.group()
+        value = fe.parse_chinese_numeral(raw)
+        if value is not None:
+            unit = fe._read_unit(text, j)
+            if unit is not None:
+                found.append((fe._Number(i, j, value, fe._chinese_resolution(raw), "chinese"), unit))
+    found.sort(key=fe._number_order)
+    return found
+
+
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=16))
+@settings(max_examples=500, deadline=None)
+def test_the_number_scan_reads_as_before(pieces: list[str]) -> None:
+    import warnings
+
+    text = "".join(pieces)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert fe._scan_numbers(text) == _scan_numbers_as_before(text)

@@ -651,10 +651,10 @@ def _arabic_numbers(
                     stacklevel=5,
                 )
                 continue
-        if _WELL_FORMED_ARABIC.match(raw):
+        if raw.isdigit() or _WELL_FORMED_ARABIC.match(raw):  # digits alone are well formed (the run is ASCII)
             if covered is not None:
                 covered[i:j] = b"\x01" * (j - i)
-            unit = _unit_after(text, j, ahead)
+            unit = _read_unit(text, j) if ahead.match(text, j) else None  # _unit_after, inline
             if unit is not None:
                 found.append((_Number(i, j, *_arabic_value(raw), "arabic"), unit))
             continue
@@ -708,9 +708,11 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
                 found.append(
                     (_Number(i, j, 100.0 * n / d, 0.0, "fraction"), _Unit("percent", "percent", 1.0, j, None))
                 )
-    for m in _CHINESE_NUMERAL_RUN.finditer(text):
+    follows = ahead.match
+    # most runs are words (进一步, 统一): those a unit does not follow are left in one comprehension
+    for m in [m for m in _CHINESE_NUMERAL_RUN.finditer(text) if follows(text, m.end())]:
         i, j = m.span()
-        if not ahead.match(text, j) or (covered is not None and any(covered[i:j])):
+        if covered is not None and any(covered[i:j]):
             continue
         raw = m.group()
         value = parse_chinese_numeral(raw)  # a trailing scale character stays with the unit reader
