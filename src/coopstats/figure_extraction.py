@@ -22,6 +22,13 @@ number, read its unit, qualify it (approximation, a currency before it),
 resolve its currency (:func:`resolve_currency`), classify its measure, locate
 its period (:func:`coopstats.periods.resolve_period`, against the publication
 date).
+
+What is read at all is gated (:func:`_figure_gate`): a view with no digit or
+numeral that a unit's first character follows, no 分之, no currency note and
+no malformed or overlong number has no figure and is not read; in a document
+(:func:`document_figure_columns`) the gate runs over each provision's part of
+the document's one view, so a provision it finds nothing in gets no view of
+its own.
 """
 
 from __future__ import annotations
