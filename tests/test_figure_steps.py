@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -227,3 +228,131 @@ def test_a_lead_in_with_another_character_is_no_list(pieces: list[str]) -> None:
     lead_in = "".join(pieces)
     listed = fe._LIST_LINK.fullmatch(fe._LISTED_FIGURE.sub("", lead_in)) is not None
     assert not (listed and fe._NOT_LISTED.search(lead_in))
+
+
+_GATE_PIECES = [
+    *"0123456789,.  、，。：:(（)）",
+    *"〇零一二三四五六七八九十兩两百千万萬亿億點点第首",
+    *"分之下同單单位元亿萬億%％倍成家項项个個人次年月日批套港幣美元人民币伏多余進出口增長",
+    "分之",
+    "百分之",
+    "下同",
+    "單位：",
+    "(人民幣，下同)",
+    "单位:亿元",
+    "个百分点",
+    "1234567890",
+    "个月",
+    "  ",
+]
+
+
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=14))
+@settings(max_examples=600, deadline=None)
+def test_a_view_the_gate_finds_nothing_in_has_no_number_no_note_and_no_warning(pieces: list[str]) -> None:
+    import warnings
+
+    from coopstats.periods import Reference
+    from coopstats.text import TextView
+
+    text = "".join(pieces)
+    view = TextView.of(text)
+    if fe._figure_gate().search(view.text) is not None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert fe._scan_numbers(view.text) == []
+    ctx = fe._Context(view, Reference(), issuer_currency=None, default_currency=None, carried_currency="X")
+    assert ctx.note_codes == []
+
+
+def test_document_figures_the_same_without_the_gates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from coopstats import corpus
+
+    samples = sorted((Path(__file__).parent / "fixtures" / "samples").glob("*.txt"))
+    sources = [corpus.source_text(row.doc_id) for row in corpus.manifest()]
+    sources += [path.read_text(encoding="utf-8") for path in samples]
+    match_all = re.compile("(?s).")  # every character: every provision read
+    for source in sources:
+        for step in (41, 97):  # provisions that cut lines, sentences and numbers
+            spans = sorted({*range(0, len(source), step), len(source)})
+            provisions = {
+                "doc_id": ["d"] * (len(spans) - 1),
+                "node_id": [f"p{k}" for k in range(len(spans) - 1)],
+                "start": spans[:-1],
+                "end": spans[1:],
+            }
+            settings_ = {"default_currency": "HKD", "published": "2024-06-15", "issuer": None}
+            gated = fe.document_figure_columns(provisions, source, **settings_)
+            with monkeypatch.context() as patched:
+                patched.setattr(fe, "_figure_gate", lambda: match_all)
+                assert fe.document_figure_columns(provisions, source, **settings_) == gated
+
+
+def _scan_numbers_as_before(text: str) -> list[tuple[fe._Number, fe._Unit]]:
+    # figure_extraction._scan_numbers as it was: every run tested for a unit in the loop, every Arabic
+    # candidate matched against _WELL_FORMED_ARABIC (the scan's warnings are not compared)
+    ahead = fe._words().unit_ahead
+    found: list[tuple[fe._Number, fe._Unit]] = []
+    covered = bytearray(len(text)) if "分之" in text else None
+    for m in fe._ARABIC_CANDIDATE.finditer(text):
+        raw = m.group()
+        i, j = m.span()
+        if j - i > fe._MAX_DIGITS and sum(ch.isdigit() for ch in raw) > fe._MAX_DIGITS:
+            continue
+        if fe._WELL_FORMED_ARABIC.match(raw):
+            if covered is not None:
+                covered[i:j] = b"\x01" * (j - i)
+            unit = fe._unit_after(text, j, ahead)
+            if unit is not None:
+                found.append((fe._Number(i, j, *fe._arabic_value(raw), "arabic"), unit))
+            continue
+        pieces = fe._split_at_list_comma(raw)
+        if pieces is not None:
+            for offset, piece in ((0, pieces[0]), (len(pieces[0]) + 1, pieces[1])):
+                a, b = i + offset, i + offset + len(piece)
+                if covered is not None:
+                    covered[a:b] = b"\x01" * (b - a)
+                unit = fe._unit_after(text, b, ahead)
+                if unit is not None:
+                    found.append((fe._Number(a, b, *fe._arabic_value(piece), "arabic"), unit))
+    if covered is not None:
+        for m in fe._PERCENT_WORDS.finditer(text):
+            value = fe._numeral(m["number"])
+            if value is not None:
+                i, j = m.span()
+                covered[i:j] = b"\x01" * (j - i)
+                found.append((fe._Number(i, j, value, 0.0, "percent-words"), fe._percent(j)))
+        for m in fe._FRACTION_WORDS.finditer(text):
+            i, j = m.span()
+            if any(covered[i:j]):
+                continue
+            d, n = fe._numeral(m["denominator"]), fe._numeral(m["numerator"])
+            if d and n is not None and d > 0:
+                covered[i:j] = b"\x01" * (j - i)
+                found.append((fe._Number(i, j, 100.0 * n / d, 0.0, "fraction"), fe._percent(j)))
+    for m in fe._CHINESE_NUMERAL_RUN.finditer(text):
+        i, j = m.span()
+        if not ahead.match(text, j) or (covered is not None and any(covered[i:j])):
+            continue
+        raw = m.group()
+        value = fe.parse_chinese_numeral(raw)
+        if value is not None:
+            unit = fe._read_unit(text, j)
+            if unit is not None:
+                found.append((fe._Number(i, j, value, fe._chinese_resolution(raw), "chinese"), unit))
+    found.sort(key=fe._number_order)
+    return found
+
+
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=16))
+@settings(max_examples=500, deadline=None)
+def test_the_number_scan_reads_as_before(pieces: list[str]) -> None:
+    import warnings
+
+    text = "".join(pieces)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert fe._scan_numbers(text) == _scan_numbers_as_before(text)

@@ -219,3 +219,39 @@ def test_a_line_without_a_gap_has_one_cell_at_most(pieces: list[str]) -> None:
     if not tables._CELL_GAP.search(line.strip()):
         assert sum(1 for cell in cells if cell.text) <= 1
         assert tables._header(cells, Reference()) is None
+
+
+def _lines_one_by_one(source: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[int]]:
+    # tables._lines and find_tables' test of each line as they were: a find and a test per line
+    import re
+
+    spans = []
+    at = start
+    while at < end:
+        nl = source.find("\n", at, end)
+        stop = end if nl < 0 else nl
+        spans.append((at, stop))
+        at = stop + 1
+    heads = [
+        k
+        for k, (a, b) in enumerate(spans)
+        if not (
+            b - a < 4
+            or re.search("[。；;！？]", source[a:b])
+            or not re.search("[│|\t｜ 　]", source[a:b].strip())
+        )
+    ]
+    return spans, heads
+
+
+@given(
+    st.text(alphabet="ab 　\t\n│|｜。;12\x1c\u2028\r", max_size=40),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+@settings(max_examples=500, deadline=None)
+def test_lines_and_header_candidates_read_as_line_by_line(source: str, start: int, end: int) -> None:
+    from coopstats import tables
+
+    start, end = min(start, len(source)), min(max(start, end), len(source))
+    assert tables._lines(source, start, end) == _lines_one_by_one(source, start, end)

@@ -22,6 +22,13 @@ number, read its unit, qualify it (approximation, a currency before it),
 resolve its currency (:func:`resolve_currency`), classify its measure, locate
 its period (:func:`coopstats.periods.resolve_period`, against the publication
 date).
+
+What is read at all is gated (:func:`_figure_gate`): a view with no digit or
+numeral that a unit's first character follows, no 分之, no currency note and
+no malformed or overlong number has no figure and is not read; in a document
+(:func:`document_figure_columns`) the gate runs over each provision's part of
+the document's one view, so a provision it finds nothing in gets no view of
+its own.
 """
 
 from __future__ import annotations
@@ -651,10 +658,10 @@ def _arabic_numbers(
                     stacklevel=5,
                 )
                 continue
-        if _WELL_FORMED_ARABIC.match(raw):
+        if raw.isdigit() or _WELL_FORMED_ARABIC.match(raw):  # digits alone are well formed (the run is ASCII)
             if covered is not None:
                 covered[i:j] = b"\x01" * (j - i)
-            unit = _unit_after(text, j, ahead)
+            unit = _read_unit(text, j) if ahead.match(text, j) else None  # _unit_after, inline
             if unit is not None:
                 found.append((_Number(i, j, *_arabic_value(raw), "arabic"), unit))
             continue
@@ -708,9 +715,11 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
                 found.append(
                     (_Number(i, j, 100.0 * n / d, 0.0, "fraction"), _Unit("percent", "percent", 1.0, j, None))
                 )
-    for m in _CHINESE_NUMERAL_RUN.finditer(text):
+    follows = ahead.match
+    # most runs are words (进一步, 统一): those a unit does not follow are left in one comprehension
+    for m in [m for m in _CHINESE_NUMERAL_RUN.finditer(text) if follows(text, m.end())]:
         i, j = m.span()
-        if not ahead.match(text, j) or (covered is not None and any(covered[i:j])):
+        if covered is not None and any(covered[i:j]):
             continue
         raw = m.group()
         value = parse_chinese_numeral(raw)  # a trailing scale character stays with the unit reader
@@ -1255,6 +1264,50 @@ def _figure(
     return row, carry
 
 
+@cache
+def _figure_gate() -> re.Pattern[str]:
+    """What a view with a figure, a currency note or a skipped number cannot be without (one search).
+
+    A digit that a unit's first character follows (:attr:`_Words.unit_ahead`;
+    an Arabic number ends in a digit), a digit before a comma or two points,
+    or 21 digits in one run (:func:`_arabic_numbers` warns of those); a
+    Chinese numeral (or 點) that a unit's first character follows; 分之 (a
+    written-out percentage or fraction); 下同 or a unit label's colon (a
+    currency note, :class:`_Context`). Behind a lookahead on those first
+    characters, so the search skips to them; each match is a few characters
+    from where it starts, so the search is linear in the text.
+    """
+    ahead = _words().unit_ahead.pattern
+    numerals = f"{_CHINESE_NUMERAL_CHARS}點点"
+    return re.compile(
+        rf"(?=[0-9分下單单{numerals}])(?:"
+        rf"[0-9](?:{ahead}|\.?,|\.\.|(?:[,.\ ]*+[0-9]){{{_MAX_DIGITS}}})"
+        rf"|分之|下同|{_UNIT_LABEL_COLON.pattern}|[{numerals}]{ahead})"
+    )
+
+
+class _Gated:
+    """:func:`_figure_gate` over the part of a whole document's view that a provision's characters are.
+
+    A provision's view is a slice of the document's (a line it cuts is the
+    same characters) and the gate looks at no character before where it
+    starts, so a provision whose part of the document's view the gate finds
+    nothing in (no character after it looked at) gives nothing.
+    """
+
+    __slots__ = ("gate", "view")
+
+    def __init__(self, source: str) -> None:
+        self.view = TextView.of(source)
+        self.gate = _figure_gate()
+
+    def may_have_figures(self, start: int, end: int) -> bool:
+        """Whether the gate finds anything in the document view's characters of ``source[start:end]``."""
+        view = self.view
+        i, j = view.index(start), view.index(end)
+        return i < j and self.gate.search(view.text, i, j) is not None
+
+
 def _extract_view(
     view: TextView,
     ref: Reference,
@@ -1267,8 +1320,11 @@ def _extract_view(
     """The figures of one view, and the currency a note carries past it.
 
     Numbers on the lines a table claims (``claimed``, source spans) are the
-    table step's: the prose reading skips them.
+    table step's: the prose reading skips them. A view :func:`_figure_gate`
+    finds nothing in is not read further.
     """
+    if _figure_gate().search(view.text) is None:
+        return [], carried_currency
     ctx = _Context(
         view,
         ref,
@@ -1737,6 +1793,7 @@ def document_figure_columns(
         carried_currency=None,
     )
     k = 0
+    gated = _Gated(source)
     doc_column = list(provisions["doc_id"])
     node_column = list(provisions["node_id"])
     try:
@@ -1747,6 +1804,10 @@ def document_figure_columns(
         start, end = int(starts[n]), int(ends[n])
         if end <= start:
             continue
+        while k < len(cells) and _row_start(cells[k]) < start:
+            k += 1  # cells outside every provision (a gap) are not the document's
+        if not gated.may_have_figures(start, end) and not (k < len(cells) and _row_start(cells[k]) < end):
+            continue  # no number, no note, no table cell: nothing to read
         view = TextView.of(source, start, end)
         if not view.text:
             continue
@@ -1758,8 +1819,6 @@ def document_figure_columns(
             carried_currency=carried,
             claimed=claimed,
         )
-        while k < len(cells) and _row_start(cells[k]) < start:
-            k += 1  # cells outside every provision (a gap) are not the document's
         while k < len(cells) and _row_start(cells[k]) < end:
             found.append(cells[k] if not carried else _recurrency(cells[k], carried))
             k += 1

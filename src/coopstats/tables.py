@@ -32,6 +32,8 @@ Examples
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -148,15 +150,26 @@ def _is_unit(text: str) -> bool:
     return bool(text) and _unit_pattern().fullmatch(text.strip()) is not None
 
 
-def _lines(source: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans = []
-    at = start
-    while at < end:
-        nl = source.find("\n", at, end)
-        stop = end if nl < 0 else nl
-        spans.append((at, stop))
-        at = stop + 1
-    return spans
+def _lines(source: str, start: int, end: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """The lines of ``source[start:end]`` (``(start, end)``, no line break; none after a last one).
+
+    And the indices of those that may be header rows: four characters or
+    more, no sentence mark, a cell gap once stripped (one test a line, on the
+    lines split at once).
+    """
+    if start >= end:
+        return [], []
+    texts = source[start:end].split("\n")
+    if len(texts) > 1 and not texts[-1]:
+        texts.pop()  # no line after the last line break
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=start))
+    spans = [(a, a + len(t)) for a, t in zip(starts, texts, strict=True)]
+    heads = [
+        k
+        for k, t in enumerate(texts)
+        if len(t) >= 4 and not _SENTENCE.search(t) and _CELL_GAP.search(t.strip())
+    ]
+    return spans, heads
 
 
 def _cells(source: str, a: int, b: int) -> tuple[list[_Cell], bool]:
@@ -357,14 +370,13 @@ def find_tables(
     """
     ref = ref or Reference()
     end = len(source) if end is None else end
-    lines = _lines(source, start, end)
+    lines, heads = _lines(source, start, end)  # heads: not a sentence, two cells or more
     tables: list[Table] = []
     k = 0
-    while k < len(lines):
+    h = 0
+    while (h := bisect.bisect_left(heads, k, h)) < len(heads):
+        k = heads[h]
         a, b = lines[k]
-        if b - a < 4 or _SENTENCE.search(source, a, b) or not _CELL_GAP.search(source[a:b].strip()):
-            k += 1  # a sentence, or one cell at most: no header row of two columns
-            continue
         cells, separated = _cells(source, a, b)
         found = _header(cells, ref)
         if found is None:
