@@ -24,6 +24,7 @@ own wording in the source; spans of different nodes never overlap.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import statistics
 import unicodedata
@@ -41,7 +42,7 @@ from coopstats.text import (
     clean_wording,
     gloss_spans,
     normalize,
-    normalized_wording,
+    normalized_wordings,
     parse_number,
     physical_lines,
 )
@@ -60,15 +61,21 @@ def _outline_number(numeral: str) -> int:
 # Markers (matched against the NFKC-normalised line, so full-width forms are covered)
 # ---------------------------------------------------------------------------
 
-_ANNEX_LABEL = re.compile(r"^附件\s*(?P<no>[一二三四五六七八九十\d]*)\s*[:：]?$")
-_CHAPTER_ARTICLE = re.compile(rf"^第(?P<no>[{_CN_NUMERAL}\d]+)(?P<kind>[章节節条條])\s*")
-_CHAPTER = re.compile(rf"^(?P<no>[{_CN_NUMERAL}]+)[、.]\s*")
-_SECTION = re.compile(rf"^\((?P<no>[{_CN_NUMERAL}]+)\)\s*")
-# "1." "1、" "12 ." but not "2.5", "33.7%" or "1.5倍"
-# "5.2017年举办…" is item 5 followed by a year.
-_ITEM = re.compile(r"^(?P<no>\d{1,3})\s*[.、](?:(?!\d)|(?=(?:19|20)\d{2}年))\s*")
-# "1  不包括…": a footnote number followed by spaces; not "48 個國家", "2011 年", "12 月"
-_FOOTNOTE = re.compile(r"^(?P<no>\d{1,2})\s+(?![年月日号號个個家项項名种種类類%.万萬亿億千百多余餘])(?=\S)")
+# Every marker, one anchored alternation tried in this order (the first that matches wins): an annex
+# label alone on its line 附件一; an article or chapter 第一条 / 第一章; a chapter 一、; a section (一);
+# an item "1." "1、" "12 ." but not "2.5", "33.7%" or "1.5倍" ("5.2017年举办…" is item 5 followed by a
+# year); a footnote number followed by spaces "1  不包括…", not "48 個國家", "2011 年", "12 月".
+_MARKER = re.compile(
+    r"(?P<annex>附件\s*(?P<annex_no>[一二三四五六七八九十\d]*)\s*[:：]?$)"
+    rf"|(?P<article>第(?P<article_no>[{_CN_NUMERAL}\d]+)(?P<article_kind>[章节節条條])\s*)"
+    rf"|(?P<chapter>(?P<chapter_no>[{_CN_NUMERAL}]+)[、.]\s*)"
+    rf"|(?P<section>\((?P<section_no>[{_CN_NUMERAL}]+)\)\s*)"
+    r"|(?P<item>(?P<item_no>\d{1,3})\s*[.、](?:(?!\d)|(?=(?:19|20)\d{2}年))\s*)"
+    r"|(?P<footnote>(?P<footnote_no>\d{1,2})\s+(?![年月日号號个個家项項名种種类類%.万萬亿億千百多余餘])(?=\S))"
+)
+# What a marker can begin with (a line that begins otherwise is text), tried on the lines' first characters.
+_MARKER_LEAD = re.compile(rf"[附第(\d{_CN_NUMERAL}]")
+_ARTICLE_KINDS = {"章": "chapter", "节": "section", "節": "section", "条": "item", "條": "item"}
 _BOLD = re.compile(r"\*\*(?P<heading>[^*]+)\*\*")
 # Back matter of a government document: how it is published, who receives copies, the date.
 _BACK_MATTER = re.compile(r"^(?:公开方式|公開方式|抄送|抄报|抄報|印发|印發|主题词|主題詞|联系人|聯系人)[:：]")
@@ -84,6 +91,7 @@ _MAX_SHORT_HEADING_CHARS = 30
 
 
 _NARROW = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
+_START, _CONTENT_START, _CONTENT_END = map(operator.itemgetter, (1, 3, 4))  # of a PhysicalLine
 
 
 def _balance(text: str) -> int:
@@ -173,23 +181,41 @@ class _Unit:
     article: bool = False  # 第一条 / 第一章 forms
 
 
-def _classify(norm: str) -> tuple[str, int | None, str, int, bool]:
+_Kind = tuple[str, int | None, str, int, bool]
+_TEXT: _Kind = ("text", None, "", 0, False)
+
+
+def _classify(norm: str) -> _Kind:
     """(kind, number, label, length of the marker in the normalised line, article form)."""
-    if match := _ANNEX_LABEL.match(norm):
-        no = match["no"]
+    if not _MARKER_LEAD.match(norm) or (match := _MARKER.match(norm)) is None:
+        return _TEXT
+    kind = match.lastgroup
+    if kind == "annex":
+        no = match["annex_no"]
         return "annex", _outline_number(no) if no else None, norm, len(norm), False
-    if match := _CHAPTER_ARTICLE.match(norm):
-        kind = {"章": "chapter", "节": "section", "節": "section", "条": "item", "條": "item"}[match["kind"]]
-        return kind, _outline_number(match["no"]), match.group().strip(), match.end(), True
-    if match := _CHAPTER.match(norm):
-        return "chapter", _outline_number(match["no"]), match.group().strip(), match.end(), False
-    if match := _SECTION.match(norm):
-        return "section", _outline_number(match["no"]), match.group().strip(), match.end(), False
-    if match := _ITEM.match(norm):
-        return "item", int(match["no"]), match.group().strip(), match.end(), False
-    if match := _FOOTNOTE.match(norm):
-        return "footnote", int(match["no"]), match["no"], match.end(), False
-    return "text", None, "", 0, False
+    if kind == "article":
+        return (
+            _ARTICLE_KINDS[match["article_kind"]],
+            _outline_number(match["article_no"]),
+            match.group().strip(),
+            match.end(),
+            True,
+        )
+    if kind == "footnote":
+        return "footnote", int(match["footnote_no"]), match["footnote_no"], match.end(), False
+    no = match[f"{kind}_no"]
+    number = int(no) if kind == "item" else _outline_number(no)
+    return kind, number, match.group().strip(), match.end(), False  # type: ignore[return-value]
+
+
+def _classify_lines(norms: list[str]) -> list[_Kind]:
+    """:func:`_classify` of each line: only lines whose first character may begin a marker are matched."""
+    kinds = [_TEXT] * len(norms)
+    leads = "".join([norm[:1] or " " for norm in norms])
+    for found in _MARKER_LEAD.finditer(leads):
+        index = found.start()
+        kinds[index] = _classify(norms[index])
+    return kinds
 
 
 class _WrapProfile:
@@ -215,26 +241,38 @@ class _Lines:
 
     ``norm[i]`` is line ``i`` normalised without its pinyin glosses (what a unit
     is made of), ``plain[i]`` normalised with them (what the next line is
-    judged by), ``width[i]`` its display width from the line's start and
-    ``balance[i]`` the brackets ``norm[i]`` leaves open.
+    judged by; the same object as ``norm[i]`` when the line has no gloss),
+    ``kind[i]`` what :func:`_classify` makes of ``norm[i]``, ``width[i]`` its
+    display width from the line's start and ``balance[i]`` the brackets
+    ``norm[i]`` leaves open. Each is found for all the lines at once.
     """
 
-    __slots__ = ("balance", "lines", "norm", "plain", "raw", "width")
+    __slots__ = ("balance", "kind", "lines", "norm", "plain", "raw", "width")
 
     def __init__(self, source: str, lines: list[PhysicalLine]) -> None:
         self.lines = lines
-        self.raw = [source[ln.content_start : ln.content_end] for ln in lines]
-        self.norm = [normalized_wording(source, ln) for ln in lines]
+        self.raw = list(
+            map(source.__getitem__, map(slice, map(_CONTENT_START, lines), map(_CONTENT_END, lines)))
+        )
+        self.norm = normalized_wordings(source, lines)
         self.plain = [
             normalize(raw) if ("(" in raw or "（" in raw) and gloss_spans(raw) else norm
             for raw, norm in zip(self.raw, self.norm, strict=True)
         ]
-        self.width = [_display_width(source[ln.start : ln.content_end]) for ln in lines]
-        self.balance = [_balance(norm) for norm in self.norm]
+        self.kind = _classify_lines(self.norm)
+        indented = list(map(source.__getitem__, map(slice, map(_START, lines), map(_CONTENT_END, lines))))
+        self.width = list(map(operator.sub, map((2).__mul__, map(len, indented)), _NARROW.counts(indented)))
+        self.balance = list(map(_balance, self.norm))
 
     def next_is_text(self, index: int) -> bool:
         """Whether the line after ``index`` is unnumbered text."""
-        return index + 1 < len(self.lines) and _classify(self.plain[index + 1])[0] == "text"
+        following = index + 1
+        if following >= len(self.lines):
+            return False
+        plain = self.plain[following]
+        if plain is self.norm[following]:
+            return self.kind[following][0] == "text"
+        return _classify(plain)[0] == "text"
 
 
 def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Unit]:
@@ -266,7 +304,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     for index, ln in enumerate(lines):
         raw_line = read.raw[index]
         norm_line = read.norm[index]
-        kind, number, _label, marker_len, article = _classify(norm_line)
+        kind, number, _label, marker_len, article = read.kind[index]
         if current is not None and current_open:
             # Inside an unfinished sentence only a marker with the expected number opens a unit.
             starts_unit = kind in ("chapter", "section", "item", "annex") and (
@@ -288,7 +326,10 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             yield current
         if kind != "text":
             expected[kind] = number or 0
-        body_offset = _source_offset_after(raw_line, marker_len)
+        if not marker_len or (read.plain[index] is norm_line and len(norm_line) == len(raw_line)):
+            body_offset = marker_len  # no gloss, no character NFKC expands: one character for one
+        else:
+            body_offset = _source_offset_after(raw_line, marker_len)
         current = _Unit(
             kind=kind,
             number=number,
@@ -344,8 +385,10 @@ def _is_open(
     """
     if not last:
         return False
-    if index + 1 < len(read.lines) and clauses.field_run(read.plain[index + 1]) is not None:
-        return False  # a field line (牵头单位：…) stands on its own
+    if index + 1 < len(read.lines):
+        following = read.plain[index + 1]
+        if (":" in following or "：" in following) and clauses.field_run(following) is not None:
+            return False  # a field line (牵头单位：…) stands on its own (a label ends with a colon)
     if balance > 0 or last in _OPEN_ENDINGS:
         return True
     if last in _TERMINATORS:

@@ -77,6 +77,7 @@ __all__ = [
     "normalize_newlines",
     "normalized_with_positions",
     "normalized_wording",
+    "normalized_wordings",
     "parse_chinese_numeral",
     "parse_number",
     "physical_lines",
@@ -245,6 +246,7 @@ class _CharacterSum(dict[str, int]):
         super().__init__()
         self._value = value
         self._pattern: re.Pattern[str] | None = None
+        self._counting: str | bool | None = None
 
     def __missing__(self, ch: str) -> int:
         value = self[ch] = self._value(ch)
@@ -266,6 +268,54 @@ class _CharacterSum(dict[str, int]):
 
     def __call__(self, text: str) -> int:
         return sum(map(self.__getitem__, (self._pattern or self._build()).findall(text)))
+
+    def counts(self, texts: Sequence[str]) -> list[int]:
+        """``[self(text) for text in texts]`` of texts without line breaks, for values of 0 or 1.
+
+        The texts are joined by line breaks and the characters of value 1 removed by one
+        regular expression (the usual blocks' and those outside them that the texts hold);
+        each text's count is what its line lost. Texts that hold a line break, or a character
+        of another value, are summed one by one.
+
+        Examples
+        --------
+        >>> narrow = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
+        >>> narrow.counts(["粤港 (CEPA)，\U00020000", "", "12月\u2f00"])
+        [7, 0, 2]
+        """
+        if self._counting is None:
+            self._counting = self._counting_class()
+        joined = "\n".join(texts)
+        if self._counting is False or joined.count("\n") != len(texts) - 1:
+            return list(map(self, texts))
+        counting = self._counting
+        if (unusual := _UNUSUAL.search(joined)) is not None:
+            others = set(_UNUSUAL.findall(joined, unusual.start()))
+            if not all(self[ch] in (0, 1) for ch in others):
+                return list(map(self, texts))
+            counting += "".join(re.escape(ch) for ch in sorted(others) if self[ch])
+        if not counting:
+            return [0] * len(texts)
+        kept = re.compile(f"[{counting}]+").sub("", joined).split("\n")
+        return list(map(operator.sub, map(len, texts), map(len, kept)))
+
+    def _counting_class(self) -> str | bool:
+        """The class of the usual blocks' characters (no line break) of value 1; ``False`` if any other."""
+        if any(self[ch] not in (0, 1) for ch in "\r\t\f"):
+            return False
+        runs = [re.escape(ch) for ch in "\r\t\f" if self[ch]]
+        for lo, hi in _USUAL_BLOCKS:
+            first: int | None = None
+            for code in range(lo, hi + 2):
+                value = self._value(chr(code)) if code <= hi else 0
+                if value not in (0, 1):
+                    return False
+                if value and first is None:
+                    first = code
+                elif not value and first is not None:
+                    runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+                    first = None
+        return "".join(runs)
 
 
 @cache
@@ -1583,6 +1633,58 @@ def normalized_wording(source: str, line: PhysicalLine) -> str:
         if rank is not None:
             return doc.norm[doc.norm_start[rank] : doc.norm_end[rank]]
     return normalize(strip_glosses(source[line.content_start : line.content_end]))
+
+
+def normalized_wordings(source: str, lines: Sequence[PhysicalLine]) -> list[str]:
+    """:func:`normalized_wording` of each of ``lines`` (lines of ``source`` that hold wording).
+
+    A run of the document's kept lines, one after another (what a span's
+    wording lines mostly are), is sliced from the normalised view at once.
+
+    Examples
+    --------
+    >>> text = "一、合作\\n\\n關(guān)於１２項\\n - 5 -\\n二、"
+    >>> normalized_wordings(text, [ln for ln in physical_lines(text) if not ln.is_blank])
+    ['一、合作', '關於12項', '- 5 -', '二、']
+    """
+    if not lines:
+        return []
+    if not all(0 <= ln.content_start < ln.content_end <= len(source) for ln in (lines[0], lines[-1])):
+        return [normalized_wording(source, ln) for ln in lines]
+    doc = _document(source)
+    starts = list(map(operator.itemgetter(3), lines))
+    ends = list(map(operator.itemgetter(4), lines))
+    out: list[str] = []
+    at = 0
+    while at < len(lines):
+        rank = doc.rank(starts[at], ends[at])
+        if rank is None:
+            out.append(normalized_wording(source, lines[at]))
+            at += 1
+            continue
+        # the kept lines from this one on that are the next lines, one after another
+        stop = min(len(lines), at + len(doc.kept_start) - rank)
+        size = stop - at
+        if doc.kept_start[rank : rank + size] != tuple(starts[at:stop]) or doc.kept_end[
+            rank : rank + size
+        ] != tuple(ends[at:stop]):
+            size = 1
+            while (
+                at + size < len(lines)
+                and rank + size < len(doc.kept_start)
+                and doc.kept_start[rank + size] == starts[at + size]
+                and doc.kept_end[rank + size] == ends[at + size]
+            ):
+                size += 1
+        norm = doc.norm
+        out.extend(
+            map(
+                norm.__getitem__,
+                map(slice, doc.norm_start[rank : rank + size], doc.norm_end[rank : rank + size]),
+            )
+        )
+        at += size
+    return out
 
 
 def _clean_line(source: str, first: int, last: int) -> str:

@@ -1,0 +1,155 @@
+"""The outline's per-line work done at once gives what the line-by-line code gave (kept as references)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coopstats import corpus, outline
+from coopstats.text import (
+    _CharacterSum,
+    normalize,
+    normalized_wording,
+    normalized_wordings,
+    physical_lines,
+    strip_glosses,
+)
+
+SAMPLES = Path(__file__).parent / "fixtures" / "samples"
+
+# --- the classifier as it was: six anchored patterns tried in turn ---------------------------------
+
+_CN = outline._CN_NUMERAL
+_ANNEX_LABEL = re.compile(r"^附件\s*(?P<no>[一二三四五六七八九十\d]*)\s*[:：]?$")
+_CHAPTER_ARTICLE = re.compile(rf"^第(?P<no>[{_CN}\d]+)(?P<kind>[章节節条條])\s*")
+_CHAPTER = re.compile(rf"^(?P<no>[{_CN}]+)[、.]\s*")
+_SECTION = re.compile(rf"^\((?P<no>[{_CN}]+)\)\s*")
+_ITEM = re.compile(r"^(?P<no>\d{1,3})\s*[.、](?:(?!\d)|(?=(?:19|20)\d{2}年))\s*")
+_FOOTNOTE = re.compile(r"^(?P<no>\d{1,2})\s+(?![年月日号號个個家项項名种種类類%.万萬亿億千百多余餘])(?=\S)")
+
+
+def reference_classify(norm: str) -> tuple[str, int | None, str, int, bool]:
+    number = outline._outline_number
+    if match := _ANNEX_LABEL.match(norm):
+        no = match["no"]
+        return "annex", number(no) if no else None, norm, len(norm), False
+    if match := _CHAPTER_ARTICLE.match(norm):
+        kind = {"章": "chapter", "节": "section", "節": "section", "条": "item", "條": "item"}[match["kind"]]
+        return kind, number(match["no"]), match.group().strip(), match.end(), True
+    if match := _CHAPTER.match(norm):
+        return "chapter", number(match["no"]), match.group().strip(), match.end(), False
+    if match := _SECTION.match(norm):
+        return "section", number(match["no"]), match.group().strip(), match.end(), False
+    if match := _ITEM.match(norm):
+        return "item", int(match["no"]), match.group().strip(), match.end(), False
+    if match := _FOOTNOTE.match(norm):
+        return "footnote", int(match["no"]), match["no"], match.end(), False
+    return "text", None, "", 0, False
+
+
+def reference_offset_after(raw_line: str, marker_len: int) -> int:
+    if marker_len == 0:
+        return 0
+    consumed = 0
+    for offset, ch in enumerate(raw_line):
+        if consumed >= marker_len:
+            return offset
+        consumed += len(normalize(ch))
+    return len(raw_line)
+
+
+def texts() -> list[str]:
+    found = [corpus.source_text(row.doc_id) for row in corpus.manifest()]
+    return found + [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.txt"))]
+
+
+TEXTS = texts()
+MARKERY = "附件第一二两三十百〇零章节節条條、.．。:：()（）1234567890１２ 　\t年月个%万多余*"
+marker_text = st.text(alphabet=st.sampled_from(MARKERY) | st.characters(), max_size=14)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(marker_text, marker_text.map(normalize)))
+def test_one_alternation_classifies_as_the_patterns_in_turn(norm: str) -> None:
+    assert outline._classify(norm) == reference_classify(norm)
+    assert outline._classify_lines([norm, "", norm]) == [
+        reference_classify(norm),
+        reference_classify(""),
+        reference_classify(norm),
+    ]
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_real_lines_classified_and_measured_as_before(index: int) -> None:
+    source = TEXTS[index]
+    lines = [ln for ln in physical_lines(source) if not ln.is_blank and not ln.is_page_header]
+    read = outline._Lines(source, lines)
+    assert read.norm == [normalized_wording(source, ln) for ln in lines]
+    assert read.kind == [reference_classify(norm) for norm in read.norm]
+    assert read.width == [outline._display_width(source[ln.start : ln.content_end]) for ln in lines]
+    assert read.balance == [outline._balance(norm) for norm in read.norm]
+    for index, (raw, norm) in enumerate(zip(read.raw, read.norm, strict=True)):
+        assert read.next_is_text(index - 1) == (reference_classify(read.plain[index])[0] == "text")
+        marker_len = read.kind[index][3]
+        if read.plain[index] is norm and len(norm) == len(raw):  # the outline's short cut
+            assert reference_offset_after(raw, marker_len) == marker_len
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from("（一）１．關(guān)于 ａ\uf98e\u2f00ﬁ") | st.characters(), max_size=12
+        ),
+        max_size=8,
+    )
+)
+def test_lines_without_gloss_or_expansion_map_one_character_to_one(words: list[str]) -> None:
+    for raw in words:
+        norm = normalize(strip_glosses(raw))
+        if normalize(raw) == norm and len(norm) == len(raw):
+            for marker_len in range(len(norm) + 1):
+                assert reference_offset_after(raw, marker_len) == marker_len
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("一、\n\n - 5 -關(guān)１（ab") | st.characters(), max_size=20),
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_wordings_of_lines_at_once_are_each_line_s(parts: list[str], data: st.DataObject) -> None:
+    source = "\n".join(parts)
+    start = data.draw(st.integers(0, len(source)))
+    end = data.draw(st.integers(start, len(source)))
+    lines = [ln for ln in physical_lines(source, start, end) if not ln.is_blank]
+    assert normalized_wordings(source, lines) == [normalized_wording(source, ln) for ln in lines]
+    shuffled = data.draw(st.permutations(lines))
+    assert normalized_wordings(source, shuffled) == [normalized_wording(source, ln) for ln in shuffled]
+
+
+narrow = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
+WIDTHY = "粤港 (CEPA)，。１ａ\t\f\r“”—\U00020000\uf98e\u2f00①\u3000"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(WIDTHY + "\n") | st.characters(), max_size=15), max_size=8))
+def test_counts_of_many_texts_are_each_text_s(texts: list[str]) -> None:
+    assert narrow.counts(texts) == [narrow(text) for text in texts]
+    assert narrow.counts(texts) == [
+        sum(unicodedata.east_asian_width(c) not in "FW" for c in t) for t in texts
+    ]
+
+
+def test_counts_of_other_values_are_summed_one_by_one() -> None:
+    weights = _CharacterSum(lambda ch: 2 if ch == "a" else int(ch == "b"))
+    assert weights.counts(["ab", "bb", ""]) == [3, 2, 0]
+    rare = _CharacterSum(lambda ch: 2 if ch == "\U00020000" else int(ch == "b"))
+    assert rare.counts(["b\U00020000", "b"]) == [3, 1]
