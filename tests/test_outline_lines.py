@@ -153,3 +153,44 @@ def test_counts_of_other_values_are_summed_one_by_one() -> None:
     assert weights.counts(["ab", "bb", ""]) == [3, 2, 0]
     rare = _CharacterSum(lambda ch: 2 if ch == "\U00020000" else int(ch == "b"))
     assert rare.counts(["b\U00020000", "b"]) == [3, 1]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from("一、1. (一)关(guān)于\uf98e ab5/12 \u3000 - 3 -") | st.characters(),
+            max_size=12,
+        ),
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_clean_wording_sliced_to_a_line_end_is_as_by_edges(parts: list[str], data: st.DataObject) -> None:
+    from coopstats.text import _clean_wording_of_edges, _clean_wording_of_lines, _document, _scan_lines
+
+    source = "\n".join(parts)
+    doc = _document(source)
+    ends = sorted({0, len(source), *doc.kept_end})
+    end = data.draw(st.sampled_from(ends))
+    start = data.draw(st.integers(0, end))
+    sliced = doc.clean_to_line_end(start, end)
+    if sliced is not None:
+        assert sliced == _clean_wording_of_edges(doc, start, end)
+        assert sliced == _clean_wording_of_lines(source, _scan_lines(source, start, end))
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_clean_wording_of_real_provisions_is_as_by_edges(index: int) -> None:
+    from coopstats.text import _clean_wording_of_edges, _document
+
+    source = TEXTS[index]
+    doc = _document(source)
+    parsed = outline.parse_outline(source)
+    for node in parsed.nodes:
+        for start in (node.start, node.body_start):
+            if start and start <= node.end:
+                assert doc.clean_to_line_end(start, node.end) in (
+                    None,
+                    _clean_wording_of_edges(doc, start, node.end),
+                )

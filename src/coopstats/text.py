@@ -1547,6 +1547,29 @@ class _Document:
             tail = self._clipped_wording(words_start[at_end], end)
         return first, last, head, tail
 
+    def clean_to_line_end(self, start: int, end: int) -> str | None:
+        """:func:`clean_wording` of ``[start, end)`` by one slice of :attr:`clean`, or ``None``.
+
+        Sliced when the span ends where a kept line's wording ends and begins
+        where one's begins, or inside one read with the rest (no gloss, no
+        expanding character): what a provision's wording or body mostly is.
+        """
+        kept_start, kept_end = self.kept_start, self.kept_end
+        rank = bisect.bisect_right(kept_start, start) - 1
+        last = bisect.bisect_left(kept_end, end)
+        if rank < 0 or last >= len(kept_end) or kept_end[last] != end or last < rank:
+            return None
+        at = kept_start[rank]
+        if start == at:
+            return self.clean[self.clean_start[rank] : self.clean_end[last]]
+        if start >= kept_end[rank] or rank in self.special:
+            return None
+        head = self.source[start : kept_end[rank]]
+        skip = len(head) - len(head.lstrip())
+        if skip == len(head) or is_page_header(head):  # nothing of the line: the wording after it
+            return self.clean[self.clean_start[rank + 1] : self.clean_end[last]] if last > rank else ""
+        return self.clean[self.clean_start[rank] + start + skip - at : self.clean_end[last]]
+
     def _clipped_wording(self, lo: int, hi: int) -> tuple[int, int] | None:
         """The wording of ``source[lo:hi]`` (part of one line's); ``None`` if blank or a page header."""
         text = self.source[lo:hi]
@@ -1710,6 +1733,14 @@ def clean_wording(source: str, start: int, end: int) -> str:
     if not 0 <= start <= end <= len(source):
         return _clean_wording_of_lines(source, _scan_lines(source, start, end))
     doc = _document(source)
+    if (sliced := doc.clean_to_line_end(start, end)) is not None:
+        return sliced
+    return _clean_wording_of_edges(doc, start, end)
+
+
+def _clean_wording_of_edges(doc: _Document, start: int, end: int) -> str:
+    """:func:`clean_wording` of the lines ``doc`` holds whole and the lines cut at either end."""
+    source = doc.source
     first, last, head, tail = doc.edges(start, end)
     whole = doc.clean[doc.clean_start[first] : doc.clean_end[last]] if first <= last else ""
     if head is None and tail is None:
