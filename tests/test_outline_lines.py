@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from coopstats import corpus, outline
 from coopstats.text import (
     _CharacterSum,
+    gloss_spans,
+    lines_with_glosses,
     normalize,
     normalized_wording,
     normalized_wordings,
@@ -91,6 +93,10 @@ def test_real_lines_classified_and_measured_as_before(index: int) -> None:
     read = outline._Lines(source, lines)
     assert read.norm == [normalized_wording(source, ln) for ln in lines]
     assert read.kind == [reference_classify(norm) for norm in read.norm]
+    assert read.plain == [
+        normalize(raw) if ("(" in raw or "（" in raw) and gloss_spans(raw) else norm
+        for raw, norm in zip(read.raw, read.norm, strict=True)
+    ]
     assert read.width == [outline._display_width(source[ln.start : ln.content_end]) for ln in lines]
     assert read.balance == [outline._balance(norm) for norm in read.norm]
     for index, (raw, norm) in enumerate(zip(read.raw, read.norm, strict=True)):
@@ -194,3 +200,18 @@ def test_clean_wording_of_real_provisions_is_as_by_edges(index: int) -> None:
                     None,
                     _clean_wording_of_edges(doc, start, node.end),
                 )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("關(guān)區（qū）(CEPA) 甲\n") | st.characters(), max_size=12),
+        max_size=6,
+    )
+)
+def test_lines_with_glosses_found_at_once_are_each_line_s(parts: list[str]) -> None:
+    source = "\n".join(parts)
+    lines = [ln for ln in physical_lines(source) if not ln.is_blank]
+    expected = {i for i, ln in enumerate(lines) if gloss_spans(source[ln.content_start : ln.content_end])}
+    assert lines_with_glosses(source, lines) == expected
+    assert lines_with_glosses(source, lines[::-1]) == {len(lines) - 1 - i for i in expected}

@@ -30,6 +30,7 @@ import statistics
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from os import PathLike
 from typing import Any
 
@@ -40,7 +41,7 @@ from coopstats.text import (
     PhysicalLine,
     _CharacterSum,
     clean_wording,
-    gloss_spans,
+    lines_with_glosses,
     normalize,
     normalized_wordings,
     parse_number,
@@ -52,8 +53,12 @@ __all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
 _CN_NUMERAL = "零〇一二两三四五六七八九十百"
 
 
+@lru_cache(maxsize=4096)
 def _outline_number(numeral: str) -> int:
-    """Value of an outline number: Arabic (第3条) or Chinese (三十五); 0 when absurd (bounded)."""
+    """Value of an outline number: Arabic (第3条) or Chinese (三十五); 0 when absurd (bounded).
+
+    Remembered: a document's numerals repeat (一 in every chapter's first section).
+    """
     return int(parse_number(numeral) or 0)
 
 
@@ -255,10 +260,9 @@ class _Lines:
             map(source.__getitem__, map(slice, map(_CONTENT_START, lines), map(_CONTENT_END, lines)))
         )
         self.norm = normalized_wordings(source, lines)
-        self.plain = [
-            normalize(raw) if ("(" in raw or "（" in raw) and gloss_spans(raw) else norm
-            for raw, norm in zip(self.raw, self.norm, strict=True)
-        ]
+        self.plain = self.norm.copy()
+        for index in lines_with_glosses(source, lines):
+            self.plain[index] = normalize(self.raw[index])
         self.kind = _classify_lines(self.norm)
         indented = list(map(source.__getitem__, map(slice, map(_START, lines), map(_CONTENT_END, lines))))
         self.width = list(map(operator.sub, map((2).__mul__, map(len, indented)), _NARROW.counts(indented)))

@@ -73,6 +73,7 @@ __all__ = [
     "gloss_spans",
     "has_control_characters",
     "is_page_header",
+    "lines_with_glosses",
     "normalize",
     "normalize_newlines",
     "normalized_with_positions",
@@ -246,7 +247,7 @@ class _CharacterSum(dict[str, int]):
         super().__init__()
         self._value = value
         self._pattern: re.Pattern[str] | None = None
-        self._counting: str | bool | None = None
+        self._counting: tuple[int, str] | bool | None = None
 
     def __missing__(self, ch: str) -> int:
         value = self[ch] = self._value(ch)
@@ -270,52 +271,60 @@ class _CharacterSum(dict[str, int]):
         return sum(map(self.__getitem__, (self._pattern or self._build()).findall(text)))
 
     def counts(self, texts: Sequence[str]) -> list[int]:
-        """``[self(text) for text in texts]`` of texts without line breaks, for values of 0 or 1.
+        """``[self(text) for text in texts]`` of texts without line breaks, for every ASCII character 0 or 1.
 
-        The texts are joined by line breaks and the characters of value 1 removed by one
-        regular expression (the usual blocks' and those outside them that the texts hold);
-        each text's count is what its line lost. Texts that hold a line break, or a character
-        of another value, are summed one by one.
+        The texts are joined by line breaks: each text's ASCII characters are
+        counted by one encoding of the whole (when each counts 1), and the
+        others of a value that is not 0 are found by one regular expression
+        (the usual blocks' and those outside them that the texts hold) and
+        added to the text they are in. Texts of which one holds a line break are
+        summed one by one.
 
         Examples
         --------
         >>> narrow = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
-        >>> narrow.counts(["粤港 (CEPA)，\U00020000", "", "12月\u2f00"])
-        [7, 0, 2]
+        >>> narrow.counts(["粤港 (CEPA)，\U00020000“", "", "12月\u2f00"])
+        [8, 0, 2]
         """
         if self._counting is None:
             self._counting = self._counting_class()
         joined = "\n".join(texts)
         if self._counting is False or joined.count("\n") != len(texts) - 1:
             return list(map(self, texts))
-        counting = self._counting
+        ascii_value, others = self._counting
+        if ascii_value:
+            counts = list(map(len, joined.encode("ascii", "ignore").split(b"\n")))
+        else:
+            counts = [0] * len(texts)
         if (unusual := _UNUSUAL.search(joined)) is not None:
-            others = set(_UNUSUAL.findall(joined, unusual.start()))
-            if not all(self[ch] in (0, 1) for ch in others):
-                return list(map(self, texts))
-            counting += "".join(re.escape(ch) for ch in sorted(others) if self[ch])
-        if not counting:
-            return [0] * len(texts)
-        kept = re.compile(f"[{counting}]+").sub("", joined).split("\n")
-        return list(map(operator.sub, map(len, texts), map(len, kept)))
+            found = set(_UNUSUAL.findall(joined, unusual.start()))
+            rare = sorted(ch for ch in found if not ch.isascii() and self[ch])  # ASCII counted already
+            others += "".join(map(re.escape, rare))
+        if others:
+            starts = list(itertools.accumulate(map((1).__add__, map(len, texts)), initial=0))
+            for match in re.finditer(f"[{others}]", joined):
+                counts[bisect.bisect_right(starts, match.start()) - 1] += self[match.group()]
+        return counts
 
-    def _counting_class(self) -> str | bool:
-        """The class of the usual blocks' characters (no line break) of value 1; ``False`` if any other."""
-        if any(self[ch] not in (0, 1) for ch in "\r\t\f"):
+    def _counting_class(self) -> tuple[int, str] | bool:
+        """The ASCII characters' value (0 or 1), and a class of the other usual characters of a value not 0.
+
+        ``False`` if the ASCII characters are not all 0 or all 1.
+        """
+        ascii_value = self._value("a")
+        if ascii_value not in (0, 1) or any(self._value(chr(code)) != ascii_value for code in range(0x80)):
             return False
-        runs = [re.escape(ch) for ch in "\r\t\f" if self[ch]]
+        runs: list[str] = []
         for lo, hi in _USUAL_BLOCKS:
             first: int | None = None
-            for code in range(lo, hi + 2):
-                value = self._value(chr(code)) if code <= hi else 0
-                if value not in (0, 1):
-                    return False
-                if value and first is None:
+            for code in range(max(lo, 0x80), hi + 2):
+                counts = code <= hi and self._value(chr(code)) != 0
+                if counts and first is None:
                     first = code
-                elif not value and first is not None:
+                elif not counts and first is not None:
                     runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
                     first = None
-        return "".join(runs)
+        return ascii_value, "".join(runs)
 
 
 @cache
@@ -729,6 +738,32 @@ def gloss_spans(text: str) -> list[tuple[int, int]]:
     [(1, 7)]
     """
     return [match.span() for match in _GLOSS.finditer(text)]
+
+
+def lines_with_glosses(source: str, lines: Sequence[PhysicalLine]) -> set[int]:
+    """Which of ``lines`` (in source order, by index) hold a pinyin gloss in their wording.
+
+    One search over the stretch the lines cover; the same lines as
+    ``gloss_spans(wording)`` finds one in (a gloss never spans lines).
+
+    Examples
+    --------
+    >>> text = "關(guān)於\\n甲\\n\\n區（qū）"
+    >>> sorted(lines_with_glosses(text, [ln for ln in physical_lines(text) if not ln.is_blank]))
+    [0, 2]
+    """
+    if not lines:
+        return set()
+    starts = list(map(operator.itemgetter(3), lines))
+    ends = list(map(operator.itemgetter(4), lines))
+    if not all(map(operator.le, ends, starts[1:])):  # not in source order: line by line
+        return {i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if gloss_spans(source[a:b])}
+    found = set()
+    for match in _GLOSS.finditer(source, starts[0], ends[-1]):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if match.end() <= ends[index]:
+            found.add(index)
+    return found
 
 
 def strip_glosses(text: str) -> str:
