@@ -215,3 +215,33 @@ def test_lines_with_glosses_found_at_once_are_each_line_s(parts: list[str]) -> N
     expected = {i for i, ln in enumerate(lines) if gloss_spans(source[ln.content_start : ln.content_end])}
     assert lines_with_glosses(source, lines) == expected
     assert lines_with_glosses(source, lines[::-1]) == {len(lines) - 1 - i for i in expected}
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("一、 \u3000 - 5 -第3页ab\n") | st.characters(), max_size=10),
+        max_size=7,
+    ),
+    st.data(),
+)
+def test_wording_lines_are_the_physical_lines_not_blank(parts: list[str], data: st.DataObject) -> None:
+    from coopstats.text import _scan_lines, wording_lines
+
+    source = "\n".join(parts)
+    start = data.draw(st.integers(0, len(source)))
+    end = data.draw(st.integers(start, len(source)))
+    expected = [ln for ln in physical_lines(source, start, end) if not ln.is_blank]
+    assert wording_lines(source, start, end) == expected
+    assert expected == [ln for ln in _scan_lines(source, start, end) if not ln.is_blank]
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_wording_lines_of_real_texts_are_the_physical_lines_not_blank(index: int) -> None:
+    from coopstats.text import wording_lines
+
+    source = TEXTS[index]
+    for start, end in ((0, len(source)), (len(source) // 3, 2 * len(source) // 3)):
+        assert wording_lines(source, start, end) == [
+            ln for ln in physical_lines(source, start, end) if not ln.is_blank
+        ]

@@ -45,7 +45,7 @@ from coopstats.text import (
     normalize,
     normalized_wordings,
     parse_number,
-    physical_lines,
+    wording_lines,
 )
 
 __all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
@@ -96,7 +96,10 @@ _MAX_SHORT_HEADING_CHARS = 30
 
 
 _NARROW = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
-_START, _CONTENT_START, _CONTENT_END = map(operator.itemgetter, (1, 3, 4))  # of a PhysicalLine
+_START, _CONTENT_START, _CONTENT_END, _IS_PAGE_HEADER = map(
+    operator.itemgetter, (1, 3, 4, 5)
+)  # of a PhysicalLine
+_NUMBER_AND_WORDING = operator.itemgetter(0, 3, 4)
 
 
 def _balance(text: str) -> int:
@@ -286,17 +289,18 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     carried along line by line, so a paragraph of many lines costs as many
     lines, not their square.
     """
-    lines = [ln for ln in physical_lines(source, start, end) if not ln.is_blank]
-    for ln in lines:
-        if ln.is_page_header:
-            notes.append(
-                Note(
-                    ln.number,
-                    "page-header",
-                    f"page header {source[ln.content_start : ln.content_end]!r} removed",
+    lines = wording_lines(source, start, end)
+    if any(map(_IS_PAGE_HEADER, lines)):
+        for ln in lines:
+            if ln.is_page_header:
+                notes.append(
+                    Note(
+                        ln.number,
+                        "page-header",
+                        f"page header {source[ln.content_start : ln.content_end]!r} removed",
+                    )
                 )
-            )
-    lines = [ln for ln in lines if not ln.is_page_header]
+        lines = list(itertools.filterfalse(_IS_PAGE_HEADER, lines))
     read = _Lines(source, lines)
     profile = _WrapProfile(read.width)
     expected: dict[str, int] = {}
@@ -845,8 +849,8 @@ def parse_outline(
         raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
     builder = _Builder(source)
     builder.notes = notes
-    lines = [(ln.number, ln.content_start, ln.content_end) for ln in physical_lines(source, start, end)]
-    table = clauses.read_table(source, [ln for ln in lines if ln[1] < ln[2]])
+    lines = list(map(_NUMBER_AND_WORDING, wording_lines(source, start, end)))
+    table = clauses.read_table(source, lines)
     table_read = False
     for index, unit in enumerate(units):
         if table is not None and table.start <= unit.start < table.rows[-1].end:

@@ -84,6 +84,7 @@ __all__ = [
     "physical_lines",
     "strip_glosses",
     "to_simplified",
+    "wording_lines",
 ]
 
 # ---------------------------------------------------------------------------
@@ -1368,6 +1369,7 @@ class _Document:
         "_line_start",
         "_lines",
         "_simplified",
+        "_wording_lines",
         "clean_end",
         "clean_start",
         "headers",
@@ -1387,6 +1389,7 @@ class _Document:
     def __init__(self, source: str) -> None:
         self.source = source
         self._lines: list[PhysicalLine] | None = None
+        self._wording_lines: list[PhysicalLine] | None = None
         self._line_start: array[int] | None = None
         self._clean: str | None = None
         self._simplified: tuple[str, list[int]] | None = None
@@ -1539,6 +1542,31 @@ class _Document:
             )
         return self._lines
 
+    def line_end(self, index: int) -> int:
+        """Where line ``index`` (0-based) ends, before its newline."""
+        line_start = self.line_start
+        return line_start[index + 1] - 1 if index + 1 < len(line_start) else len(self.source)
+
+    def wording_lines(self) -> list[PhysicalLine]:
+        """Every line that holds wording (page headers too), whole, in order (made on first use)."""
+        if self._wording_lines is None:
+            line_start = self.line_start
+            found = map(bisect.bisect_right, itertools.repeat(line_start), self.words_start)
+            index = list(map((-1).__add__, found))
+            starts = map(line_start.__getitem__, index)
+            ends = map(self.line_end, index)
+            headers = [False] * len(index)
+            for rank in self.headers:
+                headers[rank] = True
+            numbers = map((1).__add__, index)
+            self._wording_lines = list(
+                map(
+                    _NEW_LINE,
+                    zip(numbers, starts, ends, self.words_start, self.words_end, headers, strict=True),
+                )
+            )
+        return self._wording_lines
+
     def runs(self, i: int, j: int) -> tuple[list[int], list[int]]:
         """The runs of the view's characters ``i`` to ``j`` (``i < j``), from view offset 0."""
         if i == 0 and j == len(self.norm):
@@ -1671,6 +1699,41 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     if end < found[-1].end:
         found[-1] = doc._clip(last, start, end)
     return iter(found)
+
+
+def wording_lines(source: str, start: int = 0, end: int | None = None) -> list[PhysicalLine]:
+    """The lines of :func:`physical_lines` that are not blank, without making the blank ones.
+
+    Examples
+    --------
+    >>> [(ln.number, ln.is_page_header) for ln in wording_lines("a\\n\\n - 5 -\\nb", 1)]
+    [(3, True), (4, False)]
+    """
+    end = len(source) if end is None else end
+    if not 0 <= start <= end <= len(source):
+        return [ln for ln in _scan_lines(source, start, end) if not ln.is_blank]
+    doc = _document(source)
+    first, last = doc.span(start, end)
+    line_start, words_start = doc.line_start, doc.words_start
+    lo = bisect.bisect_left(words_start, line_start[first])
+    hi = (
+        bisect.bisect_left(words_start, line_start[last + 1])
+        if last + 1 < len(line_start)
+        else len(words_start)
+    )
+    found = doc.wording_lines()[lo:hi]
+    for index in {first, last}:  # a line the span cuts: clipped (its wording found again)
+        at, to = line_start[index], doc.line_end(index)
+        if start <= at and to <= end:
+            continue
+        clipped = _clipped_line(source, index + 1, max(at, start), min(to, end))
+        position = 0 if index == first else len(found) - 1
+        if found and found[position].number == index + 1:
+            if clipped.is_blank:
+                del found[position]
+            else:
+                found[position] = clipped
+    return found
 
 
 def normalized_wording(source: str, line: PhysicalLine) -> str:
