@@ -245,3 +245,14 @@ def test_wording_lines_of_real_texts_are_the_physical_lines_not_blank(index: int
         assert wording_lines(source, start, end) == [
             ln for ln in physical_lines(source, start, end) if not ln.is_blank
         ]
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_a_unit_s_body_known_at_once_is_its_normalised_body(index: int) -> None:
+    source = TEXTS[index]
+    units = list(outline._units(source, 0, len(source), []))
+    assert any(unit.body is not None for unit in units)
+    for unit in units:
+        if unit.body is not None:
+            assert unit.body == normalize(source[unit.body_start : unit.end])
+            assert unit.body == unit.norm[len(unit.norm) - len(unit.body) :]

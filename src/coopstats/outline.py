@@ -41,6 +41,7 @@ from coopstats.text import (
     PhysicalLine,
     _CharacterSum,
     clean_wording,
+    clean_wording_of,
     lines_with_glosses,
     normalize,
     normalized_wordings,
@@ -187,6 +188,9 @@ class _Unit:
     body_start: int
     norm: str  # normalised text of the whole unit (page breaks repaired)
     article: bool = False  # 第一条 / 第一章 forms
+    # normalize(source[body_start:end]) when known without normalising again (a unit of one line,
+    # one normalised character for each of its characters); else None
+    body: str | None = None
 
 
 _Kind = tuple[str, int | None, str, int, bool]
@@ -331,10 +335,13 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
                 continue
         if current is not None:
             current.norm = "".join(parts)
+            if len(parts) > 1:
+                current.body = None
             yield current
         if kind != "text":
             expected[kind] = number or 0
-        if not marker_len or (read.plain[index] is norm_line and len(norm_line) == len(raw_line)):
+        one_for_one = read.plain[index] is norm_line and len(norm_line) == len(raw_line)
+        if not marker_len or one_for_one:
             body_offset = marker_len  # no gloss, no character NFKC expands: one character for one
         else:
             body_offset = _source_offset_after(raw_line, marker_len)
@@ -348,6 +355,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             body_start=ln.content_start + body_offset,
             norm=norm_line,
             article=article,
+            body=norm_line[marker_len:] if one_for_one else None,
         )
         parts = [norm_line]
         length, balance, last = len(norm_line), read.balance[index], norm_line.rstrip("* ")[-1:]
@@ -360,6 +368,8 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             current_open = _is_open(last, balance, short, profile, read, index, numbered=kind == "item")
     if current is not None:
         current.norm = "".join(parts)
+        if len(parts) > 1:
+            current.body = None
         yield current
 
 
@@ -439,6 +449,7 @@ def _short_heading(body: str) -> str | None:
 class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
+        self.clean = clean_wording_of(source)
         self.nodes: list[Node] = []
         self.notes: list[Note] = []
         self.id_counts: dict[str, int] = {}  # base id -> how many nodes took it (base, base~2, …)
@@ -466,7 +477,7 @@ class _Builder:
         return parts
 
     def _wording(self, start: int, end: int) -> str:
-        return clean_wording(self.source, start, end).replace("**", "")
+        return self.clean(start, end).replace("**", "")
 
     def _add(self, node: Node, parent: Node | None) -> Node:
         node.parent_id = parent.node_id if parent is not None else None
@@ -533,7 +544,10 @@ class _Builder:
             self.notes.append(
                 Note(unit.line, "numbering", f"chapter {unit.number} follows chapter {previous}")
             )
-        body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
+        if unit.body is not None:  # one line: the normalised wording after the marker
+            body = unit.body
+        else:
+            body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
         heading_like = _is_heading_like(body)
         wording = self._wording(unit.body_start, unit.end)
         node = Node(
@@ -566,7 +580,7 @@ class _Builder:
                     "stay with the chapter",
                 )
             )
-        body = normalize(self.source[unit.body_start : unit.end])
+        body = unit.body if unit.body is not None else normalize(self.source[unit.body_start : unit.end])
         scope = [*self._scope()] + ([f"c{chapter.chapter_no}"] if chapter is not None else [])
         node = Node(
             node_id=self._id(*scope, f"s{unit.number}"),

@@ -68,6 +68,7 @@ __all__ = [
     "PhysicalLine",
     "TextView",
     "clean_wording",
+    "clean_wording_of",
     "decode",
     "detect_script",
     "gloss_spans",
@@ -1834,6 +1835,29 @@ def clean_wording(source: str, start: int, end: int) -> str:
     if (sliced := doc.clean_to_line_end(start, end)) is not None:
         return sliced
     return _clean_wording_of_edges(doc, start, end)
+
+
+def clean_wording_of(source: str) -> Callable[[int, int], str]:
+    """:func:`clean_wording` of ``source``, as a function of ``(start, end)`` bound to its document view.
+
+    For a stage that asks for the wording of many spans of one source.
+
+    Examples
+    --------
+    >>> wording = clean_wording_of("促进粤\\n\\n港跨境电子商务")
+    >>> wording(0, 13), wording(2, 6)
+    ('促进粤港跨境电子商务', '粤港')
+    """
+    doc = _document(source)
+    size = len(source)
+    sliced = doc.clean_to_line_end
+
+    def wording(start: int, end: int) -> str:
+        if 0 <= start <= end <= size and (found := sliced(start, end)) is not None:
+            return found
+        return clean_wording(source, start, end)
+
+    return wording
 
 
 def _clean_wording_of_edges(doc: _Document, start: int, end: int) -> str:
