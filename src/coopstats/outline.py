@@ -193,6 +193,7 @@ class _Unit:
     body: str | None = None
 
 
+_NEVER_OPENS = frozenset({"text", "footnote"})  # kinds that never open a unit inside an unfinished sentence
 _Kind = tuple[str, int | None, str, int, bool]
 _TEXT: _Kind = ("text", None, "", 0, False)
 
@@ -313,26 +314,34 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     parts: list[str] = []  # the current unit's normalised lines
     length = balance = 0  # their length and open brackets
     last = ""  # their last character before trailing "*" and spaces
+    norms, kinds, balances, plains = read.norm, read.kind, read.balance, read.plain
     for index, ln in enumerate(lines):
-        raw_line = read.raw[index]
-        norm_line = read.norm[index]
-        kind, number, _label, marker_len, article = read.kind[index]
-        if current is not None and current_open:
-            # Inside an unfinished sentence only a marker with the expected number opens a unit.
-            starts_unit = kind in ("chapter", "section", "item", "annex") and (
-                number is None or number == expected.get(kind, 0) + 1 or (kind != "chapter" and number == 1)
-            )
-            if not starts_unit:
-                current.end = ln.content_end
-                parts.append(norm_line)
-                length += len(norm_line)
-                balance += read.balance[index]
-                last = norm_line.rstrip("* ")[-1:] or last
-                short = "".join(parts) if length <= _MAX_HEADING_CHARS else None
-                current_open = _is_open(
-                    last, balance, short, profile, read, index, numbered=current.kind == "item"
+        norm_line = norms[index]
+        kind, number, _label, marker_len, article = kinds[index]
+        # Inside an unfinished sentence only a marker with the expected number opens a unit.
+        if (
+            current_open
+            and current is not None
+            and (
+                kind in _NEVER_OPENS
+                or not (
+                    number is None
+                    or number == expected.get(kind, 0) + 1
+                    or (number == 1 and kind != "chapter")
                 )
-                continue
+            )
+        ):
+            current.end = ln.content_end
+            parts.append(norm_line)
+            length += len(norm_line)
+            balance += balances[index]
+            last = norm_line.rstrip("* ")[-1:] or last
+            short = "".join(parts) if length <= _MAX_HEADING_CHARS else None
+            current_open = bool(last) and _is_open(
+                last, balance, short, profile, read, index, numbered=current.kind == "item"
+            )
+            continue
+        raw_line = read.raw[index]
         if current is not None:
             current.norm = "".join(parts)
             if len(parts) > 1:
@@ -340,7 +349,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             yield current
         if kind != "text":
             expected[kind] = number or 0
-        one_for_one = read.plain[index] is norm_line and len(norm_line) == len(raw_line)
+        one_for_one = plains[index] is norm_line and len(norm_line) == len(raw_line)
         if not marker_len or one_for_one:
             body_offset = marker_len  # no gloss, no character NFKC expands: one character for one
         else:
@@ -358,7 +367,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             body=norm_line[marker_len:] if one_for_one else None,
         )
         parts = [norm_line]
-        length, balance, last = len(norm_line), read.balance[index], norm_line.rstrip("* ")[-1:]
+        length, balance, last = len(norm_line), balances[index], norm_line.rstrip("* ")[-1:]
         if kind == "annex":
             current_open = False
         elif kind in ("chapter", "section") and _is_heading_like(norm_line[marker_len:]):

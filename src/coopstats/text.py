@@ -1555,7 +1555,8 @@ class _Document:
             found = map(bisect.bisect_right, itertools.repeat(line_start), self.words_start)
             index = list(map((-1).__add__, found))
             starts = map(line_start.__getitem__, index)
-            ends = map(self.line_end, index)
+            following = [*line_start[1:], len(self.source) + 1]  # where the next line starts
+            ends = map(operator.sub, map(following.__getitem__, index), itertools.repeat(1))
             headers = [False] * len(index)
             for rank in self.headers:
                 headers[rank] = True
