@@ -256,3 +256,30 @@ def test_a_unit_s_body_known_at_once_is_its_normalised_body(index: int) -> None:
         if unit.body is not None:
             assert unit.body == normalize(source[unit.body_start : unit.end])
             assert unit.body == unit.norm[len(unit.norm) - len(unit.body) :]
+
+
+def reference_nfkc(text: str) -> str:
+    from coopstats.text import _NFKC_ORD, _changing
+
+    parts = _changing().split(text)
+    parts[1::2] = [part.translate(_NFKC_ORD) for part in parts[1::2]]
+    return "".join(parts)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("，。（）：１ａ\uf98e\u2f00ﬁ²①𝐀\u3000粤 ") | st.characters(), max_size=80
+    )
+)
+def test_nfkc_by_replacing_each_changing_character_is_per_character_nfkc(text: str) -> None:
+    from coopstats.text import _nfkc
+
+    assert _nfkc(text) == reference_nfkc(text) == "".join(unicodedata.normalize("NFKC", ch) for ch in text)
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_nfkc_of_real_texts_is_per_character_nfkc(index: int) -> None:
+    from coopstats.text import _nfkc
+
+    assert _nfkc(TEXTS[index]) == reference_nfkc(TEXTS[index])

@@ -694,15 +694,31 @@ def _changing() -> re.Pattern[str]:
     return re.compile(f"([{''.join(ranges)}\U00010000-\U0010ffff]+)")
 
 
+@cache
+def _changing_character() -> re.Pattern[str]:
+    """One character NFKC changes, or any beyond the Basic Multilingual Plane (:func:`_changing`, one)."""
+    return re.compile(_changing().pattern[1:-2])
+
+
+_MAX_REPLACED_CHARACTERS = 64  # distinct changing characters replaced one by one (a replace ~1/130 a split)
+
+
 def _nfkc(text: str) -> str:
     """NFKC character by character (:func:`normalize`), no test first whether any character changes.
 
-    One regular expression splits the text at the runs of characters that
-    change, which alone are translated: Chinese text changes in few places.
+    Chinese text changes in few places and in few characters (its full-width
+    punctuation): each distinct character that changes is replaced throughout
+    (:meth:`str.replace`); a text of many such characters is split at the runs
+    of characters that change, which alone are translated.
     """
-    parts = _changing().split(text)
-    if len(parts) == 1:
+    found = set(_changing_character().findall(text))
+    if not found:
         return text
+    if len(found) <= _MAX_REPLACED_CHARACTERS:
+        for ch in found:
+            text = text.replace(ch, _NFKC[ch])  # what NFKC gives is unchanged by it
+        return text
+    parts = _changing().split(text)
     parts[1::2] = [part.translate(_NFKC_ORD) for part in parts[1::2]]
     return "".join(parts)
 
