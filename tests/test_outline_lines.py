@@ -273,9 +273,18 @@ def reference_nfkc(text: str) -> str:
     )
 )
 def test_nfkc_by_replacing_each_changing_character_is_per_character_nfkc(text: str) -> None:
-    from coopstats.text import _nfkc
+    from coopstats import text as module
 
-    assert _nfkc(text) == reference_nfkc(text) == "".join(unicodedata.normalize("NFKC", ch) for ch in text)
+    expected = "".join(unicodedata.normalize("NFKC", ch) for ch in text)
+    assert module._nfkc(text) == reference_nfkc(text) == expected
+    scans = module._REPLACE_SCANS_PER_CHANGE
+    try:
+        module._REPLACE_SCANS_PER_CHANGE = 0  # the split, always
+        assert module._nfkc(text) == expected
+        module._REPLACE_SCANS_PER_CHANGE = 10**9  # the replacements, always
+        assert module._nfkc(text) == expected
+    finally:
+        module._REPLACE_SCANS_PER_CHANGE = scans
 
 
 @pytest.mark.parametrize("index", range(len(TEXTS)))
