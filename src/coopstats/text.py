@@ -1571,9 +1571,10 @@ class _Document:
     def wording_lines(self) -> list[PhysicalLine]:
         """Every line that holds wording (page headers too), whole, in order (made on first use)."""
         if self._wording_lines is None:
-            line_start = self.line_start
-            found = map(bisect.bisect_right, itertools.repeat(line_start), self.words_start)
-            index = list(map((-1).__add__, found))
+            line_start, source, words_start = self.line_start, self.source, self.words_start
+            # each line's index: the line breaks before its wording, counted from the wording before
+            breaks = map(source.count, itertools.repeat("\n"), (0, *words_start[:-1]), words_start)
+            index = list(itertools.accumulate(breaks))
             starts = map(line_start.__getitem__, index)
             following = [*line_start[1:], len(self.source) + 1]  # where the next line starts
             ends = map(operator.sub, map(following.__getitem__, index), itertools.repeat(1))
