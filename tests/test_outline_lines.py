@@ -292,3 +292,11 @@ def test_nfkc_of_real_texts_is_per_character_nfkc(index: int) -> None:
     from coopstats.text import _nfkc
 
     assert _nfkc(TEXTS[index]) == reference_nfkc(TEXTS[index])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from("2019年12月1日〇一二十 \n") | st.characters(), max_size=16))
+def test_date_line_tested_only_when_it_ends_like_one_is_as_the_pattern(norm: str) -> None:
+    for date in ("2019年12月\n", "2019年12月 \n ", "二〇一九年十二月一日"):
+        assert outline._is_date_line(date)
+    assert outline._is_date_line(norm) == (outline._DATE_LINE.match(norm.replace(" ", "")) is not None)

@@ -89,6 +89,16 @@ _DATE_LINE = re.compile(
     r"^(?:\d{4}年\d{1,2}月(?:\d{1,2}日)?|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?)$"
 )
 
+
+def _is_date_line(norm: str) -> bool:
+    """Whether a unit's wording is a date alone (spaces aside): only one ending with 月 or 日 is matched."""
+    tail = norm.rstrip(" ")
+    if tail.endswith("\n"):  # the pattern's end matches before a last line break too
+        tail = tail[:-1].rstrip(" ")
+    return tail[-1:] in _DATE_ENDINGS and _DATE_LINE.match(norm.replace(" ", "")) is not None
+
+
+_DATE_ENDINGS = ("月", "日")
 _TERMINATORS = "。！？；:：!?;"
 _OPEN_ENDINGS = "，,、"
 _SENTENCE_PUNCT = re.compile(r"[，,。；;：:！？!?]")
@@ -720,7 +730,7 @@ class _Builder:
                 self._item(_Unit("item", no, str(no), unit.line, unit.start, unit.end, unit.end, norm))
                 return
         is_heading = _is_heading_like(norm) and unit.kind != "footnote"
-        if _BACK_MATTER.match(norm) or _DATE_LINE.match(norm.replace(" ", "")):
+        if _BACK_MATTER.match(norm) or _is_date_line(norm):
             self._enter_back_matter(unit)
         if is_heading and not self.back_matter and self.chapter is None:
             # A topic heading of a briefing, a title line or a signature line.
@@ -771,7 +781,7 @@ class _Builder:
         self.back_matter = True
         self.chapter = self.section = self.item = self.paragraph = None
         # A signature line (issuer) right before the date belongs to the back matter too.
-        if _DATE_LINE.match(unit.norm.replace(" ", "")) and self.nodes:
+        if _is_date_line(unit.norm) and self.nodes:
             last = self.nodes[-1]
             if last.level == "heading" or (
                 _is_heading_like(normalize(last.text)) and last.level == "paragraph"
