@@ -472,6 +472,10 @@ class _Builder:
         self.nodes: list[Node] = []
         self.notes: list[Note] = []
         self.id_counts: dict[str, int] = {}  # base id -> how many nodes took it (base, base~2, …)
+        self.by_id: dict[str, Node] = {}
+        # annex label -> its paragraphs with a number, and those without that may yet take 1
+        self.numbered: dict[str | None, int] = {}
+        self.unnumbered: dict[str | None, list[Node]] = {}
         self.last_section_no: dict[str | None, int | None] = {}  # annex label -> its last section
         self.annex: Node | None = None
         self.chapter: Node | None = None
@@ -504,6 +508,12 @@ class _Builder:
         if parent is not None:
             parent.children.append(node)
         self.nodes.append(node)
+        self.by_id[node.node_id] = node
+        if node.level == "paragraph":
+            if node.para_no is not None:
+                self.numbered[node.annex] = self.numbered.get(node.annex, 0) + 1
+            else:
+                self.unnumbered.setdefault(node.annex, []).append(node)
         return node
 
     # -- units ---------------------------------------------------------
@@ -683,17 +693,24 @@ class _Builder:
         self.paragraph = self._add(node, self.annex)
 
     def _imply_first_paragraph(self) -> None:
-        """An unnumbered paragraph before paragraph 2 of the same block is paragraph 1."""
-        block = [n for n in self.nodes if n.annex == self._annex_label() and n.level in ("paragraph",)]
-        if any(n.para_no is not None for n in block):
+        """An unnumbered paragraph before paragraph 2 of the same block is paragraph 1.
+
+        The block's paragraphs with a number are counted, and those without are
+        kept until asked about once: one that does not take 1 now never will (its
+        parent is no longer the annex being read, or it became a heading).
+        """
+        label = self._annex_label()
+        if self.numbered.get(label, 0):
             return
+        annex_id = self.annex.node_id if self.annex else None
         unnumbered = [
             n
-            for n in block
-            if n.para_no is None and n.parent_id == (self.annex.node_id if self.annex else None)
+            for n in self.unnumbered.pop(label, [])
+            if n.level == "paragraph" and n.para_no is None and n.parent_id == annex_id
         ]
         for node in unnumbered:
             node.para_no = 1
+        self.numbered[label] = len(unnumbered)
         if unnumbered:
             self.notes.append(
                 Note(
@@ -789,9 +806,10 @@ class _Builder:
                 self._reparent(last, self.annex)
 
     def _reparent(self, node: Node, parent: Node | None) -> None:
-        for other in self.nodes:
-            if node in other.children:
-                other.children.remove(node)
+        if node.parent_id is not None:
+            self.by_id[node.parent_id].children.remove(node)
+        if node.level == "paragraph" and node.para_no is not None:
+            self.numbered[node.annex] -= 1
         node.parent_id = parent.node_id if parent is not None else None
         node.level = "heading"
         node.heading = node.text
