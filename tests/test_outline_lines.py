@@ -394,3 +394,12 @@ def test_many_paragraphs_numbered_2_cost_what_their_lines_do() -> None:
     """Was quadratic: each paragraph 2 scanned every node before it (16,000: 5 s)."""
     parsed = outline.parse_outline("2. 甲。\n" * 16000)
     assert len(parsed.nodes) == 16000 and {n.para_no for n in parsed.nodes} == {2}
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("（一）１．㈠關(guān)ﬁ\uf98e甲 ") | st.characters(), max_size=12),
+    st.integers(-1, 16),
+)
+def test_offset_after_normalized_characters_is_the_character_by_character_count(raw: str, count: int) -> None:
+    assert outline._source_offset_after(raw, count) == reference_offset_after(raw, count)

@@ -45,6 +45,7 @@ from coopstats.text import (
     lines_with_glosses,
     normalize,
     normalized_wordings,
+    offset_after_normalized,
     parse_number,
     wording_lines,
 )
@@ -394,14 +395,7 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
 
 def _source_offset_after(raw_line: str, marker_len: int) -> int:
     """Offset in the raw line after the first ``marker_len`` normalised characters."""
-    if marker_len == 0:
-        return 0
-    consumed = 0
-    for offset, ch in enumerate(raw_line):
-        if consumed >= marker_len:
-            return offset
-        consumed += len(normalize(ch))
-    return len(raw_line)
+    return offset_after_normalized(raw_line, marker_len)
 
 
 def _is_open(

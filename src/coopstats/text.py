@@ -80,6 +80,7 @@ __all__ = [
     "normalized_with_positions",
     "normalized_wording",
     "normalized_wordings",
+    "offset_after_normalized",
     "parse_chinese_numeral",
     "parse_number",
     "physical_lines",
@@ -725,6 +726,24 @@ def _nfkc(text: str) -> str:
     parts = _changing().split(text)
     parts[1::2] = [part.translate(_NFKC_ORD) for part in parts[1::2]]
     return "".join(parts)
+
+
+def offset_after_normalized(text: str, count: int) -> int:
+    """Offset in ``text`` after the characters whose :func:`normalize` makes the first ``count``.
+
+    The first offset at which the normalised characters before it number
+    ``count`` or more (``len(text)`` if none): the lengths of the characters'
+    NFKC summed at once and searched.
+
+    Examples
+    --------
+    >>> offset_after_normalized("（一）加强", 3), offset_after_normalized("㈠加强", 2)
+    (3, 1)
+    """
+    if count <= 0:
+        return 0
+    sums = list(itertools.accumulate(map(len, map(_NFKC.__getitem__, text))))
+    return min(bisect.bisect_left(sums, count) + 1, len(text))
 
 
 def normalize(text: str) -> str:
