@@ -403,3 +403,16 @@ def test_many_paragraphs_numbered_2_cost_what_their_lines_do() -> None:
 )
 def test_offset_after_normalized_characters_is_the_character_by_character_count(raw: str, count: int) -> None:
     assert outline._source_offset_after(raw, count) == reference_offset_after(raw, count)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from("()（）《》「」〔〕【】“”\"'{}[]甲\n") | st.characters(), max_size=12
+        ),
+        max_size=8,
+    )
+)
+def test_balances_of_lines_at_once_are_each_line_s(texts: list[str]) -> None:
+    assert outline._balances(texts) == [outline._balance(text) for text in texts]

@@ -30,7 +30,7 @@ import statistics
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from os import PathLike
 from typing import Any
 
@@ -117,6 +117,34 @@ _NUMBER_AND_WORDING = operator.itemgetter(0, 3, 4)
 def _balance(text: str) -> int:
     """Open brackets minus closed brackets (all kinds together)."""
     return clauses.bracket_balance(text)
+
+
+class _BracketBalances(dict[str, int]):
+    """:func:`_balance` of texts of brackets alone, each computed once (at most 4,096 kept)."""
+
+    def __missing__(self, brackets: str) -> int:
+        if len(self) >= 4_096:
+            self.clear()
+        value = self[brackets] = _balance(brackets)
+        return value
+
+
+_BRACKET_BALANCES = _BracketBalances()
+
+
+@cache
+def _not_brackets() -> re.Pattern[str]:
+    """Runs of characters that are neither brackets nor line breaks."""
+    openers, closers = clauses.bracket_characters()
+    return re.compile("[^" + re.escape("".join(sorted(openers | closers))) + "\n]+")
+
+
+def _balances(texts: list[str]) -> list[int]:
+    """``[_balance(text) for text in texts]``: the texts joined, all but their brackets removed at once."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text holds a line break
+        return list(map(_balance, texts))
+    return list(map(_BRACKET_BALANCES.__getitem__, _not_brackets().sub("", joined).split("\n")))
 
 
 def _display_width(text: str) -> int:
@@ -285,7 +313,7 @@ class _Lines:
         self.kind = _classify_lines(self.norm)
         indented = list(map(source.__getitem__, map(slice, map(_START, lines), map(_CONTENT_END, lines))))
         self.width = list(map(operator.sub, map((2).__mul__, map(len, indented)), _NARROW.counts(indented)))
-        self.balance = list(map(_balance, self.norm))
+        self.balance = _balances(self.norm)
 
     def next_is_text(self, index: int) -> bool:
         """Whether the line after ``index`` is unnumbered text."""
