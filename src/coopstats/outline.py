@@ -24,11 +24,13 @@ own wording in the source; spans of different nodes never overlap.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import statistics
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from os import PathLike
 from typing import Any
 
@@ -39,11 +41,13 @@ from coopstats.text import (
     PhysicalLine,
     _CharacterSum,
     clean_wording,
-    gloss_spans,
+    clean_wording_of,
+    lines_with_glosses,
     normalize,
-    normalized_wording,
+    normalized_wordings,
+    offset_after_normalized,
     parse_number,
-    physical_lines,
+    wording_lines,
 )
 
 __all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
@@ -51,8 +55,12 @@ __all__ = ["Node", "Note", "Outline", "parse_outline", "split_agency_clause"]
 _CN_NUMERAL = "零〇一二两三四五六七八九十百"
 
 
+@lru_cache(maxsize=4096)
 def _outline_number(numeral: str) -> int:
-    """Value of an outline number: Arabic (第3条) or Chinese (三十五); 0 when absurd (bounded)."""
+    """Value of an outline number: Arabic (第3条) or Chinese (三十五); 0 when absurd (bounded).
+
+    Remembered: a document's numerals repeat (一 in every chapter's first section).
+    """
     return int(parse_number(numeral) or 0)
 
 
@@ -60,15 +68,21 @@ def _outline_number(numeral: str) -> int:
 # Markers (matched against the NFKC-normalised line, so full-width forms are covered)
 # ---------------------------------------------------------------------------
 
-_ANNEX_LABEL = re.compile(r"^附件\s*(?P<no>[一二三四五六七八九十\d]*)\s*[:：]?$")
-_CHAPTER_ARTICLE = re.compile(rf"^第(?P<no>[{_CN_NUMERAL}\d]+)(?P<kind>[章节節条條])\s*")
-_CHAPTER = re.compile(rf"^(?P<no>[{_CN_NUMERAL}]+)[、.]\s*")
-_SECTION = re.compile(rf"^\((?P<no>[{_CN_NUMERAL}]+)\)\s*")
-# "1." "1、" "12 ." but not "2.5", "33.7%" or "1.5倍"
-# "5.2017年举办…" is item 5 followed by a year.
-_ITEM = re.compile(r"^(?P<no>\d{1,3})\s*[.、](?:(?!\d)|(?=(?:19|20)\d{2}年))\s*")
-# "1  不包括…": a footnote number followed by spaces; not "48 個國家", "2011 年", "12 月"
-_FOOTNOTE = re.compile(r"^(?P<no>\d{1,2})\s+(?![年月日号號个個家项項名种種类類%.万萬亿億千百多余餘])(?=\S)")
+# Every marker, one anchored alternation tried in this order (the first that matches wins): an annex
+# label alone on its line 附件一; an article or chapter 第一条 / 第一章; a chapter 一、; a section (一);
+# an item "1." "1、" "12 ." but not "2.5", "33.7%" or "1.5倍" ("5.2017年举办…" is item 5 followed by a
+# year); a footnote number followed by spaces "1  不包括…", not "48 個國家", "2011 年", "12 月".
+_MARKER = re.compile(
+    r"(?P<annex>附件\s*(?P<annex_no>[一二三四五六七八九十\d]*)\s*[:：]?$)"
+    rf"|(?P<article>第(?P<article_no>[{_CN_NUMERAL}\d]+)(?P<article_kind>[章节節条條])\s*)"
+    rf"|(?P<chapter>(?P<chapter_no>[{_CN_NUMERAL}]+)[、.]\s*)"
+    rf"|(?P<section>\((?P<section_no>[{_CN_NUMERAL}]+)\)\s*)"
+    r"|(?P<item>(?P<item_no>\d{1,3})\s*[.、](?:(?!\d)|(?=(?:19|20)\d{2}年))\s*)"
+    r"|(?P<footnote>(?P<footnote_no>\d{1,2})\s+(?![年月日号號个個家项項名种種类類%.万萬亿億千百多余餘])(?=\S))"
+)
+# What a marker can begin with (a line that begins otherwise is text), tried on the lines' first characters.
+_MARKER_LEAD = re.compile(rf"[附第(\d{_CN_NUMERAL}]")
+_ARTICLE_KINDS = {"章": "chapter", "节": "section", "節": "section", "条": "item", "條": "item"}
 _BOLD = re.compile(r"\*\*(?P<heading>[^*]+)\*\*")
 # Back matter of a government document: how it is published, who receives copies, the date.
 _BACK_MATTER = re.compile(r"^(?:公开方式|公開方式|抄送|抄报|抄報|印发|印發|主题词|主題詞|联系人|聯系人)[:：]")
@@ -76,6 +90,16 @@ _DATE_LINE = re.compile(
     r"^(?:\d{4}年\d{1,2}月(?:\d{1,2}日)?|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?)$"
 )
 
+
+def _is_date_line(norm: str) -> bool:
+    """Whether a unit's wording is a date alone (spaces aside): only one ending with 月 or 日 is matched."""
+    tail = norm.rstrip(" ")
+    if tail.endswith("\n"):  # the pattern's end matches before a last line break too
+        tail = tail[:-1].rstrip(" ")
+    return tail[-1:] in _DATE_ENDINGS and _DATE_LINE.match(norm.replace(" ", "")) is not None
+
+
+_DATE_ENDINGS = ("月", "日")
 _TERMINATORS = "。！？；:：!?;"
 _OPEN_ENDINGS = "，,、"
 _SENTENCE_PUNCT = re.compile(r"[，,。；;：:！？!?]")
@@ -84,11 +108,43 @@ _MAX_SHORT_HEADING_CHARS = 30
 
 
 _NARROW = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
+_START, _CONTENT_START, _CONTENT_END, _IS_PAGE_HEADER = map(
+    operator.itemgetter, (1, 3, 4, 5)
+)  # of a PhysicalLine
+_NUMBER_AND_WORDING = operator.itemgetter(0, 3, 4)
 
 
 def _balance(text: str) -> int:
     """Open brackets minus closed brackets (all kinds together)."""
     return clauses.bracket_balance(text)
+
+
+class _BracketBalances(dict[str, int]):
+    """:func:`_balance` of texts of brackets alone, each computed once (at most 4,096 kept)."""
+
+    def __missing__(self, brackets: str) -> int:
+        if len(self) >= 4_096:
+            self.clear()
+        value = self[brackets] = _balance(brackets)
+        return value
+
+
+_BRACKET_BALANCES = _BracketBalances()
+
+
+@cache
+def _not_brackets() -> re.Pattern[str]:
+    """Runs of characters that are neither brackets nor line breaks."""
+    openers, closers = clauses.bracket_characters()
+    return re.compile("[^" + re.escape("".join(sorted(openers | closers))) + "\n]+")
+
+
+def _balances(texts: list[str]) -> list[int]:
+    """``[_balance(text) for text in texts]``: the texts joined, all but their brackets removed at once."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text holds a line break
+        return list(map(_balance, texts))
+    return list(map(_BRACKET_BALANCES.__getitem__, _not_brackets().sub("", joined).split("\n")))
 
 
 def _display_width(text: str) -> int:
@@ -171,25 +227,47 @@ class _Unit:
     body_start: int
     norm: str  # normalised text of the whole unit (page breaks repaired)
     article: bool = False  # 第一条 / 第一章 forms
+    # normalize(source[body_start:end]) when known without normalising again (a unit of one line,
+    # one normalised character for each of its characters); else None
+    body: str | None = None
 
 
-def _classify(norm: str) -> tuple[str, int | None, str, int, bool]:
+_NEVER_OPENS = frozenset({"text", "footnote"})  # kinds that never open a unit inside an unfinished sentence
+_Kind = tuple[str, int | None, str, int, bool]
+_TEXT: _Kind = ("text", None, "", 0, False)
+
+
+def _classify(norm: str) -> _Kind:
     """(kind, number, label, length of the marker in the normalised line, article form)."""
-    if match := _ANNEX_LABEL.match(norm):
-        no = match["no"]
+    if not _MARKER_LEAD.match(norm) or (match := _MARKER.match(norm)) is None:
+        return _TEXT
+    kind = match.lastgroup
+    if kind == "annex":
+        no = match["annex_no"]
         return "annex", _outline_number(no) if no else None, norm, len(norm), False
-    if match := _CHAPTER_ARTICLE.match(norm):
-        kind = {"章": "chapter", "节": "section", "節": "section", "条": "item", "條": "item"}[match["kind"]]
-        return kind, _outline_number(match["no"]), match.group().strip(), match.end(), True
-    if match := _CHAPTER.match(norm):
-        return "chapter", _outline_number(match["no"]), match.group().strip(), match.end(), False
-    if match := _SECTION.match(norm):
-        return "section", _outline_number(match["no"]), match.group().strip(), match.end(), False
-    if match := _ITEM.match(norm):
-        return "item", int(match["no"]), match.group().strip(), match.end(), False
-    if match := _FOOTNOTE.match(norm):
-        return "footnote", int(match["no"]), match["no"], match.end(), False
-    return "text", None, "", 0, False
+    if kind == "article":
+        return (
+            _ARTICLE_KINDS[match["article_kind"]],
+            _outline_number(match["article_no"]),
+            match.group().strip(),
+            match.end(),
+            True,
+        )
+    if kind == "footnote":
+        return "footnote", int(match["footnote_no"]), match["footnote_no"], match.end(), False
+    no = match[f"{kind}_no"]
+    number = int(no) if kind == "item" else _outline_number(no)
+    return kind, number, match.group().strip(), match.end(), False  # type: ignore[return-value]
+
+
+def _classify_lines(norms: list[str]) -> list[_Kind]:
+    """:func:`_classify` of each line: only lines whose first character may begin a marker are matched."""
+    kinds = [_TEXT] * len(norms)
+    leads = "".join([norm[:1] or " " for norm in norms])
+    for found in _MARKER_LEAD.finditer(leads):
+        index = found.start()
+        kinds[index] = _classify(norms[index])
+    return kinds
 
 
 class _WrapProfile:
@@ -215,26 +293,37 @@ class _Lines:
 
     ``norm[i]`` is line ``i`` normalised without its pinyin glosses (what a unit
     is made of), ``plain[i]`` normalised with them (what the next line is
-    judged by), ``width[i]`` its display width from the line's start and
-    ``balance[i]`` the brackets ``norm[i]`` leaves open.
+    judged by; the same object as ``norm[i]`` when the line has no gloss),
+    ``kind[i]`` what :func:`_classify` makes of ``norm[i]``, ``width[i]`` its
+    display width from the line's start and ``balance[i]`` the brackets
+    ``norm[i]`` leaves open. Each is found for all the lines at once.
     """
 
-    __slots__ = ("balance", "lines", "norm", "plain", "raw", "width")
+    __slots__ = ("balance", "kind", "lines", "norm", "plain", "raw", "width")
 
     def __init__(self, source: str, lines: list[PhysicalLine]) -> None:
         self.lines = lines
-        self.raw = [source[ln.content_start : ln.content_end] for ln in lines]
-        self.norm = [normalized_wording(source, ln) for ln in lines]
-        self.plain = [
-            normalize(raw) if ("(" in raw or "（" in raw) and gloss_spans(raw) else norm
-            for raw, norm in zip(self.raw, self.norm, strict=True)
-        ]
-        self.width = [_display_width(source[ln.start : ln.content_end]) for ln in lines]
-        self.balance = [_balance(norm) for norm in self.norm]
+        self.raw = list(
+            map(source.__getitem__, map(slice, map(_CONTENT_START, lines), map(_CONTENT_END, lines)))
+        )
+        self.norm = normalized_wordings(source, lines)
+        self.plain = self.norm.copy()
+        for index in lines_with_glosses(source, lines):
+            self.plain[index] = normalize(self.raw[index])
+        self.kind = _classify_lines(self.norm)
+        indented = list(map(source.__getitem__, map(slice, map(_START, lines), map(_CONTENT_END, lines))))
+        self.width = list(map(operator.sub, map((2).__mul__, map(len, indented)), _NARROW.counts(indented)))
+        self.balance = _balances(self.norm)
 
     def next_is_text(self, index: int) -> bool:
         """Whether the line after ``index`` is unnumbered text."""
-        return index + 1 < len(self.lines) and _classify(self.plain[index + 1])[0] == "text"
+        following = index + 1
+        if following >= len(self.lines):
+            return False
+        plain = self.plain[following]
+        if plain is self.norm[following]:
+            return self.kind[following][0] == "text"
+        return _classify(plain)[0] == "text"
 
 
 def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Unit]:
@@ -244,17 +333,18 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     carried along line by line, so a paragraph of many lines costs as many
     lines, not their square.
     """
-    lines = [ln for ln in physical_lines(source, start, end) if not ln.is_blank]
-    for ln in lines:
-        if ln.is_page_header:
-            notes.append(
-                Note(
-                    ln.number,
-                    "page-header",
-                    f"page header {source[ln.content_start : ln.content_end]!r} removed",
+    lines = wording_lines(source, start, end)
+    if any(map(_IS_PAGE_HEADER, lines)):
+        for ln in lines:
+            if ln.is_page_header:
+                notes.append(
+                    Note(
+                        ln.number,
+                        "page-header",
+                        f"page header {source[ln.content_start : ln.content_end]!r} removed",
+                    )
                 )
-            )
-    lines = [ln for ln in lines if not ln.is_page_header]
+        lines = list(itertools.filterfalse(_IS_PAGE_HEADER, lines))
     read = _Lines(source, lines)
     profile = _WrapProfile(read.width)
     expected: dict[str, int] = {}
@@ -263,32 +353,46 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
     parts: list[str] = []  # the current unit's normalised lines
     length = balance = 0  # their length and open brackets
     last = ""  # their last character before trailing "*" and spaces
+    norms, kinds, balances, plains = read.norm, read.kind, read.balance, read.plain
     for index, ln in enumerate(lines):
-        raw_line = read.raw[index]
-        norm_line = read.norm[index]
-        kind, number, _label, marker_len, article = _classify(norm_line)
-        if current is not None and current_open:
-            # Inside an unfinished sentence only a marker with the expected number opens a unit.
-            starts_unit = kind in ("chapter", "section", "item", "annex") and (
-                number is None or number == expected.get(kind, 0) + 1 or (kind != "chapter" and number == 1)
-            )
-            if not starts_unit:
-                current.end = ln.content_end
-                parts.append(norm_line)
-                length += len(norm_line)
-                balance += read.balance[index]
-                last = norm_line.rstrip("* ")[-1:] or last
-                short = "".join(parts) if length <= _MAX_HEADING_CHARS else None
-                current_open = _is_open(
-                    last, balance, short, profile, read, index, numbered=current.kind == "item"
+        norm_line = norms[index]
+        kind, number, _label, marker_len, article = kinds[index]
+        # Inside an unfinished sentence only a marker with the expected number opens a unit.
+        if (
+            current_open
+            and current is not None
+            and (
+                kind in _NEVER_OPENS
+                or not (
+                    number is None
+                    or number == expected.get(kind, 0) + 1
+                    or (number == 1 and kind != "chapter")
                 )
-                continue
+            )
+        ):
+            current.end = ln.content_end
+            parts.append(norm_line)
+            length += len(norm_line)
+            balance += balances[index]
+            last = norm_line.rstrip("* ")[-1:] or last
+            short = "".join(parts) if length <= _MAX_HEADING_CHARS else None
+            current_open = bool(last) and _is_open(
+                last, balance, short, profile, read, index, numbered=current.kind == "item"
+            )
+            continue
+        raw_line = read.raw[index]
         if current is not None:
             current.norm = "".join(parts)
+            if len(parts) > 1:
+                current.body = None
             yield current
         if kind != "text":
             expected[kind] = number or 0
-        body_offset = _source_offset_after(raw_line, marker_len)
+        one_for_one = plains[index] is norm_line and len(norm_line) == len(raw_line)
+        if not marker_len or one_for_one:
+            body_offset = marker_len  # no gloss, no character NFKC expands: one character for one
+        else:
+            body_offset = _source_offset_after(raw_line, marker_len)
         current = _Unit(
             kind=kind,
             number=number,
@@ -299,9 +403,10 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             body_start=ln.content_start + body_offset,
             norm=norm_line,
             article=article,
+            body=norm_line[marker_len:] if one_for_one else None,
         )
         parts = [norm_line]
-        length, balance, last = len(norm_line), read.balance[index], norm_line.rstrip("* ")[-1:]
+        length, balance, last = len(norm_line), balances[index], norm_line.rstrip("* ")[-1:]
         if kind == "annex":
             current_open = False
         elif kind in ("chapter", "section") and _is_heading_like(norm_line[marker_len:]):
@@ -311,19 +416,14 @@ def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Un
             current_open = _is_open(last, balance, short, profile, read, index, numbered=kind == "item")
     if current is not None:
         current.norm = "".join(parts)
+        if len(parts) > 1:
+            current.body = None
         yield current
 
 
 def _source_offset_after(raw_line: str, marker_len: int) -> int:
     """Offset in the raw line after the first ``marker_len`` normalised characters."""
-    if marker_len == 0:
-        return 0
-    consumed = 0
-    for offset, ch in enumerate(raw_line):
-        if consumed >= marker_len:
-            return offset
-        consumed += len(normalize(ch))
-    return len(raw_line)
+    return offset_after_normalized(raw_line, marker_len)
 
 
 def _is_open(
@@ -344,8 +444,10 @@ def _is_open(
     """
     if not last:
         return False
-    if index + 1 < len(read.lines) and clauses.field_run(read.plain[index + 1]) is not None:
-        return False  # a field line (牵头单位：…) stands on its own
+    if index + 1 < len(read.lines):
+        following = read.plain[index + 1]
+        if (":" in following or "：" in following) and clauses.field_run(following) is not None:
+            return False  # a field line (牵头单位：…) stands on its own (a label ends with a colon)
     if balance > 0 or last in _OPEN_ENDINGS:
         return True
     if last in _TERMINATORS:
@@ -388,9 +490,14 @@ def _short_heading(body: str) -> str | None:
 class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
+        self.clean = clean_wording_of(source)
         self.nodes: list[Node] = []
         self.notes: list[Note] = []
         self.id_counts: dict[str, int] = {}  # base id -> how many nodes took it (base, base~2, …)
+        self.by_id: dict[str, Node] = {}
+        # annex label -> its paragraphs with a number, and those without that may yet take 1
+        self.numbered: dict[str | None, int] = {}
+        self.unnumbered: dict[str | None, list[Node]] = {}
         self.last_section_no: dict[str | None, int | None] = {}  # annex label -> its last section
         self.annex: Node | None = None
         self.chapter: Node | None = None
@@ -415,7 +522,7 @@ class _Builder:
         return parts
 
     def _wording(self, start: int, end: int) -> str:
-        return clean_wording(self.source, start, end).replace("**", "")
+        return self.clean(start, end).replace("**", "")
 
     def _add(self, node: Node, parent: Node | None) -> Node:
         node.parent_id = parent.node_id if parent is not None else None
@@ -423,6 +530,12 @@ class _Builder:
         if parent is not None:
             parent.children.append(node)
         self.nodes.append(node)
+        self.by_id[node.node_id] = node
+        if node.level == "paragraph":
+            if node.para_no is not None:
+                self.numbered[node.annex] = self.numbered.get(node.annex, 0) + 1
+            else:
+                self.unnumbered.setdefault(node.annex, []).append(node)
         return node
 
     # -- units ---------------------------------------------------------
@@ -482,7 +595,10 @@ class _Builder:
             self.notes.append(
                 Note(unit.line, "numbering", f"chapter {unit.number} follows chapter {previous}")
             )
-        body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
+        if unit.body is not None:  # one line: the normalised wording after the marker
+            body = unit.body
+        else:
+            body = unit.norm[len(unit.norm) - len(normalize(self.source[unit.body_start : unit.end])) :]
         heading_like = _is_heading_like(body)
         wording = self._wording(unit.body_start, unit.end)
         node = Node(
@@ -515,7 +631,7 @@ class _Builder:
                     "stay with the chapter",
                 )
             )
-        body = normalize(self.source[unit.body_start : unit.end])
+        body = unit.body if unit.body is not None else normalize(self.source[unit.body_start : unit.end])
         scope = [*self._scope()] + ([f"c{chapter.chapter_no}"] if chapter is not None else [])
         node = Node(
             node_id=self._id(*scope, f"s{unit.number}"),
@@ -599,17 +715,24 @@ class _Builder:
         self.paragraph = self._add(node, self.annex)
 
     def _imply_first_paragraph(self) -> None:
-        """An unnumbered paragraph before paragraph 2 of the same block is paragraph 1."""
-        block = [n for n in self.nodes if n.annex == self._annex_label() and n.level in ("paragraph",)]
-        if any(n.para_no is not None for n in block):
+        """An unnumbered paragraph before paragraph 2 of the same block is paragraph 1.
+
+        The block's paragraphs with a number are counted, and those without are
+        kept until asked about once: one that does not take 1 now never will (its
+        parent is no longer the annex being read, or it became a heading).
+        """
+        label = self._annex_label()
+        if self.numbered.get(label, 0):
             return
+        annex_id = self.annex.node_id if self.annex else None
         unnumbered = [
             n
-            for n in block
-            if n.para_no is None and n.parent_id == (self.annex.node_id if self.annex else None)
+            for n in self.unnumbered.pop(label, [])
+            if n.level == "paragraph" and n.para_no is None and n.parent_id == annex_id
         ]
         for node in unnumbered:
             node.para_no = 1
+        self.numbered[label] = len(unnumbered)
         if unnumbered:
             self.notes.append(
                 Note(
@@ -646,7 +769,7 @@ class _Builder:
                 self._item(_Unit("item", no, str(no), unit.line, unit.start, unit.end, unit.end, norm))
                 return
         is_heading = _is_heading_like(norm) and unit.kind != "footnote"
-        if _BACK_MATTER.match(norm) or _DATE_LINE.match(norm.replace(" ", "")):
+        if _BACK_MATTER.match(norm) or _is_date_line(norm):
             self._enter_back_matter(unit)
         if is_heading and not self.back_matter and self.chapter is None:
             # A topic heading of a briefing, a title line or a signature line.
@@ -697,7 +820,7 @@ class _Builder:
         self.back_matter = True
         self.chapter = self.section = self.item = self.paragraph = None
         # A signature line (issuer) right before the date belongs to the back matter too.
-        if _DATE_LINE.match(unit.norm.replace(" ", "")) and self.nodes:
+        if _is_date_line(unit.norm) and self.nodes:
             last = self.nodes[-1]
             if last.level == "heading" or (
                 _is_heading_like(normalize(last.text)) and last.level == "paragraph"
@@ -705,9 +828,10 @@ class _Builder:
                 self._reparent(last, self.annex)
 
     def _reparent(self, node: Node, parent: Node | None) -> None:
-        for other in self.nodes:
-            if node in other.children:
-                other.children.remove(node)
+        if node.parent_id is not None:
+            self.by_id[node.parent_id].children.remove(node)
+        if node.level == "paragraph" and node.para_no is not None:
+            self.numbered[node.annex] -= 1
         node.parent_id = parent.node_id if parent is not None else None
         node.level = "heading"
         node.heading = node.text
@@ -798,8 +922,8 @@ def parse_outline(
         raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
     builder = _Builder(source)
     builder.notes = notes
-    lines = [(ln.number, ln.content_start, ln.content_end) for ln in physical_lines(source, start, end)]
-    table = clauses.read_table(source, [ln for ln in lines if ln[1] < ln[2]])
+    lines = list(map(_NUMBER_AND_WORDING, wording_lines(source, start, end)))
+    table = clauses.read_table(source, lines)
     table_read = False
     for index, unit in enumerate(units):
         if table is not None and table.start <= unit.start < table.rows[-1].end:

@@ -68,20 +68,25 @@ __all__ = [
     "PhysicalLine",
     "TextView",
     "clean_wording",
+    "clean_wording_of",
     "decode",
     "detect_script",
     "gloss_spans",
     "has_control_characters",
     "is_page_header",
+    "lines_with_glosses",
     "normalize",
     "normalize_newlines",
     "normalized_with_positions",
     "normalized_wording",
+    "normalized_wordings",
+    "offset_after_normalized",
     "parse_chinese_numeral",
     "parse_number",
     "physical_lines",
     "strip_glosses",
     "to_simplified",
+    "wording_lines",
 ]
 
 # ---------------------------------------------------------------------------
@@ -245,6 +250,7 @@ class _CharacterSum(dict[str, int]):
         super().__init__()
         self._value = value
         self._pattern: re.Pattern[str] | None = None
+        self._counting: tuple[int, str] | bool | None = None
 
     def __missing__(self, ch: str) -> int:
         value = self[ch] = self._value(ch)
@@ -266,6 +272,62 @@ class _CharacterSum(dict[str, int]):
 
     def __call__(self, text: str) -> int:
         return sum(map(self.__getitem__, (self._pattern or self._build()).findall(text)))
+
+    def counts(self, texts: Sequence[str]) -> list[int]:
+        """``[self(text) for text in texts]`` of texts without line breaks, for every ASCII character 0 or 1.
+
+        The texts are joined by line breaks: each text's ASCII characters are
+        counted by one encoding of the whole (when each counts 1), and the
+        others of a value that is not 0 are found by one regular expression
+        (the usual blocks' and those outside them that the texts hold) and
+        added to the text they are in. Texts of which one holds a line break are
+        summed one by one.
+
+        Examples
+        --------
+        >>> narrow = _CharacterSum(lambda ch: int(unicodedata.east_asian_width(ch) not in "FW"))
+        >>> narrow.counts(["粤港 (CEPA)，\U00020000“", "", "12月\u2f00"])
+        [8, 0, 2]
+        """
+        if self._counting is None:
+            self._counting = self._counting_class()
+        joined = "\n".join(texts)
+        if self._counting is False or joined.count("\n") != len(texts) - 1:
+            return list(map(self, texts))
+        ascii_value, others = self._counting
+        if ascii_value:
+            counts = list(map(len, joined.encode("ascii", "ignore").split(b"\n")))
+        else:
+            counts = [0] * len(texts)
+        if (unusual := _UNUSUAL.search(joined)) is not None:
+            found = set(_UNUSUAL.findall(joined, unusual.start()))
+            rare = sorted(ch for ch in found if not ch.isascii() and self[ch])  # ASCII counted already
+            others += "".join(map(re.escape, rare))
+        if others:
+            starts = list(itertools.accumulate(map((1).__add__, map(len, texts)), initial=0))
+            for match in re.finditer(f"[{others}]", joined):
+                counts[bisect.bisect_right(starts, match.start()) - 1] += self[match.group()]
+        return counts
+
+    def _counting_class(self) -> tuple[int, str] | bool:
+        """The ASCII characters' value (0 or 1), and a class of the other usual characters of a value not 0.
+
+        ``False`` if the ASCII characters are not all 0 or all 1.
+        """
+        ascii_value = self._value("a")
+        if ascii_value not in (0, 1) or any(self._value(chr(code)) != ascii_value for code in range(0x80)):
+            return False
+        runs: list[str] = []
+        for lo, hi in _USUAL_BLOCKS:
+            first: int | None = None
+            for code in range(max(lo, 0x80), hi + 2):
+                counts = code <= hi and self._value(chr(code)) != 0
+                if counts and first is None:
+                    first = code
+                elif not counts and first is not None:
+                    runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+                    first = None
+        return ascii_value, "".join(runs)
 
 
 @cache
@@ -633,17 +695,55 @@ def _changing() -> re.Pattern[str]:
     return re.compile(f"([{''.join(ranges)}\U00010000-\U0010ffff]+)")
 
 
+@cache
+def _changing_character() -> re.Pattern[str]:
+    """One character NFKC changes, or any beyond the Basic Multilingual Plane (:func:`_changing`, one)."""
+    return re.compile(_changing().pattern[1:-2])
+
+
+# A str.replace scans the text at ~0.15 ns a character; the split costs ~300 ns a changing character.
+_REPLACE_SCANS_PER_CHANGE = 1_000
+
+
 def _nfkc(text: str) -> str:
     """NFKC character by character (:func:`normalize`), no test first whether any character changes.
 
-    One regular expression splits the text at the runs of characters that
-    change, which alone are translated: Chinese text changes in few places.
+    Chinese text changes in few places and in few characters (its full-width
+    punctuation, a Big5 text's compatibility ideographs): each distinct
+    character that changes is replaced throughout (:meth:`str.replace`, what
+    NFKC gives being unchanged by it) while the scans this takes stay in
+    proportion to the changes; otherwise the text is split at the runs of
+    characters that change, which alone are translated.
     """
-    parts = _changing().split(text)
-    if len(parts) == 1:
+    changing = _changing_character().findall(text)
+    if not changing:
         return text
+    found = set(changing)
+    if len(found) * len(text) <= _REPLACE_SCANS_PER_CHANGE * len(changing):
+        for ch in found:
+            text = text.replace(ch, _NFKC[ch])
+        return text
+    parts = _changing().split(text)
     parts[1::2] = [part.translate(_NFKC_ORD) for part in parts[1::2]]
     return "".join(parts)
+
+
+def offset_after_normalized(text: str, count: int) -> int:
+    """Offset in ``text`` after the characters whose :func:`normalize` makes the first ``count``.
+
+    The first offset at which the normalised characters before it number
+    ``count`` or more (``len(text)`` if none): the lengths of the characters'
+    NFKC summed at once and searched.
+
+    Examples
+    --------
+    >>> offset_after_normalized("（一）加强", 3), offset_after_normalized("㈠加强", 2)
+    (3, 1)
+    """
+    if count <= 0:
+        return 0
+    sums = list(itertools.accumulate(map(len, map(_NFKC.__getitem__, text))))
+    return min(bisect.bisect_left(sums, count) + 1, len(text))
 
 
 def normalize(text: str) -> str:
@@ -679,6 +779,32 @@ def gloss_spans(text: str) -> list[tuple[int, int]]:
     [(1, 7)]
     """
     return [match.span() for match in _GLOSS.finditer(text)]
+
+
+def lines_with_glosses(source: str, lines: Sequence[PhysicalLine]) -> set[int]:
+    """Which of ``lines`` (in source order, by index) hold a pinyin gloss in their wording.
+
+    One search over the stretch the lines cover; the same lines as
+    ``gloss_spans(wording)`` finds one in (a gloss never spans lines).
+
+    Examples
+    --------
+    >>> text = "關(guān)於\\n甲\\n\\n區（qū）"
+    >>> sorted(lines_with_glosses(text, [ln for ln in physical_lines(text) if not ln.is_blank]))
+    [0, 2]
+    """
+    if not lines:
+        return set()
+    starts = list(map(operator.itemgetter(3), lines))
+    ends = list(map(operator.itemgetter(4), lines))
+    if not all(map(operator.le, ends, starts[1:])):  # not in source order: line by line
+        return {i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if gloss_spans(source[a:b])}
+    found = set()
+    for match in _GLOSS.finditer(source, starts[0], ends[-1]):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if match.end() <= ends[index]:
+            found.add(index)
+    return found
 
 
 def strip_glosses(text: str) -> str:
@@ -1283,6 +1409,7 @@ class _Document:
         "_line_start",
         "_lines",
         "_simplified",
+        "_wording_lines",
         "clean_end",
         "clean_start",
         "headers",
@@ -1302,6 +1429,7 @@ class _Document:
     def __init__(self, source: str) -> None:
         self.source = source
         self._lines: list[PhysicalLine] | None = None
+        self._wording_lines: list[PhysicalLine] | None = None
         self._line_start: array[int] | None = None
         self._clean: str | None = None
         self._simplified: tuple[str, list[int]] | None = None
@@ -1454,6 +1582,33 @@ class _Document:
             )
         return self._lines
 
+    def line_end(self, index: int) -> int:
+        """Where line ``index`` (0-based) ends, before its newline."""
+        line_start = self.line_start
+        return line_start[index + 1] - 1 if index + 1 < len(line_start) else len(self.source)
+
+    def wording_lines(self) -> list[PhysicalLine]:
+        """Every line that holds wording (page headers too), whole, in order (made on first use)."""
+        if self._wording_lines is None:
+            line_start, source, words_start = self.line_start, self.source, self.words_start
+            # each line's index: the line breaks before its wording, counted from the wording before
+            breaks = map(source.count, itertools.repeat("\n"), (0, *words_start[:-1]), words_start)
+            index = list(itertools.accumulate(breaks))
+            starts = map(line_start.__getitem__, index)
+            following = [*line_start[1:], len(self.source) + 1]  # where the next line starts
+            ends = map(operator.sub, map(following.__getitem__, index), itertools.repeat(1))
+            headers = [False] * len(index)
+            for rank in self.headers:
+                headers[rank] = True
+            numbers = map((1).__add__, index)
+            self._wording_lines = list(
+                map(
+                    _NEW_LINE,
+                    zip(numbers, starts, ends, self.words_start, self.words_end, headers, strict=True),
+                )
+            )
+        return self._wording_lines
+
     def runs(self, i: int, j: int) -> tuple[list[int], list[int]]:
         """The runs of the view's characters ``i`` to ``j`` (``i < j``), from view offset 0."""
         if i == 0 and j == len(self.norm):
@@ -1496,6 +1651,29 @@ class _Document:
         if at_end >= 0 and words_start[at_end] < end < words_end[at_end] and words_start[at_end] >= start:
             tail = self._clipped_wording(words_start[at_end], end)
         return first, last, head, tail
+
+    def clean_to_line_end(self, start: int, end: int) -> str | None:
+        """:func:`clean_wording` of ``[start, end)`` by one slice of :attr:`clean`, or ``None``.
+
+        Sliced when the span ends where a kept line's wording ends and begins
+        where one's begins, or inside one read with the rest (no gloss, no
+        expanding character): what a provision's wording or body mostly is.
+        """
+        kept_start, kept_end = self.kept_start, self.kept_end
+        rank = bisect.bisect_right(kept_start, start) - 1
+        last = bisect.bisect_left(kept_end, end)
+        if rank < 0 or last >= len(kept_end) or kept_end[last] != end or last < rank:
+            return None
+        at = kept_start[rank]
+        if start == at:
+            return self.clean[self.clean_start[rank] : self.clean_end[last]]
+        if start >= kept_end[rank] or rank in self.special:
+            return None
+        head = self.source[start : kept_end[rank]]
+        skip = len(head) - len(head.lstrip())
+        if skip == len(head) or is_page_header(head):  # nothing of the line: the wording after it
+            return self.clean[self.clean_start[rank + 1] : self.clean_end[last]] if last > rank else ""
+        return self.clean[self.clean_start[rank] + start + skip - at : self.clean_end[last]]
 
     def _clipped_wording(self, lo: int, hi: int) -> tuple[int, int] | None:
         """The wording of ``source[lo:hi]`` (part of one line's); ``None`` if blank or a page header."""
@@ -1565,6 +1743,41 @@ def physical_lines(source: str, start: int = 0, end: int | None = None) -> Itera
     return iter(found)
 
 
+def wording_lines(source: str, start: int = 0, end: int | None = None) -> list[PhysicalLine]:
+    """The lines of :func:`physical_lines` that are not blank, without making the blank ones.
+
+    Examples
+    --------
+    >>> [(ln.number, ln.is_page_header) for ln in wording_lines("a\\n\\n - 5 -\\nb", 1)]
+    [(3, True), (4, False)]
+    """
+    end = len(source) if end is None else end
+    if not 0 <= start <= end <= len(source):
+        return [ln for ln in _scan_lines(source, start, end) if not ln.is_blank]
+    doc = _document(source)
+    first, last = doc.span(start, end)
+    line_start, words_start = doc.line_start, doc.words_start
+    lo = bisect.bisect_left(words_start, line_start[first])
+    hi = (
+        bisect.bisect_left(words_start, line_start[last + 1])
+        if last + 1 < len(line_start)
+        else len(words_start)
+    )
+    found = doc.wording_lines()[lo:hi]
+    for index in {first, last}:  # a line the span cuts: clipped (its wording found again)
+        at, to = line_start[index], doc.line_end(index)
+        if start <= at and to <= end:
+            continue
+        clipped = _clipped_line(source, index + 1, max(at, start), min(to, end))
+        position = 0 if index == first else len(found) - 1
+        if found and found[position].number == index + 1:
+            if clipped.is_blank:
+                del found[position]
+            else:
+                found[position] = clipped
+    return found
+
+
 def normalized_wording(source: str, line: PhysicalLine) -> str:
     """A line's wording normalised for matching, pinyin glosses left out.
 
@@ -1583,6 +1796,58 @@ def normalized_wording(source: str, line: PhysicalLine) -> str:
         if rank is not None:
             return doc.norm[doc.norm_start[rank] : doc.norm_end[rank]]
     return normalize(strip_glosses(source[line.content_start : line.content_end]))
+
+
+def normalized_wordings(source: str, lines: Sequence[PhysicalLine]) -> list[str]:
+    """:func:`normalized_wording` of each of ``lines`` (lines of ``source`` that hold wording).
+
+    A run of the document's kept lines, one after another (what a span's
+    wording lines mostly are), is sliced from the normalised view at once.
+
+    Examples
+    --------
+    >>> text = "一、合作\\n\\n關(guān)於１２項\\n - 5 -\\n二、"
+    >>> normalized_wordings(text, [ln for ln in physical_lines(text) if not ln.is_blank])
+    ['一、合作', '關於12項', '- 5 -', '二、']
+    """
+    if not lines:
+        return []
+    if not all(0 <= ln.content_start < ln.content_end <= len(source) for ln in (lines[0], lines[-1])):
+        return [normalized_wording(source, ln) for ln in lines]
+    doc = _document(source)
+    starts = list(map(operator.itemgetter(3), lines))
+    ends = list(map(operator.itemgetter(4), lines))
+    out: list[str] = []
+    at = 0
+    while at < len(lines):
+        rank = doc.rank(starts[at], ends[at])
+        if rank is None:
+            out.append(normalized_wording(source, lines[at]))
+            at += 1
+            continue
+        # the kept lines from this one on that are the next lines, one after another
+        stop = min(len(lines), at + len(doc.kept_start) - rank)
+        size = stop - at
+        if doc.kept_start[rank : rank + size] != tuple(starts[at:stop]) or doc.kept_end[
+            rank : rank + size
+        ] != tuple(ends[at:stop]):
+            size = 1
+            while (
+                at + size < len(lines)
+                and rank + size < len(doc.kept_start)
+                and doc.kept_start[rank + size] == starts[at + size]
+                and doc.kept_end[rank + size] == ends[at + size]
+            ):
+                size += 1
+        norm = doc.norm
+        out.extend(
+            map(
+                norm.__getitem__,
+                map(slice, doc.norm_start[rank : rank + size], doc.norm_end[rank : rank + size]),
+            )
+        )
+        at += size
+    return out
 
 
 def _clean_line(source: str, first: int, last: int) -> str:
@@ -1608,6 +1873,37 @@ def clean_wording(source: str, start: int, end: int) -> str:
     if not 0 <= start <= end <= len(source):
         return _clean_wording_of_lines(source, _scan_lines(source, start, end))
     doc = _document(source)
+    if (sliced := doc.clean_to_line_end(start, end)) is not None:
+        return sliced
+    return _clean_wording_of_edges(doc, start, end)
+
+
+def clean_wording_of(source: str) -> Callable[[int, int], str]:
+    """:func:`clean_wording` of ``source``, as a function of ``(start, end)`` bound to its document view.
+
+    For a stage that asks for the wording of many spans of one source.
+
+    Examples
+    --------
+    >>> wording = clean_wording_of("促进粤\\n\\n港跨境电子商务")
+    >>> wording(0, 13), wording(2, 6)
+    ('促进粤港跨境电子商务', '粤港')
+    """
+    doc = _document(source)
+    size = len(source)
+    sliced = doc.clean_to_line_end
+
+    def wording(start: int, end: int) -> str:
+        if 0 <= start <= end <= size and (found := sliced(start, end)) is not None:
+            return found
+        return clean_wording(source, start, end)
+
+    return wording
+
+
+def _clean_wording_of_edges(doc: _Document, start: int, end: int) -> str:
+    """:func:`clean_wording` of the lines ``doc`` holds whole and the lines cut at either end."""
+    source = doc.source
     first, last, head, tail = doc.edges(start, end)
     whole = doc.clean[doc.clean_start[first] : doc.clean_end[last]] if first <= last else ""
     if head is None and tail is None:
