@@ -257,16 +257,7 @@ class _CharacterSum(dict[str, int]):
         return value
 
     def _build(self) -> re.Pattern[str]:
-        runs = [re.escape(ch) for ch in "\n\r\t\f" if self[ch]]
-        for lo, hi in _USUAL_BLOCKS:
-            first: int | None = None
-            for code in range(lo, hi + 2):
-                counts = code <= hi and self._value(chr(code)) != 0
-                if counts and first is None:
-                    first = code
-                elif not counts and first is not None:
-                    runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
-                    first = None
+        runs = [re.escape(ch) for ch in "\n\r\t\f" if self[ch]] + self._usual_runs()
         self._pattern = re.compile(f"[{''.join(runs)}]|{_UNUSUAL.pattern}" if runs else _UNUSUAL.pattern)
         return self._pattern
 
@@ -317,17 +308,21 @@ class _CharacterSum(dict[str, int]):
         ascii_value = self._value("a")
         if ascii_value not in (0, 1) or any(self._value(chr(code)) != ascii_value for code in range(0x80)):
             return False
+        return ascii_value, "".join(self._usual_runs(above=0x80))
+
+    def _usual_runs(self, above: int = 0) -> list[str]:
+        """Character-class ranges of the usual blocks' code points (from ``above`` on) of a value not 0."""
         runs: list[str] = []
         for lo, hi in _USUAL_BLOCKS:
             first: int | None = None
-            for code in range(max(lo, 0x80), hi + 2):
+            for code in range(max(lo, above), hi + 2):
                 counts = code <= hi and self._value(chr(code)) != 0
                 if counts and first is None:
                     first = code
                 elif not counts and first is not None:
                     runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
                     first = None
-        return ascii_value, "".join(runs)
+        return runs
 
 
 @cache
