@@ -1027,19 +1027,36 @@ def _keywords(pp: bool) -> tuple[re.Pattern[str], dict[str, _MeasureReading]]:
     return re.compile(_in_order(tuple(meanings))), meanings
 
 
-_SUBJECT_TRIM_START = re.compile(
-    r"^(?:而|並|并|且|另外|此外|其中|同期|當中|当中|同時|同时|目前|現時|现时|至今|已|共|總共|总共)+"
-)
-_SUBJECT_TRIM_FIRST = frozenset("而並并且另此其同當当目現现至已共總总")  # what those words start with
+_SUBJECT_TRIM_WORDS = (
+    "而", "並", "并", "且", "另外", "此外", "其中", "同期", "當中", "当中", "同時", "同时", "目前", "現時",
+    "现时", "至今", "已", "共", "總共", "总共",
+)  # fmt: skip
+_SUBJECT_TRIM_START = re.compile(rf"^(?:{'|'.join(map(re.escape, _SUBJECT_TRIM_WORDS))})+")
+_SUBJECT_TRIM_FIRST = frozenset(word[0] for word in _SUBJECT_TRIM_WORDS)
+
+
+def _behind_first_characters(body: str, first: str) -> re.Pattern[str]:
+    """``body`` searched behind a lookahead on ``first``, the characters its matches start with.
+
+    The search then skips every other character; ``first`` must hold every character a match of
+    ``body`` can start with (``tests/test_figure_steps.py`` checks the gated pattern against ``body``).
+    """
+    return re.compile(f"(?=[{first}])(?:{body})")
+
+
 # What may stand before a rate without naming its subject: 比去年, 較去年同期, 同比, 按年實質.
-# (Each behind a lookahead on the characters its matches start with, so that the search skips the others.)
-_COMPARISON_ONLY = re.compile(
-    r"(?=[\s比較较與与上去前12同環环按實实分了約约])(?:(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
-    r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约)"
+_COMPARISON_ONLY_BODY = (
+    r"(?:比|較|较|與|与)?\s*(?:上年|去年|前年|上年同期|去年同期|(?:19|20)[0-9]{2}\s*年)(?:同期)?(?:相比)?"
+    r"|同比|環比|环比|按年(?:實質|实质)?|按月|實質|实质|分别|分別|了|約|约"
 )
-_PERIOD_WORDS = re.compile(
-    r"(?=[\s在於于截自從从12])(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?(?:以來|以来|起)?"
+_COMPARISON_ONLY = _behind_first_characters(
+    _COMPARISON_ONLY_BODY, r"\s比較较與与上去前12同環环按實实分了約约"
 )
+_PERIOD_WORDS_BODY = (
+    r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?"
+    r"(?:以來|以来|起)?"
+)
+_PERIOD_WORDS = _behind_first_characters(_PERIOD_WORDS_BODY, r"\s在於于截自從从12")
 # The words a rate's subject stands before (the last of each, in this order, cuts the lead-in).
 _RATE_VERBS = (*_DECLINE_WORDS, *_GROWTH_WORDS, *_SHARE_WORDS, "為", "为", "是")
 _RATE_VERB_CHARS = frozenset("".join(_RATE_VERBS))
