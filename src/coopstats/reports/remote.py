@@ -100,6 +100,7 @@ def execute(
 
     with tempfile.TemporaryDirectory(prefix="coopstats-report-") as folder:
         source, executed = Path(folder) / "in.ipynb", Path(folder) / "out.ipynb"
+        kernel_log = Path(folder) / "kernel.log"
         source.write_bytes(notebook)
         try:
             for attempt in range(1, KERNEL_STARTS + 1):
@@ -113,6 +114,7 @@ def execute(
                         cwd=cwd or folder,
                         timeout_func=remaining,
                         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                        kernel_manager_class=_kernel_writing_to(kernel_log),
                     )
                     break
                 except RuntimeError as exc:
@@ -126,10 +128,11 @@ def execute(
                 _read(executed), time.monotonic() - started, timed_out=True, first_line=running["first_line"]
             )
         except Exception as exc:  # a cell raised: the caller keeps the failed notebook and says why
+            last_words = _last_line(kernel_log) if died_starting(exc) else ""
             return ExecutedNotebook(
                 _read(executed),
                 time.monotonic() - started,
-                error=describe(exc),
+                error=describe(exc) + (f" (the kernel's last words: {last_words})" if last_words else ""),
                 ename=getattr(exc, "ename", None) or type(exc).__name__,
                 cell_index=getattr(exc, "cell_index", None),
             )
@@ -137,6 +140,34 @@ def execute(
 
 
 KERNEL_STARTS = 3  # attempts at starting a kernel that dies before it answers
+
+
+def _kernel_writing_to(log: Path) -> type:
+    """A kernel manager whose kernels write their own stderr to ``log``, not to the caller's.
+
+    What a kernel process itself prints (a native library's message as it
+    shuts down, the traceback of a kernel that dies starting) would otherwise
+    land in the caller's terminal or cron log between the report lines; a
+    cell's output is the notebook's, as always.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class KernelWithItsOwnLog(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            with log.open("ab") as handle:  # the kernel keeps its own copy of the descriptor
+                kw.setdefault("stderr", handle)
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return KernelWithItsOwnLog
+
+
+def _last_line(log: Path) -> str:
+    """The last line a kernel wrote to its log (at most 300 characters), or ``""``."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1].strip()[:300] if lines else ""
 
 
 def died_starting(exc: BaseException) -> bool:
