@@ -40,7 +40,7 @@ import unicodedata
 import warnings
 from array import array
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from os import PathLike
@@ -312,17 +312,29 @@ class _CharacterSum(dict[str, int]):
 
     def _usual_runs(self, above: int = 0) -> list[str]:
         """Character-class ranges of the usual blocks' code points (from ``above`` on) of a value not 0."""
-        runs: list[str] = []
-        for lo, hi in _USUAL_BLOCKS:
-            first: int | None = None
-            for code in range(max(lo, above), hi + 2):
-                counts = code <= hi and self._value(chr(code)) != 0
-                if counts and first is None:
-                    first = code
-                elif not counts and first is not None:
-                    runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
-                    first = None
-        return runs
+        spans = [(max(lo, above), hi) for lo, hi in _USUAL_BLOCKS if max(lo, above) <= hi]
+        return _class_ranges(lambda ch: self._value(ch) != 0, spans)
+
+
+def _class_ranges(holds: Callable[[str], bool], spans: Iterable[tuple[int, int]]) -> list[str]:
+    """Character-class ranges (``a-b``, escaped) of the code points of ``spans`` (inclusive) where ``holds``.
+
+    Examples
+    --------
+    >>> _class_ranges(str.isdigit, [(0x2F, 0x3A)])
+    ['0-9']
+    """
+    ranges: list[str] = []
+    for lo, hi in spans:
+        first: int | None = None
+        for code in range(lo, hi + 2):
+            inside = code <= hi and holds(chr(code))
+            if inside and first is None:
+                first = code
+            elif not inside and first is not None:
+                ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
+                first = None
+    return ranges
 
 
 @cache
@@ -331,16 +343,7 @@ def _suspects() -> re.Pattern[str]:
 
     Built once from the Unicode database, so the few characters outside them are all that is judged.
     """
-    runs: list[str] = []
-    for lo, hi in _USUAL_BLOCKS:
-        first: int | None = None
-        for code in range(lo, hi + 2):
-            good = code <= hi and not _BAD_CHARACTERS.judge(chr(code))
-            if good and first is None:
-                first = code
-            elif not good and first is not None:
-                runs.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
-                first = None
+    runs = _class_ranges(lambda ch: not _BAD_CHARACTERS.judge(ch), _USUAL_BLOCKS)
     return re.compile(f"[^\\n\\r\\t\\f{''.join(runs)}]")
 
 
@@ -678,15 +681,7 @@ def _changing() -> re.Pattern[str]:
 
     Built once from the Unicode database (every BMP code point normalised alone).
     """
-    ranges: list[str] = []
-    first: int | None = None
-    for code in range(0x10001):
-        changes = code < 0x10000 and unicodedata.normalize("NFKC", chr(code)) != chr(code)
-        if changes and first is None:
-            first = code
-        elif not changes and first is not None:
-            ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(code - 1))}")
-            first = None
+    ranges = _class_ranges(lambda ch: unicodedata.normalize("NFKC", ch) != ch, [(0, 0xFFFF)])
     return re.compile(f"([{''.join(ranges)}\U00010000-\U0010ffff]+)")
 
 
