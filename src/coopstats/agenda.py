@@ -488,21 +488,11 @@ class PersistenceResult:
 
 def _frame_html(frame: pd.DataFrame, *, percent: Iterable[str] = (), decimals: int = 3) -> str:
     """A frame as an escaped HTML table with the catalogue's English column labels where it has them."""
-    import pandas as pd
-
     from coopstats import messages
 
-    shown = {}
-    for column in frame.columns:
-        values = frame[column]
-        if column in percent:
-            cells = ["" if pd.isna(v) else f"{100 * float(v):.1f}%" for v in values]
-        elif pd.api.types.is_float_dtype(values):
-            cells = ["" if pd.isna(v) else f"{float(v):.{decimals}f}" for v in values]
-        else:
-            cells = ["" if pd.isna(v) else str(v) for v in values.astype(object)]
-        shown[messages.label("col", column, "en")] = cells
-    return pd.DataFrame(shown).to_html(index=False, escape=True, border=0)
+    labels = {column: messages.label("col", column, "en") for column in frame.columns}
+    shown = messages.format_table(frame, "en", percent=percent, decimals=decimals, labels=labels)
+    return messages.table_html(shown)
 
 
 def persistence(

@@ -26,14 +26,18 @@ from __future__ import annotations
 
 import csv
 import string
+from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coopstats._resources import data_dir
 from coopstats.errors import ReferenceDataError
 from coopstats.vocabulary import languages
 
-__all__ = ["catalogue", "has", "keys", "label", "t"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["catalogue", "column_label", "format_table", "has", "keys", "label", "t", "table_html"]
 
 TABLE = "messages.csv"
 
@@ -154,3 +158,103 @@ def label(prefix: str, code: object, lang: str = "en", default: str | None = Non
     if has(key):
         return t(key, lang)
     return str(code) if default is None else default
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """A frame as an HTML table without its index, cells escaped, missing values blank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html_table = table_html(pd.DataFrame({"name": ["<script>"], "tasks": [None]}))
+    >>> "<td>&lt;script&gt;</td>" in html_table, "<th></th>" in html_table
+    (True, False)
+    """
+    shown = frame.astype(object).where(frame.notna(), "")
+    return shown.to_html(index=False, escape=True, border=0)
+
+
+def column_label(column: str, lang: str = "en") -> str:
+    """The label of a column in ``lang``: a role's label, else the catalogue's ``col.<column>``.
+
+    Raises
+    ------
+    KeyError
+        The catalogue has no ``col.<column>``.
+
+    Examples
+    --------
+    >>> column_label("task_id_a"), column_label("lead", "zh"), column_label("tasks", "zh")
+    ('task (first list)', '牵头', '任务数')
+    """
+    from coopstats import vocabulary
+
+    roles = vocabulary.role_labels(lang)
+    if column in roles and not has(f"col.{column}"):
+        return roles[column]
+    return t(f"col.{column}", lang)
+
+
+def format_table(
+    frame: pd.DataFrame,
+    lang: str = "en",
+    *,
+    percent: Iterable[str] = (),
+    decimals: int | Mapping[str, int] = 2,
+    codes: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """A frame ready to read: labelled columns, shares as percentages, floats to fixed decimals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The frame to show.
+    lang : {"en", "zh"}, default "en"
+        Language of the column labels (:func:`column_label`).
+    percent : iterable of str
+        Columns holding shares on the 0–1 scale, shown as ``12.3%``.
+    decimals : int or mapping, default 2
+        Decimals of every other float column (or per column; 1 for percentages).
+    codes : mapping, optional
+        ``column → prefix``: values shown as the catalogue's ``<prefix>.<value>``
+        (``{"status": "status"}``), unknown codes as they are.
+    labels : mapping, optional
+        Column labels given directly (already in ``lang``), before the catalogue.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells (missing values blank), columns relabelled.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"score": [0.12345, 1.0], "share_a": [0.25, 0.031], "tasks": [3, 4]})
+    >>> format_table(f, percent=["share_a"]).values.tolist()
+    [['0.12', '25.0%', '3'], ['1.00', '3.1%', '4']]
+    >>> list(format_table(f, "zh", percent=["share_a"]).columns)
+    ['相似度', '第一份文件中的占比', '任务数']
+    """
+    import pandas as pd
+
+    shares = set(percent)
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        places = (
+            decimals.get(column, 1 if column in shares else 2)
+            if isinstance(decimals, Mapping)
+            else (1 if column in shares else decimals)
+        )
+        if codes and column in codes:
+            cells = ["" if pd.isna(v) else label(codes[column], v, lang) for v in values.astype(object)]
+        elif column in shares:
+            cells = ["" if pd.isna(v) else f"{100 * float(v):.{places}f}%" for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            cells = ["" if pd.isna(v) else f"{float(v):,.{places}f}" for v in values]
+        else:
+            cells = ["" if pd.isna(v) else str(v) for v in values.astype(object)]
+        name = (labels or {}).get(column) or column_label(str(column), lang)
+        out[name] = cells
+    return pd.DataFrame(out, index=frame.index)
