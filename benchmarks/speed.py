@@ -187,7 +187,6 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("coopstats.figure_extraction", "document_figure_columns"),
     ],
     "themes": [("coopstats.themes", "assign_themes"), ("coopstats.themes", "theme_columns")],
-    "figure frame": [("coopstats.figure_extraction", "_frame")],
     "conform": [("coopstats.frames", "conform")],
 }
 
@@ -277,7 +276,7 @@ def parse_rows(label: str, paths: list[Path], repeat: int) -> None:
     finally:
         remove()
     rest = total - sum(_TOTALS.values())
-    shares = [*((stage, _TOTALS.get(stage, 0.0)) for stage in STAGES), ("frame building, rest", rest)]
+    shares = [*((stage, _TOTALS.get(stage, 0.0)) for stage in STAGES), ("the rest (untimed calls)", rest)]
     print(
         f"{'':8} stages ({repeat} timed runs, {total * 1000 / repeat:.1f} ms each): "
         + ", ".join(f"{stage} {seconds / total:4.0%}" for stage, seconds in shares)
