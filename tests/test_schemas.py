@@ -121,3 +121,71 @@ def test_columns_refuse_undeclared_names_and_ragged_lengths() -> None:
     built = notes.replace(line=[3, 4]).frame()
     assert built.columns.tolist() == ["doc_id", "line", "kind", "message"]
     assert built["line"].tolist() == [3, 4] and str(built["line"].dtype) == "Int64"
+
+
+def _block_layout(frame: pd.DataFrame) -> list[tuple[str, list[int]]]:
+    """Each block's dtype and the column positions it holds, in placement order."""
+    return sorted((str(block.dtype), list(block.mgr_locs.as_array)) for block in frame._mgr.blocks)
+
+
+ALL_DTYPES = ("string", "Int64", "boolean", "float64", "datetime64[s]")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_frame_from_arrays_is_the_constructors_frame(data: st.DataObject) -> None:
+    length = data.draw(st.integers(min_value=0, max_value=6))
+    dtypes = data.draw(st.lists(st.sampled_from(ALL_DTYPES), min_size=1, max_size=10))
+    values = {
+        "string": st.one_of(st.none(), st.text(max_size=3)),
+        "Int64": st.one_of(st.none(), st.integers(-5, 5)),
+        "boolean": st.one_of(st.none(), st.booleans()),
+        "float64": st.one_of(st.none(), st.floats(allow_nan=False)),
+        "datetime64[s]": st.one_of(st.none(), st.dates()),
+    }
+    arrays = {
+        f"c{k}": schemas.column_array(
+            dtype, data.draw(st.lists(values[dtype], min_size=length, max_size=length))
+        )
+        for k, dtype in enumerate(dtypes)
+    }
+    built = schemas.frame_from_arrays(arrays, length)
+    expected = pd.DataFrame(arrays, index=pd.RangeIndex(length), copy=False)
+    pdt.assert_frame_equal(built, expected)
+    assert _block_layout(built) == _block_layout(expected)
+
+
+def test_frame_from_arrays_without_the_block_constructor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before pandas 3.0 (no ``create_dataframe_from_blocks``) the constructor builds the same frame."""
+    arrays = {
+        "a": schemas.column_array("string", ["x", None]),
+        "b": schemas.column_array("float64", [1.5, None]),
+    }
+    with_blocks = schemas.frame_from_arrays(arrays, 2)
+    monkeypatch.setattr(schemas, "_blocks_builder", lambda: None)
+    pdt.assert_frame_equal(schemas.frame_from_arrays(arrays, 2), with_blocks)
+
+
+def test_a_conformed_frame_shares_no_data_with_its_input() -> None:
+    """A write to what conform returns leaves the frame it was given as it was, and the other way round."""
+    given = pd.DataFrame(
+        {
+            "kind": pd.array(["page-header", "table"], dtype="string"),
+            "line": pd.array([203, 4], dtype="Int64"),
+            "extra": [1.0, 2.0],
+        }
+    )
+    before = given.copy()
+    out = schemas.conform("notes", given)
+    out.loc[0, ["kind", "line", "extra"]] = ["x", 999, 5.0]
+    pdt.assert_frame_equal(given, before)
+    given.loc[1, ["line", "extra"]] = [7, 8.0]
+    assert out.loc[1, "line"] == 4 and out.loc[1, "extra"] == 2.0
+
+
+def test_frames_from_arrays_have_their_own_columns_index() -> None:
+    """The columns index is made once per names, but each frame's is its own: naming one names no other."""
+    arrays = {"a": schemas.column_array("string", ["x"])}
+    first = schemas.frame_from_arrays(arrays, 1)
+    first.columns.name = "field"
+    assert schemas.frame_from_arrays(arrays, 1).columns.name is None

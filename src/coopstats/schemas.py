@@ -9,7 +9,7 @@ only when a frame is validated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ __all__ = [
     "column_array",
     "conform",
     "data_dictionary",
+    "frame_from_arrays",
     "frame_of",
     "pandera_schema",
     "validate",
@@ -652,13 +653,77 @@ def frame_of(
     >>> notes.columns.tolist(), str(notes["line"].dtype), notes["doc_id"].isna().tolist()
     (['doc_id', 'line', 'kind', 'message'], 'Int64', [True])
     """
-    import pandas as pd
-
     missing = [None] * length
     data = {column.name: column_array(column, columns.get(column.name, missing)) for column in FRAMES[name]}
     for column, dtype in (extra or {}).items():
         data[column] = column_array(dtype, columns.get(column, missing))
-    return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
+    return frame_from_arrays(data, length)
+
+
+def frame_from_arrays(arrays: Mapping[str, object], length: int) -> pd.DataFrame:
+    """A frame of ready arrays (NumPy or pandas extension arrays), taken as they are, with a default index.
+
+    What ``pd.DataFrame(arrays, index=pd.RangeIndex(length), copy=False)``
+    gives, the same block layout included (a block per column, the arrays
+    not copied), built without the constructor's inference: the arrays must
+    already be in their final dtypes and ``length`` long, as
+    :func:`column_array` makes them. Where pandas has no
+    ``pandas.api.internals.create_dataframe_from_blocks`` (before 3.0), the
+    constructor builds it.
+
+    Examples
+    --------
+    >>> arrays = {"line": column_array("Int64", [1, None]), "x": column_array("float64", [0.5, 2])}
+    >>> frame = frame_from_arrays(arrays, 2)
+    >>> frame.dtypes.astype(str).tolist(), frame["x"].tolist()
+    (['Int64', 'float64'], [0.5, 2.0])
+    """
+    import pandas as pd
+
+    build = _blocks_builder()
+    if build is None:
+        return pd.DataFrame(arrays, index=pd.RangeIndex(length), copy=False)
+    return build(arrays, length)
+
+
+@cache
+def _blocks_builder() -> Callable[[Mapping[str, object], int], pd.DataFrame] | None:
+    """:func:`frame_from_arrays` through pandas' public block constructor, where pandas has one."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        from pandas.api.internals import create_dataframe_from_blocks
+    except ImportError:  # pandas < 3.0
+        return None
+
+    def build(arrays: Mapping[str, object], length: int) -> pd.DataFrame:
+        blocks = []
+        for k, array in enumerate(arrays.values()):
+            if isinstance(array, pd.arrays.NumpyExtensionArray):
+                array = array.to_numpy()
+            if isinstance(array, np.ndarray):
+                array = array.reshape(1, -1)  # a block of one column (no copy), as the constructor makes
+            blocks.append((array, np.array([k], dtype=np.intp)))
+        columns = _column_index(tuple(arrays))
+        return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(length), columns=columns)
+
+    return build
+
+
+_COLUMN_INDEXES: dict[tuple[str, ...], pd.Index] = {}
+
+
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The columns index of ``names``: a copy of one made once (each frame's own, for ``.name`` set on it)."""
+    index = _COLUMN_INDEXES.get(names)
+    if index is None:
+        import pandas as pd
+
+        if len(_COLUMN_INDEXES) > 256:  # kept small whatever frames a caller makes
+            _COLUMN_INDEXES.clear()
+        index = _COLUMN_INDEXES[names] = pd.Index(list(names))
+    return index.copy()
 
 
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -681,7 +746,6 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     declared = FRAMES[name]
     if _conformed(declared, frame):
         return frame.copy(deep=False)
-    index = pd.RangeIndex(len(frame))
     present = set(frame.columns)
     data: dict[str, object] = {}
     missing: list[None] | None = None
@@ -691,16 +755,18 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             data[column.name] = column_array(column, missing)
             continue
         array = frame[column.name].array
-        if column.dtype == "category" and column.values is not None:
-            if not _has_dtype(array.dtype, column):
+        if not _has_dtype(array.dtype, column):
+            if column.dtype == "category" and column.values is not None:
                 array = pd.Categorical(array, dtype=_category_dtype(column.values))
-        elif str(array.dtype) != column.dtype:
-            array = pd.Series(array, copy=False).astype(column.dtype).array
+            else:
+                array = pd.Series(array, copy=False).astype(column.dtype).array
+        else:  # taken as it is, it would be shared with ``frame`` untracked: a write to one would change both
+            array = array.copy()
         data[column.name] = array
     for extra in frame.columns:
         if extra not in data:
-            data[extra] = frame[extra].array
-    return pd.DataFrame(data, index=index, copy=False)
+            data[extra] = frame[extra].array.copy()
+    return frame_from_arrays(data, len(frame))
 
 
 def _conformed(declared: tuple[Column, ...], frame: pd.DataFrame) -> bool:
