@@ -137,6 +137,84 @@ def test_a_process_pool_gives_the_in_process_frames(documents):
         pooled[2].raise_error()
 
 
+class _CountingExecutor(cf.ThreadPoolExecutor):
+    """A thread pool of two workers that records each task's documents and the most tasks in flight."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=2)
+        self.tasks: list[list[str]] = []
+        self.running = 0
+        self.most_running = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.tasks.append([name for _, name, _ in args[0]])
+        self.running += 1
+        self.most_running = max(self.most_running, self.running)
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(lambda _: setattr(self, "running", self.running - 1))
+        return future
+
+
+def test_small_documents_go_to_a_worker_several_to_a_task_in_input_order(tmp_path):
+    """40 documents on two workers: tasks of 5 (4 tasks a worker), a file not read keeps its place."""
+    files = [_keywork(tmp_path, f"kw-{2000 + k}.txt", 2000 + k) for k in range(40)]
+    files[7] = tmp_path / "missing-7.txt"
+    files[12] = tmp_path / "missing-12.txt"
+    local = cs.parse_documents(files, jobs=1, progress=False)
+    with _CountingExecutor() as executor:
+        chunked = cs.parse_documents(files, executor=executor, progress=False)
+    _assert_same_results(chunked, local)
+    assert [Path(r.name).name for r in chunked] == [f.name for f in files]
+    assert [r.status for r in chunked].count("refused") == 2
+    assert [len(task) for task in executor.tasks] == [5] * 7 + [3]  # 38 read, five to a task
+    assert "missing-7.txt" not in {Path(name).name for task in executor.tasks for name in task}
+    assert executor.tasks[1] == [str(f) for f in files[5:7] + files[8:11]]
+    # documents are read and sent as results are taken: never more than 4 tasks a worker ahead
+    assert executor.most_running <= 8
+
+
+def test_a_big_document_goes_alone_and_a_task_that_fails_fails_each_of_its_files(tmp_path, monkeypatch):
+    files = [_keywork(tmp_path, f"kw-{2000 + k}.txt", 2000 + k) for k in range(24)]
+    monkeypatch.setattr(batch, "_TASK_BYTES", 2 * files[0].stat().st_size)  # two documents fill a task
+    with _CountingExecutor() as executor:
+        results = cs.parse_documents(files, executor=executor, progress=False)
+    assert all(r.ok for r in results)
+    assert [len(task) for task in executor.tasks] == [2] * 12  # 3 a task by count, 2 by bytes
+
+    def dies(documents, **_):
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(batch, "parse_many", dies)
+    with _CountingExecutor() as executor:
+        results = cs.parse_documents(files, executor=executor, progress=False)
+    assert [r.status for r in results] == ["failed"] * 24
+    assert [r.name for r in results] == [str(f) for f in files]
+    assert results[5].error == "RuntimeError: the worker died"
+
+
+def test_small_files_parse_in_this_process_unless_jobs_are_asked_for(tmp_path, monkeypatch):
+    """``jobs`` omitted: a pool only for files that hold POOL_WORTH_BYTES together (it takes a second)."""
+    files = [_keywork(tmp_path, f"kw-{year}.txt", year) for year in (2018, 2019)]
+    size = sum(f.stat().st_size for f in files)
+    assert batch.resolve_jobs(None, 2, files) == 1
+    assert batch.resolve_jobs(2, 2, files) == 2 and batch.resolve_jobs(0, 2, files) == min(2, os.cpu_count())
+    monkeypatch.setattr(batch, "POOL_WORTH_BYTES", size)  # together they hold just enough
+    assert batch.resolve_jobs(None, 2, files) == min(2, os.cpu_count())
+    assert batch.resolve_jobs(None, 2, [*files, tmp_path / "missing.txt"]) == min(2, os.cpu_count())
+    assert batch.resolve_jobs(None, 2, [files[0], tmp_path / "missing.txt"]) == 1
+    monkeypatch.setattr(batch, "POOL_WORTH_BYTES", size + 1)
+    results = cs.parse_documents(files, progress=False)
+    assert all(r.ok and r.worker.endswith(f":{os.getpid()}") for r in results)
+
+
+def test_documents_per_task():
+    assert batch._task_documents(1_000, 2) == batch._TASK_DOCUMENTS
+    assert batch._task_documents(64, 2) == 8  # four tasks a worker
+    assert batch._task_documents(7, 2) == 1
+    assert batch._task_documents(0, 2) == 1
+    assert batch._task_documents(1_000, 64) == 3
+
+
 def test_a_scheduler_without_the_dask_extra_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed raises ImportError
     wanted = re.escape("pip install 'coopstats[dask]'")

@@ -51,6 +51,7 @@ __all__ = [
     "iter_parsed",
     "make_executor",
     "parse_documents",
+    "parse_many",
     "parse_one",
     "resolve_jobs",
 ]
@@ -58,9 +59,14 @@ __all__ = [
 #: The settings a batch passes to every document (``doc_id`` is each file's own).
 SETTINGS: tuple[str, ...] = ("encoding", "encoding_errors", *REQUESTED)
 
-# documents in flight per worker: enough to keep every worker busy, few enough to bound memory
+# tasks in flight per worker: enough to keep every worker busy, few enough to bound memory
 _IN_FLIGHT_PER_WORKER = 4
-_IN_FLIGHT_OTHER_EXECUTORS = 256
+_WORKERS_OF_OTHER_EXECUTORS = 64  # an executor that does not say (a Dask cluster's): assumed this many
+# A task sends a worker several documents: a document parses in a few milliseconds, about what a task
+# costs the pool (pickling, pipes, threads). At most this many documents, and this many bytes (a bigger
+# document goes alone), and no more than leave each worker _IN_FLIGHT_PER_WORKER tasks of the batch.
+_TASK_DOCUMENTS = 16
+_TASK_BYTES = 1 << 20
 
 
 @dataclass
@@ -285,18 +291,43 @@ class _InProcessExecutor(cf.Executor):
         return future
 
 
-def resolve_jobs(jobs: int | None, count: int | None = None) -> int:
+#: Files of fewer bytes than this in all parse sooner in this process than a pool of processes starts
+#: (about a second) and catches up (``benchmarks/parse.py``: 1,000 task lists of 11 kB, 4 ms each, gain
+#: from two processes; 100 lose a second).
+POOL_WORTH_BYTES = 4 << 20
+
+
+def resolve_jobs(
+    jobs: int | None, count: int | None = None, paths: Iterable[str | os.PathLike[str]] | None = None
+) -> int:
     """The number of worker processes: ``jobs``, or one per core; never more than ``count`` files.
+
+    ``jobs`` ``None`` is one per core, or 1 where ``paths`` are given and hold
+    fewer than :data:`POOL_WORTH_BYTES` together (a pool would not pay for its
+    start); 0 is one per core whatever the files.
 
     Examples
     --------
-    >>> resolve_jobs(3), resolve_jobs(None, 1), resolve_jobs(4, 2)
-    (3, 1, 2)
+    >>> resolve_jobs(3), resolve_jobs(None, 1), resolve_jobs(4, 2), resolve_jobs(None, 2, paths=[])
+    (3, 1, 2, 1)
     """
     if jobs is not None and jobs < 0:
         raise ValueError(f"jobs must be a number of processes (0 or None: one per core), not {jobs}")
+    if jobs is None and paths is not None and _total_bytes(paths, POOL_WORTH_BYTES) < POOL_WORTH_BYTES:
+        return 1
     wanted = jobs or os.cpu_count() or 1
     return max(1, min(wanted, count)) if count is not None else wanted
+
+
+def _total_bytes(paths: Iterable[str | os.PathLike[str]], enough: int) -> int:
+    """The sizes of the files that exist, summed until they reach ``enough``."""
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += os.stat(path).st_size
+        if total >= enough:
+            break
+    return total
 
 
 def make_executor(jobs: int) -> cf.Executor:
@@ -424,11 +455,13 @@ def iter_parsed(
     executor : concurrent.futures.Executor, optional
         Where to parse; by default :func:`make_executor` of ``jobs`` (then shut down at the end).
     jobs : int or None, default 1
-        Processes when no executor is given; ``None`` or 0: one per core, no more than the files.
+        Processes when no executor is given, no more than the files; 0: one per core; ``None``:
+        one per core when the files hold :data:`POOL_WORTH_BYTES` or more, else this process.
     progress : bool or {"bar", "lines", "off"}
         ``True``: a tqdm bar when stderr is a terminal, else one line per document.
     in_flight : int, optional
-        Documents submitted ahead of the one awaited (default: 4 per worker process).
+        Documents submitted ahead of the one awaited (default: 4 tasks per worker process, a
+        task being several small documents, :func:`_task_documents`).
 
     Yields
     ------
@@ -440,54 +473,102 @@ def iter_parsed(
     paths = list(paths)
     own_executor = executor is None
     if executor is None:
-        executor = make_executor(resolve_jobs(jobs, len(paths)))
+        executor = make_executor(resolve_jobs(jobs, len(paths), paths))
     inline = isinstance(executor, _InProcessExecutor)
     environment = None if inline else frame_cache.environment_key()
+    workers = 1 if inline else getattr(executor, "_max_workers", None) or _WORKERS_OF_OTHER_EXECUTORS
+    per_task = _task_documents(len(paths), workers) if not inline else 1
     if in_flight is None:
-        workers = getattr(executor, "_max_workers", None)
-        in_flight = _IN_FLIGHT_PER_WORKER * workers if workers else _IN_FLIGHT_OTHER_EXECUTORS
-    in_flight = max(1, in_flight)
+        in_flight = _IN_FLIGHT_PER_WORKER * workers * per_task
+    tasks_ahead = max(1, -(-max(1, in_flight) // per_task))
     bar = _Progress(len(paths), progress)
-    pending: deque[tuple[Path, bytes | None, cf.Future[BatchResult] | BatchResult]] = deque()
+    # per document, in input order: its path, bytes, its result or the task parsing it and its place
+    # there, and whether it is the last of the documents read together
+    pending: deque[tuple[Path, bytes | None, cf.Future[list[BatchResult]] | BatchResult, int, bool]] = deque()
     queue = iter(paths)
 
     def submit_next() -> None:
-        item = next(queue, None)
-        if item is None:
-            return
-        path = Path(item)
-        doc_settings: Mapping[str, Any] = {}
-        try:
-            doc_settings = settings(path) if callable(settings) else dict(settings or {})
-            data = _read(path)
-        except Exception as exc:
-            pending.append((path, None, _failure(str(path), doc_settings.get("doc_id"), exc, portable=False)))
-            return
-        try:
-            future = executor.submit(
-                parse_one, data, str(path), doc_settings, environment=environment, portable=not inline
-            )
-        except Exception as exc:  # a broken or shut-down pool
-            pending.append((path, data, _failure(str(path), doc_settings.get("doc_id"), exc, portable=False)))
-            return
-        pending.append((path, data, future))
+        """Read the next documents (up to a task's worth) and send them to a worker as one task."""
+        task: list[tuple[bytes, str, Mapping[str, Any]]] = []
+        slots: list[tuple[Path, bytes | None, BatchResult | None]] = []  # a file not read: its failure
+        size = 0
+        while len(task) < per_task and size < _TASK_BYTES:
+            item = next(queue, None)
+            if item is None:
+                break
+            path = Path(item)
+            doc_settings: Mapping[str, Any] = {}
+            try:
+                doc_settings = settings(path) if callable(settings) else dict(settings or {})
+                data = _read(path)
+            except Exception as exc:
+                slots.append(
+                    (path, None, _failure(str(path), doc_settings.get("doc_id"), exc, portable=False))
+                )
+                continue
+            task.append((data, str(path), doc_settings))
+            slots.append((path, data, None))
+            size += len(data)
+        future: cf.Future[list[BatchResult]] | None = None
+        if task:
+            try:
+                future = executor.submit(parse_many, task, environment=environment, portable=not inline)
+            except Exception as exc:  # a broken or shut-down pool
+                slots = [
+                    (path, data, failed or _failure(str(path), None, exc, portable=False))
+                    for path, data, failed in slots
+                ]
+        k = 0
+        for n, (path, data, failed) in enumerate(slots, 1):
+            last = n == len(slots)  # once it is yielded, the next documents are read and sent
+            if failed is not None or future is None:
+                pending.append((path, data, failed, 0, last))  # type: ignore[arg-type]
+            else:
+                pending.append((path, data, future, k, last))
+                k += 1
 
     try:
-        for _ in range(in_flight):
+        for _ in range(tasks_ahead):
             submit_next()
         while pending:
-            path, data, outcome = pending.popleft()
-            result = outcome if isinstance(outcome, BatchResult) else _collect(outcome, path)
-            submit_next()
+            path, data, outcome, k, last = pending.popleft()
+            result = outcome if isinstance(outcome, BatchResult) else _collect(outcome, k, path)
+            if last:
+                submit_next()
             bar.update(result)
             yield path, data, result
     finally:
-        for _, _, outcome in pending:
+        for _, _, outcome, _, _ in pending:
             if isinstance(outcome, cf.Future):
                 outcome.cancel()
         bar.close()
         if own_executor:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _task_documents(count: int, workers: int) -> int:
+    """How many of ``count`` documents one task sends a worker, when there are ``workers``.
+
+    Enough to make a task's cost small beside its documents', few enough that
+    every worker has :data:`_IN_FLIGHT_PER_WORKER` tasks of the batch (no worker
+    idle while another has a long queue), and :data:`_TASK_DOCUMENTS` at most.
+
+    Examples
+    --------
+    >>> _task_documents(1000, 2), _task_documents(40, 2), _task_documents(3, 2)
+    (16, 5, 1)
+    """
+    return max(1, min(_TASK_DOCUMENTS, count // (_IN_FLIGHT_PER_WORKER * max(1, workers))))
+
+
+def parse_many(
+    documents: list[tuple[bytes, str, Mapping[str, Any]]], *, environment: str | None, portable: bool
+) -> list[BatchResult]:
+    """:func:`parse_one` of each ``(data, name, settings)``: one task a worker runs."""
+    return [
+        parse_one(data, name, settings, environment=environment, portable=portable)
+        for data, name, settings in documents
+    ]
 
 
 def _read(path: Path) -> bytes:
@@ -497,10 +578,10 @@ def _read(path: Path) -> bytes:
     return read_file(path)
 
 
-def _collect(future: cf.Future[BatchResult], path: Path) -> BatchResult:
-    """The future's result; a worker that died or a result that did not come back is the file's error."""
+def _collect(future: cf.Future[list[BatchResult]], k: int, path: Path) -> BatchResult:
+    """The ``k``-th result of a task; a worker that died or results not come back are the file's error."""
     try:
-        return future.result()
+        return future.result()[k]
     except Exception as exc:
         return _failure(str(path), None, exc, portable=False)
 
@@ -542,9 +623,12 @@ def parse_documents(
     executor : concurrent.futures.Executor, optional
         Where to parse: any executor, e.g. ``distributed.Client(address).get_executor()``
         for a Dask cluster (left running). By default a process pool of ``jobs``
-        processes, or this process when ``jobs`` is 1 (or there is one file).
+        processes, or this process when ``jobs`` is 1 (or there is one file, or the files
+        are small: see ``jobs``).
     jobs : int, optional
-        Processes of the default pool; one per core when omitted.
+        Processes of the default pool. When omitted, one per core if the files hold
+        :data:`POOL_WORTH_BYTES` (4 MiB) or more together, else this process alone
+        (a pool takes about a second to start); 0: one per core whatever the files.
     progress : bool or {"bar", "lines", "off"}, default True
         A tqdm bar when stderr is a terminal, else one line per document
         (status and time) on stderr; ``False`` is silent.

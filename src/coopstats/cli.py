@@ -11,7 +11,7 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +36,10 @@ _LEAD_RULE = click.option(
     type=click.Choice(["auto", *vocabulary.lead_rules()]),
     help="How lead agencies are marked (auto: the document's own statement, else marker).",
 )
-_JOBS_HELP = "Processes that parse (default: one per core, no more than the files); 1 parses in this process."
+_JOBS_HELP = (
+    "Processes that parse (default: one per core, no more than the files, when they hold 4 MiB or more "
+    "together; this process alone for fewer); 1 parses in this process."
+)
 _SCHEDULER_HELP = (
     "Parse on the Dask cluster whose scheduler is at this address (needs pip install 'coopstats[dask]' here "
     "and the same coopstats on every worker)."
@@ -44,7 +47,7 @@ _SCHEDULER_HELP = (
 
 
 @contextlib.contextmanager
-def _executor(jobs: int | None, scheduler: str | None, count: int) -> Iterator[Executor]:
+def _executor(jobs: int | None, scheduler: str | None, paths: Sequence[Path]) -> Iterator[Executor]:
     """Where ``add`` and ``parse`` parse: a Dask cluster, a process pool, or this process."""
     from coopstats import batch
 
@@ -54,7 +57,7 @@ def _executor(jobs: int | None, scheduler: str | None, count: int) -> Iterator[E
         with batch.dask_executor(scheduler) as executor:
             yield executor
         return
-    executor = batch.make_executor(batch.resolve_jobs(jobs, count))
+    executor = batch.make_executor(batch.resolve_jobs(jobs, len(paths), paths))
     try:
         yield executor
     finally:
@@ -155,7 +158,7 @@ def add(
     if doc_id is not None and len(paths) != 1:
         raise click.UsageError("--doc-id names one document: pass one path with it")
     failed = 0
-    with _executor(jobs, scheduler, len(paths)) as executor:
+    with _executor(jobs, scheduler, paths) as executor:
         outcomes = collection.iter_add(
             paths,
             doc_id=doc_id,
@@ -292,7 +295,7 @@ def parse(
     failed = 0
     settings = {"encoding": encoding, "encoding_errors": encoding_errors, "lead_rule": lead_rule}
     folders = _output_folders(paths, out)
-    with _executor(jobs, scheduler, len(paths)) as executor:
+    with _executor(jobs, scheduler, paths) as executor:
         results = batch.iter_parsed(paths, settings, executor=executor, progress=_progress_mode())
         for path, _, result in results:
             doc = result.document
