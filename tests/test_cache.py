@@ -58,18 +58,18 @@ def test_the_cache_holds_one_folder_per_document_with_checksums(tmp_path):
     for folder in documents:
         names = sorted(p.name for p in folder.iterdir())
         assert names == [
-            "assignments.parquet",
+            "assignments.arrow",
             "checksums.json",
-            "figures.parquet",
-            "notes.parquet",
-            "provisions.parquet",
-            "tasks.parquet",
+            "figures.arrow",
+            "notes.arrow",
+            "provisions.arrow",
+            "tasks.arrow",
         ]
 
 
 def test_a_damaged_cache_file_is_removed_and_rebuilt_with_a_warning(tmp_path):
     _run(tmp_path, "import coopstats as cs; cs.tasks()")
-    target = next((tmp_path / "cache").glob("frames-*/*/tasks.parquet"))
+    target = next((tmp_path / "cache").glob("frames-*/*/tasks.arrow"))
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte
     target.write_bytes(bytes(data))
@@ -165,3 +165,68 @@ def test_one_document_asked_for_is_read_alone(tmp_path):
         " kind='stable').reset_index(drop=True)); print(len(p) > 0)",
     )
     assert same == ["True"]
+
+
+SAMPLES = Path(__file__).parent / "fixtures" / "samples"
+DOCUMENT_FRAMES = ("provisions", "tasks", "assignments", "figures", "notes")
+
+
+@pytest.mark.filterwarnings("ignore::coopstats.errors.UnknownAgencyWarning")
+def test_every_frame_of_the_corpus_and_the_samples_reads_back_as_it_was_written(tmp_path, monkeypatch):
+    """Written as Arrow files and read back: the same values, dtypes and categories, arrays of its own."""
+    import pandas.testing as pdt
+
+    import coopstats as cs
+    from coopstats import corpus, frames
+
+    monkeypatch.setattr(frame_cache, "cache_dir", lambda: tmp_path)
+    documents = {row.doc_id: frames.build_document(row.doc_id) for row in corpus.manifest()}
+    for path in sorted(SAMPLES.iterdir()):
+        parsed = cs.parse_document(path)
+        documents[path.name] = {name: getattr(parsed, name) for name in DOCUMENT_FRAMES}
+    assert len(documents) == 6 + 17
+    from coopstats import schemas
+
+    def general_way(name, frame):
+        raise AssertionError(f"{name} was read the general way")
+
+    monkeypatch.setattr(schemas, "conform", general_way)  # every column is read from its buffers
+    rows = 0
+    for key, built in documents.items():
+        doc_key = f"k{len(key)}-{abs(hash(key))}"
+        frame_cache.write_frames("env", doc_key, built)
+        for name, frame in built.items():
+            back = frame_cache.read_frame("env", doc_key, name)
+            pdt.assert_frame_equal(back, frame, check_categorical=True, check_exact=True)
+            rows += len(frame)
+            for column in frame.columns:  # a write to what was read changes nothing else
+                assert not _shares(back[column].array, frame[column].array), (key, name, column)
+                own = frame[column].array
+                assert (
+                    hasattr(own, "_pa_array") or not len(own) or _shares(own, frame[column].array)
+                )  # it can fail
+    assert rows > 1_500
+
+
+def _shares(a, b) -> bool:
+    import numpy as np
+
+    if hasattr(a, "_pa_array"):  # Arrow buffers are immutable: sharing them is safe
+        return False
+    arrays = [getattr(x, "_data", getattr(x, "codes", None)) for x in (a, b)]
+    if any(x is None for x in arrays):
+        arrays = [np.asarray(x) for x in (a, b)]
+    return np.shares_memory(*arrays)
+
+
+def test_a_cached_frame_of_other_columns_is_conformed_the_general_way(tmp_path, monkeypatch):
+    """A file whose columns are not the declared ones in order takes pyarrow's conversion and conform."""
+    import pandas as pd
+
+    from coopstats import schemas
+
+    monkeypatch.setattr(frame_cache, "cache_dir", lambda: tmp_path)
+    notes = schemas.frame_of("notes", {"kind": ["page-header"], "line": [203], "message": ["x"]}, 1)
+    frame_cache.write_frames("env", "doc", {"notes": notes[["line", "kind", "doc_id", "message"]]})
+    back = frame_cache.read_frame("env", "doc", "notes")
+    pd.testing.assert_frame_equal(back, notes)

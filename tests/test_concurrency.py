@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 WAIT_FOR_GO = "import os, time\nwhile not os.path.exists(os.environ['GO']):\n    time.sleep(0.005)\n"
 
@@ -41,8 +42,8 @@ def _finish(processes: list[subprocess.Popen[str]]) -> list[str]:
 def _frames_in(home: Path) -> dict[str, pd.DataFrame]:
     """Every cached frame file under ``home``, read back (each must be whole)."""
     found = {}
-    for path in sorted((home / "cache").glob("frames-*/*/*.parquet")):
-        found[f"{path.parent.name}/{path.name}"] = pd.read_parquet(path)
+    for path in sorted((home / "cache").glob("frames-*/*/*.arrow")):
+        found[f"{path.parent.name}/{path.name}"] = pa.ipc.open_file(path).read_all().to_pandas()
     return found
 
 

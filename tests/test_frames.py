@@ -111,7 +111,7 @@ def test_a_second_process_reads_the_cache_without_parsing(tmp_path):
     )
     assert first.stdout.split() == ["250", "True"]  # 31 + 77 + 36 + 71 + 35 tasks, parsed
     assert second.stdout.split() == ["250", "False"]  # read from the cache: the parser never loaded
-    assert list(tmp_path.glob("cache/frames-*/*/tasks.parquet"))
+    assert list(tmp_path.glob("cache/frames-*/*/tasks.arrow"))
 
 
 # --- parse_document: any text of the genre -------------------------------------------------------

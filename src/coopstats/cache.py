@@ -1,11 +1,16 @@
-"""The frame cache: per-document Parquet files keyed by every input of the parse.
+"""The frame cache: per-document Arrow files keyed by every input of the parse.
 
 Layout under :func:`coopstats._resources.cache_dir`::
 
     frames-<environment key>/        # package version and code, every reference table
         <document key>/              # the document's content and settings
-            provisions.parquet  tasks.parquet  assignments.parquet  figures.parquet  notes.parquet
+            provisions.arrow  tasks.arrow  assignments.arrow  figures.arrow  notes.arrow
             checksums.json           # sha256 of each file, checked on read
+
+- Each frame is an Arrow IPC file, uncompressed: read back it is the frame's
+  own buffers, turned into its declared dtypes without a decoding step
+  (:func:`coopstats.schemas.frame_from_arrow`). A document's frames read
+  several times faster so than from Parquet, faster than parsing it again.
 
 - The **environment key** hashes the package version, the package's source
   files and every reference table: the packaged ones and the user's overlay of
@@ -23,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import logging
 import os
@@ -55,6 +59,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 CHECKSUMS = "checksums.json"
+SUFFIX = ".arrow"  # a frame's file: an Arrow IPC file
 PRUNE_AFTER_SECONDS = 24 * 3600
 LOCK_TIMEOUT_SECONDS = 600  # a document parses in well under a second; a stuck holder is an error
 
@@ -126,26 +131,29 @@ def _environment_folder(env_key: str) -> Path:
 
 
 def read_frame(env_key: str, doc_key: str, name: str) -> pd.DataFrame | None:
-    """One cached frame of one document, or ``None`` when absent or damaged (then removed)."""
+    """One cached frame of one document, conformed, or ``None`` when absent or damaged (then removed)."""
     folder = _environment_folder(env_key) / doc_key
     try:
         checksums = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
-        data = (folder / f"{name}.parquet").read_bytes()
+        data = (folder / f"{name}{SUFFIX}").read_bytes()
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
         _discard(folder, f"unreadable cache index: {exc}")
         return None
     if hashlib.sha256(data).hexdigest() != checksums.get(name):
-        _discard(folder, f"{name}.parquet does not match its checksum")
+        _discard(folder, f"{name}{SUFFIX} does not match its checksum")
         return None
-    import pandas as pd
+    import pyarrow as pa
+
+    from coopstats.schemas import frame_from_arrow
 
     try:
-        return pd.read_parquet(io.BytesIO(data))
+        table = pa.ipc.open_file(pa.BufferReader(data)).read_all()
     except Exception as exc:  # pyarrow raises several kinds on damaged files
-        _discard(folder, f"{name}.parquet cannot be read: {exc}")
+        _discard(folder, f"{name}{SUFFIX} cannot be read: {exc}")
         return None
+    return frame_from_arrow(name, table)
 
 
 def _discard(folder: Path, why: str) -> None:
@@ -194,11 +202,9 @@ def write_frames(env_key: str, doc_key: str, frames: Mapping[str, pd.DataFrame])
         tmp.mkdir(parents=True)
         checksums: dict[str, str] = {}
         for name, frame in frames.items():
-            buffer = io.BytesIO()
-            frame.to_parquet(buffer, index=False)
-            data = buffer.getvalue()
+            data = _arrow_file(frame)
             checksums[name] = hashlib.sha256(data).hexdigest()
-            _write_synced(tmp / f"{name}.parquet", data)
+            _write_synced(tmp / f"{name}{SUFFIX}", data)
         _write_synced(tmp / CHECKSUMS, json.dumps(checksums, indent=1).encode())
         try:
             tmp.rename(final)
@@ -210,6 +216,17 @@ def write_frames(env_key: str, doc_key: str, frames: Mapping[str, pd.DataFrame])
         logger.warning("could not write the frame cache to %s: %s", final, exc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _arrow_file(frame: pd.DataFrame) -> bytes:
+    """A frame as the bytes of an Arrow IPC file (no index, no compression)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def _write_synced(path: Path, data: bytes) -> None:

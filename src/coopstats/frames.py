@@ -468,13 +468,13 @@ def build_corpus() -> dict[str, pd.DataFrame]:
 
 def _document_frame(env_key: str, row: corpus.DocumentEntry, doc_key: str, name: str) -> pd.DataFrame:
     """One frame of one corpus document: from the cache, else parsed (and all its frames cached)."""
-    cached = frame_cache.read_frame(env_key, doc_key, name)
+    cached = frame_cache.read_frame(env_key, doc_key, name)  # conformed
     if cached is not None:
-        return conform(name, cached)
+        return cached
     with frame_cache.building(env_key, doc_key):  # one process parses; the others wait, then read
         cached = frame_cache.read_frame(env_key, doc_key, name)
         if cached is not None:
-            return conform(name, cached)
+            return cached
         corpus.check_integrity([row.doc_id])
         frames = build_document(row.doc_id)
         frame_cache.write_frames(env_key, doc_key, frames)

@@ -19,6 +19,7 @@ from coopstats import vocabulary
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
+    import pyarrow as pa_arrow
 
 __all__ = [
     "FRAMES",
@@ -28,6 +29,7 @@ __all__ = [
     "conform",
     "data_dictionary",
     "frame_from_arrays",
+    "frame_from_arrow",
     "frame_of",
     "pandera_schema",
     "validate",
@@ -459,9 +461,7 @@ def _categorical(values: list[object], dtype: pd.CategoricalDtype) -> pd.Categor
     import numpy as np
     import pandas as pd
 
-    codes = _CATEGORY_CODES.get(dtype)
-    if codes is None:
-        codes = _CATEGORY_CODES[dtype] = {value: k for k, value in enumerate(dtype.categories)}
+    codes = _codes_of(dtype)
     try:
         found = np.fromiter(
             (-1 if value is None else codes.get(value, -2) for value in values), np.int32, len(values)
@@ -474,6 +474,14 @@ def _categorical(values: list[object], dtype: pd.CategoricalDtype) -> pd.Categor
 
 
 _CATEGORY_CODES: dict[pd.CategoricalDtype, dict[object, int]] = {}
+
+
+def _codes_of(dtype: pd.CategoricalDtype) -> dict[object, int]:
+    """Each category of ``dtype`` and its code, made once per dtype."""
+    codes = _CATEGORY_CODES.get(dtype)
+    if codes is None:
+        codes = _CATEGORY_CODES[dtype] = {value: k for k, value in enumerate(dtype.categories)}
+    return codes
 
 
 def _strings(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
@@ -709,6 +717,85 @@ def _blocks_builder() -> Callable[[Mapping[str, object], int], pd.DataFrame] | N
         return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(length), columns=columns)
 
     return build
+
+
+def frame_from_arrow(name: str, table: pa_arrow.Table) -> pd.DataFrame:
+    """A declared frame from an Arrow table of its columns, as :func:`conform` would make it.
+
+    The inverse of ``pyarrow.Table.from_pandas(frame, preserve_index=False)``
+    for a conformed frame: each declared column is turned from its Arrow
+    buffers straight into its final dtype. A table that is not exactly the
+    declared columns in order, or a column whose Arrow type or values do not
+    fit its dtype, takes ``pyarrow``'s own conversion and :func:`conform`.
+
+    Examples
+    --------
+    >>> import pyarrow
+    >>> notes = frame_of("notes", {"kind": ["page-header"], "line": [203]}, 1)
+    >>> back = frame_from_arrow("notes", pyarrow.Table.from_pandas(notes, preserve_index=False))
+    >>> back.equals(notes), str(back["line"].dtype)
+    (True, 'Int64')
+    """
+    declared = FRAMES[name]
+    if table.column_names == [column.name for column in declared]:
+        arrays = {}
+        for column, chunked in zip(declared, table.columns, strict=True):
+            array = _from_arrow(column, chunked)
+            if array is None:
+                break
+            arrays[column.name] = array
+        else:
+            return frame_from_arrays(arrays, table.num_rows)
+    return conform(name, table.to_pandas())
+
+
+def _from_arrow(column: Column, chunked: pa_arrow.ChunkedArray) -> object | None:
+    """One Arrow column in ``column``'s dtype (a new, writable array), or ``None`` where it does not fit."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    kind = chunked.type
+    array = chunked.combine_chunks()
+    dtype = column.dtype
+    if dtype == "category":
+        if not pa.types.is_dictionary(kind) or column.values is None:
+            return None
+        categories = _category_dtype(column.values)
+        codes_of = _codes_of(categories)
+        try:  # each dictionary entry's declared code; the last, -1, is where a null's index points
+            recoded = np.array([codes_of[value] for value in array.dictionary.to_pylist()] + [-1], np.int32)
+        except (KeyError, TypeError):  # a value not declared (or missing): pandas decides
+            return None
+        indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        return pd.Categorical.from_codes(recoded[indices], dtype=categories)
+    if dtype == "string":
+        if not (pa.types.is_large_string(kind) or pa.types.is_string(kind) or pa.types.is_null(kind)):
+            return None
+        return pd.arrays.ArrowStringArray(array.cast(pa.large_string()))
+    # the NumPy-backed dtypes: read from the one Arrow type that pandas writes them as (or all nulls)
+    written_as = {
+        "float64": pa.float64(),
+        "datetime64[s]": pa.timestamp("s"),
+        "Int64": pa.int64(),
+        "int64": pa.int64(),
+        "boolean": pa.bool_(),
+    }.get(dtype)
+    if written_as is None or not (kind == written_as or pa.types.is_null(kind)):
+        return None
+    array = array.cast(written_as)  # all nulls: of the type, else nothing to do
+    if dtype == "float64":
+        return pd.arrays.NumpyExtensionArray(array.to_numpy(zero_copy_only=False).astype(np.float64))
+    if dtype == "datetime64[s]":
+        return pd.array(array.to_numpy(zero_copy_only=False).astype("datetime64[s]"))
+    numpy_type = np.bool_ if dtype == "boolean" else np.int64
+    mask = array.is_null().to_numpy(zero_copy_only=False)
+    values = array.fill_null(numpy_type(0)).to_numpy(zero_copy_only=False).astype(numpy_type)  # a copy
+    if dtype == "int64":
+        return None if mask.any() else values
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(values, mask.copy())
+    return pd.arrays.BooleanArray(values, mask.copy())
 
 
 _COLUMN_INDEXES: dict[tuple[str, ...], pd.Index] = {}
