@@ -204,7 +204,7 @@ def format_table(
     codes: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """A frame ready to read: labelled columns, shares as percentages, floats to fixed decimals.
+    """A frame ready to read: labelled columns, shares as percentages, floats to fixed decimals, yes/no.
 
     Parameters
     ----------
@@ -235,6 +235,8 @@ def format_table(
     [['0.12', '25.0%', '3'], ['1.00', '3.1%', '4']]
     >>> list(format_table(f, "zh", percent=["share_a"]).columns)
     ['相似度', '第一份文件中的占比', '任务数']
+    >>> format_table(pd.DataFrame({"conflict": pd.array([True, False, None])}), "zh").values.ravel().tolist()
+    ['是', '否', '']
     """
     import pandas as pd
 
@@ -251,6 +253,9 @@ def format_table(
             cells = ["" if pd.isna(v) else label(codes[column], v, lang) for v in values.astype(object)]
         elif column in shares:
             cells = ["" if pd.isna(v) else f"{100 * float(v):.{places}f}%" for v in values]
+        elif pd.api.types.is_bool_dtype(values):
+            words = {True: t("word.true", lang), False: t("word.false", lang)}
+            cells = ["" if pd.isna(v) else words[bool(v)] for v in values.astype(object)]
         elif pd.api.types.is_float_dtype(values):
             cells = ["" if pd.isna(v) else f"{float(v):,.{places}f}" for v in values]
         else:
