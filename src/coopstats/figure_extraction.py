@@ -50,13 +50,13 @@ from coopstats import vocabulary
 from coopstats._resources import data_dir
 from coopstats.errors import FigureWarning
 from coopstats.periods import (
+    CARRY_WORDS,
     Period,
     PeriodMention,
-    PeriodReading,
     Reference,
     find_periods,
     own_year,
-    resolve_period,
+    period_resolution,
 )
 from coopstats.schemas import FRAMES, Column
 from coopstats.tables import Table, TableCell, find_tables
@@ -452,7 +452,8 @@ class _Context:
         "clause_marks",
         "default_currency",
         "issuer_currency",
-        "last_period",
+        "last_sentence",
+        "mentions",
         "note_codes",
         "note_starts",
         "ref",
@@ -484,8 +485,8 @@ class _Context:
         self.clause_marks: list[int] | None = None  # every clause mark, where listed
         # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
         self._last_sentence: tuple[int, int, int, int] | None = None
-        # the last figure's period, its label and dates
-        self.last_period: tuple[Period | None, str | None, dt.date | None, dt.date | None] = (None,) * 4
+        self.last_sentence: _Sentence | None = None  # the last figure's sentence (:func:`_sentence`)
+        self.mentions: dict[int, list[PeriodMention]] = {}  # sentence start -> its period words
         self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
         starts: list[int] = []
         codes: list[str] = []
@@ -1106,13 +1107,16 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
     return lead.strip()[-24:]
 
 
-class _Carry(NamedTuple):
-    """What a figure passes to the next: the period of its sentence and its subject."""
+class _Carry:
+    """What a figure passes to the next: the period of its sentence and its subject (updated in place)."""
 
-    sentence_start: int = -1
-    period: Period | None = None
-    sentence: str | None = None
-    subject: str = ""
+    __slots__ = ("period", "sentence", "sentence_start", "subject")
+
+    def __init__(self) -> None:
+        self.sentence_start = -1
+        self.period: Period | None = None
+        self.sentence: str | None = None
+        self.subject = ""
 
 
 #: The fields of a figure row, in this order (the frame takes the declared columns from them).
@@ -1156,55 +1160,57 @@ def _row_start(row: _Row) -> int:
 class _Sentence(NamedTuple):
     """What a sentence gives each of its figures, read once: its text, stripped, and its period words."""
 
+    bounds: tuple[int, int]
     text: str
     stripped: str
-    continues: bool  # it follows a ；: it keeps the period before, like a sentence opening with 其中
+    # it keeps the period before where it names none: it follows a ；, or opens with 其中, 同期 …
+    carries: bool
     mentions: list[PeriodMention]
 
 
-# sentence start -> its period words; None -> the bounds and _Sentence of the last figure's sentence
-_Memo = dict[object, object]
+def _sentence(ctx: _Context, bounds: tuple[int, int]) -> _Sentence:
+    """The sentence at ``bounds``: the last figure's when it is the same (only that one is kept).
 
-
-def _sentence(ctx: _Context, bounds: tuple[int, int], memo: _Memo) -> _Sentence:
-    """The sentence at ``bounds``: the last figure's when it is the same (only that one is kept)."""
-    last = memo.get(None)
-    if last is not None and last[0] == bounds:  # type: ignore[index]
-        return last[1]  # type: ignore[index]
+    Its period words are those of the first sentence read from its start (:attr:`_Context.mentions`).
+    """
+    last = ctx.last_sentence
+    if last is not None and last.bounds == bounds:
+        return last
     text = ctx.text
     start, end = bounds
     sentence_text = text[start:end]
-    mentions = memo.get(start)  # the period words of the first sentence from this start
+    mentions = ctx.mentions.get(start)
     if mentions is None:
-        mentions = memo[start] = find_periods(sentence_text, ctx.ref)
-    found = _Sentence(
+        mentions = ctx.mentions[start] = find_periods(sentence_text, ctx.ref)
+    found = ctx.last_sentence = _Sentence(
+        bounds,
         sentence_text,
         sentence_text.strip(),
-        start > 0 and text[start - 1] in ";；",
-        mentions,  # type: ignore[arg-type]
+        (start > 0 and text[start - 1] in ";；") or sentence_text.lstrip().startswith(CARRY_WORDS),
+        mentions,
     )
-    memo[None] = (bounds, found)
     return found
 
 
-def _figure(
-    ctx: _Context, number: _Number, unit: _Unit, carry: _Carry, memo: _Memo
-) -> tuple[_Row | None, _Carry]:
-    """One figure from a number and its unit: qualify, resolve currency, classify, locate the period."""
+def _figure(ctx: _Context, number: _Number, unit: _Unit, carry: _Carry) -> _Row | None:
+    """One figure from a number and its unit: qualify, resolve currency, classify, locate the period.
+
+    ``carry`` (what the figure before passed on) is updated for the next.
+    """
     text = ctx.text
     i, j, number_value, number_resolution, _ = number
     kind, _, multiplier, end, _ = unit
     if (ctx.stopped is not False and ctx.is_stopped(i, j)) or not _is_figure(ctx, number, unit):
-        return None, carry
+        return None
     tenths = 10.0 if kind == "tenths" else 1.0
     value, resolution = number_value * multiplier * tenths, number_resolution * multiplier * tenths
     if not math.isfinite(value):
         warnings.warn(f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=4)
-        return None, carry
+        return None
     qualifier = _qualify(ctx, number, unit)
     currency = _currency(ctx, unit, qualifier)
-    bounds = ctx.sentence(i)
-    sentence_start = bounds[0]
+    sentence = _sentence(ctx, ctx.sentence(i))
+    sentence_start = sentence.bounds[0]
     clause_start, clause_end = ctx.clause(i, end)
     lead_in = text[clause_start:i]
     # 分別下跌12.9%、2.2%和7.7%: an item of a list (nothing but figures and 和 before it in its clause)
@@ -1214,45 +1220,40 @@ def _figure(
     )
     words_before = text[sentence_start:i][-24:] if listed else lead_in
     measure = _classify(words_before, unit, text[end : end + 12])
-    sentence = _sentence(ctx, bounds, memo)
-    reading = resolve_period(
+    period, period_kind, status, period_flag = period_resolution(
         sentence.text,
         i - sentence_start,
         end - sentence_start,
-        ctx.ref,
+        sentence.mentions,
         measure=measure.measure,
         previous=carry.period,
-        continues=sentence.continues,
-        mentions=sentence.mentions,
+        carries=sentence.carries,
     )
     flag = (
-        (f"{currency.flag}|{reading.flag}" if reading.flag else currency.flag)
-        if currency.flag
-        else reading.flag
+        (f"{currency.flag}|{period_flag}" if period_flag else currency.flag) if currency.flag else period_flag
     )
     if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause_end):
-        kept = [f for f in (currency.flag, reading.flag) if f and f != "period-unresolved"]
+        kept = [f for f in (currency.flag, period_flag) if f and f != "period-unresolved"]
         flag = "|".join([*kept, "change-from"])
-        reading = PeriodReading(None, None, reading.status)  # 由5個城市擴展至20個省市: the value before
+        period = period_kind = None  # 由5個城市擴展至20個省市: the value before
     sentence_text = sentence.stripped
     subject = _subject(text, i, end, measure.measure, (clause_start, clause_end), kind)
     if not subject and carry.sentence == sentence_text:
         subject = carry.subject
     start, stop = ctx.view.source_span(i, end)
-    period = reading.period
     if period is not None:
-        known = ctx.last_period  # the figures of a sentence mostly share its period (one object)
-        if known[0] is not period:
-            known = ctx.last_period = (period, period.label, *period.dates)
-        _, label, first, last = known
-        carry = _Carry(sentence_start, period, sentence_text, subject)
+        label = period.label
+        first, last = period.dates
+        carry.period = period
+        carry.sentence_start = sentence_start
     else:
         label = first = last = None
         if carry.sentence_start != sentence_start:
-            carry = _Carry(sentence_start, None, sentence_text, subject)
-        else:
-            carry = _Carry(carry.sentence_start, carry.period, sentence_text, subject)
-    row = (
+            carry.period = None
+            carry.sentence_start = sentence_start
+    carry.sentence = sentence_text
+    carry.subject = subject
+    return (
         start,
         stop,
         ctx.view.source[start:stop],
@@ -1262,8 +1263,8 @@ def _figure(
         label,
         first,
         last,
-        reading.kind,
-        reading.status,
+        period_kind,
+        status,
         qualifier.approx,
         subject,
         sentence_text,
@@ -1278,7 +1279,6 @@ def _figure(
         None,
         None,
     )
-    return row, carry
 
 
 @cache
@@ -1350,7 +1350,6 @@ def _extract_view(
         carried_currency=carried_currency,
         breaks=claimed.breaks(view) if claimed is not None else (),
     )
-    memo: _Memo = {}
     carry = _Carry()
     rows: list[_Row] = []
     numbers = _scan_numbers(view.text)
@@ -1359,7 +1358,7 @@ def _extract_view(
     for number, unit in numbers:
         if claimed is not None and claimed.covers(view.position(number.i)):
             continue
-        row, carry = _figure(ctx, number, unit, carry, memo)
+        row = _figure(ctx, number, unit, carry)
         if row is not None:
             rows.append(row)
     return rows, (ctx.note_codes[-1] if ctx.note_codes else carried_currency)

@@ -37,7 +37,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 from coopstats import vocabulary
 from coopstats.text import CHINESE_DIGITS, parse_chinese_numeral
@@ -50,6 +50,7 @@ __all__ = [
     "find_periods",
     "own_year",
     "parse_published",
+    "period_resolution",
     "resolve_period",
 ]
 
@@ -105,7 +106,9 @@ class Period:
         """A stock at the end of month ``m`` of ``y`` (December: the end of the year)."""
         return cls((y, m), (y, m), stock=True)
 
-    @property
+    # label and dates are read once per period (a frozen dataclass keeps them in its __dict__; its fields,
+    # which alone make its equality, hash and repr, never change)
+    @cached_property
     def label(self) -> str:
         """The one spelling of the period."""
         (y1, m1), (y2, m2) = self.first, self.last
@@ -117,7 +120,7 @@ class Period:
             return f"{y1}-{m1:02d}"
         return f"{y1}-{m1:02d}/{y2}-{m2:02d}"
 
-    @property
+    @cached_property
     def dates(self) -> tuple[dt.date, dt.date]:
         """First and last day (a stock: its day, twice)."""
         (y1, m1), (y2, m2) = self.first, self.last
@@ -806,11 +809,60 @@ def resolve_period(
     ref = ref or Reference()
     if mentions is None:
         mentions = find_periods(sentence, ref)
-    before = [m for m in mentions if m.end <= start] if mentions else mentions
+    carries = continues or sentence.lstrip().startswith(CARRY_WORDS)
+    return PeriodReading(
+        *period_resolution(
+            sentence, start, end, mentions, measure=measure, previous=previous, carries=carries
+        )
+    )
+
+
+#: What :func:`period_resolution` gives: the fields of a :class:`PeriodReading` (period, kind, status, flag).
+Resolution = tuple[Period | None, str | None, str, str | None]
+
+
+def period_resolution(
+    sentence: str,
+    start: int,
+    end: int,
+    mentions: list[PeriodMention],
+    *,
+    measure: str,
+    previous: Period | None,
+    carries: bool,
+) -> Resolution:
+    """:func:`resolve_period` as the fields of its reading, from what a sentence gives all its figures.
+
+    Parameters
+    ----------
+    sentence : str
+        The sentence the figure is in.
+    start, end : int
+        The figure's offsets in ``sentence``.
+    mentions : list of PeriodMention
+        ``find_periods(sentence, ref)``.
+    measure : str
+        The figure's measure.
+    previous : Period or None
+        The period of the figures of the sentence before.
+    carries : bool
+        Whether the sentence keeps ``previous`` where it names no period of its own: it continues
+        the one before (``continues`` of :func:`resolve_period`) or opens with a word of
+        :data:`CARRY_WORDS` (after spaces).
+
+    Returns
+    -------
+    tuple
+        ``(period, kind, status, flag)``: ``PeriodReading(*period_resolution(...))`` is
+        :func:`resolve_period`'s reading (the reference reads only the period words).
+    """
+    if not mentions:
+        return _without_mentions(sentence, start, measure, previous if carries else None)
+    before = [m for m in mentions if m.end <= start]
     owns = [m for m in before if m.role in ("own", "target")] if before else before
     own = owns[-1] if owns else None
     own_period = own.period if own is not None else None
-    if own is None and previous is not None and (continues or sentence.lstrip().startswith(CARRY_WORDS)):
+    if own is None and previous is not None and carries:
         own_period = previous
     if (
         measure in _LEVEL_MEASURES
@@ -822,7 +874,7 @@ def resolve_period(
         basis = own_period if own_period is not None else previous
         period = base.period if base.role == "comparison" else (basis.shifted(-1) if basis else None)
         flag = "period-unresolved" if period is None and (base.unresolved or basis is None) else None
-        return PeriodReading(period, _kind(period, measure), "actual", flag)
+        return period, _kind(period, measure), "actual", flag
     if own is None and own_period is None:
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
@@ -831,12 +883,22 @@ def resolve_period(
     # lead-in with none of their characters has none after it)
     lead = clean_segment(sentence[:start]) if _STATUS_CHAR.search(sentence, 0, start) else ""
     if own is not None and own.unresolved:
-        return PeriodReading(None, None, _status(lead, own.role), "period-unresolved")
+        return None, None, _status(lead, own.role), "period-unresolved"
     period = own_period
-    if period is not None and period.is_year and measure in ("growth", "multiple"):
+    if period is not None and measure in ("growth", "multiple") and period.is_year:
         bases = [m for m in before if m.role == "comparison" and m.period is not None and m.period.is_year]
         if bases and own is not None and bases[-1].start > own.start:
             y0, y1 = bases[-1].period.first[0], period.first[0]
             if y1 - y0 >= 2:
                 period = Period.years(y0, y1)
-    return PeriodReading(period, _kind(period, measure), _status(lead, own.role if own else None))
+    return period, _kind(period, measure), _status(lead, own.role if own else None), None
+
+
+def _without_mentions(sentence: str, start: int, measure: str, kept: Period | None) -> Resolution:
+    """:func:`period_resolution` in a sentence with no period words: the period kept, or none.
+
+    With no mention there is no own, comparison or later word: the period is the one the sentence
+    keeps from before (``kept``), its status is read from the words before the figure alone.
+    """
+    lead = clean_segment(sentence[:start]) if _STATUS_CHAR.search(sentence, 0, start) else ""
+    return kept, _kind(kept, measure), _status(lead, None), None
