@@ -350,3 +350,103 @@ def test_the_number_scan_reads_as_before(pieces: list[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert fe._scan_numbers(text) == _scan_numbers_as_before(text)
+
+
+_UNIT_PIECES = [
+    "%",
+    "‰",
+    " ",
+    "多",
+    "億",
+    "万",
+    "元",
+    "港元",
+    "人民币",
+    "个",
+    "百分点",
+    "月",
+    "倍",
+    "成",
+    "立",
+    "千伏",
+    "1",
+    "，",
+]
+
+
+@given(st.sampled_from(["%", "‰"]), st.lists(st.sampled_from(_UNIT_PIECES), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_a_sign_is_read_as_the_unit_words_read_it(sign: str, pieces: list[str]) -> None:
+    # figure_extraction._SIGNS: a percent sign at once, as the general reading (without the shortcut) has it
+    import unittest.mock
+
+    text = "3" + sign + "".join(pieces)
+    fast = fe._read_unit(text, 1)
+    with unittest.mock.patch.dict(fe._SIGNS, clear=True):
+        assert fe._read_unit(text, 1) == fast
+
+
+def _qualify_as_before(text: str, i: int, unit_end: int, unit_bound: str | None) -> fe._Qualifier:
+    # figure_extraction._qualify before the gate on the window's last character
+    words = fe._words()
+    window = text[max(0, i - 10) : i].rstrip()
+    currency = None
+    if window.endswith(words.currency_forms):
+        for form in words.currency_forms:
+            if window.endswith(form):
+                currency = words.currencies[form]
+                window = window[: -len(form)].rstrip()
+                break
+    if window.endswith(fe._LINK_WORDS):
+        for word in fe._LINK_WORDS:
+            if window.endswith(word):
+                window = window[: -len(word)].rstrip()
+                break
+    bound = None
+    if window.endswith(fe._APPROX_BEFORE_WORDS):
+        bound = next(b for word, b in fe._APPROX_BEFORE if window.endswith(word))
+    after = None
+    if text.startswith(fe._APPROX_AFTER_WORDS, unit_end):
+        after = next(b for word, b in fe._APPROX_AFTER if text.startswith(word, unit_end))
+    bound = unit_bound or after or bound
+    if bound is None and currency is None:
+        return fe._PLAIN
+    return fe._Qualifier(bound is not None, bound, currency)
+
+
+_BEFORE_PIECES = [
+    *fe._APPROX_BEFORE_WORDS,
+    *fe._LINK_WORDS,
+    "港幣",
+    "人民币",
+    "美元",
+    " ",
+    "出口",
+    "第",
+    "首",
+    "\u3000",
+]
+
+
+@given(
+    st.lists(st.sampled_from(_BEFORE_PIECES), max_size=6),
+    st.lists(st.sampled_from([*fe._APPROX_AFTER_WORDS, "，", "增长", ""]), max_size=2),
+    st.sampled_from([None, "over"]),
+)
+@settings(max_examples=500, deadline=None)
+def test_qualifiers_and_ordinals_read_as_before(
+    before: list[str], after: list[str], bound: str | None
+) -> None:
+    # the gate of _qualify on the window's last character (_qualifier_last) and _is_figure's look at the two
+    # characters before the number change nothing
+    from types import SimpleNamespace
+
+    head = "".join(before)
+    text = head + "12%" + "".join(after)
+    i = len(head)
+    number = fe._Number(i, i + 2, 12.0, 1.0, "arabic")
+    unit = fe._Unit("percent", "percent", 1.0, i + 3, bound)
+    ctx = SimpleNamespace(text=text)
+    assert fe._qualify(ctx, number, unit) == _qualify_as_before(text, i, i + 3, bound)  # type: ignore[arg-type]
+    ordinal = text[max(0, i - 2) : i].rstrip().endswith(("第", "首"))
+    assert fe._is_figure(ctx, number, unit) is not ordinal  # type: ignore[arg-type]

@@ -506,7 +506,7 @@ class _Context:
                     stopped = bytearray(len(self.text))
                 stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # type: ignore[index]
             self.stopped = stopped
-        return self.stopped is not False and any(self.stopped[i:j])  # type: ignore[index]
+        return self.stopped is not False and self.stopped.find(1, i, j) >= 0  # type: ignore[union-attr]
 
     def note_before(self, pos: int) -> str | None:
         """The currency of the last carry-forward note starting at or before ``pos``."""
@@ -664,7 +664,9 @@ def _arabic_numbers(
                 covered[i:j] = b"\x01" * (j - i)
             unit = _read_unit(text, j) if ahead.match(text, j) else None  # _unit_after, inline
             if unit is not None:
-                found.append((_Number(i, j, *_arabic_value(raw), "arabic"), unit))
+                # plain digits (ASCII, the run's): their value, a resolution of one (_arabic_value's)
+                value, resolution = (float(raw), 1.0) if raw.isdigit() else _arabic_value(raw)
+                found.append((_Number(i, j, value, resolution, "arabic"), unit))
             continue
         pieces = _split_at_list_comma(raw)
         if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
@@ -768,7 +770,13 @@ def _match_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
 
 
 def _read_unit(text: str, pos: int) -> _Unit | None:
-    """Read what follows a number; ``None`` when the number is a date, a duration, a rating or bare."""
+    """Read what follows a number; ``None`` when the number is a date, a duration, a rating or bare.
+
+    A percent or per-mille sign right after the number is its unit at once (:data:`_SIGNS`).
+    """
+    sign = _SIGNS.get(text[pos : pos + 1])
+    if sign is not None:
+        return _Unit("percent", "percent", 1.0, pos + 1, None)
     words = _words()
     bound = None
     if text.startswith(" ", pos):  # up to two spaces
@@ -790,6 +798,9 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
     return _Unit("scale", "count", multiplier, pos, bound) if multiplier != 1.0 else None
 
 
+# What stands alone for its unit right after a number: no space, suffix or scale begins with it and
+# _Words.unit_at's first group (percent) matches it by itself (tests/test_figure_steps.py compares).
+_SIGNS = {"%": "percent", "‰": "percent"}
 # A date, a duration or a rating after the number: no figure at all.
 _NOT_A_FIGURE = _Unit("none", "", 1.0, 0, None)
 # What the kinds of _Words.unit_at give: (kind, unit) with a fixed unit, or None (read from the word).
@@ -844,7 +855,9 @@ def _is_figure(ctx: _Context, number: _Number, unit: _Unit) -> bool:
             return False  # 零件, 零售: a word, not a zero (no release writes a zero count in words)
         if unit.kind == "scale":
             return False  # a bare Chinese numeral with a scale word is prose (萬一, 千百)
-    return not text[max(0, number.i - 2) : number.i].rstrip().endswith(("第", "首"))
+    i = number.i
+    # 第 or 首 right before, or before one space character: an ordinal
+    return not (i and (text[i - 1] in "第首" or (i > 1 and text[i - 2] in "第首" and text[i - 1].isspace())))
 
 
 def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
@@ -852,6 +865,12 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
     words = _words()
     window = ctx.text[max(0, number.i - 10) : number.i].rstrip()
     currency = None
+    if not window or window[-1] not in _qualifier_last():  # no currency, link or approximation word ends it
+        after = (
+            _approx_after(ctx.text, unit.end) if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end) else None
+        )
+        bound = unit.bound or after
+        return _PLAIN if bound is None else _Qualifier(True, bound, None)
     if window.endswith(words.currency_forms):  # which one: the first in their order
         for form in words.currency_forms:
             if window.endswith(form):
@@ -866,9 +885,7 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
     bound = None
     if window.endswith(_APPROX_BEFORE_WORDS):
         bound = next(b for word, b in _APPROX_BEFORE if window.endswith(word))
-    after = None
-    if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end):
-        after = next(b for word, b in _APPROX_AFTER if ctx.text.startswith(word, unit.end))
+    after = _approx_after(ctx.text, unit.end) if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end) else None
     bound = unit.bound or after or bound
     if bound is None and currency is None:
         return _PLAIN
@@ -876,6 +893,20 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
 
 
 _PLAIN = _Qualifier(False, None, None)  # no approximation, no currency before
+
+
+def _approx_after(text: str, end: int) -> str:
+    """The bound of the approximation word at ``end`` (one of :data:`_APPROX_AFTER`'s is there)."""
+    return next(b for word, b in _APPROX_AFTER if text.startswith(word, end))
+
+
+@cache
+def _qualifier_last() -> frozenset[str]:
+    """The last characters of the words :func:`_qualify` reads before a number (currencies, links, bounds).
+
+    A window ending in none of them ends in none of those words, and stripping none leaves it as it is.
+    """
+    return frozenset(word[-1] for word in (*_words().currency_forms, *_LINK_WORDS, *_APPROX_BEFORE_WORDS))
 
 
 def resolve_currency(
