@@ -162,6 +162,9 @@ _SUBJECT_PIECES = [
     "實質",
 ]
 _SUBJECT_PIECES += [
+    "港元",
+    "的",
+    "为",
     "了",
     "約",
     "在",
@@ -191,6 +194,12 @@ def test_subject_patterns_searched_behind_their_first_characters(pieces: list[st
     assert fe._PERIOD_WORDS.sub("", text) == period.sub("", text)
     trimmed = fe._SUBJECT_TRIM_START.sub("", text)
     assert trimmed == text or text[0] in fe._SUBJECT_TRIM_FIRST
+    # the trailing words trimmed off a subject (their pattern behind a lookahead on their first characters)
+    trim_end = fe._words().subject_trim_end
+    bare = re.compile(trim_end.pattern.split("])", 1)[1])
+    assert trim_end.pattern.startswith("(?=[") and bare.pattern.startswith("(?:")
+    for ending in ("", "約", "港幣", "的", " ", "人民币的 ", "达到"):
+        assert trim_end.sub("", text + ending) == bare.sub("", text + ending)
 
 
 @settings(max_examples=400, deadline=None)

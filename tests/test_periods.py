@@ -620,3 +620,17 @@ def test_a_periods_label_and_dates_read_once_are_those_of_its_fields(label: str)
     assert period.label == label and period.label is period.label  # kept
     assert period == Period(period.first, period.last, period.stock)  # equality is the fields'
     assert hash(period) == hash(Period(period.first, period.last, period.stock))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PERIOD_PIECES), max_size=10), min_size=1, max_size=4))
+def test_the_period_of_a_match_memoised_is_the_one_read_from_it(segments: list[list[str]]) -> None:
+    # periods._period_of_match: one result per kind, groups and reference, as _period_of reads each match
+    from coopstats import periods
+
+    for pieces in segments:
+        text = periods.clean_segment("".join(pieces))
+        for ref in (Reference(), Reference.of("2024-03", 2023), Reference.of("2019")):
+            for kind, pattern in periods._PATTERNS:
+                for m in pattern.finditer(text):
+                    assert periods._period_of_match(kind, m, ref) == periods._period_of(kind, m, ref)

@@ -181,7 +181,9 @@ def _words() -> _Words:
         "至",
         "增至",
     )
-    trim = re.compile(rf"(?:{'|'.join(trim_words)}|{cur}|的|\s)+$")
+    # one trailing run of those words: searched behind their first characters, so only where one begins
+    trim_first = "".join(sorted(map(re.escape, {word[0] for word in (*trim_words, *currencies, "的")})))
+    trim = _behind_first_characters(rf"(?:{'|'.join(trim_words)}|{cur}|的|\s)+$", rf"\s{trim_first}")
     trim_last = frozenset(word[-1] for word in (*trim_words, *currencies, "的"))
     percent_points = vocabulary.percent_point_forms()
     classifiers = vocabulary.classifiers()
@@ -1112,12 +1114,12 @@ def _rate_verbs_in(text: str) -> tuple[str, ...]:
 _COUNT_TAIL_STOP = re.compile(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅")
 
 
-def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], kind: str) -> str:
+def _subject(text: str, lead: str, j: int, measure: str, clause_end: int, kind: str) -> str:
+    """What the figure is of: the words after a count, else the clause's words before it (``lead``)."""
     if kind in ("count", "scale", "physical"):
-        tail = _COUNT_TAIL_STOP.split(text[j : clause[1]], maxsplit=1)[0]
+        tail = _COUNT_TAIL_STOP.split(text[j:clause_end], maxsplit=1)[0]
         if tail.strip():
             return tail.strip()[:16]
-    lead = text[clause[0] : i]
     if "年" in lead:  # every period word of _PERIOD_WORDS has it
         lead = _PERIOD_WORDS.sub("", lead)
     lead = lead.strip().lstrip("0123456789 ")
@@ -1133,8 +1135,10 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
                     head = head[:at]
         if not _COMPARISON_ONLY.sub("", head).strip():
             return ""
-    if lead and (lead[-1] in _words().subject_trim_last or lead[-1].isspace()):
-        lead = _words().subject_trim_end.sub("", lead)
+    if lead:
+        words = _words()
+        if lead[-1] in words.subject_trim_last or lead[-1].isspace():
+            lead = words.subject_trim_end.sub("", lead)
     return lead.strip()[-24:]
 
 
@@ -1268,7 +1272,7 @@ def _figure(ctx: _Context, number: _Number, unit: _Unit, carry: _Carry) -> _Row 
         flag = "|".join([*kept, "change-from"])
         period = period_kind = None  # 由5個城市擴展至20個省市: the value before
     sentence_text = sentence.stripped
-    subject = _subject(text, i, end, measure.measure, (clause_start, clause_end), kind)
+    subject = _subject(text, lead_in, end, measure.measure, clause_end, kind)
     if not subject and carry.sentence == sentence_text:
         subject = carry.subject
     start, stop = ctx.view.source_span(i, end)

@@ -552,8 +552,26 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
         role = "target"
     if role == "start" and kind == "month-span":
         role = "own"  # 自2010年1月至12月: a span, read whole
-    period, relative = _period_of(kind, m, ref)
+    period, relative = _period_of_match(kind, m, ref)
     return PeriodMention(m.start(), m.end(), kind, role, period, unresolved=relative and period is None)
+
+
+_PERIODS_OF: dict[tuple[str, tuple[str | None, ...], Reference], tuple[Period | None, bool]] = {}
+
+
+def _period_of_match(kind: str, m: re.Match[str], ref: Reference) -> tuple[Period | None, bool]:
+    """:func:`_period_of`, made once per kind, groups of the match and reference (memoised).
+
+    ``_period_of`` reads nothing of the match but its groups (the kind fixes the pattern, so their
+    names), and its periods are immutable: equal inputs share one result.
+    """
+    key = (kind, m.groups(), ref)
+    found = _PERIODS_OF.get(key)
+    if found is None:
+        if len(_PERIODS_OF) > 4096:  # kept small whatever texts come
+            _PERIODS_OF.clear()
+        found = _PERIODS_OF[key] = _period_of(kind, m, ref)
+    return found
 
 
 def _explicit_year(m: re.Match[str], ref: Reference) -> tuple[int | None, bool]:
