@@ -459,3 +459,59 @@ def test_qualifiers_and_ordinals_read_as_before(
     assert fe._qualify(ctx, number, unit) == _qualify_as_before(text, i, i + 3, bound)  # type: ignore[arg-type]
     ordinal = text[max(0, i - 2) : i].rstrip().endswith(("第", "首"))
     assert fe._is_figure(ctx, number, unit) is not ordinal  # type: ignore[arg-type]
+
+
+def _subject_as_before(text: str, i: int, j: int, measure: str, clause: tuple[int, int], kind: str) -> str:
+    # figure_extraction._subject before the cut by offsets and the gate on characters no comparison has
+    if kind in ("count", "scale", "physical"):
+        tail = fe._COUNT_TAIL_STOP.split(text[j : clause[1]], maxsplit=1)[0]
+        if tail.strip():
+            return tail.strip()[:16]
+    lead = text[clause[0] : i]
+    if "年" in lead:
+        lead = fe._PERIOD_WORDS.sub("", lead)
+    lead = lead.strip().lstrip("0123456789 ")
+    if lead and lead[0] in fe._SUBJECT_TRIM_FIRST:
+        lead = fe._SUBJECT_TRIM_START.sub("", lead)
+    if measure in ("growth", "share", "multiple", "contribution"):
+        head = lead
+        if measure != "share":
+            for word in fe._RATE_VERBS:
+                at = head.rfind(word)
+                if at >= 0:
+                    head = head[:at]
+        if not re.compile(fe._COMPARISON_ONLY_BODY).sub("", head).strip():
+            return ""
+    if lead and (lead[-1] in fe._words().subject_trim_last or lead[-1].isspace()):
+        lead = fe._words().subject_trim_end.sub("", lead)
+    return lead.strip()[-24:]
+
+
+_LEAD_PIECES = [
+    *_SUBJECT_PIECES,
+    *fe._RATE_VERBS[::3],
+    "增长",
+    "下降",
+    "为",
+    "占",
+    "出口",
+    "货值",
+    "同",
+    "月",
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(_LEAD_PIECES), max_size=10),
+    st.sampled_from(["growth", "share", "multiple", "amount", "percent", "contribution"]),
+    st.sampled_from(["percent", "count", "money"]),
+)
+def test_the_subject_reads_as_before(pieces: list[str], measure: str, kind: str) -> None:
+    lead = "".join(pieces)
+    text = lead + "12%，出口"
+    i = len(lead)
+    expected = _subject_as_before(text, i, i + 3, measure, (0, len(text) - 3), kind)
+    assert fe._subject(text, lead, i + 3, measure, len(text) - 3, kind) == expected
+    if fe._NOT_IN_COMPARISONS.search(lead):  # a character no comparison word has: it stays
+        assert fe._COMPARISON_ONLY.sub("", lead).strip()

@@ -701,6 +701,7 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
     # numeral has none of an Arabic number's characters): otherwise nothing is marked.
     covered = bytearray(len(text)) if "分之" in text else None
     _arabic_numbers(text, ahead, covered, found)
+    arabic = len(found)  # in text order: candidates found one after another, a split run's pieces in order
     if covered is not None:
         for m in _PERCENT_WORDS.finditer(text):
             value = _numeral(m["number"])
@@ -732,7 +733,8 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
             unit = _read_unit(text, j)
             if unit is not None:
                 found.append((_Number(i, j, value, _chinese_resolution(raw), "chinese"), unit))
-    found.sort(key=_number_order)
+    if len(found) > arabic:
+        found.sort(key=_number_order)
     return found
 
 
@@ -1086,6 +1088,8 @@ _COMPARISON_ONLY_BODY = (
 _COMPARISON_ONLY = _behind_first_characters(
     _COMPARISON_ONLY_BODY, r"\s比較较與与上去前12同環环按實实分了約约"
 )
+# A character that no match of _COMPARISON_ONLY_BODY has, nor a space (tests/test_figure_steps.py checks).
+_NOT_IN_COMPARISONS = re.compile(r"[^\s比較较與与上去前年同期相環环按實实質质月分別别了約约0-9]")
 _PERIOD_WORDS_BODY = (
     r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?"
     r"(?:以來|以来|起)?"
@@ -1127,13 +1131,14 @@ def _subject(text: str, lead: str, j: int, measure: str, clause_end: int, kind: 
         lead = _SUBJECT_TRIM_START.sub("", lead)
     if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
-        head = lead
+        cut = len(lead)  # the lead-in before its last rate verb of each kind, in their order: lead[:cut]
         if measure != "share":
-            for word in _rate_verbs_in(head):
-                at = head.rfind(word)
+            for word in _rate_verbs_in(lead):
+                at = lead.rfind(word, 0, cut)
                 if at >= 0:
-                    head = head[:at]
-        if not _COMPARISON_ONLY.sub("", head).strip():
+                    cut = at
+        # a character no comparison word has stays after they are removed (_NOT_IN_COMPARISONS)
+        if not _NOT_IN_COMPARISONS.search(lead, 0, cut) and not _COMPARISON_ONLY.sub("", lead[:cut]).strip():
             return ""
     if lead:
         words = _words()

@@ -516,7 +516,7 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
     for kind, pattern in patterns:
         for m in pattern.finditer(text):
             a, b = m.span()
-            if a == b or any(taken[a:b]):
+            if a == b or taken.find(1, a, b) >= 0:  # a character of it taken
                 continue
             taken[a:b] = b"\x01" * (b - a)
             found.append(_mention(kind, m, text, ref))
@@ -556,16 +556,17 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
     return PeriodMention(m.start(), m.end(), kind, role, period, unresolved=relative and period is None)
 
 
-_PERIODS_OF: dict[tuple[str, tuple[str | None, ...], Reference], tuple[Period | None, bool]] = {}
+_PERIODS_OF: dict[tuple[object, ...], tuple[Period | None, bool]] = {}
 
 
 def _period_of_match(kind: str, m: re.Match[str], ref: Reference) -> tuple[Period | None, bool]:
     """:func:`_period_of`, made once per kind, groups of the match and reference (memoised).
 
     ``_period_of`` reads nothing of the match but its groups (the kind fixes the pattern, so their
-    names), and its periods are immutable: equal inputs share one result.
+    names), and its periods are immutable: equal inputs share one result. The reference is keyed by
+    its fields (what its equality compares).
     """
-    key = (kind, m.groups(), ref)
+    key = (kind, m.groups(), ref.published, ref.own_year)
     found = _PERIODS_OF.get(key)
     if found is None:
         if len(_PERIODS_OF) > 4096:  # kept small whatever texts come
