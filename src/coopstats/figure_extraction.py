@@ -454,11 +454,11 @@ class _Context:
         "clause_marks",
         "default_currency",
         "issuer_currency",
-        "last_sentence",
         "mentions",
         "note_codes",
         "note_starts",
         "ref",
+        "sentence_read",
         "stopped",
         "text",
         "view",
@@ -487,7 +487,7 @@ class _Context:
         self.clause_marks: list[int] | None = None  # every clause mark, where listed
         # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
         self._last_sentence: tuple[int, int, int, int] | None = None
-        self.last_sentence: _Sentence | None = None  # the last figure's sentence (:func:`_sentence`)
+        self.sentence_read: _Sentence | None = None  # the last figure's sentence (:func:`_sentence`)
         self.mentions: dict[int, list[PeriodMention]] = {}  # sentence start -> its period words
         self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
         starts: list[int] = []
@@ -1213,7 +1213,7 @@ def _sentence(ctx: _Context, bounds: tuple[int, int]) -> _Sentence:
 
     Its period words are those of the first sentence read from its start (:attr:`_Context.mentions`).
     """
-    last = ctx.last_sentence
+    last = ctx.sentence_read
     if last is not None and last.bounds == bounds:
         return last
     text = ctx.text
@@ -1222,7 +1222,7 @@ def _sentence(ctx: _Context, bounds: tuple[int, int]) -> _Sentence:
     mentions = ctx.mentions.get(start)
     if mentions is None:
         mentions = ctx.mentions[start] = find_periods(sentence_text, ctx.ref)
-    found = ctx.last_sentence = _Sentence(
+    found = ctx.sentence_read = _Sentence(
         bounds,
         sentence_text,
         sentence_text.strip(),
