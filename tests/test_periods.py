@@ -557,7 +557,7 @@ def _resolve_period_as_before(
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
-    lead = p.clean_segment(sentence[:start]) if p._STATUS_CHAR.search(sentence, 0, start) else ""
+    lead = p.clean_segment(sentence[:start])  # every lead-in cleaned and read
     if own is not None and own.unresolved:
         return None, None, p._status(lead, own.role), "period-unresolved"
     period = own_period
@@ -572,6 +572,12 @@ def _resolve_period_as_before(
 
 _RESOLVE_PIECES = [
     *PERIOD_PIECES,
+    "计划",
+    "《目标》",
+    "有望",
+    "达到",
+    "二零二五年",
+    "力争",
     "其中",
     " 其中",
     "预计",

@@ -755,13 +755,21 @@ def _kind(period: Period | None, measure: str) -> str | None:
     return "change" if measure in _CHANGE_MEASURES else "flow"
 
 
-# The characters of the forecast and target words: a lead-in without any has neither.
-_STATUS_CHARS = frozenset(_FORECAST.pattern + _TARGET.pattern) - {"|"}
-_STATUS_CHAR = re.compile("[" + "".join(sorted(_STATUS_CHARS)) + "]")
+# The forecast and target words: a lead-in without any has neither once cleaned (cleaning writes only
+# blanks and digits, neither a character of theirs, in place of others: it makes no word of theirs).
+_STATUS_WORDS = re.compile(f"{_FORECAST.pattern}|{_TARGET.pattern}")
+
+
+def _status_lead(sentence: str, start: int) -> str:
+    """The words before the figure at ``start``, cleaned, where they have a forecast's or a target's word.
+
+    Elsewhere ``""``: :func:`_status` reads the same status from no words as from words without those.
+    """
+    return clean_segment(sentence[:start]) if _STATUS_WORDS.search(sentence, 0, start) else ""
 
 
 def _status(lead: str, role: str | None) -> str:
-    if not lead:  # (resolve_period leaves it empty where it has none of _STATUS_CHARS)
+    if not lead:  # (_status_lead leaves it empty where it has no forecast or target word)
         return "target" if role == "target" else "actual"
     if _FORECAST.search(lead):
         return "forecast"
@@ -898,9 +906,7 @@ def period_resolution(
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
-    # a forecast's or a target's words, not in a book title (cleaning only blanks or rewrites digits: a
-    # lead-in with none of their characters has none after it)
-    lead = clean_segment(sentence[:start]) if _STATUS_CHAR.search(sentence, 0, start) else ""
+    lead = _status_lead(sentence, start)  # a forecast's or a target's words, not in a book title
     if own is not None and own.unresolved:
         return None, None, _status(lead, own.role), "period-unresolved"
     period = own_period
@@ -919,5 +925,4 @@ def _without_mentions(sentence: str, start: int, measure: str, kept: Period | No
     With no mention there is no own, comparison or later word: the period is the one the sentence
     keeps from before (``kept``), its status is read from the words before the figure alone.
     """
-    lead = clean_segment(sentence[:start]) if _STATUS_CHAR.search(sentence, 0, start) else ""
-    return kept, _kind(kept, measure), _status(lead, None), None
+    return kept, _kind(kept, measure), _status(_status_lead(sentence, start), None), None
