@@ -387,11 +387,10 @@ _UNIT_PIECES = [
 @settings(max_examples=300, deadline=None)
 def test_a_sign_is_read_as_the_unit_words_read_it(sign: str, pieces: list[str]) -> None:
     # figure_extraction._SIGNS: a percent sign at once, as the general reading (without the shortcut) has it
-    import unittest.mock
-
     text = "3" + sign + "".join(pieces)
     fast = fe._read_unit(text, 1)
-    with unittest.mock.patch.dict(fe._SIGNS, clear=True):
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(fe, "_SIGNS", frozenset())
         assert fe._read_unit(text, 1) == fast
 
 

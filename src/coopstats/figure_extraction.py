@@ -778,8 +778,7 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
 
     A percent or per-mille sign right after the number is its unit at once (:data:`_SIGNS`).
     """
-    sign = _SIGNS.get(text[pos : pos + 1])
-    if sign is not None:
+    if text[pos : pos + 1] in _SIGNS:
         return _Unit("percent", "percent", 1.0, pos + 1, None)
     words = _words()
     bound = None
@@ -804,7 +803,7 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
 
 # What stands alone for its unit right after a number: no space, suffix or scale begins with it and
 # _Words.unit_at's first group (percent) matches it by itself (tests/test_figure_steps.py compares).
-_SIGNS = {"%": "percent", "‰": "percent"}
+_SIGNS = frozenset("%‰")
 # A date, a duration or a rating after the number: no figure at all.
 _NOT_A_FIGURE = _Unit("none", "", 1.0, 0, None)
 # What the kinds of _Words.unit_at give: (kind, unit) with a fixed unit, or None (read from the word).
