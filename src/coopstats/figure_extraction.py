@@ -664,7 +664,10 @@ def _arabic_numbers(
         if raw.isdigit() or _WELL_FORMED_ARABIC.match(raw):  # digits alone are well formed (the run is ASCII)
             if covered is not None:
                 covered[i:j] = b"\x01" * (j - i)
-            unit = _read_unit(text, j) if ahead.match(text, j) else None  # _unit_after, inline
+            if text[j : j + 1] in _SIGNS:  # _read_unit's first step, inline: a sign is its unit
+                unit: _Unit | None = _Unit("percent", "percent", 1.0, j + 1, None)
+            else:
+                unit = _read_unit(text, j) if ahead.match(text, j) else None  # _unit_after, inline
             if unit is not None:
                 # plain digits (ASCII, the run's): their value, a resolution of one (_arabic_value's)
                 value, resolution = (float(raw), 1.0) if raw.isdigit() else _arabic_value(raw)

@@ -530,9 +530,10 @@ def _start(mention: PeriodMention) -> int:
 
 
 def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMention:
-    before = text[: m.start()].rstrip()
-    after = text[m.end() : m.end() + 3]
-    word = m.group()
+    start, end = m.span()
+    before = text[:start].rstrip()
+    after = text[end : end + 3]
+    word = text[start:end]
     role = "own"
     if kind == "same-last-year":
         role = "same-last-year"
@@ -541,7 +542,7 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
     ):
         role = "target" if word.startswith(("到", "至")) else "own"
     elif before.endswith(_COMPARISON_PREFIX) or (
-        before.endswith(_RATIO_PREFIX) and _RATIO_AFTER.match(text, m.end())
+        before.endswith(_RATIO_PREFIX) and _RATIO_AFTER.match(text, end)
     ):
         role = "comparison"
     elif word.startswith("自") or before.endswith(_START_PREFIX) or after.startswith(_SINCE_AFTER):
@@ -553,7 +554,7 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
     if role == "start" and kind == "month-span":
         role = "own"  # 自2010年1月至12月: a span, read whole
     period, relative = _period_of_match(kind, m, ref)
-    return PeriodMention(m.start(), m.end(), kind, role, period, unresolved=relative and period is None)
+    return PeriodMention(start, end, kind, role, period, relative and period is None)
 
 
 _PERIODS_OF: dict[tuple[object, ...], tuple[Period | None, bool]] = {}
