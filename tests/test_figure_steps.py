@@ -121,7 +121,7 @@ def test_clause_bounds_from_listed_marks_are_those_searched(
         )
 
     searched, listed = context(), context()
-    listed.list_clause_marks()
+    listed.list_marks()
     for _ in range(5):
         i = data.draw(st.integers(0, len(text)))
         j = data.draw(st.integers(i, len(text)))
@@ -514,3 +514,38 @@ def test_the_subject_reads_as_before(pieces: list[str], measure: str, kind: str)
     assert fe._subject(text, lead, i + 3, measure, len(text) - 3, kind) == expected
     if fe._NOT_IN_COMPARISONS.search(lead):  # a character no comparison word has: it stays
         assert fe._COMPARISON_ONLY.sub("", lead).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["。", "；", "!", "?", "，", " ", "1", "a" * 7, "a" * 60, "a" * 190]), max_size=30
+    ),
+    st.lists(st.integers(0, 2000), max_size=3),
+    st.lists(st.integers(0, 2000), min_size=1, max_size=8),
+)
+def test_sentence_bounds_from_listed_marks_are_those_searched(
+    pieces: list[str], breaks: list[int], figures: list[int]
+) -> None:
+    text = "".join(pieces)  # runs long and short between marks: sentences cut by the reach or not
+    # _Context.sentence with the marks listed at once (a text dense with numbers) gives what the searches
+    # around each figure give, figure after figure (the memo of the last sentence included)
+    from types import SimpleNamespace
+
+    from coopstats.periods import Reference
+
+    def context() -> fe._Context:
+        view = SimpleNamespace(text=text)
+        return fe._Context(
+            view,  # type: ignore[arg-type]
+            Reference(),
+            issuer_currency=None,
+            default_currency=None,
+            carried_currency=None,
+            breaks=tuple(sorted({b for b in breaks if b <= len(text)})),
+        )
+
+    searched, listed = context(), context()
+    listed.list_marks()
+    for i in sorted({i for i in figures if i < len(text)}):  # figures come in text order
+        assert listed.sentence(i) == searched.sentence(i)

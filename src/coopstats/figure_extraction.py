@@ -458,6 +458,7 @@ class _Context:
         "note_codes",
         "note_starts",
         "ref",
+        "sentence_marks",
         "sentence_read",
         "stopped",
         "text",
@@ -485,6 +486,7 @@ class _Context:
         self.breaks = breaks  # a table's lines end sentences and clauses of the prose around them
         self._reversed: str | None = None
         self.clause_marks: list[int] | None = None  # every clause mark, where listed
+        self.sentence_marks: list[int] | None = None  # every sentence mark, where listed
         # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
         self._last_sentence: tuple[int, int, int, int] | None = None
         self.sentence_read: _Sentence | None = None  # the last figure's sentence (:func:`_sentence`)
@@ -515,22 +517,29 @@ class _Context:
         k = bisect.bisect_right(self.note_starts, pos)
         return self.note_codes[k - 1] if k else None
 
-    def _last_before(self, pattern: re.Pattern[str], i: int, reach: int) -> int:
+    def _last_before(
+        self, pattern: re.Pattern[str], i: int, reach: int, marks: list[int] | None = None
+    ) -> int:
         """Where a clause or sentence that ``i`` is in starts, looking back ``reach`` characters.
 
         The end of the last one-character match of ``pattern`` (or a break)
         ending at or before ``i``, but not before ``i - reach`` (nor 0).
 
         ``pattern`` reads the same reversed (its one-character matches look at
-        both neighbours alike), so it is searched forwards in the reversed text.
+        both neighbours alike), so it is searched forwards in the reversed text;
+        or its matches are ``marks``, listed (ascending offsets).
         """
         text = self.text
-        if self._reversed is None:
-            self._reversed = text[::-1]
-        n = len(text)
-        last = n - 1 - max(0, i - reach - 1)  # the reversed offset of the earliest character looked at
-        found = pattern.search(self._reversed, n - i, min(n, last + 2))
-        start = n - found.start() if found is not None and found.start() <= last else 0
+        if marks is not None:
+            k = bisect.bisect_left(marks, i)  # the last mark before i, within reach (as searched)
+            start = marks[k - 1] + 1 if k and marks[k - 1] >= i - reach - 1 else 0
+        else:
+            if self._reversed is None:
+                self._reversed = text[::-1]
+            n = len(text)
+            last = n - 1 - max(0, i - reach - 1)  # the reversed offset of the earliest character looked at
+            found = pattern.search(self._reversed, n - i, min(n, last + 2))
+            start = n - found.start() if found is not None and found.start() <= last else 0
         if self.breaks:
             k = bisect.bisect_right(self.breaks, i)
             if k:
@@ -560,18 +569,24 @@ class _Context:
             return last[1], last[3]
         # a run-on text with no sentence punctuation is not one sentence per figure
         text = self.text
-        start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH)
-        found = _SENTENCE_END.search(text, i, i + SENTENCE_REACH)  # its sentence ends after its mark
-        end = found.end() if found is not None else len(text)
+        marks = self.sentence_marks
+        start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH, marks)
+        if marks is None:
+            found = _SENTENCE_END.search(text, i, i + SENTENCE_REACH)  # its sentence ends after its mark
+            mark = found.start() if found is not None else None
+        else:  # the first listed mark from i, within the searched reach
+            k = bisect.bisect_left(marks, i)
+            mark = marks[k] if k < len(marks) and marks[k] < i + SENTENCE_REACH else None
+        end = mark + 1 if mark is not None else len(text)
         if self.breaks:
             k = bisect.bisect_right(self.breaks, i)
             if k < len(self.breaks):
                 end = min(end, self.breaks[k])
         end = min(end, i + SENTENCE_REACH)
         cut = start <= i - SENTENCE_REACH and start != 0  # by the reach, not by a mark
-        if found is not None and end == found.end() and not self.breaks and not cut:
+        if mark is not None and end == mark + 1 and not self.breaks and not cut:
             # (start, mark) is the sentence of any later figure before the mark whose reach takes in both
-            self._last_sentence = (i, start, found.start(), end)
+            self._last_sentence = (i, start, mark, end)
         else:
             self._last_sentence = None
         return start, end
@@ -596,9 +611,10 @@ class _Context:
                 end = min(end, self.breaks[b])
         return max(start, i - CLAUSE_REACH), min(end, j + CLAUSE_REACH)
 
-    def list_clause_marks(self) -> None:
-        """List every clause mark of the text at once (for a text dense with numbers: one search)."""
+    def list_marks(self) -> None:
+        """List every clause and sentence mark of the text at once (dense with numbers: one search each)."""
         self.clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(self.text)]
+        self.sentence_marks = [m.start() for m in _SENTENCE_END.finditer(self.text)]
 
 
 # ---------------------------------------------------------------------------
@@ -1396,7 +1412,7 @@ def _extract_view(
     rows: list[_Row] = []
     numbers = _scan_numbers(view.text)
     if len(view.text) < _DENSE * len(numbers):  # listing the marks costs less than a search per figure
-        ctx.list_clause_marks()
+        ctx.list_marks()
     for number, unit in numbers:
         if claimed is not None and claimed.covers(view.position(number.i)):
             continue
