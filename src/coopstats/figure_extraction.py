@@ -442,8 +442,9 @@ class _Context:
     read for them from end to end; a figure before the mark that ended the last
     figure's sentence takes that sentence without a search, and a text dense
     with numbers (one for fewer than :data:`_DENSE` characters) lists its clause
-    marks at once. What a sentence gives its figures (its text, its period
-    words) is read once per sentence (:class:`_Sentence`).
+    and sentence marks at once. What a sentence gives its figures (its text, its
+    period words, whether it keeps the period before) is read once per sentence
+    (:class:`_Sentence`).
     """
 
     __slots__ = (

@@ -883,6 +883,15 @@ def period_resolution(
     tuple
         ``(period, kind, status, flag)``: ``PeriodReading(*period_resolution(...))`` is
         :func:`resolve_period`'s reading (the reference reads only the period words).
+
+    Examples
+    --------
+    >>> s = "2015年出口比2010年增长1.5倍"
+    >>> found = period_resolution(
+    ...     s, s.index("1.5"), len(s), find_periods(s), measure="multiple", previous=None, carries=False
+    ... )
+    >>> found[0].label, found[1:]
+    ('2010/2015', ('flow', 'actual', None))
     """
     if not mentions:
         return _without_mentions(sentence, start, measure, previous if carries else None)
