@@ -121,7 +121,7 @@ def test_clause_bounds_from_listed_marks_are_those_searched(
         )
 
     searched, listed = context(), context()
-    listed.list_clause_marks()
+    listed.list_marks()
     for _ in range(5):
         i = data.draw(st.integers(0, len(text)))
         j = data.draw(st.integers(i, len(text)))
@@ -162,6 +162,9 @@ _SUBJECT_PIECES = [
     "實質",
 ]
 _SUBJECT_PIECES += [
+    "港元",
+    "的",
+    "为",
     "了",
     "約",
     "在",
@@ -191,6 +194,12 @@ def test_subject_patterns_searched_behind_their_first_characters(pieces: list[st
     assert fe._PERIOD_WORDS.sub("", text) == period.sub("", text)
     trimmed = fe._SUBJECT_TRIM_START.sub("", text)
     assert trimmed == text or text[0] in fe._SUBJECT_TRIM_FIRST
+    # the trailing words trimmed off a subject (their pattern behind a lookahead on their first characters)
+    trim_end = fe._words().subject_trim_end
+    bare = re.compile(trim_end.pattern.split("])", 1)[1])
+    assert trim_end.pattern.startswith("(?=[") and bare.pattern.startswith("(?:")
+    for ending in ("", "約", "港幣", "的", " ", "人民币的 ", "达到"):
+        assert trim_end.sub("", text + ending) == bare.sub("", text + ending)
 
 
 @settings(max_examples=400, deadline=None)
@@ -350,3 +359,193 @@ def test_the_number_scan_reads_as_before(pieces: list[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert fe._scan_numbers(text) == _scan_numbers_as_before(text)
+
+
+_UNIT_PIECES = [
+    "%",
+    "‰",
+    " ",
+    "多",
+    "億",
+    "万",
+    "元",
+    "港元",
+    "人民币",
+    "个",
+    "百分点",
+    "月",
+    "倍",
+    "成",
+    "立",
+    "千伏",
+    "1",
+    "，",
+]
+
+
+@given(st.sampled_from(["%", "‰"]), st.lists(st.sampled_from(_UNIT_PIECES), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_a_sign_is_read_as_the_unit_words_read_it(sign: str, pieces: list[str]) -> None:
+    # figure_extraction._SIGNS: a percent sign at once, as the general reading (without the shortcut) has it
+    text = "3" + sign + "".join(pieces)
+    fast = fe._read_unit(text, 1)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(fe, "_SIGNS", frozenset())
+        assert fe._read_unit(text, 1) == fast
+
+
+def _qualify_as_before(text: str, i: int, unit_end: int, unit_bound: str | None) -> fe._Qualifier:
+    # figure_extraction._qualify before the gate on the window's last character
+    words = fe._words()
+    window = text[max(0, i - 10) : i].rstrip()
+    currency = None
+    if window.endswith(words.currency_forms):
+        for form in words.currency_forms:
+            if window.endswith(form):
+                currency = words.currencies[form]
+                window = window[: -len(form)].rstrip()
+                break
+    if window.endswith(fe._LINK_WORDS):
+        for word in fe._LINK_WORDS:
+            if window.endswith(word):
+                window = window[: -len(word)].rstrip()
+                break
+    bound = None
+    if window.endswith(fe._APPROX_BEFORE_WORDS):
+        bound = next(b for word, b in fe._APPROX_BEFORE if window.endswith(word))
+    after = None
+    if text.startswith(fe._APPROX_AFTER_WORDS, unit_end):
+        after = next(b for word, b in fe._APPROX_AFTER if text.startswith(word, unit_end))
+    bound = unit_bound or after or bound
+    if bound is None and currency is None:
+        return fe._PLAIN
+    return fe._Qualifier(bound is not None, bound, currency)
+
+
+_BEFORE_PIECES = [
+    *fe._APPROX_BEFORE_WORDS,
+    *fe._LINK_WORDS,
+    "港幣",
+    "人民币",
+    "美元",
+    " ",
+    "出口",
+    "第",
+    "首",
+    "\u3000",
+]
+
+
+@given(
+    st.lists(st.sampled_from(_BEFORE_PIECES), max_size=6),
+    st.lists(st.sampled_from([*fe._APPROX_AFTER_WORDS, "，", "增长", ""]), max_size=2),
+    st.sampled_from([None, "over"]),
+)
+@settings(max_examples=500, deadline=None)
+def test_qualifiers_and_ordinals_read_as_before(
+    before: list[str], after: list[str], bound: str | None
+) -> None:
+    # the gate of _qualify on the window's last character (_qualifier_last) and _is_figure's look at the two
+    # characters before the number change nothing
+    from types import SimpleNamespace
+
+    head = "".join(before)
+    text = head + "12%" + "".join(after)
+    i = len(head)
+    number = fe._Number(i, i + 2, 12.0, 1.0, "arabic")
+    unit = fe._Unit("percent", "percent", 1.0, i + 3, bound)
+    ctx = SimpleNamespace(text=text)
+    assert fe._qualify(ctx, number, unit) == _qualify_as_before(text, i, i + 3, bound)  # type: ignore[arg-type]
+    ordinal = text[max(0, i - 2) : i].rstrip().endswith(("第", "首"))
+    assert fe._is_figure(ctx, number, unit) is not ordinal  # type: ignore[arg-type]
+
+
+def _subject_as_before(text: str, i: int, j: int, measure: str, clause: tuple[int, int], kind: str) -> str:
+    # figure_extraction._subject before the cut by offsets and the gate on characters no comparison has
+    if kind in ("count", "scale", "physical"):
+        tail = fe._COUNT_TAIL_STOP.split(text[j : clause[1]], maxsplit=1)[0]
+        if tail.strip():
+            return tail.strip()[:16]
+    lead = text[clause[0] : i]
+    if "年" in lead:
+        lead = fe._PERIOD_WORDS.sub("", lead)
+    lead = lead.strip().lstrip("0123456789 ")
+    if lead and lead[0] in fe._SUBJECT_TRIM_FIRST:
+        lead = fe._SUBJECT_TRIM_START.sub("", lead)
+    if measure in ("growth", "share", "multiple", "contribution"):
+        head = lead
+        if measure != "share":
+            for word in fe._RATE_VERBS:
+                at = head.rfind(word)
+                if at >= 0:
+                    head = head[:at]
+        if not re.compile(fe._COMPARISON_ONLY_BODY).sub("", head).strip():
+            return ""
+    if lead and (lead[-1] in fe._words().subject_trim_last or lead[-1].isspace()):
+        lead = fe._words().subject_trim_end.sub("", lead)
+    return lead.strip()[-24:]
+
+
+_LEAD_PIECES = [
+    *_SUBJECT_PIECES,
+    *fe._RATE_VERBS[::3],
+    "增长",
+    "下降",
+    "为",
+    "占",
+    "出口",
+    "货值",
+    "同",
+    "月",
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(_LEAD_PIECES), max_size=10),
+    st.sampled_from(["growth", "share", "multiple", "amount", "percent", "contribution"]),
+    st.sampled_from(["percent", "count", "money"]),
+)
+def test_the_subject_reads_as_before(pieces: list[str], measure: str, kind: str) -> None:
+    lead = "".join(pieces)
+    text = lead + "12%，出口"
+    i = len(lead)
+    expected = _subject_as_before(text, i, i + 3, measure, (0, len(text) - 3), kind)
+    assert fe._subject(text, lead, i + 3, measure, len(text) - 3, kind) == expected
+    if fe._NOT_IN_COMPARISONS.search(lead):  # a character no comparison word has: it stays
+        assert fe._COMPARISON_ONLY.sub("", lead).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["。", "；", "!", "?", "，", " ", "1", "a" * 7, "a" * 60, "a" * 190]), max_size=30
+    ),
+    st.lists(st.integers(0, 2000), max_size=3),
+    st.lists(st.integers(0, 2000), min_size=1, max_size=8),
+)
+def test_sentence_bounds_from_listed_marks_are_those_searched(
+    pieces: list[str], breaks: list[int], figures: list[int]
+) -> None:
+    text = "".join(pieces)  # runs long and short between marks: sentences cut by the reach or not
+    # _Context.sentence with the marks listed at once (a text dense with numbers) gives what the searches
+    # around each figure give, figure after figure (the memo of the last sentence included)
+    from types import SimpleNamespace
+
+    from coopstats.periods import Reference
+
+    def context() -> fe._Context:
+        view = SimpleNamespace(text=text)
+        return fe._Context(
+            view,  # type: ignore[arg-type]
+            Reference(),
+            issuer_currency=None,
+            default_currency=None,
+            carried_currency=None,
+            breaks=tuple(sorted({b for b in breaks if b <= len(text)})),
+        )
+
+    searched, listed = context(), context()
+    listed.list_marks()
+    for i in sorted({i for i in figures if i < len(text)}):  # figures come in text order
+        assert listed.sentence(i) == searched.sentence(i)

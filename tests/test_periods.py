@@ -515,3 +515,128 @@ def test_period_scans_match_as_the_patterns(pieces: list[str]) -> None:
     for kind, pattern in periods._PATTERNS:
         scan = periods._SCANS[kind]
         assert [m.span() for m in scan.finditer(segment)] == [m.span() for m in pattern.finditer(segment)]
+
+
+# ---------------------------------------------------------------------------
+# resolve_period through period_resolution reads as the one function it was
+# ---------------------------------------------------------------------------
+
+
+def _resolve_period_as_before(
+    sentence: str,
+    start: int,
+    end: int,
+    ref: Reference,
+    *,
+    measure: str,
+    previous: Period | None,
+    continues: bool,
+) -> tuple[object, ...]:
+    # periods.resolve_period before period_resolution and its shortcut for a sentence with no period words
+    from coopstats import periods as p
+
+    mentions = find_periods(sentence, ref)
+    before = [m for m in mentions if m.end <= start] if mentions else mentions
+    owns = [m for m in before if m.role in ("own", "target")] if before else before
+    own = owns[-1] if owns else None
+    own_period = own.period if own is not None else None
+    if own is None and previous is not None and (continues or sentence.lstrip().startswith(p.CARRY_WORDS)):
+        own_period = previous
+    if (
+        measure in p._LEVEL_MEASURES
+        and before
+        and before[-1].role in ("comparison", "same-last-year")
+        and p._base_gap().fullmatch(sentence[before[-1].end : start])
+    ):
+        base = before[-1]
+        basis = own_period if own_period is not None else previous
+        period = base.period if base.role == "comparison" else (basis.shifted(-1) if basis else None)
+        flag = "period-unresolved" if period is None and (base.unresolved or basis is None) else None
+        return period, p._kind(period, measure), "actual", flag
+    if own is None and own_period is None:
+        later = [m for m in mentions if m.start >= end and m.role == "own"]
+        own = later[-1] if later else None
+        own_period = own.period if own is not None else None
+    lead = p.clean_segment(sentence[:start])  # every lead-in cleaned and read
+    if own is not None and own.unresolved:
+        return None, None, p._status(lead, own.role), "period-unresolved"
+    period = own_period
+    if period is not None and period.is_year and measure in ("growth", "multiple"):
+        bases = [m for m in before if m.role == "comparison" and m.period is not None and m.period.is_year]
+        if bases and own is not None and bases[-1].start > own.start:
+            y0, y1 = bases[-1].period.first[0], period.first[0]
+            if y1 - y0 >= 2:
+                period = Period.years(y0, y1)
+    return period, p._kind(period, measure), p._status(lead, own.role if own else None), None
+
+
+_RESOLVE_PIECES = [
+    *PERIOD_PIECES,
+    "计划",
+    "《目标》",
+    "有望",
+    "达到",
+    "二零二五年",
+    "力争",
+    "其中",
+    " 其中",
+    "预计",
+    "目标",
+    "《预计》",
+    "的",
+    "出口",
+    "3亿元",
+    "1.5倍",
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(_RESOLVE_PIECES), max_size=12),
+    st.data(),
+    st.sampled_from(["amount", "count", "growth", "multiple", "share", "contribution"]),
+    st.sampled_from([None, Period.year(2022), Period.months(2023, 1, 2023, 5), Period.end_of(2021)]),
+    st.booleans(),
+    st.sampled_from([Reference(), Reference.of("2024-03", 2023), Reference.of("2019")]),
+)
+def test_resolve_period_reads_as_before(
+    pieces: list[str],
+    data: st.DataObject,
+    measure: str,
+    previous: Period | None,
+    continues: bool,
+    ref: Reference,
+) -> None:
+    sentence = "".join(pieces)
+    start = data.draw(st.integers(0, len(sentence)))
+    end = data.draw(st.integers(start, len(sentence)))
+    got = resolve_period(sentence, start, end, ref, measure=measure, previous=previous, continues=continues)
+    expected = _resolve_period_as_before(
+        sentence, start, end, ref, measure=measure, previous=previous, continues=continues
+    )
+    assert (got.period, got.kind, got.status, got.flag) == expected
+
+
+@pytest.mark.parametrize(
+    "label", ["2023", "2023-05", "2023-01/2023-05", "2011/2015", "end-2009", "end-2016-02"]
+)
+def test_a_periods_label_and_dates_read_once_are_those_of_its_fields(label: str) -> None:
+    period = Period.parse(label)
+    assert (period.label, period.dates) == (Period.parse(label).label, Period.parse(label).dates)
+    assert period.label == label and period.label is period.label  # kept
+    assert period == Period(period.first, period.last, period.stock)  # equality is the fields'
+    assert hash(period) == hash(Period(period.first, period.last, period.stock))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PERIOD_PIECES), max_size=10), min_size=1, max_size=4))
+def test_the_period_of_a_match_memoised_is_the_one_read_from_it(segments: list[list[str]]) -> None:
+    # periods._period_of_match: one result per kind, groups and reference, as _period_of reads each match
+    from coopstats import periods
+
+    for pieces in segments:
+        text = periods.clean_segment("".join(pieces))
+        for ref in (Reference(), Reference.of("2024-03", 2023), Reference.of("2019")):
+            for kind, pattern in periods._PATTERNS:
+                for m in pattern.finditer(text):
+                    assert periods._period_of_match(kind, m, ref) == periods._period_of(kind, m, ref)

@@ -50,13 +50,13 @@ from coopstats import vocabulary
 from coopstats._resources import data_dir
 from coopstats.errors import FigureWarning
 from coopstats.periods import (
+    CARRY_WORDS,
     Period,
     PeriodMention,
-    PeriodReading,
     Reference,
     find_periods,
     own_year,
-    resolve_period,
+    period_resolution,
 )
 from coopstats.schemas import FRAMES, Column
 from coopstats.tables import Table, TableCell, find_tables
@@ -181,7 +181,9 @@ def _words() -> _Words:
         "至",
         "增至",
     )
-    trim = re.compile(rf"(?:{'|'.join(trim_words)}|{cur}|的|\s)+$")
+    # one trailing run of those words: searched behind their first characters, so only where one begins
+    trim_first = "".join(sorted(map(re.escape, {word[0] for word in (*trim_words, *currencies, "的")})))
+    trim = _behind_first_characters(rf"(?:{'|'.join(trim_words)}|{cur}|的|\s)+$", rf"\s{trim_first}")
     trim_last = frozenset(word[-1] for word in (*trim_words, *currencies, "的"))
     percent_points = vocabulary.percent_point_forms()
     classifiers = vocabulary.classifiers()
@@ -440,8 +442,9 @@ class _Context:
     read for them from end to end; a figure before the mark that ended the last
     figure's sentence takes that sentence without a search, and a text dense
     with numbers (one for fewer than :data:`_DENSE` characters) lists its clause
-    marks at once. What a sentence gives its figures (its text, its period
-    words) is read once per sentence (:class:`_Sentence`).
+    and sentence marks at once. What a sentence gives its figures (its text, its
+    period words, whether it keeps the period before) is read once per sentence
+    (:class:`_Sentence`).
     """
 
     __slots__ = (
@@ -452,10 +455,12 @@ class _Context:
         "clause_marks",
         "default_currency",
         "issuer_currency",
-        "last_period",
+        "mentions",
         "note_codes",
         "note_starts",
         "ref",
+        "sentence_marks",
+        "sentence_read",
         "stopped",
         "text",
         "view",
@@ -482,10 +487,11 @@ class _Context:
         self.breaks = breaks  # a table's lines end sentences and clauses of the prose around them
         self._reversed: str | None = None
         self.clause_marks: list[int] | None = None  # every clause mark, where listed
+        self.sentence_marks: list[int] | None = None  # every sentence mark, where listed
         # (figure, start, mark, end) of the last sentence found whose ends no reach or break cut
         self._last_sentence: tuple[int, int, int, int] | None = None
-        # the last figure's period, its label and dates
-        self.last_period: tuple[Period | None, str | None, dt.date | None, dt.date | None] = (None,) * 4
+        self.sentence_read: _Sentence | None = None  # the last figure's sentence (:func:`_sentence`)
+        self.mentions: dict[int, list[PeriodMention]] = {}  # sentence start -> its period words
         self.stopped: bytearray | bool | None = None  # read on first use: a text may have no number
         starts: list[int] = []
         codes: list[str] = []
@@ -505,29 +511,36 @@ class _Context:
                     stopped = bytearray(len(self.text))
                 stopped[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # type: ignore[index]
             self.stopped = stopped
-        return self.stopped is not False and any(self.stopped[i:j])  # type: ignore[index]
+        return self.stopped is not False and self.stopped.find(1, i, j) >= 0  # type: ignore[union-attr]
 
     def note_before(self, pos: int) -> str | None:
         """The currency of the last carry-forward note starting at or before ``pos``."""
         k = bisect.bisect_right(self.note_starts, pos)
         return self.note_codes[k - 1] if k else None
 
-    def _last_before(self, pattern: re.Pattern[str], i: int, reach: int) -> int:
+    def _last_before(
+        self, pattern: re.Pattern[str], i: int, reach: int, marks: list[int] | None = None
+    ) -> int:
         """Where a clause or sentence that ``i`` is in starts, looking back ``reach`` characters.
 
         The end of the last one-character match of ``pattern`` (or a break)
         ending at or before ``i``, but not before ``i - reach`` (nor 0).
 
         ``pattern`` reads the same reversed (its one-character matches look at
-        both neighbours alike), so it is searched forwards in the reversed text.
+        both neighbours alike), so it is searched forwards in the reversed text;
+        or its matches are ``marks``, listed (ascending offsets).
         """
         text = self.text
-        if self._reversed is None:
-            self._reversed = text[::-1]
-        n = len(text)
-        last = n - 1 - max(0, i - reach - 1)  # the reversed offset of the earliest character looked at
-        found = pattern.search(self._reversed, n - i, min(n, last + 2))
-        start = n - found.start() if found is not None and found.start() <= last else 0
+        if marks is not None:
+            k = bisect.bisect_left(marks, i)  # the last mark before i, within reach (as searched)
+            start = marks[k - 1] + 1 if k and marks[k - 1] >= i - reach - 1 else 0
+        else:
+            if self._reversed is None:
+                self._reversed = text[::-1]
+            n = len(text)
+            last = n - 1 - max(0, i - reach - 1)  # the reversed offset of the earliest character looked at
+            found = pattern.search(self._reversed, n - i, min(n, last + 2))
+            start = n - found.start() if found is not None and found.start() <= last else 0
         if self.breaks:
             k = bisect.bisect_right(self.breaks, i)
             if k:
@@ -557,18 +570,24 @@ class _Context:
             return last[1], last[3]
         # a run-on text with no sentence punctuation is not one sentence per figure
         text = self.text
-        start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH)
-        found = _SENTENCE_END.search(text, i, i + SENTENCE_REACH)  # its sentence ends after its mark
-        end = found.end() if found is not None else len(text)
+        marks = self.sentence_marks
+        start = self._last_before(_SENTENCE_END, i, SENTENCE_REACH, marks)
+        if marks is None:
+            found = _SENTENCE_END.search(text, i, i + SENTENCE_REACH)  # its sentence ends after its mark
+            mark = found.start() if found is not None else None
+        else:  # the first listed mark from i, within the searched reach
+            k = bisect.bisect_left(marks, i)
+            mark = marks[k] if k < len(marks) and marks[k] < i + SENTENCE_REACH else None
+        end = mark + 1 if mark is not None else len(text)
         if self.breaks:
             k = bisect.bisect_right(self.breaks, i)
             if k < len(self.breaks):
                 end = min(end, self.breaks[k])
         end = min(end, i + SENTENCE_REACH)
         cut = start <= i - SENTENCE_REACH and start != 0  # by the reach, not by a mark
-        if found is not None and end == found.end() and not self.breaks and not cut:
+        if mark is not None and end == mark + 1 and not self.breaks and not cut:
             # (start, mark) is the sentence of any later figure before the mark whose reach takes in both
-            self._last_sentence = (i, start, found.start(), end)
+            self._last_sentence = (i, start, mark, end)
         else:
             self._last_sentence = None
         return start, end
@@ -593,9 +612,10 @@ class _Context:
                 end = min(end, self.breaks[b])
         return max(start, i - CLAUSE_REACH), min(end, j + CLAUSE_REACH)
 
-    def list_clause_marks(self) -> None:
-        """List every clause mark of the text at once (for a text dense with numbers: one search)."""
+    def list_marks(self) -> None:
+        """List every clause and sentence mark of the text at once (dense with numbers: one search each)."""
         self.clause_marks = [m.start() for m in _CLAUSE_BOUNDARY.finditer(self.text)]
+        self.sentence_marks = [m.start() for m in _SENTENCE_END.finditer(self.text)]
 
 
 # ---------------------------------------------------------------------------
@@ -661,9 +681,14 @@ def _arabic_numbers(
         if raw.isdigit() or _WELL_FORMED_ARABIC.match(raw):  # digits alone are well formed (the run is ASCII)
             if covered is not None:
                 covered[i:j] = b"\x01" * (j - i)
-            unit = _read_unit(text, j) if ahead.match(text, j) else None  # _unit_after, inline
+            if text[j : j + 1] in _SIGNS:  # _read_unit's first step, inline: a sign is its unit
+                unit: _Unit | None = _Unit("percent", "percent", 1.0, j + 1, None)
+            else:
+                unit = _read_unit(text, j) if ahead.match(text, j) else None  # _unit_after, inline
             if unit is not None:
-                found.append((_Number(i, j, *_arabic_value(raw), "arabic"), unit))
+                # plain digits (ASCII, the run's): their value, a resolution of one (_arabic_value's)
+                value, resolution = (float(raw), 1.0) if raw.isdigit() else _arabic_value(raw)
+                found.append((_Number(i, j, value, resolution, "arabic"), unit))
             continue
         pieces = _split_at_list_comma(raw)
         if pieces is not None:  # 共5，3,000家: two numbers, the comma is punctuation
@@ -696,6 +721,7 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
     # numeral has none of an Arabic number's characters): otherwise nothing is marked.
     covered = bytearray(len(text)) if "分之" in text else None
     _arabic_numbers(text, ahead, covered, found)
+    arabic = len(found)  # in text order: candidates found one after another, a split run's pieces in order
     if covered is not None:
         for m in _PERCENT_WORDS.finditer(text):
             value = _numeral(m["number"])
@@ -727,7 +753,8 @@ def _scan_numbers(text: str) -> list[tuple[_Number, _Unit]]:
             unit = _read_unit(text, j)
             if unit is not None:
                 found.append((_Number(i, j, value, _chinese_resolution(raw), "chinese"), unit))
-    found.sort(key=_number_order)
+    if len(found) > arabic:
+        found.sort(key=_number_order)
     return found
 
 
@@ -767,7 +794,12 @@ def _match_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
 
 
 def _read_unit(text: str, pos: int) -> _Unit | None:
-    """Read what follows a number; ``None`` when the number is a date, a duration, a rating or bare."""
+    """Read what follows a number; ``None`` when the number is a date, a duration, a rating or bare.
+
+    A percent or per-mille sign right after the number is its unit at once (:data:`_SIGNS`).
+    """
+    if text[pos : pos + 1] in _SIGNS:
+        return _Unit("percent", "percent", 1.0, pos + 1, None)
     words = _words()
     bound = None
     if text.startswith(" ", pos):  # up to two spaces
@@ -789,6 +821,9 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
     return _Unit("scale", "count", multiplier, pos, bound) if multiplier != 1.0 else None
 
 
+# What stands alone for its unit right after a number: no space, suffix or scale begins with it and
+# _Words.unit_at's first group (percent) matches it by itself (tests/test_figure_steps.py compares).
+_SIGNS = frozenset("%‰")
 # A date, a duration or a rating after the number: no figure at all.
 _NOT_A_FIGURE = _Unit("none", "", 1.0, 0, None)
 # What the kinds of _Words.unit_at give: (kind, unit) with a fixed unit, or None (read from the word).
@@ -843,7 +878,9 @@ def _is_figure(ctx: _Context, number: _Number, unit: _Unit) -> bool:
             return False  # 零件, 零售: a word, not a zero (no release writes a zero count in words)
         if unit.kind == "scale":
             return False  # a bare Chinese numeral with a scale word is prose (萬一, 千百)
-    return not text[max(0, number.i - 2) : number.i].rstrip().endswith(("第", "首"))
+    i = number.i
+    # 第 or 首 right before, or before one space character: an ordinal
+    return not (i and (text[i - 1] in "第首" or (i > 1 and text[i - 2] in "第首" and text[i - 1].isspace())))
 
 
 def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
@@ -851,6 +888,12 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
     words = _words()
     window = ctx.text[max(0, number.i - 10) : number.i].rstrip()
     currency = None
+    if not window or window[-1] not in _qualifier_last():  # no currency, link or approximation word ends it
+        after = (
+            _approx_after(ctx.text, unit.end) if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end) else None
+        )
+        bound = unit.bound or after
+        return _PLAIN if bound is None else _Qualifier(True, bound, None)
     if window.endswith(words.currency_forms):  # which one: the first in their order
         for form in words.currency_forms:
             if window.endswith(form):
@@ -865,9 +908,7 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
     bound = None
     if window.endswith(_APPROX_BEFORE_WORDS):
         bound = next(b for word, b in _APPROX_BEFORE if window.endswith(word))
-    after = None
-    if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end):
-        after = next(b for word, b in _APPROX_AFTER if ctx.text.startswith(word, unit.end))
+    after = _approx_after(ctx.text, unit.end) if ctx.text.startswith(_APPROX_AFTER_WORDS, unit.end) else None
     bound = unit.bound or after or bound
     if bound is None and currency is None:
         return _PLAIN
@@ -875,6 +916,20 @@ def _qualify(ctx: _Context, number: _Number, unit: _Unit) -> _Qualifier:
 
 
 _PLAIN = _Qualifier(False, None, None)  # no approximation, no currency before
+
+
+def _approx_after(text: str, end: int) -> str:
+    """The bound of the approximation word at ``end`` (one of :data:`_APPROX_AFTER`'s is there)."""
+    return next(b for word, b in _APPROX_AFTER if text.startswith(word, end))
+
+
+@cache
+def _qualifier_last() -> frozenset[str]:
+    """The last characters of the words :func:`_qualify` reads before a number (currencies, links, bounds).
+
+    A window ending in none of them ends in none of those words, and stripping none leaves it as it is.
+    """
+    return frozenset(word[-1] for word in (*_words().currency_forms, *_LINK_WORDS, *_APPROX_BEFORE_WORDS))
 
 
 def resolve_currency(
@@ -1052,6 +1107,8 @@ _COMPARISON_ONLY_BODY = (
 _COMPARISON_ONLY = _behind_first_characters(
     _COMPARISON_ONLY_BODY, r"\s比較较與与上去前12同環环按實实分了約约"
 )
+# A character that no match of _COMPARISON_ONLY_BODY has, nor a space (tests/test_figure_steps.py checks).
+_NOT_IN_COMPARISONS = re.compile(r"[^\s比較较與与上去前年同期相環环按實实質质月分別别了約约0-9]")
 _PERIOD_WORDS_BODY = (
     r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?"
     r"(?:以來|以来|起)?"
@@ -1080,12 +1137,12 @@ def _rate_verbs_in(text: str) -> tuple[str, ...]:
 _COUNT_TAIL_STOP = re.compile(r"[在於于參参獲获被由向從从已將将可的擴扩增來来]|[0-9]|大幅")
 
 
-def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], kind: str) -> str:
+def _subject(text: str, lead: str, j: int, measure: str, clause_end: int, kind: str) -> str:
+    """What the figure is of: the words after a count, else the clause's words before it (``lead``)."""
     if kind in ("count", "scale", "physical"):
-        tail = _COUNT_TAIL_STOP.split(text[j : clause[1]], maxsplit=1)[0]
+        tail = _COUNT_TAIL_STOP.split(text[j:clause_end], maxsplit=1)[0]
         if tail.strip():
             return tail.strip()[:16]
-    lead = text[clause[0] : i]
     if "年" in lead:  # every period word of _PERIOD_WORDS has it
         lead = _PERIOD_WORDS.sub("", lead)
     lead = lead.strip().lstrip("0123456789 ")
@@ -1093,26 +1150,32 @@ def _subject(text: str, i: int, j: int, measure: str, clause: tuple[int, int], k
         lead = _SUBJECT_TRIM_START.sub("", lead)
     if measure in ("growth", "share", "multiple", "contribution"):
         # 比去年增長32.4%, 同比下降2.1%: the rate is of what the sentence spoke of before
-        head = lead
+        cut = len(lead)  # the lead-in before its last rate verb of each kind, in their order: lead[:cut]
         if measure != "share":
-            for word in _rate_verbs_in(head):
-                at = head.rfind(word)
+            for word in _rate_verbs_in(lead):
+                at = lead.rfind(word, 0, cut)
                 if at >= 0:
-                    head = head[:at]
-        if not _COMPARISON_ONLY.sub("", head).strip():
+                    cut = at
+        # a character no comparison word has stays after they are removed (_NOT_IN_COMPARISONS)
+        if not _NOT_IN_COMPARISONS.search(lead, 0, cut) and not _COMPARISON_ONLY.sub("", lead[:cut]).strip():
             return ""
-    if lead and (lead[-1] in _words().subject_trim_last or lead[-1].isspace()):
-        lead = _words().subject_trim_end.sub("", lead)
+    if lead:
+        words = _words()
+        if lead[-1] in words.subject_trim_last or lead[-1].isspace():
+            lead = words.subject_trim_end.sub("", lead)
     return lead.strip()[-24:]
 
 
-class _Carry(NamedTuple):
-    """What a figure passes to the next: the period of its sentence and its subject."""
+class _Carry:
+    """What a figure passes to the next: the period of its sentence and its subject (updated in place)."""
 
-    sentence_start: int = -1
-    period: Period | None = None
-    sentence: str | None = None
-    subject: str = ""
+    __slots__ = ("period", "sentence", "sentence_start", "subject")
+
+    def __init__(self) -> None:
+        self.sentence_start = -1
+        self.period: Period | None = None
+        self.sentence: str | None = None
+        self.subject = ""
 
 
 #: The fields of a figure row, in this order (the frame takes the declared columns from them).
@@ -1156,55 +1219,57 @@ def _row_start(row: _Row) -> int:
 class _Sentence(NamedTuple):
     """What a sentence gives each of its figures, read once: its text, stripped, and its period words."""
 
+    bounds: tuple[int, int]
     text: str
     stripped: str
-    continues: bool  # it follows a ；: it keeps the period before, like a sentence opening with 其中
+    # it keeps the period before where it names none: it follows a ；, or opens with 其中, 同期 …
+    carries: bool
     mentions: list[PeriodMention]
 
 
-# sentence start -> its period words; None -> the bounds and _Sentence of the last figure's sentence
-_Memo = dict[object, object]
+def _sentence(ctx: _Context, bounds: tuple[int, int]) -> _Sentence:
+    """The sentence at ``bounds``: the last figure's when it is the same (only that one is kept).
 
-
-def _sentence(ctx: _Context, bounds: tuple[int, int], memo: _Memo) -> _Sentence:
-    """The sentence at ``bounds``: the last figure's when it is the same (only that one is kept)."""
-    last = memo.get(None)
-    if last is not None and last[0] == bounds:  # type: ignore[index]
-        return last[1]  # type: ignore[index]
+    Its period words are those of the first sentence read from its start (:attr:`_Context.mentions`).
+    """
+    last = ctx.sentence_read
+    if last is not None and last.bounds == bounds:
+        return last
     text = ctx.text
     start, end = bounds
     sentence_text = text[start:end]
-    mentions = memo.get(start)  # the period words of the first sentence from this start
+    mentions = ctx.mentions.get(start)
     if mentions is None:
-        mentions = memo[start] = find_periods(sentence_text, ctx.ref)
-    found = _Sentence(
+        mentions = ctx.mentions[start] = find_periods(sentence_text, ctx.ref)
+    found = ctx.sentence_read = _Sentence(
+        bounds,
         sentence_text,
         sentence_text.strip(),
-        start > 0 and text[start - 1] in ";；",
-        mentions,  # type: ignore[arg-type]
+        (start > 0 and text[start - 1] in ";；") or sentence_text.lstrip().startswith(CARRY_WORDS),
+        mentions,
     )
-    memo[None] = (bounds, found)
     return found
 
 
-def _figure(
-    ctx: _Context, number: _Number, unit: _Unit, carry: _Carry, memo: _Memo
-) -> tuple[_Row | None, _Carry]:
-    """One figure from a number and its unit: qualify, resolve currency, classify, locate the period."""
+def _figure(ctx: _Context, number: _Number, unit: _Unit, carry: _Carry) -> _Row | None:
+    """One figure from a number and its unit: qualify, resolve currency, classify, locate the period.
+
+    ``carry`` (what the figure before passed on) is updated for the next.
+    """
     text = ctx.text
     i, j, number_value, number_resolution, _ = number
     kind, _, multiplier, end, _ = unit
     if (ctx.stopped is not False and ctx.is_stopped(i, j)) or not _is_figure(ctx, number, unit):
-        return None, carry
+        return None
     tenths = 10.0 if kind == "tenths" else 1.0
     value, resolution = number_value * multiplier * tenths, number_resolution * multiplier * tenths
     if not math.isfinite(value):
         warnings.warn(f"skipped a number too large to represent at offset {i}", FigureWarning, stacklevel=4)
-        return None, carry
+        return None
     qualifier = _qualify(ctx, number, unit)
     currency = _currency(ctx, unit, qualifier)
-    bounds = ctx.sentence(i)
-    sentence_start = bounds[0]
+    sentence = _sentence(ctx, ctx.sentence(i))
+    sentence_start = sentence.bounds[0]
     clause_start, clause_end = ctx.clause(i, end)
     lead_in = text[clause_start:i]
     # 分別下跌12.9%、2.2%和7.7%: an item of a list (nothing but figures and 和 before it in its clause)
@@ -1214,45 +1279,40 @@ def _figure(
     )
     words_before = text[sentence_start:i][-24:] if listed else lead_in
     measure = _classify(words_before, unit, text[end : end + 12])
-    sentence = _sentence(ctx, bounds, memo)
-    reading = resolve_period(
+    period, period_kind, status, period_flag = period_resolution(
         sentence.text,
         i - sentence_start,
         end - sentence_start,
-        ctx.ref,
+        sentence.mentions,
         measure=measure.measure,
         previous=carry.period,
-        continues=sentence.continues,
-        mentions=sentence.mentions,
+        carries=sentence.carries,
     )
     flag = (
-        (f"{currency.flag}|{reading.flag}" if reading.flag else currency.flag)
-        if currency.flag
-        else reading.flag
+        (f"{currency.flag}|{period_flag}" if period_flag else currency.flag) if currency.flag else period_flag
     )
     if "由" in lead_in and _CHANGE_FROM.search(lead_in) and _CHANGE_TO.match(text, end, clause_end):
-        kept = [f for f in (currency.flag, reading.flag) if f and f != "period-unresolved"]
+        kept = [f for f in (currency.flag, period_flag) if f and f != "period-unresolved"]
         flag = "|".join([*kept, "change-from"])
-        reading = PeriodReading(None, None, reading.status)  # 由5個城市擴展至20個省市: the value before
+        period = period_kind = None  # 由5個城市擴展至20個省市: the value before
     sentence_text = sentence.stripped
-    subject = _subject(text, i, end, measure.measure, (clause_start, clause_end), kind)
+    subject = _subject(text, lead_in, end, measure.measure, clause_end, kind)
     if not subject and carry.sentence == sentence_text:
         subject = carry.subject
     start, stop = ctx.view.source_span(i, end)
-    period = reading.period
     if period is not None:
-        known = ctx.last_period  # the figures of a sentence mostly share its period (one object)
-        if known[0] is not period:
-            known = ctx.last_period = (period, period.label, *period.dates)
-        _, label, first, last = known
-        carry = _Carry(sentence_start, period, sentence_text, subject)
+        label = period.label
+        first, last = period.dates
+        carry.period = period
+        carry.sentence_start = sentence_start
     else:
         label = first = last = None
         if carry.sentence_start != sentence_start:
-            carry = _Carry(sentence_start, None, sentence_text, subject)
-        else:
-            carry = _Carry(carry.sentence_start, carry.period, sentence_text, subject)
-    row = (
+            carry.period = None
+            carry.sentence_start = sentence_start
+    carry.sentence = sentence_text
+    carry.subject = subject
+    return (
         start,
         stop,
         ctx.view.source[start:stop],
@@ -1262,8 +1322,8 @@ def _figure(
         label,
         first,
         last,
-        reading.kind,
-        reading.status,
+        period_kind,
+        status,
         qualifier.approx,
         subject,
         sentence_text,
@@ -1278,7 +1338,6 @@ def _figure(
         None,
         None,
     )
-    return row, carry
 
 
 @cache
@@ -1350,16 +1409,15 @@ def _extract_view(
         carried_currency=carried_currency,
         breaks=claimed.breaks(view) if claimed is not None else (),
     )
-    memo: _Memo = {}
     carry = _Carry()
     rows: list[_Row] = []
     numbers = _scan_numbers(view.text)
     if len(view.text) < _DENSE * len(numbers):  # listing the marks costs less than a search per figure
-        ctx.list_clause_marks()
+        ctx.list_marks()
     for number, unit in numbers:
         if claimed is not None and claimed.covers(view.position(number.i)):
             continue
-        row, carry = _figure(ctx, number, unit, carry, memo)
+        row = _figure(ctx, number, unit, carry)
         if row is not None:
             rows.append(row)
     return rows, (ctx.note_codes[-1] if ctx.note_codes else carried_currency)

@@ -37,7 +37,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 from coopstats import vocabulary
 from coopstats.text import CHINESE_DIGITS, parse_chinese_numeral
@@ -50,6 +50,7 @@ __all__ = [
     "find_periods",
     "own_year",
     "parse_published",
+    "period_resolution",
     "resolve_period",
 ]
 
@@ -105,7 +106,9 @@ class Period:
         """A stock at the end of month ``m`` of ``y`` (December: the end of the year)."""
         return cls((y, m), (y, m), stock=True)
 
-    @property
+    # label and dates are read once per period (a frozen dataclass keeps them in its __dict__; its fields,
+    # which alone make its equality, hash and repr, never change)
+    @cached_property
     def label(self) -> str:
         """The one spelling of the period."""
         (y1, m1), (y2, m2) = self.first, self.last
@@ -117,7 +120,7 @@ class Period:
             return f"{y1}-{m1:02d}"
         return f"{y1}-{m1:02d}/{y2}-{m2:02d}"
 
-    @property
+    @cached_property
     def dates(self) -> tuple[dt.date, dt.date]:
         """First and last day (a stock: its day, twice)."""
         (y1, m1), (y2, m2) = self.first, self.last
@@ -513,7 +516,7 @@ def find_periods(segment: str, ref: Reference | None = None) -> list[PeriodMenti
     for kind, pattern in patterns:
         for m in pattern.finditer(text):
             a, b = m.span()
-            if a == b or any(taken[a:b]):
+            if a == b or taken.find(1, a, b) >= 0:  # a character of it taken
                 continue
             taken[a:b] = b"\x01" * (b - a)
             found.append(_mention(kind, m, text, ref))
@@ -527,9 +530,10 @@ def _start(mention: PeriodMention) -> int:
 
 
 def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMention:
-    before = text[: m.start()].rstrip()
-    after = text[m.end() : m.end() + 3]
-    word = m.group()
+    start, end = m.span()
+    before = text[:start].rstrip()
+    after = text[end : end + 3]
+    word = text[start:end]
     role = "own"
     if kind == "same-last-year":
         role = "same-last-year"
@@ -538,7 +542,7 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
     ):
         role = "target" if word.startswith(("到", "至")) else "own"
     elif before.endswith(_COMPARISON_PREFIX) or (
-        before.endswith(_RATIO_PREFIX) and _RATIO_AFTER.match(text, m.end())
+        before.endswith(_RATIO_PREFIX) and _RATIO_AFTER.match(text, end)
     ):
         role = "comparison"
     elif word.startswith("自") or before.endswith(_START_PREFIX) or after.startswith(_SINCE_AFTER):
@@ -549,8 +553,27 @@ def _mention(kind: str, m: re.Match[str], text: str, ref: Reference) -> PeriodMe
         role = "target"
     if role == "start" and kind == "month-span":
         role = "own"  # 自2010年1月至12月: a span, read whole
-    period, relative = _period_of(kind, m, ref)
-    return PeriodMention(m.start(), m.end(), kind, role, period, unresolved=relative and period is None)
+    period, relative = _period_of_match(kind, m, ref)
+    return PeriodMention(start, end, kind, role, period, relative and period is None)
+
+
+_PERIODS_OF: dict[tuple[object, ...], tuple[Period | None, bool]] = {}
+
+
+def _period_of_match(kind: str, m: re.Match[str], ref: Reference) -> tuple[Period | None, bool]:
+    """:func:`_period_of`, made once per kind, groups of the match and reference (memoised).
+
+    ``_period_of`` reads nothing of the match but its groups (the kind fixes the pattern, so their
+    names), and its periods are immutable: equal inputs share one result. The reference is keyed by
+    its fields (what its equality compares).
+    """
+    key = (kind, m.groups(), ref.published, ref.own_year)
+    found = _PERIODS_OF.get(key)
+    if found is None:
+        if len(_PERIODS_OF) > 4096:  # kept small whatever texts come
+            _PERIODS_OF.clear()
+        found = _PERIODS_OF[key] = _period_of(kind, m, ref)
+    return found
 
 
 def _explicit_year(m: re.Match[str], ref: Reference) -> tuple[int | None, bool]:
@@ -733,13 +756,21 @@ def _kind(period: Period | None, measure: str) -> str | None:
     return "change" if measure in _CHANGE_MEASURES else "flow"
 
 
-# The characters of the forecast and target words: a lead-in without any has neither.
-_STATUS_CHARS = frozenset(_FORECAST.pattern + _TARGET.pattern) - {"|"}
-_STATUS_CHAR = re.compile("[" + "".join(sorted(_STATUS_CHARS)) + "]")
+# The forecast and target words: a lead-in without any has neither once cleaned (cleaning writes only
+# blanks and digits, neither a character of theirs, in place of others: it makes no word of theirs).
+_STATUS_WORDS = re.compile(f"{_FORECAST.pattern}|{_TARGET.pattern}")
+
+
+def _status_lead(sentence: str, start: int) -> str:
+    """The words before the figure at ``start``, cleaned, where they have a forecast's or a target's word.
+
+    Elsewhere ``""``: :func:`_status` reads the same status from no words as from words without those.
+    """
+    return clean_segment(sentence[:start]) if _STATUS_WORDS.search(sentence, 0, start) else ""
 
 
 def _status(lead: str, role: str | None) -> str:
-    if not lead:  # (resolve_period leaves it empty where it has none of _STATUS_CHARS)
+    if not lead:  # (_status_lead leaves it empty where it has no forecast or target word)
         return "target" if role == "target" else "actual"
     if _FORECAST.search(lead):
         return "forecast"
@@ -806,11 +837,69 @@ def resolve_period(
     ref = ref or Reference()
     if mentions is None:
         mentions = find_periods(sentence, ref)
-    before = [m for m in mentions if m.end <= start] if mentions else mentions
+    carries = continues or sentence.lstrip().startswith(CARRY_WORDS)
+    return PeriodReading(
+        *period_resolution(
+            sentence, start, end, mentions, measure=measure, previous=previous, carries=carries
+        )
+    )
+
+
+#: What :func:`period_resolution` gives: the fields of a :class:`PeriodReading` (period, kind, status, flag).
+Resolution = tuple[Period | None, str | None, str, str | None]
+
+
+def period_resolution(
+    sentence: str,
+    start: int,
+    end: int,
+    mentions: list[PeriodMention],
+    *,
+    measure: str,
+    previous: Period | None,
+    carries: bool,
+) -> Resolution:
+    """:func:`resolve_period` as the fields of its reading, from what a sentence gives all its figures.
+
+    Parameters
+    ----------
+    sentence : str
+        The sentence the figure is in.
+    start, end : int
+        The figure's offsets in ``sentence``.
+    mentions : list of PeriodMention
+        ``find_periods(sentence, ref)``.
+    measure : str
+        The figure's measure.
+    previous : Period or None
+        The period of the figures of the sentence before.
+    carries : bool
+        Whether the sentence keeps ``previous`` where it names no period of its own: it continues
+        the one before (``continues`` of :func:`resolve_period`) or opens with a word of
+        :data:`CARRY_WORDS` (after spaces).
+
+    Returns
+    -------
+    tuple
+        ``(period, kind, status, flag)``: ``PeriodReading(*period_resolution(...))`` is
+        :func:`resolve_period`'s reading (the reference reads only the period words).
+
+    Examples
+    --------
+    >>> s = "2015年出口比2010年增长1.5倍"
+    >>> found = period_resolution(
+    ...     s, s.index("1.5"), len(s), find_periods(s), measure="multiple", previous=None, carries=False
+    ... )
+    >>> found[0].label, found[1:]
+    ('2010/2015', ('flow', 'actual', None))
+    """
+    if not mentions:
+        return _without_mentions(sentence, start, measure, previous if carries else None)
+    before = [m for m in mentions if m.end <= start]
     owns = [m for m in before if m.role in ("own", "target")] if before else before
     own = owns[-1] if owns else None
     own_period = own.period if own is not None else None
-    if own is None and previous is not None and (continues or sentence.lstrip().startswith(CARRY_WORDS)):
+    if own is None and previous is not None and carries:
         own_period = previous
     if (
         measure in _LEVEL_MEASURES
@@ -822,21 +911,28 @@ def resolve_period(
         basis = own_period if own_period is not None else previous
         period = base.period if base.role == "comparison" else (basis.shifted(-1) if basis else None)
         flag = "period-unresolved" if period is None and (base.unresolved or basis is None) else None
-        return PeriodReading(period, _kind(period, measure), "actual", flag)
+        return period, _kind(period, measure), "actual", flag
     if own is None and own_period is None:
         later = [m for m in mentions if m.start >= end and m.role == "own"]
         own = later[-1] if later else None
         own_period = own.period if own is not None else None
-    # a forecast's or a target's words, not in a book title (cleaning only blanks or rewrites digits: a
-    # lead-in with none of their characters has none after it)
-    lead = clean_segment(sentence[:start]) if _STATUS_CHAR.search(sentence, 0, start) else ""
+    lead = _status_lead(sentence, start)  # a forecast's or a target's words, not in a book title
     if own is not None and own.unresolved:
-        return PeriodReading(None, None, _status(lead, own.role), "period-unresolved")
+        return None, None, _status(lead, own.role), "period-unresolved"
     period = own_period
-    if period is not None and period.is_year and measure in ("growth", "multiple"):
+    if period is not None and measure in ("growth", "multiple") and period.is_year:
         bases = [m for m in before if m.role == "comparison" and m.period is not None and m.period.is_year]
         if bases and own is not None and bases[-1].start > own.start:
             y0, y1 = bases[-1].period.first[0], period.first[0]
             if y1 - y0 >= 2:
                 period = Period.years(y0, y1)
-    return PeriodReading(period, _kind(period, measure), _status(lead, own.role if own else None))
+    return period, _kind(period, measure), _status(lead, own.role if own else None), None
+
+
+def _without_mentions(sentence: str, start: int, measure: str, kept: Period | None) -> Resolution:
+    """:func:`period_resolution` in a sentence with no period words: the period kept, or none.
+
+    With no mention there is no own, comparison or later word: the period is the one the sentence
+    keeps from before (``kept``), its status is read from the words before the figure alone.
+    """
+    return kept, _kind(kept, measure), _status(_status_lead(sentence, start), None), None
