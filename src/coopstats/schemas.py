@@ -498,12 +498,19 @@ def _masked(values: list[object], kind: type, numpy_type: str) -> tuple | None:
     """Data and mask of ``values`` when each is a ``kind`` or ``None`` (``bool`` is not an ``int``)."""
     import numpy as np
 
-    if not all(type(value) is kind or value is None for value in values):
+    types = set(map(type, values))
+    types.discard(type(None))
+    if not types <= {kind}:
         return None
-    mask = np.fromiter((value is None for value in values), bool, len(values))
-    zero = kind()
+    length = len(values)
     try:
-        data = np.fromiter((zero if value is None else value for value in values), numpy_type, len(values))
+        if not types:  # all missing
+            return np.zeros(length, numpy_type), np.ones(length, bool)
+        if None not in values:  # (an int or a bool is never equal to None)
+            return np.array(values, dtype=numpy_type), np.zeros(length, bool)
+        mask = np.fromiter((value is None for value in values), bool, length)
+        zero = kind()
+        data = np.fromiter((zero if value is None else value for value in values), numpy_type, length)
     except OverflowError:  # beyond int64: pandas says so
         return None
     return data, mask
@@ -523,11 +530,14 @@ def _booleans(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
     return None if parts is None else pd.arrays.BooleanArray(*parts)
 
 
+_FLOAT_TYPES = frozenset((float, int, type(None)))
+
+
 def _floats(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
     import numpy as np
     import pandas as pd
 
-    if not all(type(value) in (float, int) or value is None for value in values):
+    if not set(map(type, values)) <= _FLOAT_TYPES:
         return None
     try:
         return pd.arrays.NumpyExtensionArray(np.array(values, dtype="float64"))
@@ -545,14 +555,19 @@ def _datetimes(values: list[object]) -> pd.api.extensions.ExtensionArray | None:
     import numpy as np
     import pandas as pd
 
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value: not a date
+        return None
     seconds: dict[object, int] = {None: np.iinfo(np.int64).min}  # NaT
-    for value in values:
-        if value is not None and type(value) is not dt.date:
+    for value in distinct:
+        if value is None:
+            continue
+        if type(value) is not dt.date:
             return None
-        if value not in seconds:
-            seconds[value] = (value.toordinal() - _EPOCH_ORDINAL) * 86_400  # type: ignore[union-attr]
+        seconds[value] = (value.toordinal() - _EPOCH_ORDINAL) * 86_400
     array = np.fromiter(map(seconds.__getitem__, values), np.int64, len(values)).view("datetime64[s]")
-    return pd.array(array)
+    return pd.array(array, dtype=array.dtype)
 
 
 _EPOCH_ORDINAL = 719_163  # datetime.date(1970, 1, 1).toordinal()
