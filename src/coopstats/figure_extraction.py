@@ -1560,9 +1560,7 @@ def _frame(
     its columns in their declared order); without, ``first`` (``text_id``),
     then :data:`FIGURE_COLUMNS` (``string`` where undeclared).
     """
-    import pandas as pd
-
-    from coopstats.schemas import column_array, frame_of
+    from coopstats.schemas import column_array, frame_from_arrays, frame_of
 
     if name is not None:
         return frame_of(name, columns, length)
@@ -1573,7 +1571,7 @@ def _frame(
         values = columns.get(column, missing)
         kind = declared.get(column, "string")
         data[column] = column_array(kind, values)
-    return pd.DataFrame(data, index=pd.RangeIndex(length), copy=False)
+    return frame_from_arrays(data, length)
 
 
 def _columns(rows: list[_Row], extra: dict[str, list[object]] | None = None) -> dict[str, list[object]]:
