@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats.errors import LegacyFormatError, ScannedDocumentError, UnsupportedFormatError
@@ -536,3 +538,45 @@ def test_import_stays_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------
+# Reading a file in its own size, not in a buffer of the limit
+# ---------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(0, 300),
+    reported=st.integers(0, 300),
+    limit=st.integers(0, 300),
+    chunk=st.sampled_from([1, 7, 1 << 20]),
+)
+def test_read_capped_is_reading_the_limit_and_one_byte(
+    size: int, reported: int, limit: int, chunk: int
+) -> None:
+    """Whatever size the file had when measured (it may have grown or shrunk since), reading it in that
+    size gives what one read of ``limit + 1`` bytes gives (the reference)."""
+    from coopstats import readers
+
+    data = bytes(range(256)) * 2
+    data = data[:size]
+    original = readers._GROWTH_CHUNK
+    readers._GROWTH_CHUNK = chunk
+    try:
+        got = readers._read_capped(io.BufferedReader(io.BytesIO(data)), reported, limit)
+    finally:
+        readers._GROWTH_CHUNK = original
+    assert got == io.BytesIO(data).read(limit + 1)
+
+
+def test_read_file_reads_a_file_whole_and_refuses_one_too_large(tmp_path: Path) -> None:
+    from coopstats.errors import DocumentTooLargeError
+    from coopstats.readers import read_file
+
+    target = tmp_path / "a.txt"
+    target.write_bytes(b"x" * 1000)
+    assert read_file(target) == b"x" * 1000
+    assert read_file(target, max_bytes=1000) == b"x" * 1000
+    with pytest.raises(DocumentTooLargeError):
+        read_file(target, max_bytes=999)

@@ -31,6 +31,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
+from typing import BinaryIO
 
 from coopstats.errors import DocumentTooLargeError, NotAFileError, ParseError, UnsupportedFormatError
 
@@ -401,12 +402,37 @@ def read_file(path: str | PathLike[str], *, max_bytes: int | None = None) -> byt
         if status.st_size > limit:
             raise DocumentTooLargeError(path, size=status.st_size, limit=limit)
         try:
-            data = handle.read(limit + 1)
+            data = _read_capped(handle, status.st_size, limit)
         except OSError as exc:
             raise _unreadable(path, exc) from None
     if len(data) > limit:  # grew while read
         raise DocumentTooLargeError(path, size=None, limit=limit)
     return data
+
+
+def _read_capped(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of an open file whose size was ``size``: all of it, or one byte too many.
+
+    The file is read in the size it had (and one byte more, to see it grew), not
+    in a buffer of ``limit`` bytes; a file that grew is read on, in chunks, up
+    to ``limit + 1`` bytes.
+    """
+    wanted = min(size, limit) + 1
+    data = handle.read(wanted)
+    if len(data) < wanted or len(data) > limit:
+        return data  # the end of the file, or already more than the limit
+    chunks = [data]
+    total = len(data)
+    while total <= limit:
+        chunk = handle.read(min(limit + 1 - total, _GROWTH_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+_GROWTH_CHUNK = 1 << 20  # bytes read at a time from a file that grew after it was measured
 
 
 def _unreadable(path: str | PathLike[str], exc: OSError) -> ParseError:
