@@ -580,3 +580,48 @@ def test_read_file_reads_a_file_whole_and_refuses_one_too_large(tmp_path: Path) 
     assert read_file(target, max_bytes=1000) == b"x" * 1000
     with pytest.raises(DocumentTooLargeError):
         read_file(target, max_bytes=999)
+
+
+_BLOCKS = st.lists(
+    st.tuples(
+        st.integers(0, 5),  # gap before the block
+        st.integers(1, 6),  # its length
+        st.none() | st.integers(1, 3),  # page
+        st.none() | st.integers(1, 3),  # table_no
+        st.none() | st.integers(1, 3),  # row_no
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=_BLOCKS, offsets=st.lists(st.none() | st.integers(0, 80), max_size=12), plain=st.booleans())
+def test_a_read_document_without_positions_locates_as_the_blocks_do(spec, offsets, plain) -> None:
+    """``ReadDocument.locate`` (no bisection when no block has a position) and the frames' ``_positions``
+    and ``_with_table_positions`` give what locating every offset in the blocks gives (the reference)."""
+    from coopstats import frames
+    from coopstats.readers import Block, ReadDocument, locate
+    from coopstats.schemas import Columns
+
+    blocks, at = [], 0
+    for gap, length, page, table_no, row_no in spec:
+        at += gap
+        if plain:
+            page = table_no = row_no = None
+        blocks.append(Block("paragraph", at, at + length, page, table_no, row_no))
+        at += length + 1
+    read = ReadDocument("x" * (at + 100), "text", blocks=tuple(blocks))
+    expected = locate(blocks, offsets)
+    assert read.locate(offsets) == expected
+    assert read.locate(iter(offsets)) == expected
+    assert frames._positions(offsets, read) == {
+        column: [getattr(p, column) for p in expected] for column in ("page", "table_no", "row_no")
+    }
+    own = list(range(len(offsets)))
+    figures = Columns("figures", {"start": offsets, "table_no": own, "row_no": own}, len(offsets))
+    placed = frames._with_table_positions(figures, read)
+    for column in ("table_no", "row_no"):
+        assert placed[column] == [
+            mine if getattr(p, column) is None else getattr(p, column)
+            for p, mine in zip(expected, own, strict=True)
+        ]

@@ -30,6 +30,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from os import PathLike
 from typing import BinaryIO
 
@@ -118,6 +119,9 @@ class BlockPosition:
     row_no: int | None
 
 
+_NOWHERE = BlockPosition(None, None, None)
+
+
 @dataclass(frozen=True)
 class ReadDocument:
     """The text of a document and its structure.
@@ -148,7 +152,25 @@ class ReadDocument:
 
     def locate(self, offsets: Iterable[int | None]) -> list[BlockPosition]:
         """Page, table and row of each offset into :attr:`text` (see :func:`locate`)."""
+        if not self.positioned:  # a text file's lines: no offset has a position
+            return [_NOWHERE] * sum(1 for _ in offsets)
         return locate(self.blocks, offsets)
+
+    @cached_property
+    def positioned(self) -> bool:
+        """Whether a block has a page, table or row: else no offset of :attr:`text` has one.
+
+        Examples
+        --------
+        >>> ReadDocument("a", "text", blocks=(Block("paragraph", 0, 1),)).positioned
+        False
+        >>> ReadDocument("a", "pdf", blocks=(Block("paragraph", 0, 1, page=1),)).positioned
+        True
+        """
+        return any(
+            block.page is not None or block.table_no is not None or block.row_no is not None
+            for block in self.blocks
+        )
 
 
 class TextBuilder:
@@ -267,7 +289,7 @@ def locate(blocks: Sequence[Block], offsets: Iterable[int | None]) -> list[Block
     [(1, None, None), (2, 1, 1), (None, None, None)]
     """
     starts = [block.start for block in blocks]
-    none = BlockPosition(None, None, None)
+    none = _NOWHERE
     out: list[BlockPosition] = []
     for offset in offsets:
         if offset is None or offset != offset:  # None or NaN
