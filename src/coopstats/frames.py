@@ -1040,12 +1040,16 @@ def _with_reading_notes(
 
 def _positions(starts: list[Any], read: ReadDocument) -> dict[str, list[int | None]]:
     """``page``, ``table_no`` and ``row_no`` of each offset, from the reader's blocks."""
+    if not read.positioned:  # a text file: no offset has a page, table or row
+        return {column: [None] * len(starts) for column in ("page", "table_no", "row_no")}
     positions = read.locate(starts)
     return {column: [getattr(p, column) for p in positions] for column in ("page", "table_no", "row_no")}
 
 
 def _with_table_positions(figures: Columns, read: ReadDocument) -> Columns:
     """A figure in a reader's table (HTML, Word) takes the reader's ``table_no`` and ``row_no``."""
+    if not read.positioned:  # no table of the reader's: the figures keep their own
+        return figures
     given = _positions(figures["start"], read)
     return figures.replace(
         **{
