@@ -750,7 +750,9 @@ def normalize(text: str) -> str:
     """
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text  # no character changes alone either (a test checks every code point)
-    return text.translate(_NFKC_ORD)
+    # the few distinct characters that change, replaced throughout: 2-4× faster than a translate,
+    # which looks every character up (a test compares the two)
+    return _nfkc(text)
 
 
 # A pinyin gloss a copying site inserts after a character: 關(guān), 區（qū）. At least one
