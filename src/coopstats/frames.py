@@ -397,7 +397,7 @@ def _build_document(
     outline = parse_outline(source, start, end, path=path)
     provisions, tasks = _themes(_provisions_columns(doc_id, outline), _tasks_columns(doc_id, source, outline))
     assignments, tasks, clause_notes = _assignments(tasks, settings.lead_rule)
-    if read is not None:
+    if read is not None and read.positioned:  # else page, table_no and row_no stay missing, as given
         provisions = provisions.replace(**_positions(provisions["start"], read))
         tasks = tasks.replace(**_positions(tasks["start"], read))
     figures = _figures(provisions, source, settings)
