@@ -808,3 +808,91 @@ def test_a_clause_repeated_by_tasks_is_resolved_once_and_given_to_each() -> None
     assert [(task_id, clause_no) for task_id, clause_no, _ in problems] == [("d/2", 1), ("d/4", 1)]
     alone = assignment_columns(["d"], ["d/3"], [clause])
     assert {name: values[2:] for name, values in columns.items()} == alone
+
+
+def _every_clause_of_the_genre() -> list[tuple[str, str, str]]:
+    """``(doc_id, task_id, agency_clause)`` of every task of the corpus and the samples."""
+    rows = []
+    frames = [cs.tasks()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in sorted((Path(__file__).parent / "fixtures" / "samples").glob("*.txt")):
+            frames.append(cs.parse_document(path).tasks)
+    for tasks in frames:
+        for doc_id, task_id, clause in zip(
+            tasks["doc_id"], tasks["task_id"], tasks["agency_clause"], strict=True
+        ):
+            rows.append((doc_id, task_id, None if pd.isna(clause) else clause))
+    return rows
+
+
+@pytest.mark.parametrize("lead_rule", ["marker", "first-listed", "none"])
+def test_clauses_kept_by_the_index_resolve_as_a_fresh_index_resolves_them(lead_rule: str) -> None:
+    """Every clause of the genre, resolved through the index's kept resolutions (twice: kept, then
+    found there, in documents of their own and all together) gives what a fresh index that keeps
+    nothing from an earlier call gives (the reference), problems included."""
+    from coopstats.agency_resolution import _index_for, assignment_columns
+
+    rows = _every_clause_of_the_genre()
+    doc_ids, task_ids, clauses = (list(column) for column in zip(*rows, strict=True))
+    registry = load_registry()
+
+    def columns(fresh: bool) -> tuple[dict[str, list[object]], list[tuple[str, int, str]]]:
+        problems: list[tuple[str, int, str]] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = assignment_columns(
+                doc_ids,
+                task_ids,
+                clauses,
+                lead_rule=lead_rule,
+                registry=registry if fresh else None,
+                problems=problems,
+            )
+        return got, problems
+
+    expected = columns(fresh=True)
+    _index_for(None).resolved.clear()
+    assert columns(fresh=False) == expected  # resolved and kept
+    assert columns(fresh=False) == expected  # found kept
+    one_by_one: dict[str, list[object]] = {name: [] for name in expected[0]}
+    problems: list[tuple[str, int, str]] = []
+    for doc in dict.fromkeys(doc_ids):
+        mine = [k for k, d in enumerate(doc_ids) if d == doc]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = assignment_columns(
+                [doc_ids[k] for k in mine],
+                [task_ids[k] for k in mine],
+                [clauses[k] for k in mine],
+                lead_rule=lead_rule,
+                problems=problems,
+            )
+        for name, values in got.items():
+            one_by_one[name].extend(values)
+    assert (one_by_one, problems) == expected
+
+
+def test_a_kept_degenerate_clause_still_raises_without_a_list_of_problems() -> None:
+    from coopstats.agency_resolution import _index_for, assignment_columns
+
+    problems: list[tuple[str, int, str]] = []
+    assignment_columns(["d"], ["d/1"], ["牵头"], problems=problems)
+    assert len(problems) == 1
+    assert isinstance(_index_for(None).resolved[("牵头", "marker")], ParseError)
+    for _ in range(2):
+        with pytest.raises(ParseError, match="names no agency"):
+            assignment_columns(["d"], ["d/1"], ["牵头"])
+
+
+def test_the_resolutions_an_index_keeps_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coopstats import agency_resolution
+    from coopstats.agency_resolution import _index_for, assignment_columns
+
+    monkeypatch.setattr(agency_resolution, "_MAX_RESOLVED", 3)
+    clauses = [f"省商务厅、{city}市政府" for city in ("广州", "深圳", "珠海", "佛山", "惠州")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = assignment_columns(["d"] * 5, [f"d/{k}" for k in range(5)], clauses)
+    assert len(_index_for(None).resolved) <= 3
+    assert got["name"][1::2] == ["广州市政府", "深圳市政府", "珠海市政府", "佛山市政府", "惠州市政府"]

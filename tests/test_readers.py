@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coopstats as cs
 from coopstats.errors import LegacyFormatError, ScannedDocumentError, UnsupportedFormatError
@@ -536,3 +538,90 @@ def test_import_stays_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------
+# Reading a file in its own size, not in a buffer of the limit
+# ---------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(0, 300),
+    reported=st.integers(0, 300),
+    limit=st.integers(0, 300),
+    chunk=st.sampled_from([1, 7, 1 << 20]),
+)
+def test_read_capped_is_reading_the_limit_and_one_byte(
+    size: int, reported: int, limit: int, chunk: int
+) -> None:
+    """Whatever size the file had when measured (it may have grown or shrunk since), reading it in that
+    size gives what one read of ``limit + 1`` bytes gives (the reference)."""
+    from coopstats import readers
+
+    data = bytes(range(256)) * 2
+    data = data[:size]
+    original = readers._GROWTH_CHUNK
+    readers._GROWTH_CHUNK = chunk
+    try:
+        got = readers._read_capped(io.BufferedReader(io.BytesIO(data)), reported, limit)
+    finally:
+        readers._GROWTH_CHUNK = original
+    assert got == io.BytesIO(data).read(limit + 1)
+
+
+def test_read_file_reads_a_file_whole_and_refuses_one_too_large(tmp_path: Path) -> None:
+    from coopstats.errors import DocumentTooLargeError
+    from coopstats.readers import read_file
+
+    target = tmp_path / "a.txt"
+    target.write_bytes(b"x" * 1000)
+    assert read_file(target) == b"x" * 1000
+    assert read_file(target, max_bytes=1000) == b"x" * 1000
+    with pytest.raises(DocumentTooLargeError):
+        read_file(target, max_bytes=999)
+
+
+_BLOCKS = st.lists(
+    st.tuples(
+        st.integers(0, 5),  # gap before the block
+        st.integers(1, 6),  # its length
+        st.none() | st.integers(1, 3),  # page
+        st.none() | st.integers(1, 3),  # table_no
+        st.none() | st.integers(1, 3),  # row_no
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=_BLOCKS, offsets=st.lists(st.none() | st.integers(0, 80), max_size=12), plain=st.booleans())
+def test_a_read_document_without_positions_locates_as_the_blocks_do(spec, offsets, plain) -> None:
+    """``ReadDocument.locate`` (no bisection when no block has a position) and the frames' ``_positions``
+    and ``_with_table_positions`` give what locating every offset in the blocks gives (the reference)."""
+    from coopstats import frames
+    from coopstats.readers import Block, ReadDocument, locate
+    from coopstats.schemas import Columns
+
+    blocks, at = [], 0
+    for gap, length, page, table_no, row_no in spec:
+        at += gap
+        if plain:
+            page = table_no = row_no = None
+        blocks.append(Block("paragraph", at, at + length, page, table_no, row_no))
+        at += length + 1
+    read = ReadDocument("x" * (at + 100), "text", blocks=tuple(blocks))
+    expected = locate(blocks, offsets)
+    assert read.locate(offsets) == expected
+    assert read.locate(iter(offsets)) == expected
+    assert frames._positions(offsets, read) == {
+        column: [getattr(p, column) for p in expected] for column in ("page", "table_no", "row_no")
+    }
+    own = list(range(len(offsets)))
+    figures = Columns("figures", {"start": offsets, "table_no": own, "row_no": own}, len(offsets))
+    placed = frames._with_table_positions(figures, read)
+    for column in ("table_no", "row_no"):
+        assert placed[column] == [
+            mine if getattr(p, column) is None else getattr(p, column)
+            for p, mine in zip(expected, own, strict=True)
+        ]

@@ -255,3 +255,16 @@ def test_lines_and_header_candidates_read_as_line_by_line(source: str, start: in
 
     start, end = min(start, len(source)), min(max(start, end), len(source))
     assert tables._lines(source, start, end) == _lines_one_by_one(source, start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("０１９．，－＋％　｜（）：0123 出口亿元│|\t") | st.characters(), max_size=40
+    )
+)
+def test_narrowing_a_line_is_translating_it(text: str) -> None:
+    """A line is translated only when it holds a wide character: the same as translating every line."""
+    from coopstats.tables import _WIDE, _narrow
+
+    assert _narrow(text) == text.translate(_WIDE)

@@ -181,3 +181,22 @@ def test_outline_widths_and_brackets_of_any_text_are_as_before(text):
 
     assert _display_width(text) == sum(2 if unicodedata.east_asian_width(c) in "FW" else 1 for c in text)
     assert _balance(text) == bracket_balance(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["推进粤港澳合作", "，", "。", "（一）", "１．", "\uf98e", "\U0002f800", "㍿", "ａ", "a"]
+        )
+        | st.text(alphabet=st.characters(), max_size=3),
+        max_size=80,
+    ).map("".join)
+)
+def test_normalize_is_the_translate_of_each_character(text):
+    """Long texts with few distinct changing characters (replaced throughout) and short ones with many
+    (split at their runs) normalise as translating every character by its NFKC (the reference)."""
+    from coopstats.text import _NFKC_ORD
+
+    assert normalize(text) == text.translate(_NFKC_ORD)
+    assert normalize(text) == "".join(unicodedata.normalize("NFKC", c) for c in text)

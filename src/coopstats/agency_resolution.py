@@ -295,6 +295,12 @@ class _Index:
     # name -> agency_id (None: not in the registry), as _lookup found it: a name is looked up several
     # times per clause (expanding prefixes, then the record), and again in every document naming it
     found: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    # (clause, lead rule) -> the clause's records and whether it states the first-listed rule, or the
+    # ParseError it raised, as _assignment_records found them: a clause depends on its text, its rule
+    # and this index alone, and the genre repeats its clauses (省商务厅牵头) across tasks and documents
+    resolved: dict[tuple[str, str], tuple[list[dict[str, Any]], bool] | ParseError] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _index(registry: pd.DataFrame) -> _Index:
@@ -325,6 +331,7 @@ def _index_for(registry: pd.DataFrame | None) -> _Index:
 
 
 _MAX_FOUND = 100_000  # names whose lookup an index keeps
+_MAX_RESOLVED = 20_000  # clauses whose resolution an index keeps
 
 
 def _lookup(name: str, index: _Index) -> str | None:
@@ -1211,8 +1218,9 @@ def _assignment_records(
     records: list[dict[str, Any]] = []
     stated: set[str] = set()  # documents whose clauses stated the first-listed rule: it holds from there on
     # a clause's resolution depends on its text, its rule and the registry alone: a clause
-    # repeated by several tasks (省科技厅) is resolved once, each task getting copies of its records
-    resolved: dict[tuple[str, str], tuple[list[dict[str, Any]], bool] | ParseError] = {}
+    # repeated by several tasks (省科技厅), or documents, is resolved once per index, each task
+    # getting copies of its records (the kept records are never changed)
+    resolved = index.resolved
     for doc_id, task_id, task_clauses in zip(doc_ids, task_ids, agency_clauses, strict=True):
         if _is_missing(task_clauses):
             continue
@@ -1228,13 +1236,16 @@ def _assignment_records(
                 )
                 continue
             found = resolved.get((clause, rule))
-            if found is None:
+            if found is None or (problems is None and isinstance(found, ParseError)):
+                if len(resolved) >= _MAX_RESOLVED:
+                    resolved.clear()
                 try:
                     clause_records, prepared = _resolve(clause, rule, index)
                 except ParseError as exc:
+                    resolved[(clause, rule)] = exc
                     if problems is None:
                         raise
-                    found = resolved[(clause, rule)] = exc
+                    found = exc
                 else:
                     found = resolved[(clause, rule)] = (clause_records, prepared.first_listed)
             if isinstance(found, ParseError):

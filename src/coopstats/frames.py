@@ -397,7 +397,7 @@ def _build_document(
     outline = parse_outline(source, start, end, path=path)
     provisions, tasks = _themes(_provisions_columns(doc_id, outline), _tasks_columns(doc_id, source, outline))
     assignments, tasks, clause_notes = _assignments(tasks, settings.lead_rule)
-    if read is not None:
+    if read is not None and read.positioned:  # else page, table_no and row_no stay missing, as given
         provisions = provisions.replace(**_positions(provisions["start"], read))
         tasks = tasks.replace(**_positions(tasks["start"], read))
     figures = _figures(provisions, source, settings)
@@ -1040,12 +1040,16 @@ def _with_reading_notes(
 
 def _positions(starts: list[Any], read: ReadDocument) -> dict[str, list[int | None]]:
     """``page``, ``table_no`` and ``row_no`` of each offset, from the reader's blocks."""
+    if not read.positioned:  # a text file: no offset has a page, table or row
+        return {column: [None] * len(starts) for column in ("page", "table_no", "row_no")}
     positions = read.locate(starts)
     return {column: [getattr(p, column) for p in positions] for column in ("page", "table_no", "row_no")}
 
 
 def _with_table_positions(figures: Columns, read: ReadDocument) -> Columns:
     """A figure in a reader's table (HTML, Word) takes the reader's ``table_no`` and ``row_no``."""
+    if not read.positioned:  # no table of the reader's: the figures keep their own
+        return figures
     given = _positions(figures["start"], read)
     return figures.replace(
         **{

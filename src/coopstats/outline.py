@@ -326,14 +326,18 @@ class _Lines:
         return _classify(plain)[0] == "text"
 
 
-def _units(source: str, start: int, end: int, notes: list[Note]) -> Iterator[_Unit]:
+def _units(
+    source: str, start: int, end: int, notes: list[Note], lines: list[PhysicalLine] | None = None
+) -> Iterator[_Unit]:
     """Rebuild logical units from physical lines, repairing page breaks.
 
     A unit's normalised wording, its open brackets and its last character are
     carried along line by line, so a paragraph of many lines costs as many
-    lines, not their square.
+    lines, not their square. ``lines`` are ``wording_lines(source, start, end)``
+    when the caller has them already.
     """
-    lines = wording_lines(source, start, end)
+    if lines is None:
+        lines = wording_lines(source, start, end)
     if any(map(_IS_PAGE_HEADER, lines)):
         for ln in lines:
             if ln.is_page_header:
@@ -917,12 +921,13 @@ def parse_outline(
     """
     end = len(source) if end is None else end
     notes: list[Note] = []
-    units = list(_units(source, start, end, notes))
+    physical = wording_lines(source, start, end)
+    units = list(_units(source, start, end, notes, physical))
     if not units:
         raise ParseError("the text is empty", path=path, line=1, expected="a document of the genre")
     builder = _Builder(source)
     builder.notes = notes
-    lines = list(map(_NUMBER_AND_WORDING, wording_lines(source, start, end)))
+    lines = list(map(_NUMBER_AND_WORDING, physical))
     table = clauses.read_table(source, lines)
     table_read = False
     for index, unit in enumerate(units):

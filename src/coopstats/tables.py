@@ -48,6 +48,17 @@ _WIDE = str.maketrans(
     "０１２３４５６７８９．，－＋％　｜（）：",
     "0123456789.,-+% |():",
 )
+_WIDE_CHARACTER = re.compile("[" + re.escape("".join(map(chr, _WIDE))) + "]")
+
+
+def _narrow(text: str) -> str:
+    """``text.translate(_WIDE)``, translated only when it holds a wide character.
+
+    A translate looks every character up; a search for the few it changes costs a tenth of that.
+    """
+    return text.translate(_WIDE) if _WIDE_CHARACTER.search(text) else text
+
+
 _SEPARATED = re.compile(r"[│|\t]")
 _CELL_SPLIT_SEPARATED = re.compile(r"[│|\t]")
 _CELL_SPLIT_SPACES = re.compile(r" {2,}")
@@ -174,7 +185,7 @@ def _lines(source: str, start: int, end: int) -> tuple[list[tuple[int, int]], li
 
 def _cells(source: str, a: int, b: int) -> tuple[list[_Cell], bool]:
     """The cells of a line, and whether they were separated by │, | or tabs."""
-    line = source[a:b].translate(_WIDE)
+    line = _narrow(source[a:b])
     separated = _SEPARATED.search(line) is not None
     splitter = _CELL_SPLIT_SEPARATED if separated else _CELL_SPLIT_SPACES
     cells: list[_Cell] = []
@@ -243,7 +254,7 @@ def _header(cells: list[_Cell], ref: Reference) -> tuple[int, list[_Column]] | N
 
 def _title_period(source: str, lines: list[tuple[int, int]], ref: Reference) -> Period | None:
     for a, b in reversed(lines):
-        found = [m for m in find_periods(source[a:b].translate(_WIDE), ref) if m.period is not None]
+        found = [m for m in find_periods(_narrow(source[a:b]), ref) if m.period is not None]
         if found:
             return found[-1].period
     return None
@@ -326,7 +337,7 @@ def _row_unit(label_cells: list[_Cell]) -> tuple[str, str | None]:
 
 def _table_unit(source: str, lines: list[tuple[int, int]]) -> str | None:
     for a, b in reversed(lines):
-        line = source[a:b].translate(_WIDE)
+        line = _narrow(source[a:b])
         m = _UNIT_LABEL.search(line)
         if m:
             tail = re.split(r"[)）,，;；\s]", line[m.end() :].strip(), maxsplit=1)[0]

@@ -30,7 +30,9 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from os import PathLike
+from typing import BinaryIO
 
 from coopstats.errors import DocumentTooLargeError, NotAFileError, ParseError, UnsupportedFormatError
 
@@ -117,6 +119,9 @@ class BlockPosition:
     row_no: int | None
 
 
+_NOWHERE = BlockPosition(None, None, None)
+
+
 @dataclass(frozen=True)
 class ReadDocument:
     """The text of a document and its structure.
@@ -147,7 +152,25 @@ class ReadDocument:
 
     def locate(self, offsets: Iterable[int | None]) -> list[BlockPosition]:
         """Page, table and row of each offset into :attr:`text` (see :func:`locate`)."""
+        if not self.positioned:  # a text file's lines: no offset has a position
+            return [_NOWHERE] * sum(1 for _ in offsets)
         return locate(self.blocks, offsets)
+
+    @cached_property
+    def positioned(self) -> bool:
+        """Whether a block has a page, table or row: else no offset of :attr:`text` has one.
+
+        Examples
+        --------
+        >>> ReadDocument("a", "text", blocks=(Block("paragraph", 0, 1),)).positioned
+        False
+        >>> ReadDocument("a", "pdf", blocks=(Block("paragraph", 0, 1, page=1),)).positioned
+        True
+        """
+        return any(
+            block.page is not None or block.table_no is not None or block.row_no is not None
+            for block in self.blocks
+        )
 
 
 class TextBuilder:
@@ -266,7 +289,7 @@ def locate(blocks: Sequence[Block], offsets: Iterable[int | None]) -> list[Block
     [(1, None, None), (2, 1, 1), (None, None, None)]
     """
     starts = [block.start for block in blocks]
-    none = BlockPosition(None, None, None)
+    none = _NOWHERE
     out: list[BlockPosition] = []
     for offset in offsets:
         if offset is None or offset != offset:  # None or NaN
@@ -401,12 +424,37 @@ def read_file(path: str | PathLike[str], *, max_bytes: int | None = None) -> byt
         if status.st_size > limit:
             raise DocumentTooLargeError(path, size=status.st_size, limit=limit)
         try:
-            data = handle.read(limit + 1)
+            data = _read_capped(handle, status.st_size, limit)
         except OSError as exc:
             raise _unreadable(path, exc) from None
     if len(data) > limit:  # grew while read
         raise DocumentTooLargeError(path, size=None, limit=limit)
     return data
+
+
+def _read_capped(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of an open file whose size was ``size``: all of it, or one byte too many.
+
+    The file is read in the size it had (and one byte more, to see it grew), not
+    in a buffer of ``limit`` bytes; a file that grew is read on, in chunks, up
+    to ``limit + 1`` bytes.
+    """
+    wanted = min(size, limit) + 1
+    data = handle.read(wanted)
+    if len(data) < wanted or len(data) > limit:
+        return data  # the end of the file, or already more than the limit
+    chunks = [data]
+    total = len(data)
+    while total <= limit:
+        chunk = handle.read(min(limit + 1 - total, _GROWTH_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+_GROWTH_CHUNK = 1 << 20  # bytes read at a time from a file that grew after it was measured
 
 
 def _unreadable(path: str | PathLike[str], exc: OSError) -> ParseError:
