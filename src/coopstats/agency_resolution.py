@@ -47,7 +47,7 @@ import pandas as pd
 
 from coopstats import _resources, clauses, vocabulary
 from coopstats.errors import ParseError, ParseWarning, ReferenceDataError, UnknownAgencyWarning
-from coopstats.schemas import FRAMES, column_array
+from coopstats.schemas import FRAMES, column_array, frame_from_arrays
 from coopstats.text import (
     gloss_spans,
     has_control_characters,
@@ -905,7 +905,7 @@ def _records_frame(records: list[dict[str, Any]], dtypes: Mapping[str, str]) -> 
     data = {
         name: column_array(dtype, [record.get(name) for record in records]) for name, dtype in dtypes.items()
     }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(records)), copy=False)
+    return frame_from_arrays(data, len(records))
 
 
 def _resolved_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
