@@ -1461,7 +1461,7 @@ class _Claimed:
         return k >= 0 and pos < self.ends[k]
 
 
-_GROWTH_LABEL = re.compile("增长|增長|增速|增幅|升幅|变动|變動")
+_GROWTH_LABEL = re.compile(vocabulary.alternation(vocabulary.table_header_words("growth")))
 
 
 def _table_unit(cell: TableCell) -> _Unit | None:

@@ -65,12 +65,12 @@ _CELL_SPLIT_SPACES = re.compile(r" {2,}")
 _NUMBER = re.compile(r"[+\-−]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _MISSING = frozenset({"-", "—", "--", "…", "...", "x", "X", "/", "－", "–", ""})
 _YEAR_CELL = re.compile(r"((?:19|20)[0-9]{2})\s*(?:年|年度)?")
-_CHANGE = re.compile(
-    r"增长|增長|增减|增減|同比|环比|環比|比上年|比去年|按年|变动|變動|变化|變化|±|升跌|增幅|升幅|增速|變幅|变幅"
-)
-_THIS_MONTH = re.compile(r"本月|当月|當月|本期")
-_CUMULATIVE = re.compile(r"累计|累計|本年累计|本年累計|年初至今")
-_SAME_LAST_YEAR = re.compile(r"上年同期|去年同期|上年同月|去年同月")
+# What a column's header says of it (coopstats.vocabulary, kind table-header)
+_HEADER = vocabulary.table_header_words
+_CHANGE = re.compile(vocabulary.alternation([*_HEADER("growth"), *_HEADER("change")]))
+_THIS_MONTH = re.compile(vocabulary.alternation(_HEADER("this-month")))
+_CUMULATIVE = re.compile(vocabulary.alternation(_HEADER("cumulative")))
+_SAME_LAST_YEAR = re.compile(vocabulary.alternation(_HEADER("same-last-year")))
 # Words a period header may carry beside its period: 2021年(亿元), 1-9月累计, 金额, 数值.
 _HEADER_NOISE = re.compile(
     r"[()（）%\s]|累计|累計|合计|合計|数值|數值|金额|金額|绝对值|絕對值|实际|實際|[:：]"

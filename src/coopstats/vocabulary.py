@@ -92,6 +92,7 @@ _KINDS: dict[str, tuple[str, str] | None] = {
     "language": None,
     "economy": None,
     "measure-word": None,
+    "table-header": None,
 }
 _ROLE_CODES = ("lead", "co", "responsible", "listed")
 
@@ -301,6 +302,26 @@ def measure_words(code: str) -> tuple[str, ...]:
     forms = [form for term in terms("measure-word") if term.code == code for form in term.forms]
     if not forms:
         raise ValueError(f"no measure words for {code!r}; the vocabulary has decline, growth, share")
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+
+@cache
+def table_header_words(code: str) -> tuple[str, ...]:
+    """Words that say what a table's column or cell label is, longest first.
+
+    ``growth`` (a growth rate), ``change`` (a change against a base, beside the
+    growth words), ``this-month``, ``cumulative`` (the year so far) and
+    ``same-last-year``.
+
+    Examples
+    --------
+    >>> table_header_words("this-month")
+    ('当月', '本月', '本期', '當月')
+    """
+    forms = [form for term in terms("table-header") if term.code == code for form in term.forms]
+    if not forms:
+        codes = ", ".join(dict.fromkeys(term.code for term in terms("table-header")))
+        raise ValueError(f"no table header words for {code!r}; the vocabulary has {codes}")
     return tuple(sorted(forms, key=lambda f: (-len(f), f)))
 
 
