@@ -325,7 +325,8 @@ if len(shares):
             """
 observations = cs.panel()
 table(observations[["indicator", "reporter", "partner", "measure", "period", "value", "unit", "doc_id",
-                    "published", "conflict", "quote"]], lang)
+                    "published", "conflict", "quote"]], lang,
+      codes={"measure": "figure_measure"})
 for code_ in observations.groupby("indicator")["period"].nunique().loc[lambda n: n > 1].index:
     show(plots.panel_chart(observations, code_, lang=lang))
 """

@@ -360,6 +360,25 @@ def test_tables_are_labelled_in_both_languages_with_percentages() -> None:
         display.format_table(pd.DataFrame({"no_such_column": [1]}), "en")
 
 
+def test_a_table_keeps_every_column_in_both_languages() -> None:
+    """The trade report's table of observations: eleven columns, eleven labels (指标 and 度量 apart)."""
+    import coopstats as cs
+
+    columns = [
+        "indicator", "reporter", "partner", "measure", "period", "value",
+        "unit", "doc_id", "published", "conflict", "quote",
+    ]  # fmt: skip
+    panel = cs.panel()[columns]
+    for lang in ("en", "zh"):
+        shown = display.format_table(panel, lang)
+        assert shown.shape == panel.shape and shown.columns.is_unique
+    chinese = display.format_table(panel, "zh")
+    assert chinese.columns[[0, 3]].tolist() == ["指标", "度量"]
+    assert set(chinese["冲突"]) <= {"是", "否", ""}
+    documents = display.format_table(cs.documents()[["issued", "published"]], "zh")
+    assert documents.columns.tolist() == ["印发日期", "发布日期"]
+
+
 def test_result_objects_display_in_a_notebook() -> None:
     persisted = agenda.persistence()
     page = persisted._repr_html_()

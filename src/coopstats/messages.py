@@ -237,6 +237,8 @@ def format_table(
     ['相似度', '第一份文件中的占比', '任务数']
     >>> format_table(pd.DataFrame({"conflict": pd.array([True, False, None])}), "zh").values.ravel().tolist()
     ['是', '否', '']
+    >>> list(format_table(pd.DataFrame({"tasks": [3], "n": [3]}), "en").columns)
+    ['tasks', 'tasks (n)']
     """
     import pandas as pd
 
@@ -261,5 +263,7 @@ def format_table(
         else:
             cells = ["" if pd.isna(v) else str(v) for v in values.astype(object)]
         name = (labels or {}).get(column) or column_label(str(column), lang)
+        if name in out:  # two columns of one label (synonyms in the catalogue): both kept, told apart
+            name = f"{name} ({column})"
         out[name] = cells
     return pd.DataFrame(out, index=frame.index)
