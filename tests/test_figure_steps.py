@@ -549,3 +549,15 @@ def test_sentence_bounds_from_listed_marks_are_those_searched(
     listed.list_marks()
     for i in sorted({i for i in figures if i < len(text)}):  # figures come in text order
         assert listed.sentence(i) == searched.sentence(i)
+
+
+_COMPARISON_ALPHABET = "比較较與与上去前年同期相環环按實实質质月分別别了約约0123456789 　出口增长為的"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_COMPARISON_ALPHABET, max_size=40))
+def test_no_match_of_the_comparison_words_has_a_character_outside_them(text: str) -> None:
+    """_NOT_IN_COMPARISONS (derived from the comparison words) finds nothing in any of their matches."""
+    for m in re.finditer(fe._COMPARISON_ONLY_BODY, text):
+        assert fe._NOT_IN_COMPARISONS.search(m.group()) is None, m.group()
+    assert fe._NOT_IN_COMPARISONS.search("出") and not fe._NOT_IN_COMPARISONS.search("去年同期 2010年")

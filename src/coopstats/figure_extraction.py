@@ -1107,8 +1107,19 @@ _COMPARISON_ONLY_BODY = (
 _COMPARISON_ONLY = _behind_first_characters(
     _COMPARISON_ONLY_BODY, r"\s比較较與与上去前12同環环按實实分了約约"
 )
-# A character that no match of _COMPARISON_ONLY_BODY has, nor a space (tests/test_figure_steps.py checks).
-_NOT_IN_COMPARISONS = re.compile(r"[^\s比較较與与上去前年同期相環环按實实質质月分別别了約约0-9]")
+
+
+def _outside(body: str) -> re.Pattern[str]:
+    """A character that no match of ``body`` has: none of its non-ASCII characters, no digit, no space.
+
+    ``body`` writes ASCII only as regex syntax, ``\\s`` and digits (``(?:19|20)[0-9]{2}``): its other
+    characters are its literal words' (``tests/test_figure_steps.py`` checks the class against it).
+    """
+    words = "".join(sorted({ch for ch in body if not ch.isascii()}))
+    return re.compile(f"[^\\s0-9{words}]")
+
+
+_NOT_IN_COMPARISONS = _outside(_COMPARISON_ONLY_BODY)
 _PERIOD_WORDS_BODY = (
     r"(?:在|於|于|截至|截止|自|從|从)?\s*(?:19|20)[0-9]{2}\s*年(?:[0-9]{1,2}\s*月)?(?:年?底|年?末)?"
     r"(?:以來|以来|起)?"
