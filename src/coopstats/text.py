@@ -886,9 +886,9 @@ def detect_script(text: str) -> str:
     # outside the usual blocks (a compatibility ideograph; ㍿ is 株式会社): no character of the usual
     # blocks becomes a marker, and NFKC keeps the markers themselves (a test checks both).
     # one pass over the text for the markers of either script; each script's counted in what it found
-    markers = "".join(_MARKERS_PATTERN.findall(text))
-    hant = _count(_TRADITIONAL_PATTERN, markers)
-    hans = _count(_SIMPLIFIED_PATTERN, markers)
+    found = "".join(_MARKERS_PATTERN.findall(text))
+    hant = _count(_TRADITIONAL_PATTERN, found)
+    hans = _count(_SIMPLIFIED_PATTERN, found)
     for ch, count in Counter(_UNUSUAL.findall(text)).items():
         markers = _MARKERS_OF.get(ch)
         if markers is None:
