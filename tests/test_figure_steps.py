@@ -94,6 +94,22 @@ def test_clause_boundaries_are_the_marks_and_commas_not_between_digits(text: str
     assert [m.span() for m in _CLAUSE_BOUNDARY.finditer(text)] == [m.span() for m in spelled.finditer(text)]
 
 
+def _context(text: str, breaks: list[int]) -> fe._Context:
+    """A figure context over ``text`` alone (no view map), with the breaks that fall in it."""
+    from types import SimpleNamespace
+
+    from coopstats.periods import Reference
+
+    return fe._Context(
+        SimpleNamespace(text=text),  # type: ignore[arg-type]
+        Reference(),
+        issuer_currency=None,
+        default_currency=None,
+        carried_currency=None,
+        breaks=tuple(sorted({b for b in breaks if b <= len(text)})),
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(alphabet="1,a、。(：2 ", max_size=400),
@@ -105,22 +121,7 @@ def test_clause_bounds_from_listed_marks_are_those_searched(
 ) -> None:
     # _Context.clause with the marks listed at once (a text dense with numbers) gives what the
     # searches around each figure give
-    from types import SimpleNamespace
-
-    from coopstats.periods import Reference
-
-    def context() -> fe._Context:
-        view = SimpleNamespace(text=text)
-        return fe._Context(
-            view,  # type: ignore[arg-type]
-            Reference(),
-            issuer_currency=None,
-            default_currency=None,
-            carried_currency=None,
-            breaks=tuple(sorted({b for b in breaks if b <= len(text)})),
-        )
-
-    searched, listed = context(), context()
+    searched, listed = _context(text, breaks), _context(text, breaks)
     listed.list_marks()
     for _ in range(5):
         i = data.draw(st.integers(0, len(text)))
@@ -530,22 +531,7 @@ def test_sentence_bounds_from_listed_marks_are_those_searched(
     text = "".join(pieces)  # runs long and short between marks: sentences cut by the reach or not
     # _Context.sentence with the marks listed at once (a text dense with numbers) gives what the searches
     # around each figure give, figure after figure (the memo of the last sentence included)
-    from types import SimpleNamespace
-
-    from coopstats.periods import Reference
-
-    def context() -> fe._Context:
-        view = SimpleNamespace(text=text)
-        return fe._Context(
-            view,  # type: ignore[arg-type]
-            Reference(),
-            issuer_currency=None,
-            default_currency=None,
-            carried_currency=None,
-            breaks=tuple(sorted({b for b in breaks if b <= len(text)})),
-        )
-
-    searched, listed = context(), context()
+    searched, listed = _context(text, breaks), _context(text, breaks)
     listed.list_marks()
     for i in sorted({i for i in figures if i < len(text)}):  # figures come in text order
         assert listed.sentence(i) == searched.sentence(i)
