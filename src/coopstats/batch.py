@@ -579,7 +579,7 @@ def _read(path: Path) -> bytes:
 
 
 def _collect(future: cf.Future[list[BatchResult]], k: int, path: Path) -> BatchResult:
-    """The ``k``-th result of a task; a worker that died or results not come back are the file's error."""
+    """The ``k``-th result of a task; a dead worker or a lost result is the file's error."""
     try:
         return future.result()[k]
     except Exception as exc:

@@ -7,10 +7,10 @@ Layout under :func:`coopstats._resources.cache_dir`::
             provisions.arrow  tasks.arrow  assignments.arrow  figures.arrow  notes.arrow
             checksums.json           # sha256 of each file, checked on read
 
-- Each frame is an Arrow IPC file, uncompressed: read back it is the frame's
-  own buffers, turned into its declared dtypes without a decoding step
-  (:func:`coopstats.schemas.frame_from_arrow`). A document's frames read
-  several times faster so than from Parquet, faster than parsing it again.
+- Each frame is an Arrow IPC file, uncompressed. Read back, its buffers are
+  turned into the frame's declared dtypes with no decoding step
+  (:func:`coopstats.schemas.frame_from_arrow`): a document's frames read
+  several times faster than from Parquet, and faster than parsing it again.
 
 - The **environment key** hashes the package version, the package's source
   files and every reference table: the packaged ones and the user's overlay of
