@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import re
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -145,14 +146,20 @@ class _CountingExecutor(cf.ThreadPoolExecutor):
         self.tasks: list[list[str]] = []
         self.running = 0
         self.most_running = 0
+        self.count_lock = threading.Lock()  # tasks end in the pool's threads
 
     def submit(self, fn, /, *args, **kwargs):
         self.tasks.append([name for _, name, _ in args[0]])
-        self.running += 1
-        self.most_running = max(self.most_running, self.running)
+        with self.count_lock:
+            self.running += 1
+            self.most_running = max(self.most_running, self.running)
         future = super().submit(fn, *args, **kwargs)
-        future.add_done_callback(lambda _: setattr(self, "running", self.running - 1))
+        future.add_done_callback(self._ended)
         return future
+
+    def _ended(self, _future) -> None:
+        with self.count_lock:
+            self.running -= 1
 
 
 def test_small_documents_go_to_a_worker_several_to_a_task_in_input_order(tmp_path):
